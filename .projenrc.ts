@@ -1,0 +1,107 @@
+import { awscdk, javascript } from 'projen';
+
+// The oldest aws-cdk-lib with Validations and IPolicyValidationPlugin; users may have anything newer.
+const MIN_CDK_VERSION = '2.257.0';
+// What we develop and test against: the newest release.
+const DEV_CDK_VERSION = '2.276.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-sg-strategy',
+  description: 'A security-group strategy as code: constructs that build the good patterns and synth-time checks that catch the bad ones.',
+  author: 'cdk-sg-strategy contributors',
+  authorAddress: 'maintainers@cdk-sg-strategy.invalid',
+  repositoryUrl: 'https://github.com/cdk-sg-strategy/cdk-sg-strategy.git',
+  keywords: ['cdk', 'aws-cdk', 'security-group', 'ec2', 'vpc', 'security', 'compliance'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: { compilerOptions: {}, include: ['examples/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'] },
+  // Lint tests and examples with the dev tsconfig, which includes them; the jsii tsconfig covers only src/.
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
+
+  cdkVersion: MIN_CDK_VERSION,
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [`aws-cdk-lib@${DEV_CDK_VERSION}`, 'constructs@^10.5.1'],
+
+  publishToPypi: {
+    distName: 'cdk-sg-strategy',
+    module: 'cdk_sg_strategy',
+  },
+  publishToMaven: {
+    mavenGroupId: 'io.github.cdksgstrategy',
+    mavenArtifactId: 'cdk-sg-strategy',
+    javaPackage: 'io.github.cdksgstrategy',
+  },
+
+  // CI is `.ci/run`; there is no hosted workflow to generate.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  sampleCode: false,
+
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
+    },
+  },
+
+  gitignore: [
+    'cdk.out/',
+    '/examples/cdk.out/',
+    '.venv/',
+    'test/consumers/java/target/',
+    '__pycache__/',
+    '.pytest_cache/',
+    '/.jsii.tabl.json',
+  ],
+});
+
+project.npmignore?.addPatterns('/examples/', '/.ci/', '/test/consumers/');
+
+// Rosetta compiles every TypeScript snippet in the README against the fixture in rosetta/.
+project.postCompileTask.exec('jsii-rosetta extract --strict');
+
+// `npm run demo`: synthesize the example app and print what it built.
+project.addTask('demo', {
+  description: 'Synthesize the example app in examples/ and print what it built',
+  exec: 'ts-node --project tsconfig.dev.json examples/demo.ts',
+});
+
+// Consumer tests: the packaged wheel and jar, used from Python and Java as a user would.
+const consumers = project.addTask('test:consumers', {
+  description: 'Use the packaged Python wheel and Maven artifact from real Python and Java CDK apps',
+});
+consumers.exec('bash test/consumers/python/run.sh');
+consumers.exec('bash test/consumers/java/run.sh');
+
+// cfn-lint over the demo's templates: what our constructs synthesize must be valid CloudFormation.
+const lintTemplates = project.addTask('test:templates', {
+  description: 'Synthesize the demo and lint its templates with cfn-lint',
+});
+lintTemplates.spawn(project.tasks.tryFind('demo')!);
+lintTemplates.exec('.venv/bin/cfn-lint examples/cdk.out/*.template.json');
+
+// The one test command: build, unit tests, every jsii package, then the consumers.
+const testAll = project.addTask('test:all', {
+  description: 'Build, run the TypeScript tests, package for every language, and run the Python and Java consumer tests',
+});
+testAll.exec('bash .ci/python-tools.sh');
+testAll.spawn(project.defaultTask!);
+testAll.spawn(project.preCompileTask);
+testAll.spawn(project.compileTask);
+testAll.spawn(project.postCompileTask);
+testAll.spawn(project.testTask);
+testAll.spawn(project.tasks.tryFind('package-all')!);
+testAll.spawn(consumers);
+testAll.spawn(lintTemplates);
+
+project.synth();

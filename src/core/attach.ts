@@ -1,0 +1,105 @@
+import { CfnResource, Lazy, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+import { validationError } from './errors';
+import { securityGroupPropertyOf } from '../model/attachment-properties';
+
+// Groups this library attached to a resource, kept on the resource itself so that several pairs (or a
+// server and a client role on one resource) share one property override instead of overwriting each other.
+const ATTACHED = Symbol.for('cdk-sg-strategy.attachedSecurityGroups');
+
+interface AttachmentState {
+  readonly groups: ec2.ISecurityGroup[];
+}
+
+/**
+ * Put `group` on the network interfaces of `resource`, an L2 construct that is IConnectable.
+ *
+ * Many L2s (RDS instances and clusters, Lambda functions, ECS services, VPC endpoints) render their group list
+ * once, at construction, so `connections.addSecurityGroup` afterwards never reaches the template. Worse,
+ * `Connections` replays every rule ever given to the resource onto a group added to it, which would widen the
+ * group we hand over. So where the resource type is known we override its CloudFormation property with the
+ * resource's own groups plus ours, and leave `connections` alone.
+ */
+export function attachToConnectable(resource: ec2.IConnectable, group: ec2.ISecurityGroup, errorScope: IConstruct): void {
+  const cfn = defaultCfnChild(resource);
+  const property = cfn ? securityGroupPropertyOf(cfn.cfnResourceType) : undefined;
+  if (!cfn || !property) {
+    // An unknown IConnectable (an Auto Scaling group, a user's own construct): CDK renders their lists lazily.
+    resource.connections.addSecurityGroup(group);
+    return;
+  }
+  const own = () => resource.connections.securityGroups.map(sg => sg.securityGroupId);
+  attachToCfn(cfn, property.path, group, own, errorScope);
+}
+
+/**
+ * Put `group` on an L1 resource whose type has a known security-group property (ElastiCache, MemoryDB, ...).
+ */
+export function attachToCfnResource(cfn: CfnResource, group: ec2.ISecurityGroup, errorScope: IConstruct): void {
+  const property = securityGroupPropertyOf(cfn.cfnResourceType);
+  if (!property) {
+    throw validationError(errorScope, `cannot attach a security group to ${cfn.node.path}: ${cfn.cfnResourceType} has no security-group property this library knows. Pass the group when you create the resource.`);
+  }
+  const own = () => {
+    const current = readTypedProperty(cfn, property.path);
+    if (current === undefined) return [];
+    if (!Array.isArray(current) || Token.isUnresolved(current)) {
+      throw validationError(errorScope, `cannot add to the security groups of ${cfn.node.path}: its ${property.path.join('.')} is not a plain list.`);
+    }
+    return current as string[];
+  };
+  attachToCfn(cfn, property.path, group, own, errorScope);
+}
+
+function attachToCfn(cfn: CfnResource, path: string[], group: ec2.ISecurityGroup, own: () => string[], errorScope: IConstruct) {
+  // A nested path needs its parent object (a Lambda function's VpcConfig); a token may hold it, so only a
+  // parent that is plainly absent is an error.
+  if (path.length > 1 && isTypedL1(cfn) && readTypedProperty(cfn, path.slice(0, -1)) === undefined) {
+    throw validationError(errorScope, `${cfn.node.path} has no ${path.slice(0, -1).join('.')}, so it has no network interfaces to attach a security group to (is it in a VPC?).`);
+  }
+  const holder = cfn as unknown as { [ATTACHED]?: AttachmentState };
+  if (!holder[ATTACHED]) {
+    const state: AttachmentState = { groups: [] };
+    holder[ATTACHED] = state;
+    cfn.addPropertyOverride(path.join('.'), Lazy.list({
+      produce: () => unique([...own(), ...state.groups.map(g => g.securityGroupId)]),
+    }));
+  }
+  const state = holder[ATTACHED]!;
+  if (!state.groups.includes(group)) {
+    state.groups.push(group);
+  }
+}
+
+function defaultCfnChild(resource: ec2.IConnectable): CfnResource | undefined {
+  const node = (resource as Partial<IConstruct>).node;
+  const child = node?.defaultChild;
+  return child && CfnResource.isCfnResource(child) ? child : undefined;
+}
+
+function isTypedL1(cfn: CfnResource): boolean {
+  return cfn.constructor !== CfnResource;
+}
+
+/** Read a property through the L1's typed fields: `VPCSecurityGroups` is `vpcSecurityGroups`. */
+function readTypedProperty(cfn: CfnResource, path: string[]): unknown {
+  let current: unknown = cfn;
+  for (const key of path) {
+    if (current === undefined || current === null || typeof current !== 'object') return undefined;
+    if (Token.isUnresolved(current)) return current;
+    const record = current as Record<string, unknown>;
+    current = record[l1FieldName(key)] ?? record[key];
+  }
+  return current;
+}
+
+function l1FieldName(cfnKey: string): string {
+  const acronym = /^([A-Z]+)([A-Z][a-z].*)$/.exec(cfnKey);
+  if (acronym) return acronym[1].toLowerCase() + acronym[2];
+  return cfnKey.charAt(0).toLowerCase() + cfnKey.slice(1);
+}
+
+function unique(ids: string[]): string[] {
+  return ids.filter((id, i) => ids.indexOf(id) === i);
+}
