@@ -29,7 +29,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   cdkVersion: MIN_CDK_VERSION,
   peerDependencyOptions: { pinnedDevDependency: false },
-  devDeps: [`aws-cdk-lib@${DEV_CDK_VERSION}`, 'constructs@^10.5.1'],
+  devDeps: [
+    `aws-cdk-lib@${DEV_CDK_VERSION}`,
+    'constructs@^10.5.1',
+  ],
 
   publishToPypi: {
     distName: 'cdk-sg-strategy',
@@ -47,7 +50,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   sampleCode: false,
 
+  // Jest 30 and eslint-import-resolver-typescript 4 pull unrs-resolver, whose per-platform optional packages
+  // are not all on the registry we install from, so `npm ci` rejects the lock file. These versions need none.
   jestOptions: {
+    jestVersion: '^29',
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
@@ -64,6 +70,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '/.jsii.tabl.json',
   ],
 });
+
+// projen asks for eslint-import-resolver-typescript 4 (see jestOptions for why not).
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 
 project.npmignore?.addPatterns('/examples/', '/.ci/', '/test/consumers/');
 
