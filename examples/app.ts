@@ -18,7 +18,7 @@ export class DataStack extends Stack {
       name: 'orders-db',
       ports: [ec2.Port.tcp(5432)],
     });
-    const db = new rds.DatabaseInstance(this, 'Postgres', {
+    new rds.DatabaseInstance(this, 'Postgres', {
       vpc: this.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
