@@ -98,7 +98,7 @@ const lintTemplates = project.addTask('test:templates', {
   description: 'Synthesize the demo and lint its templates with cfn-lint',
 });
 lintTemplates.spawn(project.tasks.tryFind('demo')!);
-lintTemplates.exec('.venv/bin/cfn-lint examples/cdk.out/*.template.json');
+lintTemplates.exec('.venv/bin/cfn-lint --non-zero-exit-code error examples/cdk.out/*.template.json');
 
 // The one test command: build, unit tests, every jsii package, then the consumers.
 const testAll = project.addTask('test:all', {

@@ -21,7 +21,7 @@ export class DataStack extends Stack {
     new rds.DatabaseInstance(this, 'Postgres', {
       vpc: this.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_9 }),
       storageEncrypted: true,
       // The database carries only the server group; addServer() would add it beside a group of its own.
       securityGroups: [this.database.serverSecurityGroup],
