@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { validateServicePorts } from './service-ports';
 import { attachToCfnResource, attachToConnectable } from '../core/attach';
+import { keepEgressClosed } from '../core/closed-egress';
 import { validationError } from '../core/errors';
 import { vpcIdentity, vpcsOfConnectable } from '../core/vpc-identity';
 
@@ -119,6 +120,10 @@ export class ServerClientPair extends Construct {
         : `Client group of ${this.node.path}; reaches only its server group`,
       securityGroupName: props.usePhysicalNames ? clientName : undefined,
     });
+    // Their egress goes to security groups, which CDK writes as separate resources; without an inline rule
+    // AWS would keep its default allow-all egress on both.
+    keepEgressClosed(server);
+    keepEgressClosed(client);
     if (serverName && clientName) {
       Tags.of(server).add('Name', serverName);
       Tags.of(client).add('Name', clientName);

@@ -59,10 +59,35 @@ describe('ServerClientPair groups', () => {
     const template = Template.fromStack(stack);
     const { server, client } = pairIds(template);
 
-    expect(rulesOf(template, client, 'egress')).toEqual([
+    expect(rulesOf(template, client, 'egress').filter(r => !isDenyAllPlaceholder(r))).toEqual([
       expect.objectContaining({ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, DestinationSecurityGroupId: { 'Fn::GetAtt': [server, 'GroupId'] } }),
     ]);
     expect(rulesOf(template, client, 'ingress')).toEqual([]);
+  });
+
+  test('both groups state an inline egress rule, so AWS removes its default allow-all egress', () => {
+    // CDK writes egress towards another group as a separate resource and drops its placeholder; a group
+    // with no inline egress keeps AWS's allow-all.
+    const { stack, vpc } = newStack();
+    const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)], allowClientsToReachEachOther: true });
+    pair.serverSecurityGroup.addEgressRule(pair.clientSecurityGroup, ec2.Port.tcp(8080));
+    const template = Template.fromStack(stack);
+    const { server, client } = pairIds(template);
+    for (const id of [server, client]) {
+      const inline = template.toJSON().Resources[id].Properties.SecurityGroupEgress;
+      expect(inline).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 })]);
+    }
+  });
+
+  test('an inline egress rule a user adds replaces the placeholder', () => {
+    const { stack, vpc } = newStack();
+    const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
+    pair.clientSecurityGroup.addEgressRule(ec2.Peer.ipv4('10.1.0.0/24'), ec2.Port.tcp(443));
+    const template = Template.fromStack(stack);
+    const { client } = pairIds(template);
+    expect(template.toJSON().Resources[client].Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '10.1.0.0/24', FromPort: 443 }),
+    ]);
   });
 
   test('no rule of the pair is open to a CIDR or to all protocols', () => {
@@ -106,7 +131,7 @@ describe('ServerClientPair groups', () => {
     expect(rulesOf(template, client, 'ingress')).toEqual([
       expect.objectContaining({ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: self }),
     ]);
-    const egress = rulesOf(template, client, 'egress');
+    const egress = rulesOf(template, client, 'egress').filter(r => !isDenyAllPlaceholder(r));
     expect(egress).toHaveLength(2);
     expect(egress).toEqual(expect.arrayContaining([
       expect.objectContaining({ FromPort: 5432, ToPort: 5432, DestinationSecurityGroupId: self }),

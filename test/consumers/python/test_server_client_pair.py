@@ -62,7 +62,10 @@ def test_server_admits_only_the_client_group_on_the_port(stack):
 
     assert rules(template, server, "egress") == [DENY_ALL_PLACEHOLDER | {"Description": "Disallow all traffic"}]
     client_egress = rules(template, client, "egress")
-    assert [group_ref(r.get("DestinationSecurityGroupId")) for r in client_egress] == [server]
+    assert [group_ref(r.get("DestinationSecurityGroupId")) for r in client_egress if r.get("CidrIp") != DENY_ALL_PLACEHOLDER["CidrIp"]] == [server]
+    # AWS keeps its default allow-all egress on a group that states no inline egress rule.
+    for group in (server, client):
+        assert template["Resources"][group]["Properties"].get("SecurityGroupEgress"), group
     assert not any(is_all_egress(r) for r in client_egress + rules(template, server, "egress"))
 
 
