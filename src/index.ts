@@ -1,1 +1,3 @@
 export * from './server-client-pair';
+export * from './checks';
+export * from './rules';

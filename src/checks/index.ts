@@ -1,0 +1,3 @@
+export * from './options';
+export * from './security-group-strategy-checks';
+export * from './security-group-strategy-plugin';

@@ -1,0 +1,115 @@
+/**
+ * How serious a finding is.
+ */
+export enum FindingLevel {
+  /** Fails `cdk synth`, unless acknowledged. */
+  ERROR = 'error',
+  /** Reported; fails only under `cdk synth --strict`. */
+  WARNING = 'warning',
+  /** Reported for information. */
+  INFO = 'info',
+}
+
+/**
+ * Rule levels and parameters, shared by the Aspect, the validation plugin and the CLI's `--config`.
+ */
+export interface SecurityGroupStrategyOptions {
+  /**
+   * Change the level of rules, by rule id: `{ WorldOpenIngress: FindingLevel.ERROR }`.
+   *
+   * @default - each rule's default level (see RULES.md)
+   */
+  readonly ruleLevels?: { [ruleId: string]: FindingLevel };
+
+  /**
+   * Rules that do not run at all, by id.
+   *
+   * @default - every rule runs
+   */
+  readonly disabledRules?: string[];
+
+  /**
+   * Remote-administration ports for WorldOpenAdminPort.
+   *
+   * @default [22, 23, 3389, 5900, 5985, 5986]
+   */
+  readonly adminPorts?: number[];
+
+  /**
+   * Database, cache and data ports for WorldOpenDataPort.
+   *
+   * @default - MySQL, Postgres, SQL Server, Oracle, Redis, Memcached, MongoDB, Elasticsearch/OpenSearch,
+   * Kibana, Kafka, ZooKeeper, NFS, SMB, Cassandra, CouchDB, InfluxDB and Redshift ports
+   */
+  readonly dataPorts?: number[];
+
+  /**
+   * Ports the world may reach on a group attached to an internet-facing load balancer.
+   *
+   * @default [80, 443]
+   */
+  readonly allowedPublicPorts?: number[];
+
+  /**
+   * The widest private IPv4 block WideCidrIngress accepts, as a prefix length.
+   *
+   * @default 16
+   */
+  readonly widestPrivateIpv4Prefix?: number;
+
+  /**
+   * The widest public IPv4 block WideCidrIngress accepts, as a prefix length.
+   *
+   * @default 24
+   */
+  readonly widestPublicIpv4Prefix?: number;
+
+  /**
+   * The widest private (unique local) IPv6 block WideCidrIngress accepts.
+   *
+   * @default 48
+   */
+  readonly widestPrivateIpv6Prefix?: number;
+
+  /**
+   * The widest public IPv6 block WideCidrIngress accepts.
+   *
+   * @default 64
+   */
+  readonly widestPublicIpv6Prefix?: number;
+
+  /**
+   * Security groups per network interface before TooManySecurityGroupsPerInterface warns (your account's quota).
+   *
+   * @default 5
+   */
+  readonly securityGroupsPerInterfaceQuota?: number;
+
+  /**
+   * Rules per direction before TooManyRules warns (your account's quota).
+   *
+   * @default 60
+   */
+  readonly rulesPerDirectionQuota?: number;
+
+  /**
+   * A regular expression every group's Name tag (or GroupName) must match. Turns on GroupNameConvention.
+   *
+   * @default - no naming convention
+   */
+  readonly groupNamePattern?: string;
+
+  /**
+   * Write sg-strategy-report.json, sg-strategy-report.sarif and sg-strategy-graph.md.
+   *
+   * @default true
+   */
+  readonly writeReports?: boolean;
+
+  /**
+   * Where to write the reports.
+   *
+   * @default - the cloud assembly directory (cdk.out)
+   */
+  readonly reportDirectory?: string;
+}

@@ -1,0 +1,79 @@
+import { Annotations, IAspect, Stage } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { collectAcknowledgements } from './acknowledgements';
+import { Finding, analyse, resolveParameters } from './engine';
+import { SecurityGroupStrategyOptions } from './options';
+import { writeReports } from './reports/write-reports';
+import { templatesFromTree } from './templates-from-tree';
+import { packageVersion } from './version';
+
+/**
+ * Properties of the SecurityGroupStrategyChecks Aspect.
+ */
+export interface SecurityGroupStrategyChecksProps extends SecurityGroupStrategyOptions {}
+
+/**
+ * Checks every security group of the app against the rule catalog at `cdk synth`.
+ *
+ * Add it to the App with read-only priority:
+ * `Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY })`.
+ *
+ * It models all stacks of the app at once (Stages and nested stacks included), after CDK has resolved
+ * cross-stack references, so what it sees is what the templates say. Errors become error annotations (synth
+ * fails), warnings become acknowledgeable warnings (`sg-strategy::<RuleId>`), info becomes info
+ * annotations. Stacks inside a Stage are synthesized before the App's Aspects run, so their errors fail
+ * synth through a validation error instead, and all their findings are in the reports.
+ */
+export class SecurityGroupStrategyChecks implements IAspect {
+  private readonly options: SecurityGroupStrategyOptions;
+  private readonly scopes: IConstruct[] = [];
+
+  constructor(props: SecurityGroupStrategyChecksProps = {}) {
+    resolveParameters(props);
+    this.options = props;
+  }
+
+  public visit(node: IConstruct): void {
+    // The first node an Aspect visits is the scope it was added to; check once per scope, at validation,
+    // when the whole app has been prepared.
+    if (this.scopes.some(scope => scope === node || node.node.scopes.includes(scope))) return;
+    this.scopes.push(node);
+    node.node.addValidation({ validate: () => this.check(node) });
+  }
+
+  private check(scope: IConstruct): string[] {
+    const root = scope.node.root;
+    const { model, findings } = analyse(templatesFromTree(root), this.options, collectAcknowledgements(root));
+    const constructs = new Map<string, IConstruct>(root.node.findAll().map(c => [c.node.path, c]));
+    const rootStage = Stage.isStage(root) ? root : undefined;
+    const errors: string[] = [];
+    for (const finding of findings) {
+      if (finding.acknowledged || !isWithin(finding.constructPath, scope.node.path)) continue;
+      const target = finding.constructPath !== undefined ? constructs.get(finding.constructPath) : undefined;
+      const synthesizedAlready = target !== undefined && Stage.of(target) !== undefined && Stage.of(target) !== rootStage;
+      if (!target || synthesizedAlready) {
+        if (finding.level === 'error') errors.push(`[sg-strategy::${finding.ruleId}] ${finding.constructPath ?? finding.stackName + '/' + finding.logicalId}: ${finding.message}`);
+        continue;
+      }
+      annotate(target, finding);
+    }
+    if (this.options.writeReports ?? true) {
+      const directory = this.options.reportDirectory ?? rootStage?.outdir;
+      if (directory) writeReports(directory, model, findings, packageVersion());
+    }
+    return errors;
+  }
+}
+
+function isWithin(path: string | undefined, scopePath: string): boolean {
+  if (path === undefined || scopePath === '') return true;
+  return path === scopePath || path.startsWith(`${scopePath}/`);
+}
+
+function annotate(target: IConstruct, finding: Finding) {
+  const id = `sg-strategy::${finding.ruleId}`;
+  const text = `[${id}] ${finding.message} Fix: ${finding.fix}`;
+  if (finding.level === 'error') Annotations.of(target).addError(text);
+  else if (finding.level === 'warning') Annotations.of(target).addWarningV2(id, text);
+  else Annotations.of(target).addInfo(text);
+}

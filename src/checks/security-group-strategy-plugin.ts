@@ -1,0 +1,74 @@
+import * as path from 'path';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { collectAcknowledgements } from './acknowledgements';
+import { analyse, resolveParameters } from './engine';
+import { SecurityGroupStrategyOptions } from './options';
+import { writeReports } from './reports/write-reports';
+import { templatesFromFiles } from './templates-from-assembly';
+import { constructPathsByStack } from './templates-from-tree';
+import { packageVersion } from './version';
+import { RULE_IDS } from '../rules/catalog';
+
+/**
+ * Properties of the SecurityGroupStrategyPlugin.
+ */
+export interface SecurityGroupStrategyPluginProps extends SecurityGroupStrategyOptions {}
+
+/**
+ * The same checks as a CDK validation plugin: `Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin())`.
+ *
+ * It reads the synthesized templates of every stack in the assembly (Stages and nested stacks included)
+ * and reports findings in CDK's validation report. Acknowledge a finding with
+ * `Validations.of(scope).acknowledge({ id: 'sg-strategy::<RuleId>', reason })`.
+ */
+export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
+  public readonly name = 'sg-strategy';
+  public readonly version?: string;
+  public readonly ruleIds?: string[];
+  private readonly options: SecurityGroupStrategyOptions;
+
+  constructor(props: SecurityGroupStrategyPluginProps = {}) {
+    resolveParameters(props);
+    this.options = props;
+    this.version = packageVersion();
+    this.ruleIds = [...RULE_IDS];
+  }
+
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const app: IConstruct | undefined = context.appConstruct;
+    const stacksByPath = new Map<string, Stack>();
+    for (const c of app?.node.findAll() ?? []) if (Stack.isStack(c)) stacksByPath.set(c.node.path, c);
+    const entries = (context.stackTemplates ?? context.templatePaths.map(p => ({ stackConstructPath: path.basename(p, '.template.json'), templatePath: p })))
+      .map(s => ({
+        stackId: s.stackConstructPath,
+        stackName: stacksByPath.get(s.stackConstructPath)?.stackName ?? path.basename(s.templatePath, '.template.json'),
+        templatePath: s.templatePath,
+        constructPath: s.stackConstructPath,
+      }));
+    const acknowledgements = app ? collectAcknowledgements(app) : [];
+    const { model, findings } = analyse(templatesFromFiles(entries, app ? constructPathsByStack(app) : undefined), this.options, acknowledgements);
+
+    if ((this.options.writeReports ?? true) && !(app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate) {
+      const directory = this.options.reportDirectory ?? (app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.'));
+      writeReports(directory, model, findings, this.version ?? packageVersion());
+    }
+
+    const violations: PolicyViolation[] = findings.map(f => ({
+      ruleName: f.ruleId,
+      description: f.message,
+      fix: f.fix,
+      severity: f.level,
+      violatingResources: [{
+        resourceLogicalId: f.logicalId.startsWith('(') ? undefined : f.logicalId,
+        templatePath: f.templatePath,
+        constructPath: f.constructPath,
+        locations: [],
+      }],
+    }));
+    return {
+      success: !findings.some(f => f.level === 'error' && !f.acknowledged),
+      violations,
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { StackTemplate } from '../model/types';
+
+/**
+ * Read templates from files, with their nested stacks: CDK writes a nested stack's template as an asset
+ * beside its parent, named in the parent's `aws:asset:path` metadata.
+ */
+export function templatesFromFiles(
+  files: Array<{ stackId: string; stackName: string; templatePath: string; constructPath?: string }>,
+  constructPaths: Map<string, Record<string, string>> = new Map(),
+): StackTemplate[] {
+  const templates: StackTemplate[] = [];
+  const seen = new Set<string>();
+  const add = (stackId: string, stackName: string, templatePath: string, constructPath?: string, parent?: StackTemplate['parent']) => {
+    const resolved = path.resolve(templatePath);
+    if (seen.has(resolved)) return;
+    seen.add(resolved);
+    let template: unknown;
+    try {
+      template = JSON.parse(fs.readFileSync(resolved, 'utf8'));
+    } catch (e) {
+      template = { Resources: { '(template)': { Type: 'AWS::CDK::Unreadable', Properties: { Error: (e as Error).message } } } };
+    }
+    templates.push({ stackId, stackName, templatePath, constructPath, template, parent, constructPaths: constructPath ? constructPaths.get(constructPath) : undefined });
+    const resources = (template as { Resources?: Record<string, any> })?.Resources ?? {};
+    for (const [logicalId, resource] of Object.entries(resources)) {
+      const assetPath = resource?.Type === 'AWS::CloudFormation::Stack' ? resource?.Metadata?.['aws:asset:path'] : undefined;
+      if (typeof assetPath !== 'string') continue;
+      const nestedFile = path.join(path.dirname(resolved), assetPath);
+      if (!fs.existsSync(nestedFile)) continue;
+      const nestedPath = typeof resource?.Metadata?.['aws:cdk:path'] === 'string' ? resource.Metadata['aws:cdk:path'].replace(/\.NestedStack\/.*$/, '') : undefined;
+      add(`${stackId}/${logicalId}`, `${stackName}-${logicalId}`, nestedFile, nestedPath, { stackId, logicalId });
+    }
+  };
+  for (const file of files) add(file.stackId, file.stackName, file.templatePath, file.constructPath);
+  return templates;
+}

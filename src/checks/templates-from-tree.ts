@@ -1,0 +1,97 @@
+import { CfnElement, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { StackTemplate } from '../model/types';
+
+// Resource types that never carry, reference or define a security group. The Aspect skips rendering them,
+// which is most of the cost of reading a large app; everything else is rendered exactly as synth renders it.
+const UNRELATED_PREFIXES = [
+  'AWS::IAM::', 'AWS::Logs::', 'AWS::S3::', 'AWS::SNS::', 'AWS::SQS::', 'AWS::KMS::', 'AWS::CloudWatch::',
+  'AWS::Events::', 'AWS::DynamoDB::', 'AWS::ApiGateway::', 'AWS::ApiGatewayV2::', 'AWS::StepFunctions::',
+  'AWS::CDK::', 'AWS::CloudFront::', 'AWS::Cognito::', 'AWS::WAFv2::', 'AWS::CertificateManager::',
+  'AWS::ECR::', 'AWS::Kinesis::', 'AWS::SecretsManager::', 'AWS::Backup::', 'AWS::Scheduler::',
+];
+const UNRELATED_TYPES = new Set([
+  'AWS::Lambda::Permission', 'AWS::Lambda::Version', 'AWS::Lambda::Alias', 'AWS::Lambda::EventSourceMapping',
+  'AWS::Lambda::LayerVersion', 'AWS::Lambda::Url', 'AWS::ECS::TaskDefinition', 'AWS::ECS::Cluster',
+  'AWS::EC2::Route', 'AWS::EC2::RouteTable', 'AWS::EC2::SubnetRouteTableAssociation',
+]);
+
+function isUnrelated(type: string): boolean {
+  return UNRELATED_TYPES.has(type) || UNRELATED_PREFIXES.some(p => type.startsWith(p));
+}
+
+/**
+ * The templates of every stack below `root` (Stages and nested stacks included), as far as security groups
+ * are concerned, rendered the way synth renders them so overrides and escape hatches are seen. Call it
+ * after `prepare` (from a validation), when cross-stack references are already imports.
+ */
+export function templatesFromTree(root: IConstruct): StackTemplate[] {
+  const byStack = new Map<Stack, { resources: Record<string, unknown>; parameters: Record<string, unknown>; outputs: Record<string, unknown>; paths: Record<string, string> }>();
+  const entry = (stack: Stack) => {
+    let e = byStack.get(stack);
+    if (!e) {
+      e = { resources: {}, parameters: {}, outputs: {}, paths: {} };
+      byStack.set(stack, e);
+    }
+    return e;
+  };
+  for (const construct of root.node.findAll()) {
+    if (Stack.isStack(construct)) entry(construct);
+    if (!CfnElement.isCfnElement(construct)) continue;
+    if (CfnResource.isCfnResource(construct) && isUnrelated(construct.cfnResourceType)) continue;
+    const stack = construct.stack;
+    const logicalId = stack.resolve(construct.logicalId) as string;
+    const rendered = renderElement(stack, construct, logicalId);
+    const e = entry(stack);
+    e.paths[logicalId] = construct.node.path;
+    Object.assign(e.resources, rendered.Resources ?? {});
+    Object.assign(e.parameters, rendered.Parameters ?? {});
+    Object.assign(e.outputs, rendered.Outputs ?? {});
+  }
+  const templates: StackTemplate[] = [];
+  for (const [stack, e] of byStack) {
+    const parent = NestedStack.isNestedStack(stack) && stack.nestedStackParent && stack.nestedStackResource
+      ? { stackId: stack.nestedStackParent.node.path, logicalId: stack.nestedStackParent.resolve(stack.nestedStackResource.logicalId) as string }
+      : undefined;
+    templates.push({
+      stackId: stack.node.path,
+      stackName: stack.stackName,
+      constructPath: stack.node.path,
+      template: { Resources: e.resources, Parameters: e.parameters, Outputs: e.outputs },
+      constructPaths: e.paths,
+      parent,
+    });
+  }
+  return templates;
+}
+
+function renderElement(stack: Stack, element: CfnElement, logicalId: string): Record<string, Record<string, unknown>> {
+  // `_toCloudFormation` is how a Stack renders each element into its template. It is marked internal, so a
+  // CDK without it gets a template fragment that says so, which the model reports rather than passes.
+  const render = (element as unknown as { _toCloudFormation?: () => unknown })._toCloudFormation;
+  const unreadable = (why: string) => ({ Resources: { [logicalId]: { Type: 'AWS::CDK::Unreadable', Properties: { Error: why } } } });
+  if (typeof render !== 'function') return unreadable('this aws-cdk-lib cannot render an element on its own');
+  try {
+    return stack.resolve(render.call(element)) as Record<string, Record<string, unknown>>;
+  } catch (e) {
+    return unreadable((e as Error).message);
+  }
+}
+
+/**
+ * Construct paths by stack path and logical id, for templates synthesized without `aws:cdk:path` metadata.
+ */
+export function constructPathsByStack(root: IConstruct): Map<string, Record<string, string>> {
+  const byStack = new Map<string, Record<string, string>>();
+  for (const construct of root.node.findAll()) {
+    if (!CfnElement.isCfnElement(construct)) continue;
+    const stack = construct.stack;
+    let paths = byStack.get(stack.node.path);
+    if (!paths) {
+      paths = {};
+      byStack.set(stack.node.path, paths);
+    }
+    paths[stack.resolve(construct.logicalId) as string] = construct.node.path;
+  }
+  return byStack;
+}

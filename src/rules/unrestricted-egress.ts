@@ -1,0 +1,23 @@
+import { RawFinding, RuleDefinition, allRules, groupLabel, isWorldPeer } from './rule';
+
+export const unrestrictedEgress: RuleDefinition = {
+  id: 'UnrestrictedEgress',
+  defaultLevel: 'warning',
+  title: 'All protocols to 0.0.0.0/0 or ::/0, counting AWS\'s implicit allow-all and CDK\'s allowAllOutbound',
+  rationale: 'Unrestricted egress lets a compromised workload reach anything: exfiltration, command and control, lateral movement. A group that states no egress rule keeps AWS\'s implicit allow-all, and CDK\'s allowAllOutbound (the default for most constructs) writes the same rule explicitly.',
+  fix: 'Set allowAllOutbound: false and add the egress the workload needs, for example to a ServerClientPair\'s server group or to VPC endpoints.',
+  example: "new ec2.SecurityGroup(this, 'Sg', { vpc });                            // flagged\nnew ec2.SecurityGroup(this, 'Sg', { vpc, allowAllOutbound: false }); // fine",
+  check(model) {
+    const findings: RawFinding[] = [];
+    for (const { group, rule } of allRules(model)) {
+      if (rule.direction !== 'egress' || rule.traffic?.protocol !== 'all' || !isWorldPeer(rule.peer)) continue;
+      if (group.defaultOfVpc) continue; // DefaultSecurityGroupOpen speaks for default groups
+      const cidr = rule.peer.kind === 'cidr' ? rule.peer.cidr.text : '';
+      const message = rule.implicit
+        ? `${groupLabel(model, group.key)} states no egress rule, so AWS lets it send all traffic to 0.0.0.0/0.`
+        : `${groupLabel(model, group.key)} sends all traffic to ${cidr}.`;
+      findings.push({ at: rule.origin, message });
+    }
+    return findings;
+  },
+};

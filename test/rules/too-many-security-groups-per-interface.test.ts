@@ -1,0 +1,45 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { analyseApp, findingsOf, testStack } from '../support/analyse-app';
+
+const RULE = 'TooManySecurityGroupsPerInterface';
+
+function groups(stack: any, vpc: ec2.Vpc, n: number) {
+  return Array.from({ length: n }, (_, i) => new ec2.SecurityGroup(stack, `Sg${i}`, { vpc, allowAllOutbound: false }));
+}
+
+describe(RULE, () => {
+  test('six groups on an instance is a warning (L1)', () => {
+    const { app, stack, vpc } = testStack();
+    new ec2.CfnInstance(stack, 'I', { imageId: 'ami-1', subnetId: vpc.isolatedSubnets[0].subnetId, securityGroupIds: groups(stack, vpc, 6).map(g => g.securityGroupId) });
+    const found = findingsOf(analyseApp(app), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].level).toBe('warning');
+  });
+
+  test('seventeen groups is an error: over the hard limit (L1)', () => {
+    const { app, stack, vpc } = testStack();
+    new ec2.CfnInstance(stack, 'I', { imageId: 'ami-1', subnetId: vpc.isolatedSubnets[0].subnetId, securityGroupIds: groups(stack, vpc, 17).map(g => g.securityGroupId) });
+    expect(findingsOf(analyseApp(app), RULE)[0].level).toBe('error');
+  });
+
+  test('six groups on a Lambda function is an error (L2)', () => {
+    const { app, stack, vpc } = testStack();
+    new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: groups(stack, vpc, 6),
+    });
+    const found = findingsOf(analyseApp(app), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ level: 'error', resourceType: 'AWS::Lambda::Function' });
+  });
+
+  test('five groups is compliant, and the quota is configurable (L2)', () => {
+    const { app, stack, vpc } = testStack();
+    new ec2.Instance(stack, 'I', { vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(), securityGroup: groups(stack, vpc, 1)[0] });
+    expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
+    const strict = testStack();
+    new ec2.CfnInstance(strict.stack, 'I', { imageId: 'ami-1', securityGroupIds: groups(strict.stack, strict.vpc, 3).map(g => g.securityGroupId) });
+    expect(findingsOf(analyseApp(strict.app, { securityGroupsPerInterfaceQuota: 2 }), RULE)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,32 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ServerClientPair } from '../../src';
+import { analyseApp, findingsOf, postgres, testStack } from '../support/analyse-app';
+
+const RULE = 'UnattachedSecurityGroup';
+
+describe(RULE, () => {
+  test('flags a group nothing carries (L2)', () => {
+    const { app, stack, vpc } = testStack();
+    new ec2.SecurityGroup(stack, 'Orphan', { vpc, allowAllOutbound: false });
+    const found = findingsOf(analyseApp(app), RULE);
+    expect(found.map(f => f.constructPath)).toEqual(['Stack/Orphan/Resource']);
+  });
+
+  test("flags a pair's server group until a server carries it, and says rules name it", () => {
+    const { app, stack, vpc } = testStack();
+    new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
+    const found = findingsOf(analyseApp(app), RULE);
+    expect(found.map(f => f.constructPath).sort()).toEqual(['Stack/Pair/ClientSecurityGroup/Resource', 'Stack/Pair/ServerSecurityGroup/Resource']);
+    expect(found.find(f => f.constructPath!.includes('Server'))!.message).toContain('Rules in Stack/Pair/ClientSecurityGroup name it');
+  });
+
+  test('groups carried by a database, exported, or named by a custom resource are in use (L2 and L1)', () => {
+    const { app, stack, vpc } = testStack();
+    const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
+    postgres(stack, vpc, 'Db', { securityGroups: [pair.serverSecurityGroup] });
+    new (require('aws-cdk-lib').CfnOutput)(stack, 'ClientGroup', { value: pair.clientSecurityGroup.securityGroupId, exportName: 'db-clients' });
+    const other = new ec2.CfnSecurityGroup(stack, 'Handed', { groupDescription: 'x', vpcId: vpc.vpcId });
+    new (require('aws-cdk-lib').CfnResource)(stack, 'Custom', { type: 'Custom::Thing', properties: { ServiceToken: 'arn:x', Group: other.attrGroupId } });
+    expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { analyse } from '../../src/checks/engine';
+import { analyseApp, findingsOf, handTemplate, testStack } from '../support/analyse-app';
+
+const RULE = 'WorldOpenIngress';
+
+describe(RULE, () => {
+  test('a public ALB on 443 is compliant (L2)', () => {
+    const { app, stack, vpc } = testStack();
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+    alb.addListener('Https', { port: 443, protocol: elbv2.ApplicationProtocol.HTTP, defaultAction: elbv2.ListenerAction.fixedResponse(200) });
+    alb.addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(200) });
+    const findings = analyseApp(app);
+    expect(findingsOf(findings, RULE)).toEqual([]);
+  });
+
+  test('an internal ALB open to the world on 443 is flagged (L2)', () => {
+    const { app, stack, vpc } = testStack();
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: false });
+    alb.addListener('Https', { port: 443, protocol: elbv2.ApplicationProtocol.HTTP, open: true, defaultAction: elbv2.ListenerAction.fixedResponse(200) });
+    const found = findingsOf(analyseApp(app), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].level).toBe('warning');
+  });
+
+  test('a public ALB open on 8080 is flagged (L2)', () => {
+    const { app, stack, vpc } = testStack();
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+    alb.addListener('Alt', { port: 8080, protocol: elbv2.ApplicationProtocol.HTTP, defaultAction: elbv2.ListenerAction.fixedResponse(200) });
+    const found = findingsOf(analyseApp(app), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain('tcp 8080');
+    expect(found[0].message).toContain('Only 80, 443 are expected');
+  });
+
+  test('an instance group open on 443 is flagged, since it is not a load balancer (L1)', () => {
+    const { findings } = analyse(handTemplate({
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }] } },
+      I: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1', SecurityGroupIds: [{ 'Fn::GetAtt': ['Sg', 'GroupId'] }] } },
+    }), {}, []);
+    expect(findingsOf(findings, RULE)).toHaveLength(1);
+  });
+
+  test('ICMP echo from the world is not a port and is not flagged', () => {
+    const { findings } = analyse(handTemplate({
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'icmp', FromPort: 8, ToPort: -1, CidrIp: '0.0.0.0/0' }] } },
+    }), {}, []);
+    expect(findings.filter(f => f.ruleId.startsWith('WorldOpen'))).toEqual([]);
+  });
+
+  test('GRE (protocol 47) from the world is flagged: the whole protocol passes', () => {
+    const { findings } = analyse(handTemplate({
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: '47', CidrIp: '0.0.0.0/0' }] } },
+    }), {}, []);
+    expect(findingsOf(findings, RULE)).toHaveLength(1);
+  });
+});

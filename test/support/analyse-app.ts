@@ -1,0 +1,63 @@
+import { App, AppProps, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { collectAcknowledgements } from '../../src/checks/acknowledgements';
+import { Finding, analyse } from '../../src/checks/engine';
+import { SecurityGroupStrategyOptions } from '../../src/checks/options';
+import { templatesFromFiles } from '../../src/checks/templates-from-assembly';
+import { constructPathsByStack } from '../../src/checks/templates-from-tree';
+import { buildModel } from '../../src/model/build-model';
+import { SecurityGroupModel, StackTemplate } from '../../src/model/types';
+
+export const ENV = { account: '111111111111', region: 'eu-west-1' };
+
+/** An app without CDK's own template validation, so test output shows only what the test is about. */
+export function testApp(props: AppProps = {}): App {
+  return new App({ builtinCloudFormationValidation: false, ...props } as AppProps);
+}
+
+export function testStack(app = testApp(), id = 'Stack'): { app: App; stack: Stack; vpc: ec2.Vpc } {
+  const stack = new Stack(app, id, { env: ENV });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+  return { app, stack, vpc };
+}
+
+/** Synthesize the app and read its assembly the way the validation plugin and the CLI do. */
+export function synthTemplates(app: App): StackTemplate[] {
+  const assembly = app.synth();
+  return templatesFromFiles(assembly.stacksRecursively.map(s => ({
+    stackId: s.hierarchicalId,
+    stackName: s.stackName,
+    templatePath: s.templateFullPath,
+    constructPath: s.hierarchicalId,
+  })), constructPathsByStack(app));
+}
+
+export function analyseApp(app: App, options: SecurityGroupStrategyOptions = {}): Finding[] {
+  return analyse(synthTemplates(app), options, collectAcknowledgements(app)).findings;
+}
+
+export function modelOf(app: App): SecurityGroupModel {
+  return buildModel(synthTemplates(app));
+}
+
+/** Findings of one rule that are not acknowledged. */
+export function findingsOf(findings: Finding[], ruleId: string): Finding[] {
+  return findings.filter(f => f.ruleId === ruleId && !f.acknowledged);
+}
+
+/** A template of one stack, written by hand: what a user of the CLI might bring. */
+export function handTemplate(resources: Record<string, unknown>, extra: Record<string, unknown> = {}): StackTemplate[] {
+  return [{ stackId: 'Hand', stackName: 'Hand', template: { Resources: resources, ...extra } }];
+}
+
+/** A Postgres instance in the VPC's isolated subnets. */
+export function postgres(stack: Stack, vpc: ec2.IVpc, id = 'Db', props: Partial<rds.DatabaseInstanceProps> = {}): rds.DatabaseInstance {
+  return new rds.DatabaseInstance(stack, id, {
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_9 }),
+    storageEncrypted: true,
+    ...props,
+  });
+}
