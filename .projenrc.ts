@@ -18,11 +18,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
   tsconfigDevFile: 'tsconfig.dev.json',
-  tsconfigDev: { compilerOptions: {}, include: ['examples/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'] },
+  tsconfigDev: { compilerOptions: {}, include: ['examples/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'] },
   // Lint tests and examples with the dev tsconfig, which includes them; the jsii tsconfig covers only src/.
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples'],
+    devdirs: ['test', 'examples', 'scripts'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -32,6 +32,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     `aws-cdk-lib@${DEV_CDK_VERSION}`,
     'constructs@^10.5.1',
+    'fast-check@^4',
+    'cdk-nag@^3',
   ],
 
   publishToPypi: {
@@ -76,6 +78,16 @@ project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 
 project.npmignore?.addPatterns('/examples/', '/.ci/', '/test/consumers/');
+
+// ts-jest transpiles without type checking; check tests, examples and scripts here.
+project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
+
+// RULES.md is generated from the rule catalog in code.
+const rulesDoc = project.addTask('docgen:rules', {
+  description: 'Generate RULES.md from the rule catalog',
+  exec: 'ts-node --project tsconfig.dev.json scripts/generate-rules-md.ts',
+});
+project.postCompileTask.spawn(rulesDoc);
 
 // Rosetta compiles every TypeScript snippet in the README against the fixture in rosetta/.
 project.postCompileTask.exec('jsii-rosetta extract --strict');

@@ -135,7 +135,11 @@ function toFinding(ruleId: string, level: Level, message: string, fix: string, a
  * Mark findings that an acknowledgement covers: one for the same rule at the finding's construct path or
  * above it. Acknowledgements without a reason are refused and reported.
  */
-export function applyAcknowledgements(findings: Finding[], acknowledgements: Acknowledgement[], options: SecurityGroupStrategyOptions = {}): Finding[] {
+export function applyAcknowledgements(
+  findings: Finding[],
+  acknowledgements: Acknowledgement[],
+  options: SecurityGroupStrategyOptions = {},
+): Finding[] {
   const result: Finding[] = [];
   for (const finding of findings) {
     const path = finding.constructPath;
@@ -169,7 +173,11 @@ function covers(ackPath: string, findingPath: string): boolean {
 }
 
 /** Build the model and run the catalog: what every delivery does. */
-export function analyse(stacks: StackTemplate[], options: SecurityGroupStrategyOptions, acknowledgements: Acknowledgement[]): { model: SecurityGroupModel; findings: Finding[] } {
+export function analyse(
+  stacks: StackTemplate[],
+  options: SecurityGroupStrategyOptions,
+  acknowledgements: Acknowledgement[],
+): { model: SecurityGroupModel; findings: Finding[] } {
   const params = resolveParameters(options);
   const model = buildModel(stacks);
   const findings = applyAcknowledgements(runRules(model, params, options), acknowledgements, options);

@@ -49,7 +49,9 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
     const acknowledgements = app ? collectAcknowledgements(app) : [];
     const { model, findings } = analyse(templatesFromFiles(entries, app ? constructPathsByStack(app) : undefined), this.options, acknowledgements);
 
-    if ((this.options.writeReports ?? true) && !(app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate) {
+    // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, so leave reports to the Aspect.
+    const mustNotWrite = (app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate === true;
+    if ((this.options.writeReports ?? true) && !mustNotWrite) {
       const directory = this.options.reportDirectory ?? (app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.'));
       writeReports(directory, model, findings, this.version ?? packageVersion());
     }

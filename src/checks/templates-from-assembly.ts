@@ -22,7 +22,8 @@ export function templatesFromFiles(
     } catch (e) {
       template = { Resources: { '(template)': { Type: 'AWS::CDK::Unreadable', Properties: { Error: (e as Error).message } } } };
     }
-    templates.push({ stackId, stackName, templatePath, constructPath, template, parent, constructPaths: constructPath ? constructPaths.get(constructPath) : undefined });
+    const paths = constructPath ? constructPaths.get(constructPath) : undefined;
+    templates.push({ stackId, stackName, templatePath, constructPath, template, parent, constructPaths: paths });
     const resources = (template as { Resources?: Record<string, any> })?.Resources ?? {};
     for (const [logicalId, resource] of Object.entries(resources)) {
       const assetPath = resource?.Type === 'AWS::CloudFormation::Stack' ? resource?.Metadata?.['aws:asset:path'] : undefined;

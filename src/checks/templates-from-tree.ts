@@ -26,7 +26,9 @@ function isUnrelated(type: string): boolean {
  * after `prepare` (from a validation), when cross-stack references are already imports.
  */
 export function templatesFromTree(root: IConstruct): StackTemplate[] {
-  const byStack = new Map<Stack, { resources: Record<string, unknown>; parameters: Record<string, unknown>; outputs: Record<string, unknown>; paths: Record<string, string> }>();
+  type Section = Record<string, unknown>;
+  type Sections = { resources: Section; parameters: Section; outputs: Section; paths: Record<string, string> };
+  const byStack = new Map<Stack, Sections>();
   const entry = (stack: Stack) => {
     let e = byStack.get(stack);
     if (!e) {

@@ -196,7 +196,8 @@ class ModelBuilder {
         return { problem: `${resolved.logicalId}${resolved.attribute ? '.' + resolved.attribute : ''} is not a security group` };
       }
       const group = this.groups.get(key);
-      if (group && resolved.stackId !== usingStackId) {
+      const seen = group?.crossStackUses.some(u => u.by.stackId === user.stackId && u.by.logicalId === user.logicalId);
+      if (group && resolved.stackId !== usingStackId && !seen) {
         group.crossStackUses.push({ by: user, via: resolved.viaImport?.via ?? 'import', exportName: resolved.viaImport?.exportName });
       }
       return { key };
@@ -407,7 +408,9 @@ class ModelBuilder {
     }
   }
 
-  private attachment(stackId: string, ref: ResourceRef, values: unknown, label?: string, fallbackVpc?: () => string | undefined): Attachment | undefined {
+  private attachment(
+    stackId: string, ref: ResourceRef, values: unknown, label?: string, fallbackVpc?: () => string | undefined,
+  ): Attachment | undefined {
     const isEmpty = values === undefined || (Array.isArray(values) && values.length === 0);
     if (isEmpty) {
       if (!fallbackVpc) return undefined;

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // address arithmetic is bit arithmetic
 /**
  * CIDR arithmetic for IPv4 and IPv6: parsing, width, containment, and whether a block is public.
  */

@@ -19,11 +19,17 @@ export interface PortRange {
 }
 
 const PROTOCOL_NUMBERS: Record<string, Protocol> = {
-  '-1': 'all', 'all': 'all',
-  '6': 'tcp', 'tcp': 'tcp',
-  '17': 'udp', 'udp': 'udp',
-  '1': 'icmp', 'icmp': 'icmp',
-  '58': 'icmpv6', 'icmpv6': 'icmpv6', 'icmp6': 'icmpv6',
+  '-1': 'all',
+  'all': 'all',
+  '6': 'tcp',
+  'tcp': 'tcp',
+  '17': 'udp',
+  'udp': 'udp',
+  '1': 'icmp',
+  'icmp': 'icmp',
+  '58': 'icmpv6',
+  'icmpv6': 'icmpv6',
+  'icmp6': 'icmpv6',
 };
 
 export const ALL_PORTS: PortRange = { from: 0, to: 65535 };

@@ -7,7 +7,7 @@ export const allPortsFromPeer: RuleDefinition = {
   title: 'All ports (or all protocols) admitted from another group, a prefix list or a non-world CIDR',
   rationale: 'Trusting a peer on every port turns one compromised client into full access to the server. A service listens on a few ports; admit those.',
   fix: 'Admit only the service port(s), for example ec2.Port.tcp(5432).',
-  example: "sg.addIngressRule(app, ec2.Port.allTraffic()); // flagged\nsg.addIngressRule(app, ec2.Port.tcp(5432));    // fine",
+  example: 'sg.addIngressRule(app, ec2.Port.allTraffic()); // flagged\nsg.addIngressRule(app, ec2.Port.tcp(5432));    // fine',
   check(model) {
     const findings: RawFinding[] = [];
     for (const { group, rule } of allRules(model)) {

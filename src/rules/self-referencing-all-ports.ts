@@ -7,7 +7,7 @@ export const selfReferencingAllPorts: RuleDefinition = {
   title: 'A group admits itself on all ports: every member reaches every other member on everything',
   rationale: 'Self-referencing "all traffic" rules (the pattern of the default security group) make every workload that shares the group a stepping stone to every other.',
   fix: 'Admit the group on the ports the members really use, or split the members into a ServerClientPair.',
-  example: "sg.connections.allowInternally(ec2.Port.allTraffic()); // flagged\nsg.connections.allowInternally(ec2.Port.tcp(7000));    // fine",
+  example: 'sg.connections.allowInternally(ec2.Port.allTraffic()); // flagged\nsg.connections.allowInternally(ec2.Port.tcp(7000));    // fine',
   check(model) {
     const findings: RawFinding[] = [];
     for (const { group, rule } of allRules(model)) {

@@ -7,7 +7,7 @@ export const wideCidrIngress: RuleDefinition = {
   title: 'Ingress from a CIDR wider than the configured prefix (default /16, public ranges /24), or from the whole VPC CIDR',
   rationale: 'A wide CIDR admits every address in it, today and tomorrow: the whole VPC admits every future workload in it. The question "who may connect" is answered better by a security group than by an address range.',
   fix: 'Admit the client\'s security group (ServerClientPair makes one) instead of an address range.',
-  example: "sg.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(5432)); // flagged\nsg.addIngressRule(clients, ec2.Port.tcp(5432));                          // fine",
+  example: 'sg.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(5432)); // flagged\nsg.addIngressRule(clients, ec2.Port.tcp(5432));                          // fine',
   check(model, params) {
     const findings: RawFinding[] = [];
     for (const { group, rule } of allRules(model)) {

@@ -9,7 +9,7 @@ export const worldOpenAdminPort: RuleDefinition = {
   title: '0.0.0.0/0 or ::/0 reaches a remote-administration port (SSH, RDP, Telnet, WinRM, VNC)',
   rationale: 'Remote-administration ports open to the internet are scanned within minutes and are the most common way into an instance. The check counts every protocol that carries the port (tcp, udp, all traffic, by name or number) and every range that includes it.',
   fix: 'Reach instances through SSM Session Manager or a bastion, or admit a named security group or a narrow corporate CIDR instead of the world.',
-  example: "sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22)); // flagged\nsg.addIngressRule(bastion, ec2.Port.tcp(22));               // fine",
+  example: 'sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22)); // flagged\nsg.addIngressRule(bastion, ec2.Port.tcp(22));               // fine',
   check(model, params) {
     const findings: RawFinding[] = [];
     for (const { group, rule } of allRules(model)) {

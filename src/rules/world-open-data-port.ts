@@ -7,7 +7,7 @@ export const worldOpenDataPort: RuleDefinition = {
   title: 'The world reaches a database, cache or data port (MySQL, Postgres, SQL Server, Oracle, Redis, Memcached, MongoDB, Elasticsearch, Kafka, NFS, SMB, Cassandra...)',
   rationale: 'Data stores exposed to the internet leak data and are ransomed. Nothing about a database needs 0.0.0.0/0.',
   fix: 'Admit the application\'s security group instead, for example with ServerClientPair.',
-  example: "db.connections.allowDefaultPortFromAnyIpv4(); // flagged\ndb.connections.allowDefaultPortFrom(app);      // fine",
+  example: 'db.connections.allowDefaultPortFromAnyIpv4(); // flagged\ndb.connections.allowDefaultPortFrom(app);      // fine',
   check(model, params) {
     const findings: RawFinding[] = [];
     for (const { group, rule } of allRules(model)) {

@@ -14,7 +14,8 @@ describe(RULE, () => {
   test('flags all TCP from a private CIDR (L1)', () => {
     const { app, stack, vpc } = testStack();
     new ec2.CfnSecurityGroup(stack, 'Db', {
-      groupDescription: 'x', vpcId: vpc.vpcId,
+      groupDescription: 'x',
+      vpcId: vpc.vpcId,
       securityGroupIngress: [{ ipProtocol: 'tcp', fromPort: 0, toPort: 65535, cidrIp: '10.0.1.0/24' }],
     });
     expect(findingsOf(analyseApp(app), RULE)).toHaveLength(1);

@@ -12,8 +12,11 @@ describe(RULE, () => {
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
     const api = new Stack(app, 'Api', { env: ENV });
     pair.addClient(new lambda.Function(api, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x'),
-      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('x'),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     }));
     const found = findingsOf(analyseApp(app), RULE);
     expect(found).toHaveLength(1);

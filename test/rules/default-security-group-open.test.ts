@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { analyseApp, findingsOf, testApp, ENV } from '../support/analyse-app';
 
@@ -26,7 +26,7 @@ describe(RULE, () => {
   test("this library's locker resource type counts as locked (L1)", () => {
     const app = stackWith(s => {
       const vpc = new ec2.CfnVPC(s, 'Vpc', { cidrBlock: '10.0.0.0/16' });
-      new (require('aws-cdk-lib').CfnResource)(s, 'Lock', { type: 'Custom::SgStrategyLockedDefaultSecurityGroup', properties: { ServiceToken: 'arn:x', DefaultSecurityGroupId: vpc.attrDefaultSecurityGroup } });
+      new CfnResource(s, 'Lock', { type: 'Custom::SgStrategyLockedDefaultSecurityGroup', properties: { ServiceToken: 'arn:x', DefaultSecurityGroupId: vpc.attrDefaultSecurityGroup } });
     });
     expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
   });

@@ -5,8 +5,12 @@ import { ENV, analyseApp, findingsOf, testStack } from '../support/analyse-app';
 
 const RULE = 'LambdaEniDeletionDelay';
 const fn = (scope: Stack, vpc: ec2.IVpc, securityGroups?: ec2.ISecurityGroup[]) => new lambda.Function(scope, 'Fn', {
-  runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x'),
-  vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups,
+  runtime: lambda.Runtime.NODEJS_22_X,
+  handler: 'index.handler',
+  code: lambda.Code.fromInline('x'),
+  vpc,
+  vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+  securityGroups,
 });
 
 describe(RULE, () => {

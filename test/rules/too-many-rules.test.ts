@@ -16,7 +16,8 @@ describe(RULE, () => {
   test('60 rules are within the quota (L1)', () => {
     const { app, stack, vpc } = testStack();
     new ec2.CfnSecurityGroup(stack, 'Sg', {
-      groupDescription: 'x', vpcId: vpc.vpcId,
+      groupDescription: 'x',
+      vpcId: vpc.vpcId,
       securityGroupIngress: Array.from({ length: 60 }, (_, i) => ({ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: `10.2.${i}.0/24` })),
     });
     expect(findingsOf(analyseApp(app), RULE)).toEqual([]);

@@ -26,8 +26,12 @@ describe(RULE, () => {
   test('six groups on a Lambda function is an error (L2)', () => {
     const { app, stack, vpc } = testStack();
     new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}'),
-      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: groups(stack, vpc, 6),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: groups(stack, vpc, 6),
     });
     const found = findingsOf(analyseApp(app), RULE);
     expect(found).toHaveLength(1);

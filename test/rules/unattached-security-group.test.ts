@@ -1,3 +1,4 @@
+import { CfnOutput, CfnResource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ServerClientPair } from '../../src';
 import { analyseApp, findingsOf, postgres, testStack } from '../support/analyse-app';
@@ -24,9 +25,9 @@ describe(RULE, () => {
     const { app, stack, vpc } = testStack();
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
     postgres(stack, vpc, 'Db', { securityGroups: [pair.serverSecurityGroup] });
-    new (require('aws-cdk-lib').CfnOutput)(stack, 'ClientGroup', { value: pair.clientSecurityGroup.securityGroupId, exportName: 'db-clients' });
+    new CfnOutput(stack, 'ClientGroup', { value: pair.clientSecurityGroup.securityGroupId, exportName: 'db-clients' });
     const other = new ec2.CfnSecurityGroup(stack, 'Handed', { groupDescription: 'x', vpcId: vpc.vpcId });
-    new (require('aws-cdk-lib').CfnResource)(stack, 'Custom', { type: 'Custom::Thing', properties: { ServiceToken: 'arn:x', Group: other.attrGroupId } });
+    new CfnResource(stack, 'Custom', { type: 'Custom::Thing', properties: { ServiceToken: 'arn:x', Group: other.attrGroupId } });
     expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
   });
 });

@@ -20,7 +20,8 @@ describe(RULE, () => {
   test('the VPC CIDR written out as a literal is flagged too (L1)', () => {
     const { app, stack, vpc } = testStack();
     new ec2.CfnSecurityGroup(stack, 'Sg', {
-      groupDescription: 'x', vpcId: vpc.vpcId,
+      groupDescription: 'x',
+      vpcId: vpc.vpcId,
       securityGroupIngress: [{ ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, cidrIp: '10.0.0.0/16' }],
     });
     expect(findingsOf(analyseApp(app), RULE)).toHaveLength(1);

@@ -37,7 +37,8 @@ describe(RULE, () => {
   test('a 10.0.0.0/8 source on SSH is not world-open (L1)', () => {
     const { app, stack, vpc } = testStack();
     new ec2.CfnSecurityGroup(stack, 'Sg', {
-      groupDescription: 'x', vpcId: vpc.vpcId,
+      groupDescription: 'x',
+      vpcId: vpc.vpcId,
       securityGroupIngress: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '10.0.0.0/8' }],
     });
     expect(findingsOf(analyseApp(app), RULE)).toEqual([]);

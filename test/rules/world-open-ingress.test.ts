@@ -1,4 +1,3 @@
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { analyse } from '../../src/checks/engine';
 import { analyseApp, findingsOf, handTemplate, testStack } from '../support/analyse-app';

@@ -1,5 +1,5 @@
-import { Finding } from '../engine';
 import { ACKNOWLEDGEMENT_WITHOUT_REASON, RULES } from '../../rules/catalog';
+import { Finding } from '../engine';
 
 const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note' };
 
