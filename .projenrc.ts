@@ -65,6 +65,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: [
     'cdk.out/',
     '/examples/cdk.out/',
+    '/examples/cdk.out.*/',
     '.venv/',
     'test/consumers/java/target/',
     '__pycache__/',

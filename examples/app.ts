@@ -1,9 +1,47 @@
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { ServerClientPair } from '../src';
+import { SecurityGroupStrategyChecks, ServerClientPair } from '../src';
+
+const ENV = { account: '111111111111', region: 'eu-west-1' };
+const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_9 });
+
+function apiFunction(scope: Construct, vpc: ec2.IVpc, props: Partial<lambda.FunctionProps> = {}) {
+  return new lambda.Function(scope, 'Api', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ...props,
+  });
+}
+
+/**
+ * The orders service as it is often written: the database admits the whole VPC, a bastion takes SSH from
+ * anywhere, the API may send anything anywhere, and an NLB has no security group.
+ */
+export class FlawedOrdersStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const vpc = new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: false });
+    const db = new rds.DatabaseInstance(this, 'Postgres', {
+      vpc, engine: POSTGRES, storageEncrypted: true, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    });
+    db.connections.allowDefaultPortFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock));
+    const bastion = new ec2.SecurityGroup(this, 'Bastion', { vpc });
+    bastion.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+    new ec2.Instance(this, 'BastionHost', {
+      vpc, securityGroup: bastion, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    });
+    apiFunction(this, vpc);
+    new elbv2.NetworkLoadBalancer(this, 'Nlb', { vpc, internetFacing: false, disableSecurityGroups: true } as elbv2.NetworkLoadBalancerProps);
+  }
+}
 
 /** A VPC, a Postgres database and the pair of groups that guards it. */
 export class DataStack extends Stack {
@@ -21,7 +59,7 @@ export class DataStack extends Stack {
     new rds.DatabaseInstance(this, 'Postgres', {
       vpc: this.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_9 }),
+      engine: POSTGRES,
       storageEncrypted: true,
       // The database carries only the server group; addServer() would add it beside a group of its own.
       securityGroups: [this.database.serverSecurityGroup],
@@ -29,26 +67,28 @@ export class DataStack extends Stack {
   }
 }
 
-/** An API in another stack that is a client of the database. */
+/** An API in another stack that is a client of the database and carries only the client group. */
 export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, data: DataStack, props?: StackProps) {
     super(scope, id, props);
-    const api = new lambda.Function(this, 'Api', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
-      vpc: data.vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      allowAllOutbound: false,
-    });
-    data.database.addClient(api);
+    apiFunction(this, data.vpc, { securityGroups: [data.database.clientSecurityGroup] });
   }
 }
 
-export function buildExampleApp(outdir: string): App {
-  const app = new App({ outdir });
-  const env = { account: '111111111111', region: 'eu-west-1' };
-  const data = new DataStack(app, 'OrdersData', { env });
-  new ApiStack(app, 'OrdersApi', data, { env });
+/** The flawed app, checked. */
+export function buildFlawedApp(outdir: string): App {
+  // CDK's own template validation is switched off so the output shows only this library's findings.
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
+  Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
+  new FlawedOrdersStack(app, 'OrdersFlawed', { env: ENV });
+  return app;
+}
+
+/** The same service built with this library, checked. */
+export function buildFixedApp(outdir: string): App {
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
+  Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
+  const data = new DataStack(app, 'OrdersData', { env: ENV });
+  new ApiStack(app, 'OrdersApi', data, { env: ENV });
   return app;
 }

@@ -1,55 +1,40 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { buildExampleApp } from './app';
-import { securityGroupPropertyOf } from '../src/model/attachment-properties';
+import { App } from 'aws-cdk-lib';
+import { buildFixedApp, buildFlawedApp } from './app';
 
-// Synthesize the example app and print, per stack, each security group with its rules and what carries it.
-const outdir = path.join(__dirname, 'cdk.out');
-const assembly = buildExampleApp(outdir).synth();
+// Synthesize the flawed app and the fixed one, print the findings of each, and where the reports are.
 
-type Json = Record<string, any>;
-
-function ref(value: unknown): string {
-  if (value && typeof value === 'object') {
-    const v = value as Json;
-    if (Array.isArray(v['Fn::GetAtt'])) return v['Fn::GetAtt'][0];
-    if (typeof v.Ref === 'string') return v.Ref;
-    if (v['Fn::ImportValue'] !== undefined) return `import(${JSON.stringify(v['Fn::ImportValue'])})`;
-  }
-  return String(value);
+interface ReportFinding {
+  ruleId: string;
+  level: string;
+  message: string;
+  constructPath: string | null;
+  acknowledged: boolean;
 }
 
-function describeRule(rule: Json): string {
-  const protocol = rule.IpProtocol === '-1' ? 'all traffic' : `${rule.IpProtocol} ${rule.FromPort === rule.ToPort ? rule.FromPort : `${rule.FromPort}-${rule.ToPort}`}`;
-  const peer = rule.CidrIp ?? rule.CidrIpv6 ?? rule.SourcePrefixListId ?? rule.DestinationPrefixListId
-    ?? (rule.SourceSecurityGroupId ? `group ${ref(rule.SourceSecurityGroupId)}` : undefined)
-    ?? (rule.DestinationSecurityGroupId ? `group ${ref(rule.DestinationSecurityGroupId)}` : undefined);
-  if (rule.CidrIp === '255.255.255.255/32' && rule.FromPort === 252) return 'no egress (CDK deny-all placeholder)';
-  return `${protocol} ${peer}`;
+function table(findings: ReportFinding[]): string {
+  if (findings.length === 0) return '  (no findings)';
+  const rows = findings.map(f => [f.level.toUpperCase(), f.ruleId, f.constructPath ?? '', f.message]);
+  const widths = [7, Math.max(...rows.map(r => r[1].length)), Math.max(...rows.map(r => r[2].length))];
+  return rows.map(r => `  ${r[0].padEnd(widths[0])} ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`).join('\n');
 }
 
-console.log(`Synthesized ${assembly.stacks.length} stacks into ${path.relative(process.cwd(), outdir)}\n`);
-for (const stack of assembly.stacks) {
-  const resources: Json = stack.template.Resources ?? {};
-  console.log(`Stack ${stack.stackName}`);
-  for (const [id, res] of Object.entries<Json>(resources)) {
-    if (res.Type !== 'AWS::EC2::SecurityGroup') continue;
-    console.log(`  security group ${id}: ${res.Properties.GroupDescription}`);
-    const ingress = [...(res.Properties.SecurityGroupIngress ?? [])];
-    const egress = [...(res.Properties.SecurityGroupEgress ?? [])];
-    for (const other of Object.values<Json>(resources)) {
-      if (other.Type === 'AWS::EC2::SecurityGroupIngress' && ref(other.Properties.GroupId) === id) ingress.push(other.Properties);
-      if (other.Type === 'AWS::EC2::SecurityGroupEgress' && ref(other.Properties.GroupId) === id) egress.push(other.Properties);
-    }
-    for (const rule of ingress) console.log(`    admits  ${describeRule(rule)}`);
-    for (const rule of egress) console.log(`    reaches ${describeRule(rule)}`);
-    if (egress.length === 0) console.log('    reaches everything (no egress rule: AWS allows all)');
+function run(title: string, build: (outdir: string) => App, outdir: string) {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const assembly = build(outdir).synth();
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'sg-strategy-report.json'), 'utf8'));
+  const relative = (p: string) => path.relative(process.cwd(), p);
+  console.log(`\n=== ${title}: ${assembly.stacks.map(s => s.stackName).join(', ')}`);
+  console.log(`${report.summary.error} errors, ${report.summary.warning} warnings, ${report.summary.info} info, ${report.summary.acknowledged} acknowledged\n`);
+  console.log(table(report.findings));
+  console.log('\n  reports:');
+  for (const file of ['sg-strategy-report.json', 'sg-strategy-report.sarif', 'sg-strategy-graph.md']) {
+    console.log(`    ${relative(path.join(outdir, file))}`);
   }
-  for (const [id, res] of Object.entries<Json>(resources)) {
-    const property = securityGroupPropertyOf(res.Type);
-    if (!property) continue;
-    let groups: any = res.Properties ?? {};
-    for (const key of property.path) groups = groups?.[key];
-    if (Array.isArray(groups)) console.log(`  ${res.Type} ${id} carries ${groups.map(ref).join(', ')}`);
-  }
-  console.log('');
+  return report;
 }
+
+const flawed = run('The orders service as it is often written', buildFlawedApp, path.join(__dirname, 'cdk.out.flawed'));
+const fixed = run('The same service with cdk-sg-strategy', buildFixedApp, path.join(__dirname, 'cdk.out'));
+console.log(`\n\`cdk synth\` fails on the first app (${flawed.summary.error} errors) and passes on the second (${fixed.summary.error} errors).`);

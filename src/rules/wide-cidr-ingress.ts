@@ -20,7 +20,8 @@ export const wideCidrIngress: RuleDefinition = {
         ? (privateRange ? params.widestPrivateIpv4Prefix : params.widestPublicIpv4Prefix)
         : (privateRange ? params.widestPrivateIpv6Prefix : params.widestPublicIpv6Prefix);
       if (wholeVpc) {
-        findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}: that is the whole VPC CIDR. Admit a security group instead.` });
+        const whole = rule.peer.vpcCidrOf ? '' : ', the whole VPC CIDR';
+        findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}${whole}: every workload in the VPC gets in. Admit a security group instead.` });
       } else if (cidr.prefix < widest) {
         findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}, a /${cidr.prefix}, wider than the /${widest} allowed for ${privateRange ? 'private' : 'public'} ranges.` });
       }

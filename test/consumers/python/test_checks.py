@@ -1,0 +1,54 @@
+"""The Aspect and the validation plugin, from Python, across jsii."""
+import json
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk.assertions import Annotations, Match
+
+from cdk_sg_strategy import SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin
+
+REASON = "legacy subnet-wide access, tracked in TICKET-42"
+
+
+def flawed_app(outdir):
+    """One SSH-from-the-world rule (an error) and one acknowledged whole-VPC rule (a warning)."""
+    app = cdk.App(outdir=str(outdir))
+    stack = cdk.Stack(app, "Checked", env=cdk.Environment(account="111111111111", region="eu-west-1"))
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0, restrict_default_security_group=True)
+    web = ec2.SecurityGroup(stack, "Web", vpc=vpc, allow_all_outbound=False)
+    web.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(22))
+    db = ec2.SecurityGroup(stack, "Db", vpc=vpc, allow_all_outbound=False)
+    db.add_ingress_rule(ec2.Peer.ipv4(vpc.vpc_cidr_block), ec2.Port.tcp(5432))
+    cdk.Validations.of(db).acknowledge(cdk.Acknowledgment(id="sg-strategy::WideCidrIngress", reason=REASON))
+    return app, stack
+
+
+def report(outdir):
+    with open(outdir / "sg-strategy-report.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def assert_one_error_and_one_acknowledged(outdir):
+    findings = report(outdir)["findings"]
+    errors = [f for f in findings if f["level"] == "error" and not f["acknowledged"]]
+    assert [(f["ruleId"], f["constructPath"]) for f in errors] == [("WorldOpenAdminPort", "Checked/Web/Resource")]
+    acknowledged = [f for f in findings if f["acknowledged"]]
+    assert [(f["ruleId"], f["reason"]) for f in acknowledged] == [("WideCidrIngress", REASON)]
+
+
+def test_aspect_annotates_and_writes_the_report(tmp_path):
+    app, stack = flawed_app(tmp_path)
+    cdk.Aspects.of(app).add(SecurityGroupStrategyChecks(), priority=cdk.AspectPriority.READONLY)
+    app.synth()
+    Annotations.from_stack(stack).has_error("/Checked/Web/Resource", Match.string_like_regexp("sg-strategy::WorldOpenAdminPort"))
+    Annotations.from_stack(stack).has_no_warning("/Checked/Db/Resource", Match.string_like_regexp("WideCidrIngress"))
+    assert_one_error_and_one_acknowledged(tmp_path)
+
+
+def test_plugin_fails_synth_and_writes_the_report(tmp_path):
+    app, _ = flawed_app(tmp_path)
+    cdk.Validations.of(app).add_plugins(SecurityGroupStrategyPlugin())
+    with pytest.raises(Exception, match="WorldOpenAdminPort"):
+        app.synth()
+    assert_one_error_and_one_acknowledged(tmp_path)
