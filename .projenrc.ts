@@ -18,11 +18,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
   tsconfigDevFile: 'tsconfig.dev.json',
-  tsconfigDev: { compilerOptions: {}, include: ['examples/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'] },
+  tsconfigDev: { compilerOptions: {}, include: ['examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'] },
   // Lint tests and examples with the dev tsconfig, which includes them; the jsii tsconfig covers only src/.
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts'],
+    devdirs: ['test', 'examples', 'scripts', 'bench'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -78,7 +78,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 
-project.npmignore?.addPatterns('/examples/', '/.ci/', '/test/consumers/');
+project.npmignore?.addPatterns('/examples/', '/.ci/', '/test/consumers/', '/bench/', '/scripts/');
 
 // ts-jest transpiles without type checking; check tests, examples and scripts here.
 project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
@@ -97,6 +97,12 @@ project.postCompileTask.exec('jsii-rosetta extract --strict');
 project.addTask('demo', {
   description: 'Synthesize the example app in examples/ and print what it built',
   exec: 'ts-node --project tsconfig.dev.json examples/demo.ts',
+});
+
+// `npm run bench`: synth time with and without the checks, side by side (not a test: timings are not asserted).
+project.addTask('bench', {
+  description: 'Measure synth time bare, with the sg-strategy Aspect and plugin, and with cdk-nag, on generated apps',
+  exec: 'ts-node --project tsconfig.dev.json bench/synth-bench.ts',
 });
 
 // Consumer tests: the packaged wheel and jar, used from Python and Java as a user would.

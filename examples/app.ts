@@ -35,7 +35,10 @@ export class FlawedOrdersStack extends Stack {
     const bastion = new ec2.SecurityGroup(this, 'Bastion', { vpc });
     bastion.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
     new ec2.Instance(this, 'BastionHost', {
-      vpc, securityGroup: bastion, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      vpc,
+      securityGroup: bastion,
+      instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
     });
     apiFunction(this, vpc);

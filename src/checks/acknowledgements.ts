@@ -9,9 +9,9 @@ const NAMESPACE = 'sg-strategy::';
  * Every acknowledgement of an sg-strategy rule in the tree below `root`, read from CDK's metadata.
  * A reason that is missing or not a string counts as empty, so the acknowledgement is refused.
  */
-export function collectAcknowledgements(root: IConstruct): Acknowledgement[] {
+export function collectAcknowledgements(root: IConstruct, constructs: IConstruct[] = root.node.findAll()): Acknowledgement[] {
   const found: Acknowledgement[] = [];
-  for (const construct of root.node.findAll()) {
+  for (const construct of constructs) {
     for (const entry of construct.node.metadata) {
       if (entry.type !== ACKNOWLEDGED_RULES_METADATA || !entry.data || typeof entry.data !== 'object') continue;
       for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {

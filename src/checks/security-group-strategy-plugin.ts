@@ -8,7 +8,13 @@ import { writeReports } from './reports/write-reports';
 import { templatesFromFiles } from './templates-from-assembly';
 import { constructPathsByStack } from './templates-from-tree';
 import { packageVersion } from './version';
+import { StackTemplate } from '../model/types';
 import { RULE_IDS } from '../rules/catalog';
+
+function lacksPathMetadata(stack: StackTemplate): boolean {
+  const resources = (stack.template as { Resources?: Record<string, { Metadata?: Record<string, unknown> }> })?.Resources ?? {};
+  return Object.values(resources).some(r => typeof r?.Metadata?.['aws:cdk:path'] !== 'string');
+}
 
 /**
  * Properties of the SecurityGroupStrategyPlugin.
@@ -46,8 +52,14 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
         templatePath: s.templatePath,
         constructPath: s.stackConstructPath,
       }));
-    const acknowledgements = app ? collectAcknowledgements(app) : [];
-    const { model, findings } = analyse(templatesFromFiles(entries, app ? constructPathsByStack(app) : undefined), this.options, acknowledgements);
+    const all = app?.node.findAll() ?? [];
+    const acknowledgements = app ? collectAcknowledgements(app, all) : [];
+    let templates = templatesFromFiles(entries);
+    if (app && templates.some(lacksPathMetadata)) {
+      // Apps synthesized outside the CLI have no aws:cdk:path metadata; take the paths from the tree.
+      templates = templatesFromFiles(entries, constructPathsByStack(app));
+    }
+    const { model, findings } = analyse(templates, this.options, acknowledgements);
 
     // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, so leave reports to the Aspect.
     const mustNotWrite = (app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate === true;
@@ -56,7 +68,8 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
       writeReports(directory, model, findings, this.version ?? packageVersion());
     }
 
-    const violations: PolicyViolation[] = findings.map(f => ({
+    // Info findings are in the reports; CDK's validation report gets what needs attention.
+    const violations: PolicyViolation[] = findings.filter(f => f.level !== 'info').map(f => ({
       ruleName: f.ruleId,
       description: f.message,
       fix: f.fix,

@@ -1,5 +1,7 @@
-import { CfnElement, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { l1FieldName } from '../core/l1-fields';
+import { SECURITY_GROUP_PROPERTIES } from '../model/attachment-properties';
 import { StackTemplate } from '../model/types';
 
 // Resource types that never carry, reference or define a security group. The Aspect skips rendering them,
@@ -16,6 +18,19 @@ const UNRELATED_TYPES = new Set([
   'AWS::EC2::Route', 'AWS::EC2::RouteTable', 'AWS::EC2::SubnetRouteTableAssociation',
 ]);
 
+// Types the model reads only for their security groups (and, for functions, environment variables that may
+// name a group). Rendering just those properties avoids resolving the rest of every function in the app.
+// Types whose other properties matter (fallback to the default group, endpoint ports, load-balancer scheme)
+// are rendered whole.
+const RENDERED_WHOLE = new Set([
+  'AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::VPCEndpoint', 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster',
+  'AWS::DocDB::DBCluster', 'AWS::Neptune::DBCluster', 'AWS::Redshift::Cluster', 'AWS::ElastiCache::CacheCluster',
+  'AWS::ElastiCache::ReplicationGroup', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancing::LoadBalancer',
+]);
+const PARTIAL_PATHS = new Map<string, string[][]>(SECURITY_GROUP_PROPERTIES
+  .filter(p => !RENDERED_WHOLE.has(p.resourceType))
+  .map(p => [p.resourceType, p.resourceType === 'AWS::Lambda::Function' ? [p.path, ['Environment']] : [p.path]]));
+
 function isUnrelated(type: string): boolean {
   return UNRELATED_TYPES.has(type) || UNRELATED_PREFIXES.some(p => type.startsWith(p));
 }
@@ -25,7 +40,7 @@ function isUnrelated(type: string): boolean {
  * are concerned, rendered the way synth renders them so overrides and escape hatches are seen. Call it
  * after `prepare` (from a validation), when cross-stack references are already imports.
  */
-export function templatesFromTree(root: IConstruct): StackTemplate[] {
+export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = root.node.findAll()): StackTemplate[] {
   type Section = Record<string, unknown>;
   type Sections = { resources: Section; parameters: Section; outputs: Section; paths: Record<string, string> };
   const byStack = new Map<Stack, Sections>();
@@ -37,13 +52,14 @@ export function templatesFromTree(root: IConstruct): StackTemplate[] {
     }
     return e;
   };
-  for (const construct of root.node.findAll()) {
+  for (const construct of constructs) {
     if (Stack.isStack(construct)) entry(construct);
     if (!CfnElement.isCfnElement(construct)) continue;
     if (CfnResource.isCfnResource(construct) && isUnrelated(construct.cfnResourceType)) continue;
     const stack = construct.stack;
     const logicalId = stack.resolve(construct.logicalId) as string;
-    const rendered = renderElement(stack, construct, logicalId);
+    const partial = CfnResource.isCfnResource(construct) ? renderPartially(stack, construct, logicalId) : undefined;
+    const rendered = partial ?? renderElement(stack, construct, logicalId);
     const e = entry(stack);
     e.paths[logicalId] = construct.node.path;
     Object.assign(e.resources, rendered.Resources ?? {});
@@ -66,6 +82,39 @@ export function templatesFromTree(root: IConstruct): StackTemplate[] {
   }
   return templates;
 }
+
+/**
+ * Render only the properties the model reads, through the L1's typed fields. Undefined when that is not
+ * safe: a generic CfnResource, or one with raw overrides (escape hatches), which only a whole render applies.
+ */
+function renderPartially(stack: Stack, cfn: CfnResource, logicalId: string): Record<string, Record<string, unknown>> | undefined {
+  const paths = PARTIAL_PATHS.get(cfn.cfnResourceType);
+  const overrides = (cfn as unknown as { rawOverrides?: object }).rawOverrides;
+  if (!paths || cfn.constructor === CfnResource || overrides === undefined || Object.keys(overrides).length > 0) return undefined;
+  const properties: Record<string, unknown> = {};
+  try {
+    for (const path of paths) {
+      let value: unknown = cfn;
+      for (const key of path) {
+        if (value !== null && typeof value === 'object' && Token.isUnresolved(value)) value = stack.resolve(value);
+        if (value === null || value === undefined || typeof value !== 'object') {
+          value = undefined;
+          break;
+        }
+        const record = value as Record<string, unknown>;
+        value = record[l1FieldName(key)] ?? record[key];
+      }
+      if (value === undefined) continue;
+      let target = properties;
+      for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+      target[path[path.length - 1]] = stack.resolve(value);
+    }
+  } catch {
+    return undefined;
+  }
+  return { Resources: { [logicalId]: { Type: cfn.cfnResourceType, Properties: properties } } };
+}
+
 
 function renderElement(stack: Stack, element: CfnElement, logicalId: string): Record<string, Record<string, unknown>> {
   // `_toCloudFormation` is how a Stack renders each element into its template. It is marked internal, so a

@@ -2,6 +2,7 @@ import { CfnResource, Lazy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
+import { l1FieldName } from './l1-fields';
 import { securityGroupPropertyOf } from '../model/attachment-properties';
 
 // Groups this library attached to a resource, kept on the resource itself so that several pairs (or a
@@ -94,11 +95,6 @@ function readTypedProperty(cfn: CfnResource, path: string[]): unknown {
   return current;
 }
 
-function l1FieldName(cfnKey: string): string {
-  const acronym = /^([A-Z]+)([A-Z][a-z].*)$/.exec(cfnKey);
-  if (acronym) return acronym[1].toLowerCase() + acronym[2];
-  return cfnKey.charAt(0).toLowerCase() + cfnKey.slice(1);
-}
 
 function unique(ids: string[]): string[] {
   return ids.filter((id, i) => ids.indexOf(id) === i);

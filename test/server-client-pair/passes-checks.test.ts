@@ -27,8 +27,12 @@ describe('ServerClientPair passes the checks', () => {
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)], allowClientsToReachEachOther: true });
     pair.addServer(postgres(stack, vpc, 'Db', { securityGroups: [] }));
     pair.addClient(new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x'),
-      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, allowAllOutbound: false,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('x'),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      allowAllOutbound: false,
     }));
     try {
       app.synth();
@@ -36,7 +40,9 @@ describe('ServerClientPair passes the checks', () => {
       // Other constructs in the stack (the database, the function's role) have nag findings; we read the report.
     }
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
-    const violations = report.pluginReports.flatMap((r: any) => r.violations.map((v: any) => ({ plugin: r.pluginName, rule: v.ruleName, paths: v.violatingConstructs.map((c: any) => c.constructPath) })));
+    const violations = report.pluginReports.flatMap((r: any) => r.violations.map((v: any) => ({
+      plugin: r.pluginName, rule: v.ruleName, paths: v.violatingConstructs.map((c: any) => c.constructPath),
+    })));
     const onPair = violations.filter((v: any) => v.paths.some((p: string) => p.startsWith('Stack/Pair/')));
     expect(onPair).toEqual([]);
     // The report is real: nag did run and flag something elsewhere in the stack.

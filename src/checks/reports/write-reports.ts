@@ -17,7 +17,7 @@ export function writeReports(directory: string, model: SecurityGroupModel, findi
   fs.mkdirSync(directory, { recursive: true });
   const files = [
     [REPORT_FILES.json, JSON.stringify(jsonReport(findings, version), undefined, 2)],
-    [REPORT_FILES.sarif, JSON.stringify(sarifReport(findings, version), undefined, 2)],
+    [REPORT_FILES.sarif, JSON.stringify(sarifReport(findings, version))],
     [REPORT_FILES.graph, graphMarkdown(model)],
   ];
   return files.map(([name, content]) => {

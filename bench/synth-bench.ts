@@ -1,0 +1,115 @@
+/* eslint-disable no-console */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { App, AppProps, AspectPriority, Aspects, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../src';
+
+// Synth time of a generated app, measured side by side in one run: bare, with this library's Aspect, with
+// its validation plugin, and with cdk-nag's AwsSolutions pack. Each figure is the median of several rounds,
+// and the rounds interleave the variants so that a slow moment on the machine hits all of them alike.
+
+type Variant = 'bare' | 'sg-strategy Aspect' | 'sg-strategy plugin' | 'cdk-nag AwsSolutions';
+const VARIANTS: Variant[] = ['bare', 'sg-strategy Aspect', 'sg-strategy plugin', 'cdk-nag AwsSolutions'];
+
+/** One unit of a typical service: a group with rules, a VPC function that carries it, a queue, a bucket, a role. */
+function addUnit(stack: Stack, vpc: ec2.IVpc, i: number) {
+  const sg = new ec2.SecurityGroup(stack, `Sg${i}`, { vpc, allowAllOutbound: false });
+  sg.addIngressRule(ec2.Peer.ipv4(`10.${i % 200}.0.0/24`), ec2.Port.tcp(443));
+  sg.addEgressRule(ec2.Peer.ipv4('10.0.0.0/16'), ec2.Port.tcp(5432));
+  const fn = new lambda.Function(stack, `Fn${i}`, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    securityGroups: [sg],
+  });
+  const queue = new sqs.Queue(stack, `Queue${i}`);
+  queue.grantSendMessages(fn);
+  new s3.Bucket(stack, `Bucket${i}`);
+  new iam.Role(stack, `Role${i}`, { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+}
+
+function buildApp(variant: Variant, stacks: number, unitsPerStack: number, outdir: string): App {
+  const app = new App({ outdir, builtinCloudFormationValidation: false } as AppProps);
+  if (variant === 'sg-strategy Aspect') Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
+  if (variant === 'sg-strategy plugin') Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin());
+  if (variant === 'cdk-nag AwsSolutions') Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  for (let s = 0; s < stacks; s++) {
+    const stack = new Stack(app, `Service${s}`, { env: { account: '111111111111', region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      restrictDefaultSecurityGroup: true,
+      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    for (let i = 0; i < unitsPerStack; i++) addUnit(stack, vpc, i);
+  }
+  return app;
+}
+
+function measure(variant: Variant, stacks: number, units: number): { ms: number; resources: number } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-bench-'));
+  const app = buildApp(variant, stacks, units, outdir);
+  // CDK prints each validation report to stderr; all variants are silenced alike.
+  const printError = console.error;
+  console.error = () => undefined;
+  const start = performance.now();
+  let assembly;
+  try {
+    assembly = app.synth();
+  } catch {
+    // A checker that fails synth has still done its work; the time counts.
+  } finally {
+    console.error = printError;
+  }
+  const ms = performance.now() - start;
+  let resources = 0;
+  for (const file of fs.readdirSync(outdir).filter(f => f.endsWith('.template.json'))) {
+    resources += Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf8')).Resources ?? {}).length;
+  }
+  void assembly;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return { ms, resources };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function run(label: string, stacks: number, units: number, rounds: number) {
+  const times = new Map<Variant, number[]>(VARIANTS.map(v => [v, []]));
+  let resources = 0;
+  measure('bare', stacks, Math.min(units, 20)); // warm up the module caches
+  for (let r = 0; r < rounds; r++) {
+    for (const variant of VARIANTS) {
+      const result = measure(variant, stacks, units);
+      times.get(variant)!.push(result.ms);
+      if (variant === 'bare') resources = result.resources;
+    }
+  }
+  const bare = median(times.get('bare')!);
+  console.log(`\n${label}: ${resources} resources in ${stacks} stack(s), median of ${rounds} rounds`);
+  for (const variant of VARIANTS) {
+    const m = median(times.get(variant)!);
+    console.log(`  ${variant.padEnd(22)} ${(m / 1000).toFixed(2).padStart(7)} s   ratio ${(m / bare).toFixed(3)}`);
+  }
+  return { resources, bare, ratios: Object.fromEntries(VARIANTS.map(v => [v, median(times.get(v)!) / bare])) };
+}
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+// CloudFormation allows 500 resources a stack, so a large app is many stacks of ~470 resources each.
+const units = Number(process.env.BENCH_UNITS ?? 65);
+const small = run('~3k resources', Number(process.env.BENCH_STACKS_SMALL ?? 6), units, rounds);
+const large = run('~12k resources', Number(process.env.BENCH_STACKS_LARGE ?? 25), units, rounds);
+const perResource = (r: { resources: number; bare: number; ratios: Record<string, number> }) => (r.bare * (r.ratios['sg-strategy Aspect'] - 1)) / r.resources;
+console.log(`\nAdded time per resource (Aspect): ${(perResource(small) * 1000).toFixed(1)} µs at ~3k, ${(perResource(large) * 1000).toFixed(1)} µs at ~12k`);
