@@ -25,7 +25,8 @@ export interface SecurityGroupStrategyPluginProps extends SecurityGroupStrategyO
  * The same checks as a CDK validation plugin: `Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin())`.
  *
  * It reads the synthesized templates of every stack in the assembly (Stages and nested stacks included)
- * and reports findings in CDK's validation report. Acknowledge a finding with
+ * and reports errors and warnings in CDK's validation report; info findings are in the reports it writes
+ * (sg-strategy-report.json and .sarif). Acknowledge a finding with
  * `Validations.of(scope).acknowledge({ id: 'sg-strategy::<RuleId>', reason })`.
  */
 export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {

@@ -366,8 +366,9 @@ class ModelBuilder {
         break;
       }
       case 'AWS::EC2::VPCEndpoint': {
+        // Gateway endpoints (the default type) have no interfaces; interface endpoints without groups get the default group.
         const isInterface = String(props.VpcEndpointType ?? 'Gateway') === 'Interface';
-        if (isInterface) attach(props.SecurityGroupIds, undefined, () => this.vpcKeyOf(stackId, props.VpcId));
+        if (props.SecurityGroupIds !== undefined || isInterface) attach(props.SecurityGroupIds, undefined, () => this.vpcKeyOf(stackId, props.VpcId));
         break;
       }
       case 'AWS::RDS::DBInstance':

@@ -1,8 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ServerClientPair } from '../../src';
-import { ENV, analyseApp, findingsOf, testStack } from '../support/analyse-app';
+import { ENV, analyseApp, findingsOf, testStack, vpcFunction } from '../support/analyse-app';
 
 const RULE = 'CrossStackSecurityGroupReference';
 
@@ -11,13 +10,7 @@ describe(RULE, () => {
     const { app, stack, vpc } = testStack(undefined, 'Data');
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
     const api = new Stack(app, 'Api', { env: ENV });
-    pair.addClient(new lambda.Function(api, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('x'),
-      vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    }));
+    pair.addClient(vpcFunction(api, 'Fn', vpc));
     const found = findingsOf(analyseApp(app), RULE);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ level: 'info', stackName: 'Data', constructPath: 'Data/Pair/ClientSecurityGroup/Resource' });

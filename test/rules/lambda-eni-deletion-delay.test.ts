@@ -1,17 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ENV, analyseApp, findingsOf, testStack } from '../support/analyse-app';
+import { ENV, analyseApp, findingsOf, testStack, vpcFunction } from '../support/analyse-app';
 
 const RULE = 'LambdaEniDeletionDelay';
-const fn = (scope: Stack, vpc: ec2.IVpc, securityGroups?: ec2.ISecurityGroup[]) => new lambda.Function(scope, 'Fn', {
-  runtime: lambda.Runtime.NODEJS_22_X,
-  handler: 'index.handler',
-  code: lambda.Code.fromInline('x'),
-  vpc,
-  vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-  securityGroups,
-});
+const fn = (scope: Stack, vpc: ec2.IVpc, securityGroups?: ec2.ISecurityGroup[]) => vpcFunction(scope, 'Fn', vpc, { securityGroups });
 
 describe(RULE, () => {
   test('a VPC function with its group in the same stack is reported (L2)', () => {

@@ -1,6 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { analyseApp, findingsOf, testStack } from '../support/analyse-app';
+import { analyseApp, findingsOf, testStack, vpcFunction } from '../support/analyse-app';
 
 const RULE = 'TooManySecurityGroupsPerInterface';
 
@@ -25,14 +24,7 @@ describe(RULE, () => {
 
   test('six groups on a Lambda function is an error (L2)', () => {
     const { app, stack, vpc } = testStack();
-    new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler=async()=>{}'),
-      vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      securityGroups: groups(stack, vpc, 6),
-    });
+    vpcFunction(stack, 'Fn', vpc, { securityGroups: groups(stack, vpc, 6) });
     const found = findingsOf(analyseApp(app), RULE);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ level: 'error', resourceType: 'AWS::Lambda::Function' });

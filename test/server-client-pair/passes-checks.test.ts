@@ -3,11 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildFixedApp } from '../../examples/app';
 import { SecurityGroupStrategyPlugin, ServerClientPair } from '../../src';
-import { ENV, postgres, testApp } from '../support/analyse-app';
+import { ENV, postgres, testApp, vpcFunction } from '../support/analyse-app';
 
 describe('ServerClientPair passes the checks', () => {
   test("this library's checks find no error or warning in the example app built with it", () => {
@@ -26,14 +25,7 @@ describe('ServerClientPair passes the checks', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: true });
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)], allowClientsToReachEachOther: true });
     pair.addServer(postgres(stack, vpc, 'Db', { securityGroups: [] }));
-    pair.addClient(new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('x'),
-      vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      allowAllOutbound: false,
-    }));
+    pair.addClient(vpcFunction(stack, 'Fn', vpc, { allowAllOutbound: false }));
     try {
       app.synth();
     } catch {

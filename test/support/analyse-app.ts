@@ -1,6 +1,8 @@
 import { App, AppProps, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
 import { collectAcknowledgements } from '../../src/checks/acknowledgements';
 import { Finding, analyse } from '../../src/checks/engine';
 import { SecurityGroupStrategyOptions } from '../../src/checks/options';
@@ -58,6 +60,18 @@ export function postgres(stack: Stack, vpc: ec2.IVpc, id = 'Db', props: Partial<
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_9 }),
     storageEncrypted: true,
+    ...props,
+  });
+}
+
+/** A function in the VPC's isolated subnets (the only subnets test VPCs need). */
+export function vpcFunction(scope: Construct, id: string, vpc: ec2.IVpc, props: Partial<lambda.FunctionProps> = {}): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => {};'),
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ...props,
   });
 }
