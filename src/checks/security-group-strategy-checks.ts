@@ -45,12 +45,12 @@ export class SecurityGroupStrategyChecks implements IAspect {
     const root = scope.node.root;
     const all = root.node.findAll();
     const { model, findings } = analyse(templatesFromTree(root, all), this.options, collectAcknowledgements(root, all));
-    const constructs = new Map<string, IConstruct>(all.map(c => [c.node.path, c]));
+
     const rootStage = Stage.isStage(root) ? root : undefined;
     const errors: string[] = [];
     for (const finding of findings) {
       if (finding.acknowledged || !isWithin(finding.constructPath, scope.node.path)) continue;
-      const target = finding.constructPath !== undefined ? constructs.get(finding.constructPath) : undefined;
+      const target = finding.constructPath !== undefined ? constructAt(root, finding.constructPath) : undefined;
       const synthesizedAlready = target !== undefined && Stage.of(target) !== undefined && Stage.of(target) !== rootStage;
       if (!target || synthesizedAlready) {
         if (finding.level === 'error') errors.push(`[sg-strategy::${finding.ruleId}] ${finding.constructPath ?? finding.stackName + '/' + finding.logicalId}: ${finding.message}`);
@@ -67,6 +67,16 @@ export class SecurityGroupStrategyChecks implements IAspect {
 }
 
 const INFO_METADATA = 'aws:cdk:info';
+
+/** The construct at a path, walking down from the root. */
+function constructAt(root: IConstruct, path: string): IConstruct | undefined {
+  let current: IConstruct | undefined = root;
+  for (const id of path.split('/').filter(part => part !== '')) {
+    current = current.node.tryFindChild(id);
+    if (!current) return undefined;
+  }
+  return current;
+}
 
 function isWithin(path: string | undefined, scopePath: string): boolean {
   if (path === undefined || scopePath === '') return true;
