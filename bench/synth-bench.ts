@@ -19,8 +19,10 @@ import { SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../src
 // Every synth runs in a fresh process, as `cdk synth` does: CDK keeps global token state that would grow
 // without bound in one process, and a warm process would hide the checks' own start-up cost.
 
-type Variant = 'bare' | 'sg-strategy Aspect' | 'sg-strategy plugin' | 'cdk-nag AwsSolutions';
-const VARIANTS: Variant[] = ['bare', 'sg-strategy Aspect', 'sg-strategy plugin', 'cdk-nag AwsSolutions'];
+type Variant = 'bare' | 'empty Aspect' | 'sg-strategy Aspect' | 'empty plugin' | 'sg-strategy plugin' | 'cdk-nag AwsSolutions';
+// The empty Aspect visits every construct and does nothing, and the empty plugin reports nothing: what
+// CDK's own Aspect and validation-plugin machinery costs before any check runs.
+const VARIANTS: Variant[] = ['bare', 'empty Aspect', 'sg-strategy Aspect', 'empty plugin', 'sg-strategy plugin', 'cdk-nag AwsSolutions'];
 
 /** One unit of a typical service: a group with rules, a VPC function that carries it, a queue, a bucket, a role. */
 function addUnit(stack: Stack, vpc: ec2.IVpc, i: number) {
@@ -43,7 +45,9 @@ function addUnit(stack: Stack, vpc: ec2.IVpc, i: number) {
 
 function buildApp(variant: Variant, stacks: number, unitsPerStack: number, outdir: string): App {
   const app = new App({ outdir, builtinCloudFormationValidation: false } as AppProps);
+  if (variant === 'empty Aspect') Aspects.of(app).add({ visit: () => undefined }, { priority: AspectPriority.READONLY });
   if (variant === 'sg-strategy Aspect') Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
+  if (variant === 'empty plugin') Validations.of(app).addPlugins({ name: 'empty', validate: () => ({ success: true, violations: [] }) });
   if (variant === 'sg-strategy plugin') Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin());
   if (variant === 'cdk-nag AwsSolutions') Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   for (let s = 0; s < stacks; s++) {

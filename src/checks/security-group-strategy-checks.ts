@@ -26,7 +26,9 @@ export interface SecurityGroupStrategyChecksProps extends SecurityGroupStrategyO
  */
 export class SecurityGroupStrategyChecks implements IAspect {
   private readonly options: SecurityGroupStrategyOptions;
-  private readonly scopes: IConstruct[] = [];
+  // Every node visited so far. Aspects visit parents before children, so a node whose parent is here is
+  // inside a scope already being checked; that test is O(1) for each of the app's constructs.
+  private readonly visited = new WeakSet<IConstruct>();
 
   constructor(props: SecurityGroupStrategyChecksProps = {}) {
     resolveParameters(props);
@@ -36,8 +38,10 @@ export class SecurityGroupStrategyChecks implements IAspect {
   public visit(node: IConstruct): void {
     // The first node an Aspect visits is the scope it was added to; check once per scope, at validation,
     // when the whole app has been prepared.
-    if (this.scopes.some(scope => scope === node || node.node.scopes.includes(scope))) return;
-    this.scopes.push(node);
+    const parent = node.node.scope;
+    const insideChecked = this.visited.has(node) || (parent !== undefined && this.visited.has(parent));
+    this.visited.add(node);
+    if (insideChecked) return;
     node.node.addValidation({ validate: () => this.check(node) });
   }
 

@@ -77,6 +77,17 @@ describe('SecurityGroupStrategyChecks (Aspect)', () => {
     Annotations.fromStack(stack).hasError('/Stack/Web/Resource', Match.stringLikeRegexp('WorldOpenAdminPort'));
   });
 
+  test('added to one stack, it annotates only that stack, while still modelling the whole app', () => {
+    const { app, stack } = flawedApp(outdir());
+    const other = new Stack(app, 'Other', { env: ENV });
+    const vpc = new ec2.Vpc(other, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true });
+    new ec2.SecurityGroup(other, 'Telnet', { vpc, allowAllOutbound: false }).addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(23));
+    Aspects.of(other).add(new SecurityGroupStrategyChecks());
+    app.synth();
+    Annotations.fromStack(other).hasError('/Other/Telnet/Resource', Match.stringLikeRegexp('WorldOpenAdminPort'));
+    Annotations.fromStack(stack).hasNoError('*', Match.anyValue());
+  });
+
   test('rule levels and disabled rules are honoured', () => {
     const { app, stack } = flawedApp(outdir());
     Aspects.of(app).add(new SecurityGroupStrategyChecks({ ruleLevels: { WorldOpenAdminPort: 'warning' as any }, disabledRules: ['WideCidrIngress'] }));

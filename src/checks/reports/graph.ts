@@ -7,11 +7,11 @@ import { groupLabel, refLabel } from '../../rules/rule';
  * attached to each group. Mermaid (for Markdown) or Graphviz dot.
  */
 export function graphEdges(model: SecurityGroupModel) {
-  const nodes = new Map<string, { label: string; kind: 'group' | 'peer' | 'resource' }>();
+  const nodes = new Map<string, { label: string; kind: 'group' | 'peer' | 'resource'; index: number }>();
   const edges: Array<{ from: string; to: string; label: string; kind: 'admits' | 'sends' | 'attached' }> = [];
-  const id = (key: string) => `n${[...nodes.keys()].indexOf(key)}`;
+  const id = (key: string) => `n${nodes.get(key)!.index}`;
   const node = (key: string, label: string, kind: 'group' | 'peer' | 'resource') => {
-    if (!nodes.has(key)) nodes.set(key, { label, kind });
+    if (!nodes.has(key)) nodes.set(key, { label, kind, index: nodes.size });
     return key;
   };
   for (const group of model.groups.values()) {
