@@ -44,7 +44,8 @@ function addUnit(stack: Stack, vpc: ec2.IVpc, i: number) {
 }
 
 function buildApp(variant: Variant, stacks: number, unitsPerStack: number, outdir: string): App {
-  const app = new App({ outdir, builtinCloudFormationValidation: false } as AppProps);
+  // Path metadata on, as `cdk synth` sets it: templates then name each resource's construct path.
+  const app = new App({ outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:enable-path-metadata': true } } as AppProps);
   if (variant === 'empty Aspect') Aspects.of(app).add({ visit: () => undefined }, { priority: AspectPriority.READONLY });
   if (variant === 'sg-strategy Aspect') Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
   if (variant === 'empty plugin') Validations.of(app).addPlugins({ name: 'empty', validate: () => ({ success: true, violations: [] }) });
