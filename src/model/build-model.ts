@@ -404,7 +404,7 @@ class ModelBuilder {
     }
 
     // Any other mention of a group (a custom resource, a tag value...) keeps it from being "unused".
-    for (const key of this.groupsMentioned(stackId, props, ref)) {
+    for (const key of this.groupsMentioned(stackId, props)) {
       if (!attachedKeys.has(key)) this.groups.get(key)?.references.push(ref);
     }
   }
@@ -437,7 +437,7 @@ class ModelBuilder {
     return { resource: ref, groupKeys, unresolved, viaDefault: false, interfaceLabel: label };
   }
 
-  private groupsMentioned(stackId: string, value: unknown, ref: ResourceRef): Set<string> {
+  private groupsMentioned(stackId: string, value: unknown): Set<string> {
     const found = new Set<string>();
     const visit = (v: unknown, depth: number) => {
       if (depth > 12 || v === null || typeof v !== 'object') return;
@@ -457,7 +457,6 @@ class ModelBuilder {
       for (const k of keys) visit((v as Record<string, unknown>)[k], depth + 1);
     };
     visit(value, 0);
-    void ref;
     return found;
   }
 

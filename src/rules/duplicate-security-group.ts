@@ -1,8 +1,8 @@
 import { RawFinding, RuleDefinition, groupLabel } from './rule';
 import { describeTraffic } from '../model/ports';
-import { SecurityGroupModel, SecurityGroupNode } from '../model/types';
+import { SecurityGroupNode } from '../model/types';
 
-function signature(model: SecurityGroupModel, group: SecurityGroupNode): string | undefined {
+function signature(group: SecurityGroupNode): string | undefined {
   const rules = group.rules.filter(r => !r.implicit);
   if (rules.length === 0 || rules.some(r => r.peer.kind === 'unresolved' || !r.traffic)) return undefined;
   return rules.map(r => {
@@ -11,7 +11,6 @@ function signature(model: SecurityGroupModel, group: SecurityGroupNode): string 
         : r.peer.kind === 'prefixList' ? `pl:${r.peer.id}` : '?';
     return `${r.direction} ${describeTraffic(r.traffic!)} ${peer}`;
   }).sort().join('\n') + `\nimplicit-egress:${group.rules.some(r => r.implicit)}`;
-  void model;
 }
 
 export const duplicateSecurityGroup: RuleDefinition = {
@@ -32,7 +31,7 @@ export const duplicateSecurityGroup: RuleDefinition = {
     const buckets = new Map<string, SecurityGroupNode[]>();
     for (const group of model.groups.values()) {
       if (!group.ref || !group.vpcKey || group.defaultOfVpc || namedByRules.has(group.key)) continue;
-      const sig = signature(model, group);
+      const sig = signature(group);
       if (!sig) continue;
       const key = `${group.vpcKey}\n${sig}`;
       buckets.set(key, [...buckets.get(key) ?? [], group]);
