@@ -70,6 +70,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'test/consumers/java/target/',
     '__pycache__/',
     '.pytest_cache/',
+    'test/consumers/python/test-report.xml',
     '/.jsii.tabl.json',
   ],
 });

@@ -14,4 +14,4 @@ python3 -m venv "$venv"
   "$wheel" "aws-cdk-lib>=$min_cdk,<3" "constructs>=10.5.1,<11" "pytest>=8,<9"
 
 cd "$here"
-"$venv/bin/python" -m pytest -p no:cacheprovider -q
+"$venv/bin/python" -m pytest -p no:cacheprovider -q --junitxml=test-report.xml
