@@ -51,7 +51,9 @@ export const SECURITY_GROUP_PROPERTIES: SecurityGroupProperty[] = [
   { resourceType: 'AWS::Route53Resolver::ResolverEndpoint', path: ['SecurityGroupIds'] },
 ];
 
+const BY_TYPE = new Map(SECURITY_GROUP_PROPERTIES.map(p => [p.resourceType, p]));
+
 /** The table entry for a resource type, if there is one. */
 export function securityGroupPropertyOf(resourceType: string): SecurityGroupProperty | undefined {
-  return SECURITY_GROUP_PROPERTIES.find(p => p.resourceType === resourceType);
+  return BY_TYPE.get(resourceType);
 }

@@ -1,4 +1,4 @@
-import { SECURITY_GROUP_PROPERTIES } from './attachment-properties';
+import { securityGroupPropertyOf } from './attachment-properties';
 import { parseCidr } from './cidr';
 import { IntrinsicResolver, Resolved } from './intrinsics';
 import { readTraffic } from './ports';
@@ -185,11 +185,8 @@ class ModelBuilder {
 
   private groupOfResolved(usingStackId: string, resolved: Resolved, user: ResourceRef): { key?: string; problem?: string } {
     if (resolved.kind === 'resource') {
-      const target = this.resolver.resource(resolved.stackId, resolved.logicalId);
-      let key: string | undefined;
-      if (target?.Type === 'AWS::EC2::SecurityGroup' && (resolved.attribute === undefined || resolved.attribute === 'GroupId')) {
-        key = resourceKey(resolved.stackId, resolved.logicalId);
-      } else if (target?.Type === 'AWS::EC2::VPC' && resolved.attribute === 'DefaultSecurityGroup') {
+      let key = this.securityGroupKey(resolved);
+      if (!key && resolved.attribute === 'DefaultSecurityGroup' && this.resolver.resource(resolved.stackId, resolved.logicalId)?.Type === 'AWS::EC2::VPC') {
         key = this.vpcOf(resourceKey(resolved.stackId, resolved.logicalId), this.ref(resolved.stackId, resolved.logicalId)).defaultGroupKey;
       }
       if (!key) {
@@ -381,7 +378,7 @@ class ModelBuilder {
         attach(props.SecurityGroupIds, undefined, () => this.vpcOfSubnetGroup(stackId, props.CacheSubnetGroupName, 'AWS::ElastiCache::SubnetGroup'));
         break;
       default: {
-        const known = SECURITY_GROUP_PROPERTIES.find(p => p.resourceType === type);
+        const known = securityGroupPropertyOf(type);
         if (known) {
           const value = pathValue(props, known.path);
           if (value !== undefined) attach(value);
@@ -391,16 +388,15 @@ class ModelBuilder {
       }
     }
 
+    // Load balancers and functions are in the attachment table, so their groups are the ones just attached.
     if (type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' || type === 'AWS::ElasticLoadBalancing::LoadBalancer') {
-      this.addLoadBalancer(stackId, ref, props, type);
+      this.addLoadBalancer(stackId, ref, props, type, [...attachedKeys]);
     } else if (type === 'AWS::EC2::VPCEndpointService') {
       for (const item of this.resolver.items(this.resolver.resolve(stackId, props.NetworkLoadBalancerArns))) {
         if (item.kind === 'resource') this.loadBalancerOf(item.stackId, item.logicalId)?.endpointServices.push(ref);
       }
-    } else if (type === 'AWS::Lambda::Function') {
-      const keys = this.resolver.items(this.resolver.resolve(stackId, pathValue(props, ['VpcConfig', 'SecurityGroupIds'])))
-        .map(item => this.groupOfResolved(stackId, item, ref).key).filter((k): k is string => k !== undefined);
-      if (keys.length > 0) this.lambdas.push({ ref, groupKeys: keys });
+    } else if (type === 'AWS::Lambda::Function' && attachedKeys.size > 0) {
+      this.lambdas.push({ ref, groupKeys: [...attachedKeys] });
     }
 
     // Any other mention of a group (a custom resource, a tag value...) keeps it from being "unused".
@@ -449,7 +445,7 @@ class ModelBuilder {
       if (keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Fn::GetAtt' || keys[0] === 'Fn::ImportValue')) {
         const resolved = this.resolver.resolve(stackId, v);
         if (resolved.kind === 'resource') {
-          const key = this.groupOfResolvedQuiet(resolved);
+          const key = this.securityGroupKey(resolved);
           if (key) found.add(key);
         }
         return;
@@ -460,7 +456,8 @@ class ModelBuilder {
     return found;
   }
 
-  private groupOfResolvedQuiet(resolved: Resolved & { kind: 'resource' }): string | undefined {
+  /** The key of the AWS::EC2::SecurityGroup a Ref or GetAtt GroupId points at, without side effects. */
+  private securityGroupKey(resolved: Resolved & { kind: 'resource' }): string | undefined {
     const target = this.resolver.resource(resolved.stackId, resolved.logicalId);
     if (target?.Type === 'AWS::EC2::SecurityGroup' && (resolved.attribute === undefined || resolved.attribute === 'GroupId')) {
       return resourceKey(resolved.stackId, resolved.logicalId);
@@ -501,11 +498,9 @@ class ModelBuilder {
     return this.loadBalancers.get(resourceKey(stackId, logicalId));
   }
 
-  private addLoadBalancer(stackId: string, ref: ResourceRef, props: Record<string, any>, type: string) {
+  private addLoadBalancer(stackId: string, ref: ResourceRef, props: Record<string, any>, type: string, groupKeys: string[]) {
     const lbType = type === 'AWS::ElasticLoadBalancing::LoadBalancer' ? 'classic' : String(props.Type ?? 'application');
     const groups = props.SecurityGroups;
-    const groupKeys = this.resolver.items(this.resolver.resolve(stackId, groups ?? []))
-      .map(item => this.groupOfResolved(stackId, item, ref).key).filter((k): k is string => k !== undefined);
     const attributes = Array.isArray(props.LoadBalancerAttributes) ? props.LoadBalancerAttributes.map(asRecord) : [];
     this.loadBalancers.set(resourceKey(stackId, ref.logicalId), {
       ref,
@@ -527,7 +522,7 @@ class ModelBuilder {
       const exportName = literalText(this.resolver.resolve(stackId, name));
       const value = this.resolver.resolve(stackId, output.Value);
       if (value.kind !== 'resource' || !exportName || value.stackId !== stackId) continue;
-      const key = this.groupOfResolvedQuiet(value);
+      const key = this.securityGroupKey(value);
       if (key) this.groups.get(key)?.exports.push(exportName);
     }
   }
