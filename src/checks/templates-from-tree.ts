@@ -1,6 +1,6 @@
-import { CfnElement, CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { l1FieldName } from '../core/l1-fields';
+import { readL1Property } from '../core/l1-fields';
 import { SECURITY_GROUP_PROPERTIES } from '../model/attachment-properties';
 import { StackTemplate } from '../model/types';
 
@@ -94,16 +94,7 @@ function renderPartially(stack: Stack, cfn: CfnResource, logicalId: string): Rec
   const properties: Record<string, unknown> = {};
   try {
     for (const path of paths) {
-      let value: unknown = cfn;
-      for (const key of path) {
-        if (value !== null && typeof value === 'object' && Token.isUnresolved(value)) value = stack.resolve(value);
-        if (value === null || value === undefined || typeof value !== 'object') {
-          value = undefined;
-          break;
-        }
-        const record = value as Record<string, unknown>;
-        value = record[l1FieldName(key)] ?? record[key];
-      }
+      const value = readL1Property(cfn, path, token => stack.resolve(token));
       if (value === undefined) continue;
       let target = properties;
       for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;

@@ -2,7 +2,7 @@ import { CfnResource, Lazy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
-import { l1FieldName } from './l1-fields';
+import { readL1Property } from './l1-fields';
 import { securityGroupPropertyOf } from '../model/attachment-properties';
 
 // Groups this library attached to a resource, kept on the resource itself so that several pairs (or a
@@ -43,7 +43,7 @@ export function attachToCfnResource(cfn: CfnResource, group: ec2.ISecurityGroup,
     throw validationError(errorScope, `cannot attach a security group to ${cfn.node.path}: ${cfn.cfnResourceType} has no security-group property this library knows. Pass the group when you create the resource.`);
   }
   const own = () => {
-    const current = readTypedProperty(cfn, property.path);
+    const current = readL1Property(cfn, property.path);
     if (current === undefined) return [];
     if (!Array.isArray(current) || Token.isUnresolved(current)) {
       throw validationError(errorScope, `cannot add to the security groups of ${cfn.node.path}: its ${property.path.join('.')} is not a plain list.`);
@@ -56,7 +56,7 @@ export function attachToCfnResource(cfn: CfnResource, group: ec2.ISecurityGroup,
 function attachToCfn(cfn: CfnResource, path: string[], group: ec2.ISecurityGroup, own: () => string[], errorScope: IConstruct) {
   // A nested path needs its parent object (a Lambda function's VpcConfig); a token may hold it, so only a
   // parent that is plainly absent is an error.
-  if (path.length > 1 && isTypedL1(cfn) && readTypedProperty(cfn, path.slice(0, -1)) === undefined) {
+  if (path.length > 1 && isTypedL1(cfn) && readL1Property(cfn, path.slice(0, -1)) === undefined) {
     throw validationError(errorScope, `${cfn.node.path} has no ${path.slice(0, -1).join('.')}, so it has no network interfaces to attach a security group to (is it in a VPC?).`);
   }
   const holder = cfn as unknown as { [ATTACHED]?: AttachmentState };
@@ -81,18 +81,6 @@ function defaultCfnChild(resource: ec2.IConnectable): CfnResource | undefined {
 
 function isTypedL1(cfn: CfnResource): boolean {
   return cfn.constructor !== CfnResource;
-}
-
-/** Read a property through the L1's typed fields: `VPCSecurityGroups` is `vpcSecurityGroups`. */
-function readTypedProperty(cfn: CfnResource, path: string[]): unknown {
-  let current: unknown = cfn;
-  for (const key of path) {
-    if (current === undefined || current === null || typeof current !== 'object') return undefined;
-    if (Token.isUnresolved(current)) return current;
-    const record = current as Record<string, unknown>;
-    current = record[l1FieldName(key)] ?? record[key];
-  }
-  return current;
 }
 
 
