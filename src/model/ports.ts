@@ -113,14 +113,3 @@ export function describeTraffic(traffic: Traffic): string {
   }
   return `protocol ${traffic.protocol}`;
 }
-
-/** Parse "22", "5985-5986" or a number into a range. */
-export function parsePortSpec(spec: string | number): PortRange | undefined {
-  const text = String(spec).trim();
-  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
-  if (!m) return undefined;
-  const from = Number(m[1]);
-  const to = m[2] === undefined ? from : Number(m[2]);
-  if (from > to || to > 65535) return undefined;
-  return { from, to };
-}

@@ -76,11 +76,6 @@ export function ruleLabel(model: SecurityGroupModel, rule: SecurityGroupRule): s
   return rule.direction === 'ingress' ? `admits ${traffic} from ${peer}` : `sends ${traffic} to ${peer}`;
 }
 
-/** The group's own resource, or, for a rule that lives elsewhere, that rule's resource. */
-export function ruleLocation(group: SecurityGroupNode, rule: SecurityGroupRule): ResourceRef {
-  return rule.origin ?? group.ref!;
-}
-
 export function isWorldPeer(peer: Peer): boolean {
   return peer.kind === 'cidr' && peer.cidr.prefix === 0;
 }

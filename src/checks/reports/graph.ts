@@ -4,7 +4,7 @@ import { groupLabel, refLabel } from '../../rules/rule';
 
 /**
  * The security-group graph: groups as nodes, "admits" edges from peers with their ports, and resources
- * attached to each group. Mermaid (for Markdown) or Graphviz dot.
+ * attached to each group, as Mermaid for Markdown.
  */
 export function graphEdges(model: SecurityGroupModel) {
   const nodes = new Map<string, { label: string; kind: 'group' | 'peer' | 'resource'; index: number }>();
@@ -50,21 +50,6 @@ export function mermaidGraph(model: SecurityGroupModel): string {
     const arrow = e.kind === 'attached' ? '-.->' : '-->';
     lines.push(`  ${id(e.from)} ${arrow}|"${escapeMermaid(e.label)}"| ${id(e.to)}`);
   }
-  return lines.join('\n');
-}
-
-export function dotGraph(model: SecurityGroupModel): string {
-  const { nodes, edges, id } = graphEdges(model);
-  const q = (s: string) => JSON.stringify(s);
-  const lines = ['digraph security_groups {', '  rankdir=LR;'];
-  for (const [key, n] of nodes) {
-    const shape = n.kind === 'group' ? 'box' : n.kind === 'resource' ? 'ellipse' : 'hexagon';
-    lines.push(`  ${id(key)} [label=${q(n.label)}, shape=${shape}];`);
-  }
-  for (const e of edges) {
-    lines.push(`  ${id(e.from)} -> ${id(e.to)} [label=${q(e.label)}${e.kind === 'attached' ? ', style=dashed' : ''}];`);
-  }
-  lines.push('}');
   return lines.join('\n');
 }
 
