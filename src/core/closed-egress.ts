@@ -1,8 +1,6 @@
 import { IResolvable, IResolveContext } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-
-// CDK's own "no traffic" rule: it matches nothing, but stating it removes AWS's default allow-all egress.
-const NO_TRAFFIC = { cidrIp: '255.255.255.255/32', description: 'Disallow all traffic', ipProtocol: 'icmp', fromPort: 252, toPort: 86 };
+import { CDK_NO_TRAFFIC_RULE } from '../model/cdk-placeholder';
 
 /**
  * Keep a group's egress closed whatever rules are added to it later.
@@ -26,7 +24,7 @@ class ClosedEgress implements IResolvable {
 
   public resolve(context: IResolveContext): unknown {
     const inline = context.resolve(this.rendered);
-    return Array.isArray(inline) && inline.length > 0 ? inline : [NO_TRAFFIC];
+    return Array.isArray(inline) && inline.length > 0 ? inline : [{ ...CDK_NO_TRAFFIC_RULE }];
   }
 
   public toString(): string {

@@ -1,4 +1,5 @@
 import { securityGroupPropertyOf } from './attachment-properties';
+import { CDK_NO_TRAFFIC_RULE } from './cdk-placeholder';
 import { parseCidr } from './cidr';
 import { IntrinsicResolver, Resolved } from './intrinsics';
 import { readTraffic } from './ports';
@@ -11,8 +12,6 @@ import {
 export const LOCKED_DEFAULT_SECURITY_GROUP_TYPE = 'Custom::SgStrategyLockedDefaultSecurityGroup';
 /** The custom resource type of CDK's `restrictDefaultSecurityGroup`. */
 export const CDK_RESTRICT_DEFAULT_SECURITY_GROUP_TYPE = 'Custom::VpcRestrictDefaultSG';
-
-const DENY_ALL_PLACEHOLDER = { cidr: '255.255.255.255/32', protocol: 'icmp', from: 252, to: 86 };
 
 /** Property names that carry security groups on resource types the table does not list. */
 const GENERIC_GROUP_KEYS = new Set([
@@ -258,11 +257,10 @@ class ModelBuilder {
     const plain = (r: Resolved | undefined) => (r === undefined ? undefined : r.kind === 'literal' ? r.value : r);
     const { traffic, problem } = readTraffic(plain(protocol), plain(from), plain(to));
     const cidr = literal(props.CidrIp);
-    if (direction === 'egress' && cidr?.kind === 'literal' && cidr.value === DENY_ALL_PLACEHOLDER.cidr
-      && traffic?.protocol === DENY_ALL_PLACEHOLDER.protocol && traffic.icmp?.type === DENY_ALL_PLACEHOLDER.from
-      && traffic.icmp?.code === DENY_ALL_PLACEHOLDER.to) {
-      // CDK's "Disallow all traffic" placeholder: it states an egress list so AWS's allow-all is removed.
-      return;
+    if (direction === 'egress' && cidr?.kind === 'literal' && cidr.value === CDK_NO_TRAFFIC_RULE.cidrIp
+      && traffic?.protocol === CDK_NO_TRAFFIC_RULE.ipProtocol && traffic.icmp?.type === CDK_NO_TRAFFIC_RULE.fromPort
+      && traffic.icmp?.code === CDK_NO_TRAFFIC_RULE.toPort) {
+      return; // CDK's placeholder: no egress at all.
     }
     const peer = this.peerOf(stackId, direction, props, origin);
     group.rules.push({
