@@ -6,7 +6,7 @@ import { analyse, resolveParameters } from './engine';
 import { SecurityGroupStrategyOptions } from './options';
 import { writeReports } from './reports/write-reports';
 import { templatesFromFiles } from './templates-from-assembly';
-import { constructPathsByStack } from './templates-from-tree';
+import { constructPathsByStack, withConstructPaths } from './templates-from-tree';
 import { packageVersion } from './version';
 import { StackTemplate } from '../model/types';
 import { RULE_IDS } from '../rules/catalog';
@@ -44,8 +44,9 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const app: IConstruct | undefined = context.appConstruct;
+    const all = app?.node.findAll() ?? [];
     const stacksByPath = new Map<string, Stack>();
-    for (const c of app?.node.findAll() ?? []) if (Stack.isStack(c)) stacksByPath.set(c.node.path, c);
+    for (const c of all) if (Stack.isStack(c)) stacksByPath.set(c.node.path, c);
     const entries = (context.stackTemplates ?? context.templatePaths.map(p => ({ stackConstructPath: path.basename(p, '.template.json'), templatePath: p })))
       .map(s => ({
         stackId: s.stackConstructPath,
@@ -53,12 +54,11 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
         templatePath: s.templatePath,
         constructPath: s.stackConstructPath,
       }));
-    const all = app?.node.findAll() ?? [];
     const acknowledgements = app ? collectAcknowledgements(app, all) : [];
     let templates = templatesFromFiles(entries);
     if (app && templates.some(lacksPathMetadata)) {
       // Apps synthesized outside the CLI have no aws:cdk:path metadata; take the paths from the tree.
-      templates = templatesFromFiles(entries, constructPathsByStack(app));
+      templates = withConstructPaths(templates, constructPathsByStack(app, all));
     }
     const { model, findings } = analyse(templates, this.options, acknowledgements);
 

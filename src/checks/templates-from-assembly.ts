@@ -2,14 +2,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { StackTemplate } from '../model/types';
 
+/** A stack's template file in a cloud assembly. */
+export interface TemplateFile {
+  readonly stackId: string;
+  readonly stackName: string;
+  readonly templatePath: string;
+  readonly constructPath?: string;
+}
+
 /**
  * Read templates from files, with their nested stacks: CDK writes a nested stack's template as an asset
  * beside its parent, named in the parent's `aws:asset:path` metadata.
  */
-export function templatesFromFiles(
-  files: Array<{ stackId: string; stackName: string; templatePath: string; constructPath?: string }>,
-  constructPaths: Map<string, Record<string, string>> = new Map(),
-): StackTemplate[] {
+export function templatesFromFiles(files: TemplateFile[]): StackTemplate[] {
   const templates: StackTemplate[] = [];
   const seen = new Set<string>();
   const add = (stackId: string, stackName: string, templatePath: string, constructPath?: string, parent?: StackTemplate['parent']) => {
@@ -22,8 +27,7 @@ export function templatesFromFiles(
     } catch (e) {
       template = { Resources: { '(template)': { Type: 'AWS::CDK::Unreadable', Properties: { Error: (e as Error).message } } } };
     }
-    const paths = constructPath ? constructPaths.get(constructPath) : undefined;
-    templates.push({ stackId, stackName, templatePath, constructPath, template, parent, constructPaths: paths });
+    templates.push({ stackId, stackName, templatePath, constructPath, template, parent });
     const resources = (template as { Resources?: Record<string, any> })?.Resources ?? {};
     for (const [logicalId, resource] of Object.entries(resources)) {
       const assetPath = resource?.Type === 'AWS::CloudFormation::Stack' ? resource?.Metadata?.['aws:asset:path'] : undefined;

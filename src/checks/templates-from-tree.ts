@@ -123,9 +123,9 @@ function renderElement(stack: Stack, element: CfnElement, logicalId: string): Re
 /**
  * Construct paths by stack path and logical id, for templates synthesized without `aws:cdk:path` metadata.
  */
-export function constructPathsByStack(root: IConstruct): Map<string, Record<string, string>> {
+export function constructPathsByStack(root: IConstruct, constructs: IConstruct[] = root.node.findAll()): Map<string, Record<string, string>> {
   const byStack = new Map<string, Record<string, string>>();
-  for (const construct of root.node.findAll()) {
+  for (const construct of constructs) {
     if (!CfnElement.isCfnElement(construct)) continue;
     const stack = construct.stack;
     let paths = byStack.get(stack.node.path);
@@ -136,4 +136,9 @@ export function constructPathsByStack(root: IConstruct): Map<string, Record<stri
     paths[stack.resolve(construct.logicalId) as string] = construct.node.path;
   }
   return byStack;
+}
+
+/** Templates read from files, given the construct paths of their resources from the tree. */
+export function withConstructPaths(templates: StackTemplate[], paths: Map<string, Record<string, string>>): StackTemplate[] {
+  return templates.map(t => (t.constructPath && paths.has(t.constructPath) ? { ...t, constructPaths: paths.get(t.constructPath) } : t));
 }

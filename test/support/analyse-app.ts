@@ -7,7 +7,7 @@ import { collectAcknowledgements } from '../../src/checks/acknowledgements';
 import { Finding, analyse } from '../../src/checks/engine';
 import { SecurityGroupStrategyOptions } from '../../src/checks/options';
 import { templatesFromFiles } from '../../src/checks/templates-from-assembly';
-import { constructPathsByStack } from '../../src/checks/templates-from-tree';
+import { constructPathsByStack, withConstructPaths } from '../../src/checks/templates-from-tree';
 import { buildModel } from '../../src/model/build-model';
 import { SecurityGroupModel, StackTemplate } from '../../src/model/types';
 
@@ -27,12 +27,12 @@ export function testStack(app = testApp(), id = 'Stack'): { app: App; stack: Sta
 /** Synthesize the app and read its assembly the way the validation plugin and the CLI do. */
 export function synthTemplates(app: App): StackTemplate[] {
   const assembly = app.synth();
-  return templatesFromFiles(assembly.stacksRecursively.map(s => ({
+  return withConstructPaths(templatesFromFiles(assembly.stacksRecursively.map(s => ({
     stackId: s.hierarchicalId,
     stackName: s.stackName,
     templatePath: s.templateFullPath,
     constructPath: s.hierarchicalId,
-  })), constructPathsByStack(app));
+  }))), constructPathsByStack(app));
 }
 
 export function analyseApp(app: App, options: SecurityGroupStrategyOptions = {}): Finding[] {
