@@ -1,4 +1,4 @@
-import { RawFinding, RuleDefinition, groupLabel } from './rule';
+import { RawFinding, RuleDefinition, groupLabel, groupsNamingEachGroup } from './rule';
 import { describeTraffic } from '../model/ports';
 import { SecurityGroupNode } from '../model/types';
 
@@ -22,12 +22,7 @@ export const duplicateSecurityGroup: RuleDefinition = {
   example: '// two groups in one VPC that both admit 10.0.0.0/24 on tcp 443 and nothing else are flagged',
   check(model) {
     const findings: RawFinding[] = [];
-    const namedByRules = new Set<string>();
-    for (const group of model.groups.values()) {
-      for (const rule of group.rules) {
-        if (rule.peer.kind === 'group' && rule.peer.groupKey !== group.key) namedByRules.add(rule.peer.groupKey);
-      }
-    }
+    const namedByRules = groupsNamingEachGroup(model);
     const buckets = new Map<string, SecurityGroupNode[]>();
     for (const group of model.groups.values()) {
       if (!group.ref || !group.vpcKey || group.defaultOfVpc || namedByRules.has(group.key)) continue;

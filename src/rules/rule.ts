@@ -98,3 +98,17 @@ export function internetFacingLoadBalancerGroups(model: SecurityGroupModel): Set
 export function formatPorts(ports: number[]): string {
   return ports.join(', ');
 }
+
+/** For each group, the other groups whose rules name it as their peer. */
+export function groupsNamingEachGroup(model: SecurityGroupModel): Map<string, SecurityGroupNode[]> {
+  const namedBy = new Map<string, SecurityGroupNode[]>();
+  for (const group of model.groups.values()) {
+    for (const rule of group.rules) {
+      if (rule.peer.kind !== 'group' || rule.peer.groupKey === group.key) continue;
+      const namers = namedBy.get(rule.peer.groupKey) ?? [];
+      if (!namers.includes(group)) namers.push(group);
+      namedBy.set(rule.peer.groupKey, namers);
+    }
+  }
+  return namedBy;
+}

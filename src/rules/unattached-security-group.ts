@@ -1,4 +1,4 @@
-import { RawFinding, RuleDefinition, groupLabel } from './rule';
+import { RawFinding, RuleDefinition, groupLabel, groupsNamingEachGroup } from './rule';
 
 export const unattachedSecurityGroup: RuleDefinition = {
   id: 'UnattachedSecurityGroup',
@@ -9,10 +9,11 @@ export const unattachedSecurityGroup: RuleDefinition = {
   example: "new ec2.SecurityGroup(this, 'Orphan', { vpc }); // flagged when nothing uses it",
   check(model) {
     const findings: RawFinding[] = [];
+    const namedBy = groupsNamingEachGroup(model);
     for (const group of model.groups.values()) {
       if (!group.ref || group.defaultOfVpc) continue;
       if (group.attachments.length > 0 || group.references.length > 0 || group.exports.length > 0) continue;
-      const peers = [...model.groups.values()].filter(g => g.key !== group.key && g.rules.some(r => r.peer.kind === 'group' && r.peer.groupKey === group.key));
+      const peers = namedBy.get(group.key) ?? [];
       const note = peers.length > 0 ? ` Rules in ${peers.map(p => groupLabel(model, p.key)).join(', ')} name it, but grant nothing while no resource carries it.` : '';
       findings.push({ at: group.ref, message: `${groupLabel(model, group.key)} is attached to nothing.${note}` });
     }
