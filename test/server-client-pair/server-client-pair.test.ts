@@ -1,4 +1,4 @@
-import { App, CfnResource, Errors, Stack } from 'aws-cdk-lib';
+import { CfnResource, Errors, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -6,13 +6,8 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { ServerClientPair, ServerClientPairProps } from '../../src';
+import { ENV, postgres, testApp, testStack, vpcFunction } from '../support/analyse-app';
 import { allRules, groupRef, isDenyAllPlaceholder, logicalIdOf, rulesOf } from '../support/template-rules';
-
-function newStack(app = new App(), id = 'Stack') {
-  const stack = new Stack(app, id, { env: { account: '111111111111', region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
-  return { app, stack, vpc };
-}
 
 function pairIds(template: Template, name = 'db') {
   const server = logicalIdOf(template, 'AWS::EC2::SecurityGroup', p => p.GroupDescription?.startsWith(`${name}: server`));
@@ -20,27 +15,9 @@ function pairIds(template: Template, name = 'db') {
   return { server, client };
 }
 
-function fn(scope: Stack, id: string, vpc?: ec2.IVpc) {
-  return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => {}'),
-    vpc,
-  });
-}
-
-function postgres(scope: Stack, vpc: ec2.IVpc) {
-  return new rds.DatabaseInstance(scope, 'Db', {
-    vpc,
-    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    storageEncrypted: true,
-  });
-}
-
 describe('ServerClientPair groups', () => {
   test('the server admits only the client group, on the port, and has no egress', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
     const template = Template.fromStack(stack);
     const { server, client } = pairIds(template);
@@ -54,7 +31,7 @@ describe('ServerClientPair groups', () => {
   });
 
   test('the client group reaches only the server, and admits nothing', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
     const template = Template.fromStack(stack);
     const { server, client } = pairIds(template);
@@ -68,7 +45,7 @@ describe('ServerClientPair groups', () => {
   test('both groups state an inline egress rule, so AWS removes its default allow-all egress', () => {
     // CDK writes egress towards another group as a separate resource and drops its placeholder; a group
     // with no inline egress keeps AWS's allow-all.
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)], allowClientsToReachEachOther: true });
     pair.serverSecurityGroup.addEgressRule(pair.clientSecurityGroup, ec2.Port.tcp(8080));
     const template = Template.fromStack(stack);
@@ -80,7 +57,7 @@ describe('ServerClientPair groups', () => {
   });
 
   test('an inline egress rule a user adds replaces the placeholder', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
     pair.clientSecurityGroup.addEgressRule(ec2.Peer.ipv4('10.1.0.0/24'), ec2.Port.tcp(443));
     const template = Template.fromStack(stack);
@@ -91,7 +68,7 @@ describe('ServerClientPair groups', () => {
   });
 
   test('no rule of the pair is open to a CIDR or to all protocols', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432), ec2.Port.tcp(6432)] });
     const template = Template.fromStack(stack);
     const { server, client } = pairIds(template);
@@ -106,7 +83,7 @@ describe('ServerClientPair groups', () => {
   });
 
   test('duplicate ports make one rule each way', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432), ec2.Port.tcp(5432)] });
     const template = Template.fromStack(stack);
     const { server } = pairIds(template);
@@ -114,7 +91,7 @@ describe('ServerClientPair groups', () => {
   });
 
   test('clients do not reach each other unless asked', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
     const template = Template.fromStack(stack);
     const { client } = pairIds(template);
@@ -123,7 +100,7 @@ describe('ServerClientPair groups', () => {
   });
 
   test('allowClientsToReachEachOther adds self ingress and egress on the service port only', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)], allowClientsToReachEachOther: true });
     const template = Template.fromStack(stack);
     const { server, client } = pairIds(template);
@@ -140,7 +117,7 @@ describe('ServerClientPair groups', () => {
   });
 
   test('a name becomes Name tags and descriptions, not physical names', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     new ServerClientPair(stack, 'Pair', { vpc, name: 'orders-db', ports: [ec2.Port.tcp(5432)] });
     const template = Template.fromStack(stack);
     const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup')).map((r: any) => r.Properties);
@@ -153,7 +130,7 @@ describe('ServerClientPair groups', () => {
   });
 
   test('usePhysicalNames sets GroupName from the name', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)], usePhysicalNames: true });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupName: 'db' });
@@ -161,7 +138,7 @@ describe('ServerClientPair groups', () => {
   });
 
   test('without a name there are no hard-coded names or tags', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     new ServerClientPair(stack, 'Pair', { vpc, ports: [ec2.Port.tcp(5432)] });
     const template = Template.fromStack(stack);
     const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup')).map((r: any) => r.Properties);
@@ -174,7 +151,7 @@ describe('ServerClientPair groups', () => {
   });
 
   test('an explicit port range is accepted with allowPortRanges', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcpRange(7000, 7001)], allowPortRanges: true });
     const template = Template.fromStack(stack);
     const { server } = pairIds(template);
@@ -184,7 +161,7 @@ describe('ServerClientPair groups', () => {
 
 describe('ServerClientPair attachments', () => {
   test('an RDS instance gets the server group beside its own, and its own rules stay off the server group', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
     const db = postgres(stack, vpc);
     pair.addServer(db);
@@ -202,9 +179,9 @@ describe('ServerClientPair attachments', () => {
   });
 
   test('a Lambda function in the VPC gets the client group', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
-    pair.addClient(fn(stack, 'Fn', vpc));
+    pair.addClient(vpcFunction(stack, 'Fn', vpc));
     const template = Template.fromStack(stack);
     const { client } = pairIds(template);
     const ids = (Object.values(template.findResources('AWS::Lambda::Function'))[0] as any).Properties.VpcConfig.SecurityGroupIds.map(groupRef);
@@ -213,7 +190,7 @@ describe('ServerClientPair attachments', () => {
   });
 
   test('an RDS proxy, a cluster, an ECS service and an EC2 instance take the groups', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)], allowClientsToReachEachOther: true });
     const cluster = new rds.DatabaseCluster(stack, 'Cluster', {
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
@@ -254,7 +231,7 @@ describe('ServerClientPair attachments', () => {
   });
 
   test('an ElastiCache replication group (L1) takes the server group', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'cache', ports: [ec2.Port.tcp(6379)] });
     const existing = new ec2.SecurityGroup(stack, 'Existing', { vpc });
     const cache = new elasticache.CfnReplicationGroup(stack, 'Cache', {
@@ -272,10 +249,10 @@ describe('ServerClientPair attachments', () => {
   });
 
   test('one resource can be the server of one pair and the client of another', () => {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     const db = new ServerClientPair(stack, 'Db', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
     const api = new ServerClientPair(stack, 'Api', { vpc, name: 'api', ports: [ec2.Port.tcp(8080)] });
-    const worker = fn(stack, 'Worker', vpc);
+    const worker = vpcFunction(stack, 'Worker', vpc);
     api.addServer(worker);
     db.addClient(worker);
     db.addClient(worker);
@@ -287,12 +264,12 @@ describe('ServerClientPair attachments', () => {
   });
 
   test('server and client in different stacks of one app', () => {
-    const app = new App();
-    const { stack: dataStack, vpc } = newStack(app, 'Data');
+    const app = testApp();
+    const { stack: dataStack, vpc } = testStack(app, 'Data');
     const pair = new ServerClientPair(dataStack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
     pair.addServer(postgres(dataStack, vpc));
-    const appStack = new Stack(app, 'App', { env: { account: '111111111111', region: 'eu-west-1' } });
-    pair.addClient(fn(appStack, 'Api', vpc));
+    const appStack = new Stack(app, 'App', { env: ENV });
+    pair.addClient(vpcFunction(appStack, 'Api', vpc));
 
     const data = Template.fromStack(dataStack);
     const consumer = Template.fromStack(appStack);
@@ -308,7 +285,7 @@ describe('ServerClientPair attachments', () => {
 
 describe('ServerClientPair bad input', () => {
   function expectValidationError(build: (stack: Stack, vpc: ec2.Vpc) => void, message: RegExp) {
-    const { stack, vpc } = newStack();
+    const { stack, vpc } = testStack();
     let caught: unknown;
     try {
       build(stack, vpc);
@@ -343,7 +320,7 @@ describe('ServerClientPair bad input', () => {
   test('a client in another VPC', () => {
     expectValidationError((stack, vpc) => {
       const other = new ec2.Vpc(stack, 'Other', { maxAzs: 1, natGateways: 0 });
-      pair(stack, vpc, {}).addClient(fn(stack, 'Elsewhere', other));
+      pair(stack, vpc, {}).addClient(vpcFunction(stack, 'Elsewhere', other));
     }, /Stack\/Elsewhere is in another VPC \(Stack\/Other/);
   });
 
@@ -358,12 +335,12 @@ describe('ServerClientPair bad input', () => {
     expectValidationError((stack) => {
       const a = ec2.Vpc.fromVpcAttributes(stack, 'A', { vpcId: 'vpc-aaaa', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-a'] });
       const b = ec2.Vpc.fromVpcAttributes(stack, 'B', { vpcId: 'vpc-bbbb', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-b'] });
-      pair(stack, a, {}).addClient(fn(stack, 'Fn', b));
+      pair(stack, a, {}).addClient(vpcFunction(stack, 'Fn', b, { vpcSubnets: { subnets: b.privateSubnets } }));
     }, /another VPC \(vpc-bbbb\)/);
   });
 
   test('a Lambda function outside any VPC', () => {
-    expectValidationError((stack, vpc) => pair(stack, vpc, {}).addClient(fn(stack, 'NoVpc')), /Stack\/NoVpc\/Resource has no VpcConfig/);
+    expectValidationError((stack, vpc) => pair(stack, vpc, {}).addClient(new lambda.Function(stack, 'NoVpc', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('x') })), /Stack\/NoVpc\/Resource has no VpcConfig/);
   });
 
   test('an L1 with no security-group property', () => {
