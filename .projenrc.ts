@@ -34,6 +34,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'constructs@^10.5.1',
     'fast-check@^4',
     'cdk-nag@^3',
+    // Handlers use the SDK v3 that the Lambda runtime provides; these are for types, tests and bundling only.
+    '@aws-sdk/client-ec2@^3',
+    'aws-sdk-client-mock@^4',
   ],
 
   publishToPypi: {
@@ -83,6 +86,16 @@ project.npmignore?.addPatterns('/examples/', '/.ci/', '/test/consumers/', '/benc
 
 // ts-jest transpiles without type checking; check tests, examples and scripts here.
 project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
+
+// Custom-resource handlers are bundled into assets/ (shipped in the package), leaving out the SDK v3 the
+// Lambda runtime provides. They are not exported from src/index.ts.
+project.bundler.addBundle('src/handlers/lock-default-security-group.ts', {
+  platform: 'node',
+  target: 'node22',
+  externals: ['@aws-sdk/*'],
+});
+// Template tests synthesize constructs whose code is the bundle, so bundle before testing.
+project.testTask.prependSpawn(project.bundler.bundleTask);
 
 // RULES.md is generated from the rule catalog in code.
 const rulesDoc = project.addTask('docgen:rules', {

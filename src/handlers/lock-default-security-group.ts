@@ -1,0 +1,279 @@
+/**
+ * The handler behind LockedDefaultSecurityGroup. Bundled into assets/ and run by Lambda; never imported by
+ * the library's public API.
+ *
+ * It is invoked two ways:
+ * - by the CDK Provider framework, for the custom resource's Create, Update and Delete;
+ * - by an EventBridge rule on CloudTrail events, when `relockOnDrift` is on and someone adds a rule to a
+ *   locked group.
+ *
+ * Fail-safes: it only ever touches a group whose name is `default`, in the VPC the resource names, and on a
+ * drift event only a group this stack locks (LOCKED_GROUP_IDS). It logs every rule in full before revoking
+ * it, so the CloudWatch log is the record of what was removed.
+ */
+import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+  type SecurityGroup,
+  type SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
+import { allPages, DEFAULT_RETRY_POLICY, errorMessage, errorName, type RetryPolicy, withRetries } from './shared/aws-calls';
+
+/** The custom resource's properties, as CloudFormation passes them (booleans arrive as strings). */
+export interface LockProperties {
+  readonly DefaultSecurityGroupId: string;
+  readonly VpcId?: string;
+  readonly RestoreAwsDefaultsOnDelete?: string | boolean;
+}
+
+/** The Provider framework's event for a custom resource. */
+export interface CustomResourceEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly ResourceProperties: LockProperties;
+  readonly OldResourceProperties?: LockProperties;
+  readonly PhysicalResourceId?: string;
+}
+
+/** An EventBridge event for an EC2 API call recorded by CloudTrail. */
+export interface CloudTrailEvent {
+  readonly 'detail-type': string;
+  readonly detail: {
+    readonly eventName?: string;
+    readonly requestParameters?: {
+      readonly groupId?: string;
+      readonly ModifySecurityGroupRulesRequest?: { readonly GroupId?: string };
+    };
+  };
+}
+
+export interface CustomResourceResponse {
+  readonly PhysicalResourceId: string;
+  readonly Data: { readonly RevokedRuleCount: number };
+}
+
+/** What a lock did. */
+export interface LockResult {
+  readonly groupId: string;
+  readonly revoked: SecurityGroupRule[];
+}
+
+export interface LockDependencies {
+  readonly ec2: EC2Client;
+  readonly retry?: RetryPolicy;
+  /** Where the record of revoked rules goes; CloudWatch Logs through `console.log` in Lambda. */
+  readonly log?: (line: string) => void;
+  /** The group ids a drift event may relock, comma-separated; the LOCKED_GROUP_IDS environment variable. */
+  readonly lockedGroupIds?: string;
+}
+
+/** Errors that mean "that rule is already gone", from the rule-id and the permission forms of revoke. */
+const RULE_GONE = new Set(['InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound']);
+const GROUP_GONE = new Set(['InvalidGroup.NotFound', 'InvalidGroupId.NotFound', 'InvalidGroupId.Malformed']);
+/** A revoke call takes this many rule ids at most. */
+const REVOKE_BATCH = 50;
+/** Describe-and-revoke rounds before giving up on a group someone keeps adding rules to. */
+const MAX_ROUNDS = 3;
+
+export class LockError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LockError';
+  }
+}
+
+/** Makes the handler around a given EC2 client; the exported `handler` uses the runtime's default client. */
+export function makeHandler(deps: LockDependencies) {
+  const locker = new DefaultGroupLocker(deps);
+  return async (event: CustomResourceEvent | CloudTrailEvent): Promise<CustomResourceResponse | LockResult | undefined> => {
+    if ('RequestType' in event) return locker.onCustomResourceEvent(event);
+    if (event['detail-type'] === 'AWS API Call via CloudTrail') return locker.onDrift(event);
+    throw new LockError(`Unrecognised event: ${JSON.stringify(event).slice(0, 500)}`);
+  };
+}
+
+export class DefaultGroupLocker {
+  private readonly ec2: EC2Client;
+  private readonly retry: RetryPolicy;
+  private readonly log: (line: string) => void;
+  private readonly lockedGroupIds: Set<string>;
+
+  constructor(deps: LockDependencies) {
+    this.ec2 = deps.ec2;
+    this.retry = deps.retry ?? DEFAULT_RETRY_POLICY;
+    this.log = deps.log ?? ((line) => console.log(line));
+    this.lockedGroupIds = new Set((deps.lockedGroupIds ?? '').split(',').map((id) => id.trim()).filter((id) => id));
+  }
+
+  async onCustomResourceEvent(event: CustomResourceEvent): Promise<CustomResourceResponse> {
+    const props = event.ResourceProperties;
+    const groupId = props.DefaultSecurityGroupId;
+    if (!groupId) throw new LockError('The custom resource has no DefaultSecurityGroupId property.');
+    if (event.RequestType === 'Delete') {
+      if (isTrue(props.RestoreAwsDefaultsOnDelete)) await this.restoreAwsDefaults(groupId, props.VpcId);
+      else this.log(JSON.stringify({ action: 'left-locked', groupId }));
+      return { PhysicalResourceId: event.PhysicalResourceId ?? groupId, Data: { RevokedRuleCount: 0 } };
+    }
+    // Create and every Update lock again, which heals drift. When the group id changes, CloudFormation
+    // sees a new physical id and sends a Delete for the old group, which handles it.
+    const result = await this.lock(groupId, props.VpcId);
+    return { PhysicalResourceId: groupId, Data: { RevokedRuleCount: result.revoked.length } };
+  }
+
+  async onDrift(event: CloudTrailEvent): Promise<LockResult | undefined> {
+    const params = event.detail.requestParameters ?? {};
+    const groupId = params.groupId ?? params.ModifySecurityGroupRulesRequest?.GroupId;
+    if (!groupId || !this.lockedGroupIds.has(groupId)) {
+      // The EventBridge rule filters on the group; anything else reaching here is not ours to touch.
+      this.log(JSON.stringify({ action: 'ignored', reason: 'not a group this stack locks', groupId: groupId ?? null, eventName: event.detail.eventName }));
+      return undefined;
+    }
+    return this.lock(groupId);
+  }
+
+  /** Revokes every rule of a VPC's default group. Running it again on a locked group changes nothing. */
+  async lock(groupId: string, expectedVpcId?: string): Promise<LockResult> {
+    const group = await this.describeGroup(groupId);
+    if (!group) throw new LockError(`Security group ${groupId} does not exist, so it cannot be locked. Check the VPC's default security group id.`);
+    this.assertDefaultGroup(group, expectedVpcId);
+    const revoked: SecurityGroupRule[] = [];
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const rules = await this.describeRules(groupId);
+      if (rules.length === 0) {
+        this.log(JSON.stringify({ action: 'locked', groupId, revokedRuleCount: revoked.length }));
+        return { groupId, revoked };
+      }
+      // The record comes first: if a revoke fails half way, the log still holds every rule.
+      this.log(JSON.stringify({ action: 'revoking', groupId, vpcId: group.VpcId, rules }));
+      revoked.push(...await this.revoke(groupId, rules));
+    }
+    const left = await this.describeRules(groupId);
+    if (left.length === 0) return { groupId, revoked };
+    throw new LockError(
+      `Security group ${groupId} still has ${left.length} rule(s) after ${MAX_ROUNDS} rounds of revoking ` +
+      `(${left.map((r) => r.SecurityGroupRuleId).join(', ')}); something keeps adding rules to it.`,
+    );
+  }
+
+  /** Puts back the two rules AWS gives a new default group: all traffic in from itself, all traffic out. */
+  async restoreAwsDefaults(groupId: string, expectedVpcId?: string): Promise<void> {
+    const group = await this.describeGroup(groupId);
+    if (!group) {
+      this.log(JSON.stringify({ action: 'restore-skipped', reason: 'group no longer exists', groupId }));
+      return;
+    }
+    this.assertDefaultGroup(group, expectedVpcId);
+    await this.tolerating(['InvalidPermission.Duplicate'], () => this.ec2.send(new AuthorizeSecurityGroupIngressCommand({
+      GroupId: groupId,
+      IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: groupId }] }],
+    })));
+    await this.tolerating(['InvalidPermission.Duplicate'], () => this.ec2.send(new AuthorizeSecurityGroupEgressCommand({
+      GroupId: groupId,
+      IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    })));
+    this.log(JSON.stringify({ action: 'restored-aws-defaults', groupId }));
+  }
+
+  private assertDefaultGroup(group: SecurityGroup, expectedVpcId: string | undefined): void {
+    if (group.GroupName !== 'default') {
+      throw new LockError(
+        `Refusing to change security group ${group.GroupId} ("${group.GroupName}"): it is not a VPC's default security group. ` +
+        'Pass the id of the group named "default".',
+      );
+    }
+    if (expectedVpcId && group.VpcId !== expectedVpcId) {
+      throw new LockError(
+        `Refusing to change security group ${group.GroupId}: it is the default group of ${group.VpcId}, not of ${expectedVpcId}.`,
+      );
+    }
+  }
+
+  private async describeGroup(groupId: string): Promise<SecurityGroup | undefined> {
+    try {
+      const result = await this.call(() => this.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })));
+      return result.SecurityGroups?.[0];
+    } catch (error) {
+      if (GROUP_GONE.has(errorName(error))) return undefined;
+      throw this.wrap(`describe security group ${groupId}`, error);
+    }
+  }
+
+  private async describeRules(groupId: string): Promise<SecurityGroupRule[]> {
+    try {
+      return await allPages(async (nextToken) => {
+        const page = await this.call(() => this.ec2.send(new DescribeSecurityGroupRulesCommand({
+          Filters: [{ Name: 'group-id', Values: [groupId] }],
+          NextToken: nextToken,
+        })));
+        return { items: page.SecurityGroupRules ?? [], nextToken: page.NextToken };
+      });
+    } catch (error) {
+      throw this.wrap(`describe the rules of ${groupId}`, error);
+    }
+  }
+
+  /** Revokes the given rules, in batches; a rule already gone is not an error. Returns what it revoked. */
+  private async revoke(groupId: string, rules: SecurityGroupRule[]): Promise<SecurityGroupRule[]> {
+    const revoked: SecurityGroupRule[] = [];
+    for (const egress of [false, true]) {
+      const side = rules.filter((r) => (r.IsEgress ?? false) === egress && r.SecurityGroupRuleId);
+      for (let start = 0; start < side.length; start += REVOKE_BATCH) {
+        const batch = side.slice(start, start + REVOKE_BATCH);
+        try {
+          await this.revokeIds(groupId, egress, batch.map((r) => r.SecurityGroupRuleId!));
+          revoked.push(...batch);
+        } catch (error) {
+          if (!RULE_GONE.has(errorName(error))) throw this.wrap(`revoke rules of ${groupId}`, error);
+          // One rule in the batch went away under us; revoke the rest one by one.
+          for (const rule of batch) {
+            const gone = await this.tolerating([...RULE_GONE], () => this.revokeIds(groupId, egress, [rule.SecurityGroupRuleId!]));
+            if (!gone) revoked.push(rule);
+          }
+        }
+      }
+    }
+    return revoked;
+  }
+
+  private async revokeIds(groupId: string, egress: boolean, ruleIds: string[]): Promise<void> {
+    const input = { GroupId: groupId, SecurityGroupRuleIds: ruleIds };
+    await this.call(() => egress
+      ? this.ec2.send(new RevokeSecurityGroupEgressCommand(input))
+      : this.ec2.send(new RevokeSecurityGroupIngressCommand(input)));
+  }
+
+  /** Runs a call; returns true when it failed with one of `names` (tolerated), false when it succeeded. */
+  private async tolerating(names: string[], call: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await this.call(call);
+      return false;
+    } catch (error) {
+      if (names.includes(errorName(error))) return true;
+      throw this.wrap('change the default security group', error);
+    }
+  }
+
+  private call<T>(call: () => Promise<T>): Promise<T> {
+    return withRetries(call, this.retry);
+  }
+
+  private wrap(what: string, error: unknown): Error {
+    if (error instanceof LockError) return error;
+    const name = errorName(error);
+    return new LockError(`Could not ${what}: ${name ? `${name}: ` : ''}${errorMessage(error)}`);
+  }
+}
+
+function isTrue(value: string | boolean | undefined): boolean {
+  return value === true || value === 'true';
+}
+
+/** The Lambda entry point. The SDK's own retries are off: `withRetries` is the one retry policy. */
+export const handler = makeHandler({
+  ec2: new EC2Client({ maxAttempts: 1 }),
+  lockedGroupIds: process.env.LOCKED_GROUP_IDS,
+});
