@@ -1,0 +1,2 @@
+export * from './locked-default-security-group';
+export * from './lock-default-security-groups';

@@ -1,0 +1,99 @@
+import * as path from 'path';
+import { CfnResource, Duration, Fn, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+
+/** The bundled handler, built from src/handlers/lock-default-security-group.ts into assets/. */
+const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'handlers', 'lock-default-security-group');
+const PROVIDER_ID = 'SgStrategyDefaultGroupLocker';
+
+/**
+ * The one handler function and Provider of a stack, shared by every LockedDefaultSecurityGroup in it.
+ * Each locker adds its own group to the role's policy, so the function can change only the groups its
+ * stack locks.
+ */
+export class LockerProvider extends Construct {
+  /** The stack's provider, created on first use. */
+  static of(scope: IConstruct): LockerProvider {
+    const stack = Stack.of(scope);
+    return (stack.node.tryFindChild(PROVIDER_ID) as LockerProvider | undefined) ?? new LockerProvider(stack, PROVIDER_ID);
+  }
+
+  readonly handler: lambda.Function;
+  readonly serviceToken: string;
+  private readonly role: iam.Role;
+  private readonly driftGroupIds: string[] = [];
+
+  private constructor(stack: Stack, id: string) {
+    super(stack, id);
+
+    // Our own role and log groups: no managed policy, and logging scoped to the one log group.
+    this.role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Strips the rules from the VPC default security groups that this stack locks',
+    });
+    // The Describe actions of EC2 do not support resource-level permissions, so they need "*". The
+    // actions that change a group (revoke, authorize) are granted per group by each locker.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules'],
+      resources: ['*'],
+    }));
+    // The log is the record of every rule revoked, so it is kept.
+    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    handlerLogs.grantWrite(this.role);
+
+    this.handler = new lambda.Function(this, 'Handler', {
+      description: 'Revokes every rule of a VPC default security group (cdk-sg-strategy LockedDefaultSecurityGroup)',
+      runtime: lambda.determineLatestNodeRuntime(this),
+      code: lambda.Code.fromAsset(HANDLER_ASSET),
+      handler: 'index.handler',
+      role: this.role,
+      logGroup: handlerLogs,
+      timeout: Duration.minutes(5),
+      environment: {
+        LOCKED_GROUP_IDS: Lazy.string({ produce: () => Fn.join(',', this.driftGroupIds.length ? this.driftGroupIds : ['none']) }),
+      },
+    });
+
+    const frameworkRole = new iam.Role(this, 'FrameworkRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the custom-resource framework for cdk-sg-strategy LockedDefaultSecurityGroup',
+    });
+    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    frameworkLogs.grantWrite(frameworkRole);
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.handler,
+      frameworkOnEventRole: frameworkRole,
+      logGroup: frameworkLogs,
+    });
+    this.serviceToken = provider.serviceToken;
+
+    // What cdk-nag's AwsSolutions pack flags here is required, and acknowledged with the reason.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules support no resource-level permissions. '
+        + 'Revoke and authorize are granted on each locked group\'s ARN alone.',
+    });
+    const handlerLogicalId = stack.resolve(stack.getLogicalId(this.handler.node.defaultChild as CfnResource));
+    Validations.of(frameworkRole).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${handlerLogicalId}.Arn>:*]`,
+      reason: 'The Provider framework may invoke the one handler function of this stack in any of its versions (ARN:*).',
+    });
+
+  }
+
+  /** Lets the handler change one group: revoke, and put AWS's defaults back when asked. */
+  allowChanges(groupArn: string, restoreOnDelete: boolean): void {
+    const actions = ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'];
+    if (restoreOnDelete) actions.push('ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress');
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [groupArn] }));
+  }
+
+  /** A drift event for this group may relock it (the handler ignores events for any other group). */
+  allowDriftRelock(groupId: string): void {
+    this.driftGroupIds.push(groupId);
+  }
+}
