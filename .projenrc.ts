@@ -94,6 +94,11 @@ project.bundler.addBundle('src/handlers/lock-default-security-group.ts', {
   target: 'node22',
   externals: ['@aws-sdk/*'],
 });
+// Handlers import the SDK v3 that the Lambda runtime provides; it is a dev dependency here, never a runtime one.
+project.eslint?.addOverride({
+  files: ['src/handlers/**/*.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
+});
 // Template tests synthesize constructs whose code is the bundle, so bundle before testing.
 project.testTask.prependSpawn(project.bundler.bundleTask);
 

@@ -42,7 +42,7 @@ export interface CustomResourceEvent {
 /** An EventBridge event for an EC2 API call recorded by CloudTrail. */
 export interface CloudTrailEvent {
   readonly 'detail-type': string;
-  readonly detail: {
+  readonly 'detail': {
     readonly eventName?: string;
     readonly requestParameters?: {
       readonly groupId?: string;
