@@ -1,0 +1,220 @@
+/**
+ * Error paths of the lock handler, with the EC2 client mocked by aws-sdk-client-mock. The happy paths run
+ * against moto server in lock-default-security-group.moto.test.ts.
+ */
+import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+  SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CustomResourceEvent, handler, makeHandler } from '../../src/handlers/lock-default-security-group';
+import { RetryPolicy } from '../../src/handlers/shared/aws-calls';
+
+const ec2Mock = mockClient(EC2Client);
+const GROUP = 'sg-0aaaaaaaaaaaaaaa1';
+const VPC = 'vpc-0bbbbbbbbbbbbbbb1';
+
+function awsError(name: string, message = `${name} happened`): Error {
+  return Object.assign(new Error(message), { name, $metadata: {} });
+}
+
+function rule(id: string, egress: boolean, extra: Partial<SecurityGroupRule> = {}): SecurityGroupRule {
+  return { SecurityGroupRuleId: id, GroupId: GROUP, IsEgress: egress, IpProtocol: '-1', FromPort: -1, ToPort: -1, ...extra };
+}
+
+function createEvent(props: Record<string, unknown> = {}, type: CustomResourceEvent['RequestType'] = 'Create'): CustomResourceEvent {
+  return { RequestType: type, PhysicalResourceId: type === 'Create' ? undefined : GROUP, ResourceProperties: { DefaultSecurityGroupId: GROUP, VpcId: VPC, ...props } };
+}
+
+/** A handler with a fake clock and a log we can read. */
+function subject(lockedGroupIds?: string) {
+  const sleeps: number[] = [];
+  const log: string[] = [];
+  const retry: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, sleep: async (ms) => { sleeps.push(ms); }, random: () => 0.5 };
+  const run = makeHandler({ ec2: new EC2Client({ region: 'eu-west-1' }), retry, log: (line) => log.push(line), lockedGroupIds });
+  return { run, sleeps, log };
+}
+
+function defaultGroup(name = 'default', vpcId = VPC) {
+  ec2Mock.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: name, VpcId: vpcId }] });
+}
+
+beforeEach(() => ec2Mock.reset());
+
+describe('lock handler', () => {
+  test('follows every page of the rules and revokes ingress and egress by rule id, recording them first', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [rule('sgr-1', false), rule('sgr-2', true)], NextToken: 'page-2' })
+      .resolvesOnce({ SecurityGroupRules: [rule('sgr-3', true, { CidrIpv6: '::/0' })] })
+      .resolves({ SecurityGroupRules: [] });
+    const order: string[] = [];
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).callsFake(() => { order.push('revoke'); return {}; });
+    ec2Mock.on(RevokeSecurityGroupEgressCommand).callsFake(() => { order.push('revoke'); return {}; });
+    const { run, log } = subject();
+
+    const response = await run(createEvent());
+
+    expect(response).toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 3 } });
+    const pages = ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand).map((c) => c.args[0].input.NextToken);
+    expect(pages.slice(0, 2)).toEqual([undefined, 'page-2']);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)[0].args[0].input).toEqual({ GroupId: GROUP, SecurityGroupRuleIds: ['sgr-1'] });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupEgressCommand)[0].args[0].input).toEqual({ GroupId: GROUP, SecurityGroupRuleIds: ['sgr-2', 'sgr-3'] });
+    // The record holds every rule in full, and was written before anything was revoked.
+    const record = JSON.parse(log.find((l) => l.includes('"revoking"'))!);
+    expect(record.rules.map((r: SecurityGroupRule) => r.SecurityGroupRuleId)).toEqual(['sgr-1', 'sgr-2', 'sgr-3']);
+    expect(record.rules[2].CidrIpv6).toBe('::/0');
+    expect(log.indexOf(log.find((l) => l.includes('"revoking"'))!)).toBeLessThan(log.findIndex((l) => l.includes('"locked"')));
+    expect(order).toHaveLength(2);
+  });
+
+  test('a locked group is left alone: no revoke at all', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+    const { run } = subject();
+    expect(await run(createEvent({}, 'Update'))).toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 0 } });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupEgressCommand)).toHaveLength(0);
+  });
+
+  test('retries throttling with growing, jittered backoff, then succeeds', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand)
+      .rejectsOnce(awsError('RequestLimitExceeded'))
+      .rejectsOnce(awsError('Throttling'))
+      .resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: 'default', VpcId: VPC }] });
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+    const { run, sleeps } = subject();
+    await run(createEvent());
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(3);
+    // Full jitter at 0.5 of a ceiling that doubles: 100, then 200.
+    expect(sleeps).toEqual([50, 100]);
+  });
+
+  test('gives up after the bounded attempts and fails the deployment with the throttling error', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('RequestLimitExceeded', 'Request limit exceeded.'));
+    const { run, sleeps } = subject();
+    await expect(run(createEvent())).rejects.toThrow(`Could not describe security group ${GROUP}: RequestLimitExceeded: Request limit exceeded.`);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(4);
+    expect(sleeps).toHaveLength(3);
+  });
+
+  test('a rule gone between describe and revoke is not an error: the rest are revoked one by one', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [rule('sgr-1', false), rule('sgr-gone', false), rule('sgr-3', false)] })
+      .resolves({ SecurityGroupRules: [] });
+    ec2Mock.on(RevokeSecurityGroupIngressCommand, { GroupId: GROUP, SecurityGroupRuleIds: ['sgr-1', 'sgr-gone', 'sgr-3'] })
+      .rejects(awsError('InvalidSecurityGroupRuleId.NotFound'));
+    ec2Mock.on(RevokeSecurityGroupIngressCommand, { GroupId: GROUP, SecurityGroupRuleIds: ['sgr-gone'] })
+      .rejects(awsError('InvalidPermission.NotFound'));
+    const { run } = subject();
+    const response = await run(createEvent());
+    expect(response).toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 2 } });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input.SecurityGroupRuleIds))
+      .toEqual([['sgr-1', 'sgr-gone', 'sgr-3'], ['sgr-1'], ['sgr-gone'], ['sgr-3']]);
+  });
+
+  test('an unexpected error fails the deployment with a message naming the group and the error', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule('sgr-1', true)] });
+    ec2Mock.on(RevokeSecurityGroupEgressCommand).rejects(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(
+      `Could not revoke rules of ${GROUP}: UnauthorizedOperation: You are not authorized to perform this operation.`,
+    );
+  });
+
+  test('refuses a group that is not a default group, and touches nothing', async () => {
+    defaultGroup('web-servers');
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(/Refusing to change security group sg-0aaaaaaaaaaaaaaa1 \("web-servers"\): it is not a VPC's default security group/);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+  });
+
+  test('refuses the default group of another VPC', async () => {
+    defaultGroup('default', 'vpc-0ccccccccccccccc1');
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(/it is the default group of vpc-0ccccccccccccccc1, not of vpc-0bbbbbbbbbbbbbbb1/);
+  });
+
+  test('a group that does not exist fails the deployment clearly', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound'));
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(/Security group sg-0aaaaaaaaaaaaaaa1 does not exist, so it cannot be locked/);
+  });
+
+  test('fails, naming the rules, when something keeps adding rules faster than it revokes them', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule('sgr-again', false)] });
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(/still has 1 rule\(s\) after 3 rounds of revoking \(sgr-again\)/);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(3);
+  });
+
+  describe('Delete', () => {
+    test('leaves the group locked by default, without calling EC2', async () => {
+      const { run, log } = subject();
+      expect(await run(createEvent({}, 'Delete'))).toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 0 } });
+      expect(ec2Mock.calls()).toHaveLength(0);
+      expect(log.join('\n')).toContain('left-locked');
+    });
+
+    test("restores AWS's two default rules when asked, tolerating rules already there", async () => {
+      defaultGroup();
+      ec2Mock.on(AuthorizeSecurityGroupIngressCommand).rejects(awsError('InvalidPermission.Duplicate'));
+      ec2Mock.on(AuthorizeSecurityGroupEgressCommand).resolves({ Return: true });
+      const { run } = subject();
+      await run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'));
+      expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)[0].args[0].input).toEqual({
+        GroupId: GROUP, IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: GROUP }] }],
+      });
+      expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand)[0].args[0].input).toEqual({
+        GroupId: GROUP, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      });
+    });
+
+    test('restoring succeeds when the VPC and its group are already gone', async () => {
+      ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound'));
+      const { run } = subject();
+      await expect(run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'))).resolves.toBeDefined();
+      expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0);
+    });
+  });
+
+  describe('drift events', () => {
+    const drift = (requestParameters: Record<string, unknown>, eventName = 'AuthorizeSecurityGroupIngress') => ({
+      'detail-type': 'AWS API Call via CloudTrail', 'detail': { eventName, requestParameters },
+    });
+
+    test('relocks a group this stack locks, from an Authorize event and from a ModifySecurityGroupRules event', async () => {
+      defaultGroup();
+      ec2Mock.on(DescribeSecurityGroupRulesCommand)
+        .resolvesOnce({ SecurityGroupRules: [rule('sgr-console', false)] }).resolvesOnce({ SecurityGroupRules: [] })
+        .resolvesOnce({ SecurityGroupRules: [rule('sgr-modified', false)] }).resolves({ SecurityGroupRules: [] });
+      const { run } = subject(`sg-0other000000000001,${GROUP}`);
+      await run(drift({ groupId: GROUP }));
+      await run(drift({ ModifySecurityGroupRulesRequest: { GroupId: GROUP } }, 'ModifySecurityGroupRules'));
+      expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input.SecurityGroupRuleIds))
+        .toEqual([['sgr-console'], ['sgr-modified']]);
+    });
+
+    test('ignores a group this stack does not lock, without calling EC2', async () => {
+      const { run, log } = subject(GROUP);
+      expect(await run(drift({ groupId: 'sg-0someoneelse00001' }))).toBeUndefined();
+      expect(ec2Mock.calls()).toHaveLength(0);
+      expect(log.join('\n')).toContain('not a group this stack locks');
+    });
+  });
+
+  test('the Lambda entry point rejects an event it does not know', async () => {
+    await expect(handler({ 'detail-type': 'Scheduled Event', 'detail': {} })).rejects.toThrow(/Unrecognised event/);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Starts moto server, the AWS API emulator from PyPI, on 127.0.0.1 for handler integration tests.
+ * `.ci/python-tools.sh` installs it into .venv; each test file gets its own server on a free port.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+
+const MOTO_SERVER = path.join(__dirname, '..', '..', '.venv', 'bin', 'moto_server');
+
+export interface MotoServer {
+  readonly endpoint: string;
+  /** Client settings for any AWS SDK v3 client pointed at this server. */
+  readonly clientConfig: {
+    readonly endpoint: string;
+    readonly region: string;
+    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  };
+  stop(): Promise<void>;
+}
+
+export async function startMotoServer(): Promise<MotoServer> {
+  if (!fs.existsSync(MOTO_SERVER)) {
+    throw new Error('moto_server is not installed: run `bash .ci/python-tools.sh` (npm run test:all does) to create .venv with it.');
+  }
+  const port = await freePort();
+  const child = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => { stderr = (stderr + chunk).slice(-4000); });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitUntilUp(endpoint, child, () => stderr);
+  return {
+    endpoint,
+    clientConfig: { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
+    stop: () => stopProcess(child),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilUp(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${stderr()}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/data.json`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`moto_server did not answer on ${endpoint} within 30 s: ${stderr()}`);
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
