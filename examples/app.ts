@@ -4,7 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { SecurityGroupStrategyChecks, ServerClientPair } from '../src';
+import { LockDefaultSecurityGroups, SecurityGroupStrategyChecks, ServerClientPair } from '../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_9 });
@@ -53,7 +53,8 @@ export class DataStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.vpc = new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: true });
+    // The app-wide LockDefaultSecurityGroups Aspect locks this VPC's default group (see buildFixedApp).
+    this.vpc = new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: false });
     this.database = new ServerClientPair(this, 'Database', {
       vpc: this.vpc,
       name: 'orders-db',
@@ -90,6 +91,8 @@ export function buildFlawedApp(outdir: string): App {
 /** The same service built with this library, checked. */
 export function buildFixedApp(outdir: string): App {
   const app = new App({ outdir, builtinCloudFormationValidation: false });
+  // Every VPC's default group is stripped of all rules, and stripped again within a minute of any change.
+  Aspects.of(app).add(new LockDefaultSecurityGroups({ relockOnDrift: true }));
   Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
   const data = new DataStack(app, 'OrdersData', { env: ENV });
   new ApiStack(app, 'OrdersApi', data, { env: ENV });

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildFixedApp, buildFlawedApp } from './app';
+import { LockedDefaultSecurityGroup } from '../src';
 
 // Synthesize the flawed app and the fixed one, print the findings of each, and where the reports are.
 
@@ -22,12 +23,15 @@ function table(findings: ReportFinding[]): string {
 
 function run(title: string, build: (outdir: string) => App, outdir: string) {
   fs.rmSync(outdir, { recursive: true, force: true });
-  const assembly = build(outdir).synth();
+  const app = build(outdir);
+  const assembly = app.synth();
   const report = JSON.parse(fs.readFileSync(path.join(outdir, 'sg-strategy-report.json'), 'utf8'));
   const relative = (p: string) => path.relative(process.cwd(), p);
   console.log(`\n=== ${title}: ${assembly.stacks.map(s => s.stackName).join(', ')}`);
   console.log(`${report.summary.error} errors, ${report.summary.warning} warnings, ${report.summary.info} info, ${report.summary.acknowledged} acknowledged\n`);
   console.log(table(report.findings));
+  const lockers = app.node.findAll().filter(c => c instanceof LockedDefaultSecurityGroup).map(c => c.node.path);
+  console.log(`\n  default security groups locked: ${lockers.length ? lockers.join(', ') : 'none'}`);
   console.log('\n  reports:');
   for (const file of ['sg-strategy-report.json', 'sg-strategy-report.sarif', 'sg-strategy-graph.md']) {
     console.log(`    ${relative(path.join(outdir, file))}`);
