@@ -82,7 +82,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 
-project.npmignore?.addPatterns('/examples/', '/.ci/', '/test/consumers/', '/bench/', '/scripts/');
+// The Python tools' venv and rosetta's working files are not part of the package.
+project.npmignore?.addPatterns('/examples/', '/.ci/', '/test/consumers/', '/bench/', '/scripts/', '/.venv/', '/rosetta/', '/.jsii.tabl.json');
 
 // ts-jest transpiles without type checking; check tests, examples and scripts here.
 project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
