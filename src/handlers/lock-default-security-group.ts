@@ -14,7 +14,6 @@
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
-  DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
   RevokeSecurityGroupEgressCommand,
@@ -22,7 +21,8 @@ import {
   type SecurityGroup,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { allPages, DEFAULT_RETRY_POLICY, errorMessage, errorName, type RetryPolicy, withRetries } from './shared/aws-calls';
+import { DEFAULT_RETRY_POLICY, describeFailure, errorName, type RetryPolicy, tolerating, withRetries } from './shared/aws-calls';
+import { describeRules, GROUP_GONE, RULE_GONE } from './shared/security-group-rules';
 
 /** The custom resource's properties, as CloudFormation passes them (booleans arrive as strings). */
 export interface LockProperties {
@@ -71,9 +71,6 @@ export interface LockDependencies {
   readonly lockedGroupIds?: string;
 }
 
-/** Errors that mean "that rule is already gone", from the rule-id and the permission forms of revoke. */
-const RULE_GONE = new Set(['InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound']);
-const GROUP_GONE = new Set(['InvalidGroup.NotFound', 'InvalidGroupId.NotFound', 'InvalidGroupId.Malformed']);
 /** A revoke call takes this many rule ids at most. */
 const REVOKE_BATCH = 50;
 /** Describe-and-revoke rounds before giving up on a group someone keeps adding rules to. */
@@ -197,20 +194,14 @@ export class DefaultGroupLocker {
       const result = await this.call(() => this.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })));
       return result.SecurityGroups?.[0];
     } catch (error) {
-      if (GROUP_GONE.has(errorName(error))) return undefined;
+      if ((GROUP_GONE as readonly string[]).includes(errorName(error))) return undefined;
       throw this.wrap(`describe security group ${groupId}`, error);
     }
   }
 
   private async describeRules(groupId: string): Promise<SecurityGroupRule[]> {
     try {
-      return await allPages(async (nextToken) => {
-        const page = await this.call(() => this.ec2.send(new DescribeSecurityGroupRulesCommand({
-          Filters: [{ Name: 'group-id', Values: [groupId] }],
-          NextToken: nextToken,
-        })));
-        return { items: page.SecurityGroupRules ?? [], nextToken: page.NextToken };
-      });
+      return await describeRules(this.ec2, this.retry, [groupId]);
     } catch (error) {
       throw this.wrap(`describe the rules of ${groupId}`, error);
     }
@@ -227,7 +218,7 @@ export class DefaultGroupLocker {
           await this.revokeIds(groupId, egress, batch.map((r) => r.SecurityGroupRuleId!));
           revoked.push(...batch);
         } catch (error) {
-          if (!RULE_GONE.has(errorName(error))) throw this.wrap(`revoke rules of ${groupId}`, error);
+          if (!(RULE_GONE as readonly string[]).includes(errorName(error))) throw this.wrap(`revoke rules of ${groupId}`, error);
           // One rule in the batch went away under us; revoke the rest one by one.
           for (const rule of batch) {
             const gone = await this.tolerating([...RULE_GONE], () => this.revokeIds(groupId, egress, [rule.SecurityGroupRuleId!]));
@@ -246,13 +237,11 @@ export class DefaultGroupLocker {
       : this.ec2.send(new RevokeSecurityGroupIngressCommand(input)));
   }
 
-  /** Runs a call; returns true when it failed with one of `names` (tolerated), false when it succeeded. */
-  private async tolerating(names: string[], call: () => Promise<unknown>): Promise<boolean> {
+  /** Runs a call with retries; true when it failed with one of `names` (tolerated). */
+  private async tolerating(names: readonly string[], call: () => Promise<unknown>): Promise<boolean> {
     try {
-      await this.call(call);
-      return false;
+      return await tolerating(names, () => this.call(call));
     } catch (error) {
-      if (names.includes(errorName(error))) return true;
       throw this.wrap('change the default security group', error);
     }
   }
@@ -262,9 +251,7 @@ export class DefaultGroupLocker {
   }
 
   private wrap(what: string, error: unknown): Error {
-    if (error instanceof LockError) return error;
-    const name = errorName(error);
-    return new LockError(`Could not ${what}: ${name ? `${name}: ` : ''}${errorMessage(error)}`);
+    return error instanceof LockError ? error : new LockError(describeFailure(what, error));
   }
 }
 

@@ -83,3 +83,23 @@ export async function allPages<T>(
   } while (nextToken);
   return items;
 }
+
+/**
+ * Runs `call`; returns true when it failed with one of `names` (tolerated), false when it succeeded. Any
+ * other error is thrown.
+ */
+export async function tolerating(names: readonly string[], call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return false;
+  } catch (error) {
+    if (names.includes(errorName(error))) return true;
+    throw error;
+  }
+}
+
+/** The message for an AWS call that failed: what was being done, the error name and its message. */
+export function describeFailure(what: string, error: unknown): string {
+  const name = errorName(error);
+  return `Could not ${what}: ${name ? `${name}: ` : ''}${errorMessage(error)}`;
+}
