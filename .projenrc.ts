@@ -36,6 +36,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3',
     // Handlers use the SDK v3 that the Lambda runtime provides; these are for types, tests and bundling only.
     '@aws-sdk/client-ec2@^3',
+    '@aws-sdk/client-elastic-load-balancing@^3',
+    '@aws-sdk/client-elastic-load-balancing-v2@^3',
+    '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-sns@^3',
     'aws-sdk-client-mock@^4',
   ],
 
@@ -90,11 +94,9 @@ project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
 
 // Custom-resource handlers are bundled into assets/ (shipped in the package), leaving out the SDK v3 the
 // Lambda runtime provides. They are not exported from src/index.ts.
-project.bundler.addBundle('src/handlers/lock-default-security-group.ts', {
-  platform: 'node',
-  target: 'node22',
-  externals: ['@aws-sdk/*'],
-});
+for (const handler of ['lock-default-security-group', 'open-ingress-remediator']) {
+  project.bundler.addBundle(`src/handlers/${handler}.ts`, { platform: 'node', target: 'node22', externals: ['@aws-sdk/*'] });
+}
 // Handlers import the SDK v3 that the Lambda runtime provides; it is a dev dependency here, never a runtime one.
 project.eslint?.addOverride({
   files: ['src/handlers/**/*.ts'],

@@ -17,6 +17,8 @@ export interface MotoServer {
     readonly region: string;
     readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   };
+  /** Forgets every resource, so each test starts from an empty account. */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,10 @@ export async function startMotoServer(): Promise<MotoServer> {
   return {
     endpoint,
     clientConfig: { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
+    reset: async () => {
+      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      if (!response.ok) throw new Error(`moto reset failed: ${response.status}`);
+    },
     stop: () => stopProcess(child),
   };
 }

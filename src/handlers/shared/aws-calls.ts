@@ -13,6 +13,7 @@ const RETRYABLE_ERRORS = new Set([
   'RequestLimitExceeded',
   'TooManyRequestsException',
   'RequestThrottled',
+  'SlowDown',
   'InternalError',
   'ServiceUnavailable',
   'Unavailable',

@@ -1,0 +1,191 @@
+/**
+ * The open-ingress remediator against moto server (EC2, S3 and ELBv2 on 127.0.0.1): groups, rules, a
+ * prefix list and an internet-facing load balancer are created through the API, and the rules and the
+ * records are read back through the API after each run.
+ */
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateManagedPrefixListCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateTagsCommand,
+  CreateVpcCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { CreateLoadBalancerCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { ClosedRuleRecord, makeHandler, RemediatorSettings, RunSummary, RevertSummary } from '../../src/handlers/open-ingress-remediator';
+import { DEFAULT_RETRY_POLICY } from '../../src/handlers/shared/aws-calls';
+import { describeRules } from '../../src/handlers/shared/security-group-rules';
+import { MotoServer, startMotoServer } from '../support/moto-server';
+
+const BUCKET = 'sg-remediation-records';
+let moto: MotoServer;
+let clients: { ec2: EC2Client; s3: S3Client; elbv2: ElasticLoadBalancingV2Client; elb: ElasticLoadBalancingClient; sns: SNSClient };
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  clients = {
+    ec2: new EC2Client({ ...moto.clientConfig, maxAttempts: 1 }),
+    s3: new S3Client({ ...moto.clientConfig, forcePathStyle: true, maxAttempts: 1 }),
+    elbv2: new ElasticLoadBalancingV2Client({ ...moto.clientConfig, maxAttempts: 1 }),
+    elb: new ElasticLoadBalancingClient({ ...moto.clientConfig, maxAttempts: 1 }),
+    sns: new SNSClient({ ...moto.clientConfig, maxAttempts: 1 }),
+  };
+}, 60_000);
+
+beforeEach(async () => {
+  await moto.reset();
+  await clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+});
+
+afterAll(async () => {
+  Object.values(clients ?? {}).forEach((c) => c.destroy());
+  await moto?.stop();
+});
+
+function remediator(settings: Partial<RemediatorSettings> = {}) {
+  return makeHandler({
+    ...clients,
+    log: () => undefined,
+    now: () => new Date('2026-11-22T10:00:00Z'),
+    settings: { bucketName: BUCKET, allowedPorts: [80, 443], allowedPortsOnAnyGroup: false, exemptionTagKey: 'sg-strategy:exempt', dryRun: false, ...settings },
+  });
+}
+
+const scheduled = { 'detail-type': 'Scheduled Event', 'detail': {} };
+
+/**
+ * web: behind an internet-facing ALB, 443 and 22 from the world.
+ * app: 443 and 8080 (IPv6) from the world, all traffic from a prefix list holding 0.0.0.0/0, and two
+ *      rules that are not world-open (a group reference, a private range).
+ * exempt: 22 from the world, tagged as exempt.
+ */
+async function account() {
+  const { ec2 } = clients;
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16', AmazonProvidedIpv6CidrBlock: true }))).Vpc!.VpcId!;
+  const group = async (name: string) => (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpcId }))).GroupId!;
+  const web = await group('web');
+  const app = await group('app');
+  const exempt = await group('exempt');
+  await ec2.send(new CreateTagsCommand({ Resources: [exempt], Tags: [{ Key: 'sg-strategy:exempt', Value: 'break-glass' }] }));
+  const anywhere = (await ec2.send(new CreateManagedPrefixListCommand({
+    PrefixListName: 'anywhere', MaxEntries: 2, AddressFamily: 'IPv4', Entries: [{ Cidr: '0.0.0.0/0' }],
+  }))).PrefixList!.PrefixListId!;
+  const open = (port: number, description: string) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: description }] });
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: web, IpPermissions: [open(443, 'https'), open(22, 'debug ssh')] }));
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({
+    GroupId: app,
+    IpPermissions: [
+      open(443, 'https straight to the app'),
+      { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, Ipv6Ranges: [{ CidrIpv6: '::/0', Description: 'test' }] },
+      { IpProtocol: '-1', PrefixListIds: [{ PrefixListId: anywhere }] },
+      { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: web }] },
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+    ],
+  }));
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: exempt, IpPermissions: [open(22, 'break-glass')] }));
+  const subnets = await Promise.all(['a', 'b'].map(async (az, i) => (await ec2.send(new CreateSubnetCommand({
+    VpcId: vpcId, CidrBlock: `10.30.${i}.0/24`, AvailabilityZone: `us-east-1${az}`,
+  }))).Subnet!.SubnetId!));
+  await clients.elbv2.send(new CreateLoadBalancerCommand({ Name: 'public', Scheme: 'internet-facing', Subnets: subnets, SecurityGroups: [web], Type: 'application' }));
+  return { web, app, exempt };
+}
+
+/** Ingress rules of a group as comparable text. */
+async function ingressOf(groupId: string): Promise<string[]> {
+  const rules = await describeRules(clients.ec2, DEFAULT_RETRY_POLICY, [groupId]);
+  return rules.filter((r) => !r.IsEgress)
+    .map((r) => [r.IpProtocol, r.FromPort, r.ToPort, r.CidrIpv4 ?? r.CidrIpv6 ?? r.PrefixListId ?? r.ReferencedGroupInfo?.GroupId, r.Description ?? ''].join(' '))
+    .sort();
+}
+
+async function recordKeys(prefix: string): Promise<string[]> {
+  const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+  return (listed.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+async function record(key: string): Promise<ClosedRuleRecord> {
+  const object = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  return JSON.parse(await object.Body!.transformToString());
+}
+
+describe('open-ingress remediator against moto server', () => {
+  test('records, then revokes, world-open IPv4, IPv6 and prefix-list rules; leaves allowlisted, exempt and private ones', async () => {
+    const { web, app, exempt } = await account();
+    const before = { web: await ingressOf(web), app: await ingressOf(app), exempt: await ingressOf(exempt) };
+
+    const summary = await remediator()(scheduled) as RunSummary;
+
+    expect(summary).toMatchObject({ dryRun: false, closed: 4, skipped: { exempt: 1, allowedPort: 1 } });
+    // 443 stays only on the load balancer's group; the app's own 443 is closed.
+    expect(await ingressOf(web)).toEqual(['tcp 443 443 0.0.0.0/0 https']);
+    expect(await ingressOf(app)).toEqual(before.app.filter((r) => / (10\.0\.0\.0\/8|sg-)/.test(r)));
+    expect(await ingressOf(exempt)).toEqual(before.exempt);
+
+    // One record per closed rule, each holding the rule in full.
+    const keys = await recordKeys('closed/');
+    expect(keys).toEqual([...summary.recordKeys].sort());
+    const records = await Promise.all(keys.map(record));
+    expect(records.map((r) => `${r.rule.groupName} ${r.rule.ipProtocol} ${r.rule.fromPort} ${r.rule.cidrIpv4 ?? r.rule.cidrIpv6 ?? r.rule.prefixListId}`).sort())
+      .toEqual(['app -1 -1 ' + records.find((r) => r.rule.prefixListId)!.rule.prefixListId, 'app tcp 443 0.0.0.0/0', 'app tcp 8080 ::/0', 'web tcp 22 0.0.0.0/0'].sort());
+    for (const r of records) {
+      expect(r).toMatchObject({ schemaVersion: '1', closedAt: '2026-11-22T10:00:00.000Z', dryRun: false, reason: expect.stringContaining('scheduled scan') });
+      expect(r.rule.securityGroupRuleId).toMatch(/^sgr-/);
+    }
+
+    // A second run finds nothing and writes nothing.
+    expect(await remediator()(scheduled)).toMatchObject({ closed: 0, recordKeys: [] });
+    expect(await recordKeys('closed/')).toEqual(keys);
+  });
+
+  test('dryRun records and reports but changes no rule', async () => {
+    const { web, app } = await account();
+    const before = [await ingressOf(web), await ingressOf(app)];
+    const summary = await remediator({ dryRun: true })(scheduled) as RunSummary;
+    expect(summary).toMatchObject({ dryRun: true, closed: 4 });
+    expect([await ingressOf(web), await ingressOf(app)]).toEqual(before);
+    expect(await recordKeys('dry-run/')).toHaveLength(4);
+    expect(await recordKeys('closed/')).toEqual([]);
+  });
+
+  test('revert restores exactly what was closed, descriptions included, and a second revert changes nothing', async () => {
+    const { web, app } = await account();
+    const before = [await ingressOf(web), await ingressOf(app)];
+    const { recordKeys: keys } = await remediator()(scheduled) as RunSummary;
+    expect([await ingressOf(web), await ingressOf(app)]).not.toEqual(before);
+
+    expect(await remediator()({ action: 'revert', recordKeys: keys })).toEqual({ restored: 4, alreadyPresent: 0, dryRunRecords: 0 } satisfies RevertSummary);
+    expect([await ingressOf(web), await ingressOf(app)]).toEqual(before);
+
+    expect(await remediator()({ action: 'revert', recordKeys: keys })).toEqual({ restored: 0, alreadyPresent: 4, dryRunRecords: 0 });
+    expect([await ingressOf(web), await ingressOf(app)]).toEqual(before);
+  });
+
+  test('when the record cannot be written, nothing is revoked and the run fails loudly', async () => {
+    const { web, app } = await account();
+    const before = [await ingressOf(web), await ingressOf(app)];
+    const run = remediator({ bucketName: 'no-such-bucket' });
+    await expect(run(scheduled)).rejects.toThrow(/Could not record rule sgr-\w+ in s3:\/\/no-such-bucket\/.*so nothing was revoked: NoSuchBucket/);
+    expect([await ingressOf(web), await ingressOf(app)]).toEqual(before);
+  });
+
+  test('a CloudTrail event scans only the group that changed', async () => {
+    const { web, app } = await account();
+    const appBefore = await ingressOf(app);
+    const summary = await remediator()({
+      'detail-type': 'AWS API Call via CloudTrail',
+      'detail': { eventName: 'AuthorizeSecurityGroupIngress', requestParameters: { groupId: web } },
+    }) as RunSummary;
+    expect(summary).toMatchObject({ closed: 1, skipped: { allowedPort: 1 } });
+    expect(await ingressOf(app)).toEqual(appBefore);
+  });
+
+  test('allowedPortsOnAnyGroup leaves allowlisted ports open on groups without a load balancer', async () => {
+    const { app } = await account();
+    await remediator({ allowedPortsOnAnyGroup: true })(scheduled);
+    expect((await ingressOf(app)).some((r) => r.startsWith('tcp 443 443 0.0.0.0/0'))).toBe(true);
+  });
+});
