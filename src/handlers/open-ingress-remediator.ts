@@ -140,6 +140,8 @@ export class OpenIngressRemediator {
   private readonly retry: RetryPolicy;
   private readonly log: (line: string) => void;
   private readonly now: () => Date;
+  /** Whether each prefix list holds a world range, read once a run. */
+  private readonly prefixLists = new Map<string, Promise<boolean>>();
 
   constructor(private readonly deps: RemediatorDependencies) {
     this.retry = deps.retry ?? DEFAULT_RETRY_POLICY;
@@ -180,17 +182,17 @@ export class OpenIngressRemediator {
       const record = recordOf(rule, groups.get(rule.GroupId!), closedAt, reason, settings.dryRun);
       const key = `${settings.dryRun ? 'dry-run' : 'closed'}/${closedAt.slice(0, 10)}/${rule.GroupId}/${rule.SecurityGroupRuleId}.json`;
       await this.attempt(`record rule ${rule.SecurityGroupRuleId} in s3://${settings.bucketName}/${key}, so nothing was revoked`, () =>
-        withRetries(() => this.deps.s3.send(new PutObjectCommand({
+        this.retried(() => this.deps.s3.send(new PutObjectCommand({
           Bucket: settings.bucketName, Key: key, Body: JSON.stringify(record, null, 2), ContentType: 'application/json',
-        })), this.retry));
+        }))));
       recordKeys.push(key);
     }
     this.log(JSON.stringify({ action: settings.dryRun ? 'would-close' : 'closing', trigger, recordKeys, skipped }));
 
     if (!settings.dryRun) {
       for (const rule of toClose) {
-        await this.attempt(`revoke rule ${rule.SecurityGroupRuleId} of ${rule.GroupId}`, () => tolerating(RULE_GONE, () => withRetries(() =>
-          this.deps.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: rule.GroupId, SecurityGroupRuleIds: [rule.SecurityGroupRuleId!] })), this.retry)));
+        await this.attempt(`revoke rule ${rule.SecurityGroupRuleId} of ${rule.GroupId}`, () => tolerating(RULE_GONE, () => this.retried(() =>
+          this.deps.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: rule.GroupId, SecurityGroupRuleIds: [rule.SecurityGroupRuleId!] })))));
       }
     }
     const summary: RunSummary = { dryRun: settings.dryRun, closed: toClose.length, recordKeys, skipped };
@@ -209,8 +211,8 @@ export class OpenIngressRemediator {
         dryRunRecords++;
         continue;
       }
-      const duplicate = await this.attempt(`restore the rule in ${key}`, () => tolerating(['InvalidPermission.Duplicate'], () => withRetries(() =>
-        this.deps.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: record.rule.groupId, IpPermissions: [permissionOf(record)] })), this.retry)));
+      const duplicate = await this.attempt(`restore the rule in ${key}`, () => tolerating(['InvalidPermission.Duplicate'], () => this.retried(() =>
+        this.deps.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: record.rule.groupId, IpPermissions: [permissionOf(record)] })))));
       if (duplicate) alreadyPresent++;
       else restored++;
     }
@@ -221,7 +223,7 @@ export class OpenIngressRemediator {
 
   private async readRecord(key: string): Promise<ClosedRuleRecord> {
     const body = await this.attempt(`read the record s3://${this.deps.settings.bucketName}/${key}`, async () => {
-      const object = await withRetries(() => this.deps.s3.send(new GetObjectCommand({ Bucket: this.deps.settings.bucketName, Key: key })), this.retry);
+      const object = await this.retried(() => this.deps.s3.send(new GetObjectCommand({ Bucket: this.deps.settings.bucketName, Key: key })));
       return object.Body!.transformToString();
     });
     const record = JSON.parse(body) as ClosedRuleRecord;
@@ -234,7 +236,7 @@ export class OpenIngressRemediator {
   private async describeGroups(groupIds?: string[]): Promise<Map<string, SecurityGroup>> {
     try {
       const groups = await allPages(async (nextToken) => {
-        const page = await withRetries(() => this.deps.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds, NextToken: nextToken })), this.retry);
+        const page = await this.retried(() => this.deps.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds, NextToken: nextToken })));
         return { items: page.SecurityGroups ?? [], nextToken: page.NextToken };
       });
       return new Map(groups.map((group) => [group.GroupId!, group]));
@@ -245,8 +247,6 @@ export class OpenIngressRemediator {
     }
   }
 
-  private readonly prefixLists = new Map<string, Promise<boolean>>();
-
   private async isWorldOpen(rule: SecurityGroupRule): Promise<boolean> {
     if (rule.ReferencedGroupInfo) return false;
     if (WORLD.has(rule.CidrIpv4 ?? '') || WORLD.has(rule.CidrIpv6 ?? '')) return true;
@@ -255,7 +255,8 @@ export class OpenIngressRemediator {
     if (!this.prefixLists.has(id)) {
       this.prefixLists.set(id, this.attempt(`read prefix list ${id}`, async () => {
         const entries = await allPages(async (nextToken) => {
-          const page = await withRetries(() => this.deps.ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: id, NextToken: nextToken })), this.retry);
+          const request = new GetManagedPrefixListEntriesCommand({ PrefixListId: id, NextToken: nextToken });
+          const page = await this.retried(() => this.deps.ec2.send(request));
           return { items: page.Entries ?? [], nextToken: page.NextToken };
         });
         return entries.some((entry) => WORLD.has(entry.Cidr ?? ''));
@@ -268,12 +269,12 @@ export class OpenIngressRemediator {
   private async internetFacingGroups(): Promise<Set<string>> {
     const groups = new Set<string>();
     const v2 = await this.attempt('describe load balancers', () => allPages(async (marker) => {
-      const page = await withRetries(() => this.deps.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker })), this.retry);
+      const page = await this.retried(() => this.deps.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker })));
       return { items: page.LoadBalancers ?? [], nextToken: page.NextMarker };
     }));
     for (const lb of v2) if (lb.Scheme === 'internet-facing') lb.SecurityGroups?.forEach((id) => groups.add(id));
     const classic = await this.attempt('describe classic load balancers', () => allPages(async (marker) => {
-      const page = await withRetries(() => this.deps.elb.send(new DescribeClassicLoadBalancersCommand({ Marker: marker })), this.retry);
+      const page = await this.retried(() => this.deps.elb.send(new DescribeClassicLoadBalancersCommand({ Marker: marker })));
       return { items: page.LoadBalancerDescriptions ?? [], nextToken: page.NextMarker };
     }));
     for (const lb of classic) if (lb.Scheme === 'internet-facing') lb.SecurityGroups?.forEach((id) => groups.add(id));
@@ -292,9 +293,13 @@ export class OpenIngressRemediator {
       `Records: ${summary.recordKeys.map((k) => `s3://${this.deps.settings.bucketName}/${k}`).join(', ')}`,
       summary.dryRun ? 'Dry run: nothing was revoked.' : `To restore them, invoke the function with {"action":"revert","recordKeys":${JSON.stringify(summary.recordKeys)}}.`,
     ].join('\n');
-    await this.attempt(`publish the summary to ${topicArn}`, () => withRetries(() => this.deps.sns.send(new PublishCommand({
+    await this.attempt(`publish the summary to ${topicArn}`, () => this.retried(() => this.deps.sns.send(new PublishCommand({
       TopicArn: topicArn, Subject: `Security groups: ${verb} ${rules.length} world-open rule(s)`.slice(0, 100), Message: message,
-    })), this.retry));
+    }))));
+  }
+
+  private retried<T>(call: () => Promise<T>): Promise<T> {
+    return withRetries(call, this.retry);
   }
 
   private async attempt<T>(what: string, call: () => Promise<T>): Promise<T> {

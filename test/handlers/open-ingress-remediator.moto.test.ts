@@ -66,7 +66,8 @@ const scheduled = { 'detail-type': 'Scheduled Event', 'detail': {} };
 async function account() {
   const { ec2 } = clients;
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16', AmazonProvidedIpv6CidrBlock: true }))).Vpc!.VpcId!;
-  const group = async (name: string) => (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpcId }))).GroupId!;
+  const group = async (name: string) =>
+    (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpcId }))).GroupId!;
   const web = await group('web');
   const app = await group('app');
   const exempt = await group('exempt');
