@@ -118,7 +118,7 @@ export class RemediationError extends Error {
 }
 
 export function makeHandler(deps: RemediatorDependencies) {
-  const remediator = new OpenIngressRemediator(deps);
+  const remediator = new Remediator(deps);
   return async (event: TriggerEvent | RevertRequest): Promise<RunSummary | RevertSummary> => {
     if ('action' in event) {
       if (event.action !== 'revert' || !Array.isArray(event.recordKeys) || event.recordKeys.length === 0) {
@@ -136,7 +136,7 @@ export function makeHandler(deps: RemediatorDependencies) {
   };
 }
 
-export class OpenIngressRemediator {
+export class Remediator {
   private readonly retry: RetryPolicy;
   private readonly log: (line: string) => void;
   private readonly now: () => Date;

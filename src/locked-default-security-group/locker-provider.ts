@@ -1,13 +1,11 @@
-import * as path from 'path';
 import { CfnResource, Duration, Fn, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { handlerFunction } from '../core/handler-function';
 
-/** The bundled handler, built from src/handlers/lock-default-security-group.ts into assets/. */
-const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'handlers', 'lock-default-security-group');
 const PROVIDER_ID = 'SgStrategyDefaultGroupLocker';
 
 /**
@@ -30,33 +28,22 @@ export class LockerProvider extends Construct {
   private constructor(stack: Stack, id: string) {
     super(stack, id);
 
-    // Our own role and log groups: no managed policy, and logging scoped to the one log group.
-    this.role = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Strips the rules from the VPC default security groups that this stack locks',
-    });
     // The Describe actions of EC2 do not support resource-level permissions, so they need "*". The
     // actions that change a group (revoke, authorize) are granted per group by each locker.
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules'],
-      resources: ['*'],
-    }));
-    // The log is the record of every rule revoked, so it is kept.
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_YEAR });
-    handlerLogs.grantWrite(this.role);
-
-    this.handler = new lambda.Function(this, 'Handler', {
+    const { fn, role } = handlerFunction(this, 'Handler', {
+      handler: 'lock-default-security-group',
       description: 'Revokes every rule of a VPC default security group (cdk-sg-strategy LockedDefaultSecurityGroup)',
-      runtime: lambda.determineLatestNodeRuntime(this),
-      code: lambda.Code.fromAsset(HANDLER_ASSET),
-      handler: 'index.handler',
-      role: this.role,
-      logGroup: handlerLogs,
       timeout: Duration.minutes(5),
       environment: {
         LOCKED_GROUP_IDS: Lazy.string({ produce: () => Fn.join(',', this.driftGroupIds.length ? this.driftGroupIds : ['none']) }),
       },
     });
+    this.handler = fn;
+    this.role = role;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules'],
+      resources: ['*'],
+    }));
 
     const frameworkRole = new iam.Role(this, 'FrameworkRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
