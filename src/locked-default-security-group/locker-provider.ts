@@ -1,10 +1,11 @@
-import { CfnResource, Duration, Fn, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { handlerFunction } from '../core/handler-function';
+import { acknowledgeWildcardResource } from '../core/nag';
 
 const PROVIDER_ID = 'SgStrategyDefaultGroupLocker';
 
@@ -59,17 +60,10 @@ export class LockerProvider extends Construct {
     this.serviceToken = provider.serviceToken;
 
     // What cdk-nag's AwsSolutions pack flags here is required, and acknowledged with the reason.
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: 'ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules support no resource-level permissions. '
-        + 'Revoke and authorize are granted on each locked group\'s ARN alone.',
-    });
-    const handlerLogicalId = stack.resolve(stack.getLogicalId(this.handler.node.defaultChild as CfnResource));
-    Validations.of(frameworkRole).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${handlerLogicalId}.Arn>:*]`,
-      reason: 'The Provider framework may invoke the one handler function of this stack in any of its versions (ARN:*).',
-    });
-
+    acknowledgeWildcardResource(this.role, '*', 'ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules support no '
+      + 'resource-level permissions. Revoke and authorize are granted on each locked group\'s ARN alone.');
+    acknowledgeWildcardResource(frameworkRole, `${fn.functionArn}:*`,
+      'The Provider framework may invoke the one handler function of this stack in any of its versions (ARN:*).');
   }
 
   /** Lets the handler change one group: revoke, and put AWS's defaults back when asked. */
