@@ -2,3 +2,5 @@ export * from './server-client-pair';
 export * from './checks';
 export * from './rules';
 export * from './locked-default-security-group';
+export * from './open-ingress-remediator';
+export * from './security-group-monitoring';

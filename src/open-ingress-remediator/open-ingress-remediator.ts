@@ -1,0 +1,207 @@
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { validationError } from '../core/errors';
+import { handlerFunction } from '../core/handler-function';
+import { acknowledgeWildcardResource } from '../core/nag';
+
+/**
+ * Properties of an OpenIngressRemediator.
+ */
+export interface OpenIngressRemediatorProps {
+  /**
+   * When to scan every security group of the account and region.
+   *
+   * @default - every hour
+   */
+  readonly schedule?: events.Schedule;
+
+  /**
+   * Also scan a group within a minute of a change to it, through an EventBridge rule on the CloudTrail
+   * events `AuthorizeSecurityGroupIngress` and `ModifySecurityGroupRules`. Needs CloudTrail management
+   * events in the region, which EventBridge receives by default.
+   *
+   * @default true
+   */
+  readonly reactToChanges?: boolean;
+
+  /**
+   * TCP ports that may stay open to the world on groups attached to internet-facing load balancers
+   * (Application, Network and Classic).
+   *
+   * @default [80, 443]
+   */
+  readonly allowedPorts?: number[];
+
+  /**
+   * Leave `allowedPorts` open to the world on any group, not only on groups of internet-facing load
+   * balancers.
+   *
+   * @default false
+   */
+  readonly allowedPortsOnAnyGroup?: boolean;
+
+  /**
+   * Groups carrying a tag with this key are never touched. The function's IAM policy enforces it too: it
+   * may not revoke on a group with the tag.
+   *
+   * @default "sg-strategy:exempt"
+   */
+  readonly exemptionTagKey?: string;
+
+  /**
+   * Only record and report what would be closed. The function then gets no permission to revoke.
+   *
+   * @default false
+   */
+  readonly dryRun?: boolean;
+
+  /**
+   * Where the records of closed rules go.
+   *
+   * @default - a bucket created for them: encrypted, versioned, public access blocked, SSL enforced, kept on
+   * stack deletion, moved to Infrequent Access after 30 days, old versions expired after a year
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * Receives a summary of each run that closed something, with the revert payload.
+   *
+   * @default - no notification
+   */
+  readonly notificationTopic?: sns.ITopic;
+}
+
+const DEFAULT_EXEMPTION_TAG = 'sg-strategy:exempt';
+const TAG_KEY = /^[\w .:/=+\-@]{1,128}$/;
+
+/**
+ * Closes security-group ingress open to the world (0.0.0.0/0, ::/0, or a prefix list holding either)
+ * across an account and region, and remembers every rule it closed so it can be restored.
+ *
+ * A Lambda function runs on a schedule and within a minute of a change. For each rule to close it first
+ * writes a JSON record to S3 (the whole rule, when and why), and only when every record of the run is
+ * written does it revoke. If a write fails, nothing is revoked and the run fails. Rules that reference
+ * other groups are never touched.
+ *
+ * To restore rules, invoke the function with `{ "action": "revert", "recordKeys": ["closed/…json"] }`;
+ * the keys are in each run's log and notification. A revert is idempotent.
+ */
+export class OpenIngressRemediator extends Construct {
+  /** The function that scans, records, revokes and reverts. */
+  public readonly remediationFunction: lambda.IFunction;
+  /** The bucket the records are written to. */
+  public readonly bucket: s3.IBucket;
+
+  constructor(scope: Construct, id: string, props: OpenIngressRemediatorProps = {}) {
+    super(scope, id);
+    const allowedPorts = props.allowedPorts ?? [80, 443];
+    for (const port of allowedPorts) {
+      if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+        throw validationError(this, `allowedPorts holds ${port}, which is not a port (0-65535).`);
+      }
+    }
+    const exemptionTagKey = props.exemptionTagKey ?? DEFAULT_EXEMPTION_TAG;
+    if (!TAG_KEY.test(exemptionTagKey) || exemptionTagKey.startsWith('aws:')) {
+      throw validationError(this, `exemptionTagKey "${exemptionTagKey}" is not a tag key you can set (1-128 characters, not starting with "aws:").`);
+    }
+    const dryRun = props.dryRun ?? false;
+
+    this.bucket = props.bucket ?? new s3.Bucket(this, 'Records', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{
+        transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }],
+        noncurrentVersionExpiration: Duration.days(365),
+      }],
+    });
+    if (!props.bucket) {
+      Validations.of(this.bucket).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-S1',
+        reason: 'Only the remediator writes and reads this bucket, and every write is in its log; object access can be audited with CloudTrail data events without a second bucket for access logs.',
+      });
+    }
+
+    const { fn, role } = handlerFunction(this, 'Function', {
+      handler: 'open-ingress-remediator',
+      description: 'Closes security-group ingress open to the world, recording each rule in S3 first (cdk-sg-strategy OpenIngressRemediator)',
+      timeout: Duration.minutes(10),
+      // One run at a time: a schedule and a change event must not close the same rule twice.
+      reservedConcurrentExecutions: 1,
+      environment: {
+        RECORD_BUCKET: this.bucket.bucketName,
+        ALLOWED_PORTS: allowedPorts.join(','),
+        ALLOWED_PORTS_ON_ANY_GROUP: String(props.allowedPortsOnAnyGroup ?? false),
+        EXEMPTION_TAG_KEY: exemptionTagKey,
+        DRY_RUN: String(dryRun),
+        ...(props.notificationTopic ? { TOPIC_ARN: props.notificationTopic.topicArn } : {}),
+      },
+    });
+    this.remediationFunction = fn;
+    this.grantPermissions(role, exemptionTagKey, dryRun);
+    // Records are written and read under two prefixes, nothing else; a bucket with a KMS key needs it too.
+    const records = ['closed/*', 'dry-run/*'].map((prefix) => this.bucket.arnForObjects(prefix));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: records }));
+    this.bucket.encryptionKey?.grantEncryptDecrypt(role);
+    for (const resource of records) {
+      acknowledgeWildcardResource(role, resource, 'Each closed rule is one object under this prefix, named by date, group and rule id.');
+    }
+    props.notificationTopic?.grantPublish(role);
+
+    new events.Rule(this, 'Schedule', {
+      description: 'Scans every security group for ingress open to the world',
+      schedule: props.schedule ?? events.Schedule.rate(Duration.hours(1)),
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
+    });
+    if (props.reactToChanges ?? true) {
+      new events.Rule(this, 'OnChange', {
+        description: 'Scans a security group when ingress is added to it',
+        eventPattern: {
+          source: ['aws.ec2'],
+          detailType: ['AWS API Call via CloudTrail'],
+          detail: { eventSource: ['ec2.amazonaws.com'], eventName: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules'] },
+        },
+        targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
+      });
+    }
+  }
+
+  private grantPermissions(role: iam.Role, exemptionTagKey: string, dryRun: boolean): void {
+    const stack = Stack.of(this);
+    // Reading groups, rules and load balancers supports no resource-level permissions.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules', 'elasticloadbalancing:DescribeLoadBalancers'],
+      resources: ['*'],
+    }));
+    const prefixLists = stack.formatArn({ service: 'ec2', resource: 'prefix-list', resourceName: '*', account: '*' });
+    const anyGroup = stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: '*' });
+    // Prefix lists: its own account's and AWS-managed ones (owned by the account "aws").
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:GetManagedPrefixListEntries'],
+      resources: [prefixLists],
+    }));
+    // It works on every group of the account, so the changing actions name any group, but never one that
+    // carries the exemption tag: IAM refuses what the handler would also skip.
+    const changing = dryRun
+      ? ['ec2:AuthorizeSecurityGroupIngress']
+      : ['ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'];
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: changing,
+      resources: [anyGroup],
+      conditions: { Null: { [`aws:ResourceTag/${exemptionTagKey}`]: 'true' } },
+    }));
+    acknowledgeWildcardResource(role, '*',
+      'DescribeSecurityGroups, DescribeSecurityGroupRules and elasticloadbalancing:DescribeLoadBalancers support no resource-level permissions.');
+    acknowledgeWildcardResource(role, prefixLists,
+      'A world-open rule may name any prefix list, including AWS-managed ones owned by the account "aws"; reading entries changes nothing.');
+    acknowledgeWildcardResource(role, anyGroup,
+      'The remediator watches every group of the account; groups with the exemption tag are excluded by an IAM condition.');
+  }
+}

@@ -1,0 +1,134 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { OpenIngressRemediator, SecurityGroupStrategyPlugin } from '../../src';
+import { ENV, testApp } from '../support/analyse-app';
+
+function stack(): Stack {
+  return new Stack(testApp(), 'Stack', { env: ENV });
+}
+
+/** Every statement of the remediator function's role. */
+function statements(template: Template): any[] {
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^RemFunctionRole') }] } });
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+const actionsOf = (s: any): string[] => [s.Action].flat();
+
+describe('OpenIngressRemediator', () => {
+  test('creates a records bucket: encrypted, versioned, public access blocked, SSL enforced, with a lifecycle rule, kept on delete', () => {
+    const s = stack();
+    new OpenIngressRemediator(s, 'Rem');
+    const template = Template.fromStack(s);
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: {
+          Rules: [Match.objectLike({
+            Status: 'Enabled',
+            Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+            NoncurrentVersionExpiration: { NoncurrentDays: 365 },
+          })],
+        },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('runs hourly and on CloudTrail ingress changes, one run at a time, with its settings in the environment', () => {
+    const s = stack();
+    const topic = new sns.Topic(s, 'Alerts');
+    new OpenIngressRemediator(s, 'Rem', { allowedPorts: [443], exemptionTagKey: 'security:exempt', notificationTopic: topic });
+    const template = Template.fromStack(s);
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.ec2'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        'detail': { eventSource: ['ec2.amazonaws.com'], eventName: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules'] },
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 1,
+      Environment: {
+        Variables: {
+          RECORD_BUCKET: { Ref: Match.stringLikeRegexp('^RemRecords') },
+          ALLOWED_PORTS: '443',
+          ALLOWED_PORTS_ON_ANY_GROUP: 'false',
+          EXEMPTION_TAG_KEY: 'security:exempt',
+          DRY_RUN: 'false',
+          TOPIC_ARN: { Ref: Match.stringLikeRegexp('^Alerts') },
+        },
+      },
+    });
+  });
+
+  test('a custom schedule, no change rule, and a bucket of your own', () => {
+    const s = stack();
+    const bucket = new s3.Bucket(s, 'Mine');
+    const rem = new OpenIngressRemediator(s, 'Rem', { schedule: events.Schedule.rate(Duration.minutes(15)), reactToChanges: false, bucket });
+    const template = Template.fromStack(s);
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    expect(rem.bucket).toBe(bucket);
+  });
+
+  test('IAM: revoke and authorize on groups without the exemption tag; records only under their prefixes', () => {
+    const s = stack();
+    new OpenIngressRemediator(s, 'Rem');
+    const all = statements(Template.fromStack(s));
+    const changing = all.find((st) => actionsOf(st).includes('ec2:RevokeSecurityGroupIngress'));
+    expect(actionsOf(changing).sort()).toEqual(['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress']);
+    expect(changing.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-west-1:111111111111:security-group/*']] });
+    expect(changing.Condition).toEqual({ Null: { 'aws:ResourceTag/sg-strategy:exempt': 'true' } });
+
+    const s3Statement = all.find((st) => actionsOf(st).includes('s3:PutObject'));
+    expect(actionsOf(s3Statement).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(JSON.stringify(s3Statement.Resource)).toMatch(/\/closed\/\*.*\/dry-run\/\*/);
+
+    const wildcard = all.filter((st) => st.Resource === '*').flatMap(actionsOf).sort();
+    expect(wildcard).toEqual(['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'elasticloadbalancing:DescribeLoadBalancers']);
+  });
+
+  test('dryRun gets no permission to revoke', () => {
+    const s = stack();
+    new OpenIngressRemediator(s, 'Rem', { dryRun: true });
+    const all = statements(Template.fromStack(s));
+    expect(all.flatMap(actionsOf)).not.toContain('ec2:RevokeSecurityGroupIngress');
+    Template.fromStack(s).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DRY_RUN: 'true' }) } });
+  });
+
+  test('bad input is an error naming the construct', () => {
+    expect(() => new OpenIngressRemediator(stack(), 'Rem', { allowedPorts: [443, 70000] }))
+      .toThrow(/^Stack\/Rem: allowedPorts holds 70000, which is not a port/);
+    expect(() => new OpenIngressRemediator(stack(), 'Rem', { exemptionTagKey: 'aws:exempt' }))
+      .toThrow(/^Stack\/Rem: exemptionTagKey "aws:exempt" is not a tag key you can set/);
+    expect(() => new OpenIngressRemediator(stack(), 'Rem', { exemptionTagKey: '' })).toThrow(/exemptionTagKey "" is not a tag key/);
+  });
+
+  test("cdk-nag's AwsSolutions pack and our plugin find nothing, with each acknowledgement justified", () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rem-nag-'));
+    const app = testApp({ outdir });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new SecurityGroupStrategyPlugin({ writeReports: false }));
+    const s = new Stack(app, 'Stack', { env: ENV });
+    new OpenIngressRemediator(s, 'Rem', { notificationTopic: new sns.Topic(s, 'Alerts', { enforceSSL: true }) });
+    expect(() => app.synth()).not.toThrow();
+    const reasons = s.node.findAll().flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.values(m.data as Record<string, string>));
+    expect(reasons.length).toBeGreaterThanOrEqual(4);
+    for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
+  });
+});
