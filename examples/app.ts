@@ -4,7 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { LockDefaultSecurityGroups, SecurityGroupStrategyChecks, ServerClientPair } from '../src';
+import { LockDefaultSecurityGroups, OpenIngressRemediator, SecurityGroupMonitoring, SecurityGroupStrategyChecks, ServerClientPair } from '../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_9 });
@@ -79,6 +79,15 @@ export class ApiStack extends Stack {
   }
 }
 
+/** What watches the account after deploy: rules opened by hand are closed, and every change is reported. */
+export class SecurityOpsStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const monitoring = new SecurityGroupMonitoring(this, 'Monitoring', { changeRateAlarm: true });
+    new OpenIngressRemediator(this, 'Remediator', { notificationTopic: monitoring.topic });
+  }
+}
+
 /** The flawed app, checked. */
 export function buildFlawedApp(outdir: string): App {
   // CDK's own template validation is switched off so the output shows only this library's findings.
@@ -96,5 +105,6 @@ export function buildFixedApp(outdir: string): App {
   Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
   const data = new DataStack(app, 'OrdersData', { env: ENV });
   new ApiStack(app, 'OrdersApi', data, { env: ENV });
+  new SecurityOpsStack(app, 'SecurityOps', { env: ENV });
   return app;
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildFixedApp, buildFlawedApp } from './app';
-import { LockedDefaultSecurityGroup } from '../src';
+import { LockedDefaultSecurityGroup, OpenIngressRemediator, SecurityGroupMonitoring } from '../src';
 
 // Synthesize the flawed app and the fixed one, print the findings of each, and where the reports are.
 
@@ -32,6 +32,8 @@ function run(title: string, build: (outdir: string) => App, outdir: string) {
   console.log(table(report.findings));
   const lockers = app.node.findAll().filter(c => c instanceof LockedDefaultSecurityGroup).map(c => c.node.path);
   console.log(`\n  default security groups locked: ${lockers.length ? lockers.join(', ') : 'none'}`);
+  const watchers = app.node.findAll().filter(c => c instanceof OpenIngressRemediator || c instanceof SecurityGroupMonitoring).map(c => c.node.path);
+  console.log(`  after deploy, watched by: ${watchers.length ? watchers.join(', ') : 'nothing'}`);
   console.log('\n  reports:');
   for (const file of ['sg-strategy-report.json', 'sg-strategy-report.sarif', 'sg-strategy-graph.md']) {
     console.log(`    ${relative(path.join(outdir, file))}`);
