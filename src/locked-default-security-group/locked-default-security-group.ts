@@ -77,7 +77,7 @@ export class LockedDefaultSecurityGroup extends Construct {
    * The locker of a VPC in this app, if it has one.
    */
   public static lockerOf(vpc: ec2.IVPCRef): LockedDefaultSecurityGroup | undefined {
-    const key = lockerKey(vpc.vpcRef.vpcId);
+    const key = vpcIdentity(vpc.vpcRef.vpcId);
     return key === undefined ? undefined : registry(vpc).get(key);
   }
 
@@ -90,7 +90,10 @@ export class LockedDefaultSecurityGroup extends Construct {
     if (!Token.isUnresolved(vpcId) && !VPC_ID.test(vpcId)) {
       throw validationError(this, `"${vpcId}" is not a VPC id (vpc-…). Give the VPC whose default security group to lock.`);
     }
-    const groupId = props.defaultSecurityGroupId ?? defaultGroupOf(props.vpc);
+    // What identifies the VPC across the app: its CfnVPC, or the literal id of an imported VPC.
+    const identity = vpcIdentity(vpcId);
+    const cfnVpc = CfnResource.isCfnResource(identity) && identity.cfnResourceType === 'AWS::EC2::VPC' ? identity : undefined;
+    const groupId = props.defaultSecurityGroupId ?? cfnVpc?.getAtt('DefaultSecurityGroup').toString();
     if (groupId === undefined) {
       throw validationError(this, 'an imported VPC needs defaultSecurityGroupId: the id of its security group named "default" '
         + '(aws ec2 describe-security-groups --filters Name=vpc-id,Values=<vpc> Name=group-name,Values=default).');
@@ -99,7 +102,7 @@ export class LockedDefaultSecurityGroup extends Construct {
       throw validationError(this, `defaultSecurityGroupId "${groupId}" is not a security group id (sg-…).`);
     }
 
-    const key = lockerKey(vpcId) ?? groupId;
+    const key = identity ?? groupId;
     const lockers = registry(this);
     const existing = lockers.get(key);
     if (existing) {
@@ -126,7 +129,7 @@ export class LockedDefaultSecurityGroup extends Construct {
     });
 
     // Coexisting with CDK's restrictDefaultSecurityGroup: run after it, so the last word is ours.
-    const cdkRestriction = cdkRestrictionOf(props.vpc);
+    const cdkRestriction = cfnVpc?.node.scope?.node.tryFindChild(CDK_RESTRICTION_ID);
     if (cdkRestriction) resource.node.addDependency(cdkRestriction);
 
     if (props.relockOnDrift) {
@@ -149,27 +152,6 @@ export class LockedDefaultSecurityGroup extends Construct {
       });
     }
   }
-}
-
-/** The default group of a VPC created in this app (an `ec2.Vpc` or a `CfnVPC`). */
-function defaultGroupOf(vpc: ec2.IVPCRef): string | undefined {
-  const cfnVpc = cfnVpcOf(vpc);
-  return cfnVpc ? cfnVpc.getAtt('DefaultSecurityGroup').toString() : undefined;
-}
-
-function cfnVpcOf(vpc: ec2.IVPCRef): CfnResource | undefined {
-  const identity = vpcIdentity(vpc.vpcRef.vpcId);
-  return CfnResource.isCfnResource(identity) && identity.cfnResourceType === 'AWS::EC2::VPC' ? identity : undefined;
-}
-
-function cdkRestrictionOf(vpc: ec2.IVPCRef): IConstruct | undefined {
-  const cfnVpc = cfnVpcOf(vpc);
-  return cfnVpc?.node.scope?.node.tryFindChild(CDK_RESTRICTION_ID);
-}
-
-/** What identifies a VPC across the app: its CfnVPC, or the literal id of an imported VPC. */
-function lockerKey(vpcId: string): IConstruct | string | undefined {
-  return vpcIdentity(vpcId);
 }
 
 function registry(scope: IConstruct): Map<IConstruct | string, LockedDefaultSecurityGroup> {
