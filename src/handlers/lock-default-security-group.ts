@@ -22,6 +22,7 @@ import {
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import { DEFAULT_RETRY_POLICY, describeFailure, errorName, type RetryPolicy, tolerating, withRetries } from './shared/aws-calls';
+import { type CloudTrailEvent, groupIdOf, isCloudTrailCall } from './shared/cloudtrail';
 import { describeRules, GROUP_GONE, RULE_GONE } from './shared/security-group-rules';
 
 /** The custom resource's properties, as CloudFormation passes them (booleans arrive as strings). */
@@ -37,18 +38,6 @@ export interface CustomResourceEvent {
   readonly ResourceProperties: LockProperties;
   readonly OldResourceProperties?: LockProperties;
   readonly PhysicalResourceId?: string;
-}
-
-/** An EventBridge event for an EC2 API call recorded by CloudTrail. */
-export interface CloudTrailEvent {
-  readonly 'detail-type': string;
-  readonly 'detail': {
-    readonly eventName?: string;
-    readonly requestParameters?: {
-      readonly groupId?: string;
-      readonly ModifySecurityGroupRulesRequest?: { readonly GroupId?: string };
-    };
-  };
 }
 
 export interface CustomResourceResponse {
@@ -88,7 +77,7 @@ export function makeHandler(deps: LockDependencies) {
   const locker = new DefaultGroupLocker(deps);
   return async (event: CustomResourceEvent | CloudTrailEvent): Promise<CustomResourceResponse | LockResult | undefined> => {
     if ('RequestType' in event) return locker.onCustomResourceEvent(event);
-    if (event['detail-type'] === 'AWS API Call via CloudTrail') return locker.onDrift(event);
+    if (isCloudTrailCall(event)) return locker.onDrift(event);
     throw new LockError(`Unrecognised event: ${JSON.stringify(event).slice(0, 500)}`);
   };
 }
@@ -122,8 +111,7 @@ export class DefaultGroupLocker {
   }
 
   async onDrift(event: CloudTrailEvent): Promise<LockResult | undefined> {
-    const params = event.detail.requestParameters ?? {};
-    const groupId = params.groupId ?? params.ModifySecurityGroupRulesRequest?.GroupId;
+    const groupId = groupIdOf(event);
     if (!groupId || !this.lockedGroupIds.has(groupId)) {
       // The EventBridge rule filters on the group; anything else reaching here is not ours to touch.
       this.log(JSON.stringify({ action: 'ignored', reason: 'not a group this stack locks', groupId: groupId ?? null, eventName: event.detail.eventName }));

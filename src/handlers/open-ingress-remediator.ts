@@ -26,6 +26,7 @@ import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { allPages, DEFAULT_RETRY_POLICY, describeFailure, errorName, type RetryPolicy, tolerating, withRetries } from './shared/aws-calls';
+import { type CloudTrailEvent, groupIdOf, isCloudTrailCall } from './shared/cloudtrail';
 import { describeRules, GROUP_GONE, RULE_GONE } from './shared/security-group-rules';
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
@@ -82,16 +83,8 @@ export interface RevertRequest {
   readonly recordKeys: string[];
 }
 
-interface TriggerEvent {
-  readonly 'detail-type'?: string;
-  readonly 'detail'?: {
-    readonly eventName?: string;
-    readonly requestParameters?: {
-      readonly groupId?: string;
-      readonly ModifySecurityGroupRulesRequest?: { readonly GroupId?: string };
-    };
-  };
-}
+/** A schedule's event (`Scheduled Event`) or a CloudTrail one. */
+type TriggerEvent = CloudTrailEvent | { readonly 'detail-type'?: string; readonly 'detail'?: unknown };
 
 export interface RunSummary {
   readonly dryRun: boolean;
@@ -126,10 +119,9 @@ export function makeHandler(deps: RemediatorDependencies) {
       }
       return remediator.revert(event.recordKeys);
     }
-    if (event['detail-type'] === 'AWS API Call via CloudTrail') {
-      const params = event.detail?.requestParameters ?? {};
-      const groupId = params.groupId ?? params.ModifySecurityGroupRulesRequest?.GroupId;
-      if (groupId) return remediator.run(`${event.detail?.eventName ?? 'a change'} on ${groupId}`, [groupId]);
+    if (isCloudTrailCall(event)) {
+      const groupId = groupIdOf(event);
+      if (groupId) return remediator.run(`${event.detail.eventName ?? 'a change'} on ${groupId}`, [groupId]);
     }
     if (event['detail-type'] === 'Scheduled Event') return remediator.run('scheduled scan');
     throw new RemediationError(`Unrecognised event: ${JSON.stringify(event).slice(0, 500)}`);

@@ -4,6 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct, IConstruct } from 'constructs';
 import { LockerProvider } from './locker-provider';
+import { ec2ApiCallPattern } from '../core/cloudtrail';
 import { validationError } from '../core/errors';
 import { vpcIdentity } from '../core/vpc-identity';
 import { LOCKED_DEFAULT_SECURITY_GROUP_TYPE } from '../model/build-model';
@@ -136,18 +137,12 @@ export class LockedDefaultSecurityGroup extends Construct {
       provider.allowDriftRelock(groupId);
       new events.Rule(this, 'RelockOnDrift', {
         description: `Relocks default security group ${Token.isUnresolved(groupId) ? 'of the VPC' : groupId} when a rule is added to it`,
-        eventPattern: {
-          source: ['aws.ec2'],
-          detailType: ['AWS API Call via CloudTrail'],
-          detail: {
-            eventSource: ['ec2.amazonaws.com'],
-            eventName: ['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules'],
-            $or: [
-              { requestParameters: { groupId: [groupId] } },
-              { requestParameters: { ModifySecurityGroupRulesRequest: { GroupId: [groupId] } } },
-            ],
-          },
-        },
+        eventPattern: ec2ApiCallPattern(['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules'], {
+          $or: [
+            { requestParameters: { groupId: [groupId] } },
+            { requestParameters: { ModifySecurityGroupRulesRequest: { GroupId: [groupId] } } },
+          ],
+        }),
         targets: [new targets.LambdaFunction(provider.handler, { retryAttempts: 2 })],
       });
     }

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ec2ApiCallPattern } from '../core/cloudtrail';
 import { validationError } from '../core/errors';
 import { handlerFunction } from '../core/handler-function';
 import { acknowledgeWildcardResource } from '../core/nag';
@@ -163,11 +164,7 @@ export class OpenIngressRemediator extends Construct {
     if (props.reactToChanges ?? true) {
       new events.Rule(this, 'OnChange', {
         description: 'Scans a security group when ingress is added to it',
-        eventPattern: {
-          source: ['aws.ec2'],
-          detailType: ['AWS API Call via CloudTrail'],
-          detail: { eventSource: ['ec2.amazonaws.com'], eventName: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules'] },
-        },
+        eventPattern: ec2ApiCallPattern(['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules']),
         targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
       });
     }

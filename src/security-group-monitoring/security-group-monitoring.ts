@@ -9,6 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
+import { ec2ApiCallPattern } from '../core/cloudtrail';
 import { validationError } from '../core/errors';
 
 /**
@@ -152,11 +153,7 @@ export class SecurityGroupMonitoring extends Construct {
     const field = (path: string) => events.EventField.fromPath(path);
     const changes = new events.Rule(this, 'Changes', {
       description: 'Notifies of every security-group change recorded by CloudTrail',
-      eventPattern: {
-        source: ['aws.ec2'],
-        detailType: ['AWS API Call via CloudTrail'],
-        detail: { eventSource: ['ec2.amazonaws.com'], eventName: SECURITY_GROUP_CHANGE_EVENTS },
-      },
+      eventPattern: ec2ApiCallPattern(SECURITY_GROUP_CHANGE_EVENTS),
       targets: [new targets.SnsTopic(this.topic, {
         message: events.RuleTargetInput.fromText(
           `Security group change: ${field('$.detail.userIdentity.arn')} called ${field('$.detail.eventName')} `
