@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 // aws-cdk-lib marks its ValidationError constructor @internal, and its signature has changed between
@@ -17,4 +18,13 @@ export function validationError(scope: IConstruct, message: string): Error {
   Object.defineProperty(error, VALIDATION_ERROR, { value: true });
   Object.defineProperty(error, 'constructPath', { value: path });
   return error;
+}
+
+/** Throws unless each port is a whole number from `lowest` to 65535 (tokens pass: they are known at deploy). */
+export function checkPorts(scope: IConstruct, name: string, ports: readonly number[], lowest: number): void {
+  for (const port of ports) {
+    if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < lowest || port > 65535)) {
+      throw validationError(scope, `${name} holds ${port}, which is not a port (${lowest}-65535).`);
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ec2ApiCallPattern } from '../core/cloudtrail';
-import { validationError } from '../core/errors';
+import { checkPorts, validationError } from '../core/errors';
 import { handlerFunction } from '../core/handler-function';
 import { acknowledgeWildcardResource } from '../core/nag';
 
@@ -102,11 +102,7 @@ export class OpenIngressRemediator extends Construct {
   constructor(scope: Construct, id: string, props: OpenIngressRemediatorProps = {}) {
     super(scope, id);
     const allowedPorts = props.allowedPorts ?? [80, 443];
-    for (const port of allowedPorts) {
-      if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-        throw validationError(this, `allowedPorts holds ${port}, which is not a port (0-65535).`);
-      }
-    }
+    checkPorts(this, 'allowedPorts', allowedPorts, 0);
     const exemptionTagKey = props.exemptionTagKey ?? DEFAULT_EXEMPTION_TAG;
     if (!TAG_KEY.test(exemptionTagKey) || exemptionTagKey.startsWith('aws:')) {
       throw validationError(this, `exemptionTagKey "${exemptionTagKey}" is not a tag key you can set (1-128 characters, not starting with "aws:").`);

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as config from 'aws-cdk-lib/aws-config';
@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
 import { ec2ApiCallPattern } from '../core/cloudtrail';
-import { validationError } from '../core/errors';
+import { checkPorts, validationError } from '../core/errors';
 
 /**
  * Properties of SecurityGroupMonitoring.
@@ -112,13 +112,9 @@ export class SecurityGroupMonitoring extends Construct {
     }
     const authorizedTcpPorts = props.authorizedTcpPorts ?? [443];
     const authorizedUdpPorts = props.authorizedUdpPorts ?? [];
-    for (const [name, ports] of [['restrictedPorts', restrictedPorts], ['authorizedTcpPorts', authorizedTcpPorts], ['authorizedUdpPorts', authorizedUdpPorts]] as const) {
-      for (const port of ports) {
-        if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-          throw validationError(this, `${name} holds ${port}, which is not a port (1-65535).`);
-        }
-      }
-    }
+    checkPorts(this, 'restrictedPorts', restrictedPorts, 1);
+    checkPorts(this, 'authorizedTcpPorts', authorizedTcpPorts, 1);
+    checkPorts(this, 'authorizedUdpPorts', authorizedUdpPorts, 1);
     const threshold = props.changeRateThreshold ?? 10;
     if (!Number.isInteger(threshold) || threshold < 1) {
       throw validationError(this, `changeRateThreshold must be a whole number of calls, at least 1 (got ${threshold}).`);
