@@ -156,12 +156,11 @@ export class Remediator {
         skipped.exempt++;
         continue;
       }
-      if (portsAllowed(rule, settings.allowedPorts)) {
-        internetFacing ??= settings.allowedPortsOnAnyGroup ? undefined : await this.internetFacingGroups();
-        if (!internetFacing || internetFacing.has(rule.GroupId!)) {
-          skipped.allowedPort++;
-          continue;
-        }
+      // Load balancers are described once a run, and only when an allowed port is open to the world.
+      if (portsAllowed(rule, settings.allowedPorts)
+        && (settings.allowedPortsOnAnyGroup || (internetFacing ??= await this.internetFacingGroups()).has(rule.GroupId!))) {
+        skipped.allowedPort++;
+        continue;
       }
       toClose.push(rule);
     }
