@@ -15,14 +15,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { CustomResourceEvent, handler, makeHandler } from '../../src/handlers/lock-default-security-group';
 import { RetryPolicy } from '../../src/handlers/shared/aws-calls';
+import { awsError } from '../support/aws-errors';
 
 const ec2Mock = mockClient(EC2Client);
 const GROUP = 'sg-0aaaaaaaaaaaaaaa1';
 const VPC = 'vpc-0bbbbbbbbbbbbbbb1';
-
-function awsError(name: string, message = `${name} happened`): Error {
-  return Object.assign(new Error(message), { name, $metadata: {} });
-}
 
 function rule(id: string, egress: boolean, extra: Partial<SecurityGroupRule> = {}): SecurityGroupRule {
   return { SecurityGroupRuleId: id, GroupId: GROUP, IsEgress: egress, IpProtocol: '-1', FromPort: -1, ToPort: -1, ...extra };

@@ -9,6 +9,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler, makeHandler, RemediatorSettings } from '../../src/handlers/open-ingress-remediator';
+import { awsError } from '../support/aws-errors';
 
 const ec2 = mockClient(EC2Client);
 const s3 = mockClient(S3Client);
@@ -17,10 +18,6 @@ const elb = mockClient(ElasticLoadBalancingClient);
 const sns = mockClient(SNSClient);
 const GROUP = 'sg-0aaaaaaaaaaaaaaa1';
 const TOPIC = 'arn:aws:sns:eu-west-1:111111111111:sg-alerts';
-
-function awsError(name: string, message = `${name} happened`): Error {
-  return Object.assign(new Error(message), { name, $metadata: {} });
-}
 
 function subject(settings: Partial<RemediatorSettings> = {}) {
   const sleeps: number[] = [];

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OpenIngressRemediator, SecurityGroupStrategyPlugin } from '../../src';
-import { ENV, testApp } from '../support/analyse-app';
+import { ENV, acknowledgementReasons, testApp } from '../support/analyse-app';
 
 function stack(): Stack {
   return new Stack(testApp(), 'Stack', { env: ENV });
@@ -125,9 +125,7 @@ describe('OpenIngressRemediator', () => {
     const s = new Stack(app, 'Stack', { env: ENV });
     new OpenIngressRemediator(s, 'Rem', { notificationTopic: new sns.Topic(s, 'Alerts', { enforceSSL: true }) });
     expect(() => app.synth()).not.toThrow();
-    const reasons = s.node.findAll().flatMap((c) => c.node.metadata)
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.values(m.data as Record<string, string>));
+    const reasons = acknowledgementReasons(s);
     expect(reasons.length).toBeGreaterThanOrEqual(4);
     for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
   });

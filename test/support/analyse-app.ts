@@ -1,8 +1,10 @@
-import { App, AppProps, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { collectAcknowledgements } from '../../src/checks/acknowledgements';
 import { Finding, analyse } from '../../src/checks/engine';
 import { SecurityGroupStrategyOptions } from '../../src/checks/options';
@@ -74,4 +76,19 @@ export function vpcFunction(scope: Construct, id: string, vpc: ec2.IVpc, props: 
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ...props,
   });
+}
+
+/** The violations in CDK's validation report (validation-report.json) of an app synthesized into `outdir`. */
+export function validationViolations(outdir: string): Array<{ plugin: string; rule: string; paths: string[] }> {
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+  return report.pluginReports.flatMap((r: any) => r.violations.map((v: any) => ({
+    plugin: r.pluginName, rule: v.ruleName, paths: v.violatingConstructs.map((c: any) => c.constructPath),
+  })));
+}
+
+/** The reasons of every acknowledgement (CDK's Validations.acknowledge) within a scope. */
+export function acknowledgementReasons(scope: IConstruct): string[] {
+  return scope.node.findAll().flatMap((c) => c.node.metadata)
+    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((m) => Object.values(m.data as Record<string, string>));
 }
