@@ -132,8 +132,6 @@ export class Remediator {
   private readonly retry: RetryPolicy;
   private readonly log: (line: string) => void;
   private readonly now: () => Date;
-  /** Whether each prefix list holds a world range, read once a run. */
-  private readonly prefixLists = new Map<string, Promise<boolean>>();
 
   constructor(private readonly deps: RemediatorDependencies) {
     this.retry = deps.retry ?? DEFAULT_RETRY_POLICY;
@@ -149,8 +147,10 @@ export class Remediator {
     const skipped = { exempt: 0, allowedPort: 0 };
     const toClose: SecurityGroupRule[] = [];
     let internetFacing: Set<string> | undefined;
+    // Whether each prefix list holds a world range, read once a run (the Lambda keeps this object between runs).
+    const prefixLists = new Map<string, Promise<boolean>>();
     for (const rule of rules) {
-      if (rule.IsEgress || !rule.SecurityGroupRuleId || !await this.isWorldOpen(rule)) continue;
+      if (rule.IsEgress || !rule.SecurityGroupRuleId || !await this.isWorldOpen(rule, prefixLists)) continue;
       const group = groups.get(rule.GroupId!);
       if (group?.Tags?.some((tag) => tag.Key === settings.exemptionTagKey)) {
         skipped.exempt++;
@@ -238,13 +238,13 @@ export class Remediator {
     }
   }
 
-  private async isWorldOpen(rule: SecurityGroupRule): Promise<boolean> {
+  private async isWorldOpen(rule: SecurityGroupRule, prefixLists: Map<string, Promise<boolean>>): Promise<boolean> {
     if (rule.ReferencedGroupInfo) return false;
     if (WORLD.has(rule.CidrIpv4 ?? '') || WORLD.has(rule.CidrIpv6 ?? '')) return true;
     if (!rule.PrefixListId) return false;
     const id = rule.PrefixListId;
-    if (!this.prefixLists.has(id)) {
-      this.prefixLists.set(id, this.attempt(`read prefix list ${id}`, async () => {
+    if (!prefixLists.has(id)) {
+      prefixLists.set(id, this.attempt(`read prefix list ${id}`, async () => {
         const entries = await allPages(async (nextToken) => {
           const request = new GetManagedPrefixListEntriesCommand({ PrefixListId: id, NextToken: nextToken });
           const page = await this.retried(() => this.deps.ec2.send(request));
@@ -253,7 +253,7 @@ export class Remediator {
         return entries.some((entry) => WORLD.has(entry.Cidr ?? ''));
       }));
     }
-    return this.prefixLists.get(id)!;
+    return prefixLists.get(id)!;
   }
 
   /** The groups of internet-facing load balancers: Application, Network and Classic. */

@@ -2,7 +2,13 @@
  * Paths of the open-ingress remediator that moto server does not reach well, with the SDK clients mocked
  * by aws-sdk-client-mock: the SNS summary, throttling, bad revert payloads and foreign records.
  */
-import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  GetManagedPrefixListEntriesCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { DescribeLoadBalancersCommand as DescribeClassicCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -93,6 +99,20 @@ describe('open-ingress remediator', () => {
     expect(await run(scheduled)).toMatchObject({ closed: 1 });
     expect(sleeps).toEqual([50]);
     expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)[0].args[0].input).toEqual({ GroupId: GROUP, SecurityGroupRuleIds: ['sgr-ssh'] });
+  });
+
+  test('a prefix list is read afresh on each run, so a world range added later is caught', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: 'app' }] });
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-pl', GroupId: GROUP, IsEgress: false, IpProtocol: '-1', PrefixListId: 'pl-0office' }],
+    });
+    ec2.on(GetManagedPrefixListEntriesCommand)
+      .resolvesOnce({ Entries: [{ Cidr: '192.0.2.0/24' }] })
+      .resolves({ Entries: [{ Cidr: '192.0.2.0/24' }, { Cidr: '0.0.0.0/0' }] });
+    const { run } = subject();
+    expect(await run(scheduled)).toMatchObject({ closed: 0 });
+    expect(await run(scheduled)).toMatchObject({ closed: 1 });
+    expect(ec2.commandCalls(GetManagedPrefixListEntriesCommand)).toHaveLength(2);
   });
 
   test('a revert payload without record keys is refused', async () => {
