@@ -1,0 +1,258 @@
+/**
+ * The handler behind PrivateLinkServiceSwap's two custom resources. Bundled into assets/ and run by Lambda;
+ * never imported by the library's public API.
+ *
+ * - The **reject** step runs before the endpoint service changes load balancers. It finds the service by its
+ *   swap tag (a reference would make the service depend on this step and this step on the service: a cycle).
+ *   Its fail-safe: it rejects only when the service has a load balancer attached that is about to be removed.
+ *   Then it rejects every connected endpoint, because AWS will not detach a load balancer that still serves
+ *   one.
+ * - The **accept** step runs after the change. It accepts the allowlisted endpoints, and never any other.
+ *
+ * Both are idempotent, log what they find and do before they do it, and treat Delete as a no-op: deleting the
+ * swap must not disconnect anyone.
+ */
+import {
+  AcceptVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointConnectionsCommand,
+  DescribeVpcEndpointServiceConfigurationsCommand,
+  EC2Client,
+  RejectVpcEndpointConnectionsCommand,
+  type ServiceConfiguration,
+  type UnsuccessfulItem,
+  type VpcEndpointConnection,
+} from '@aws-sdk/client-ec2';
+import { type AcceptStepProperties, type RejectStepProperties, SWAP_TAG_KEY, type SwapStepProperties } from '../private-link-service-swap/types';
+import { allPages, DEFAULT_RETRY_POLICY, describeFailure, type RetryPolicy, withRetries } from './shared/aws-calls';
+import type { CustomResourceEvent } from './shared/custom-resource';
+
+export type SwapEvent = CustomResourceEvent<SwapStepProperties>;
+
+export interface SwapResponse {
+  readonly PhysicalResourceId: string;
+  readonly Data: {
+    /** The endpoints this run rejected or accepted, comma-separated. */
+    readonly EndpointIds: string;
+  };
+}
+
+export interface SwapDependencies {
+  readonly ec2: EC2Client;
+  readonly retry?: RetryPolicy;
+  /** Where the record of what was done goes; CloudWatch Logs through `console.log` in Lambda. */
+  readonly log?: (line: string) => void;
+}
+
+/** Connection states a reject applies to, and states an accept applies to (compared in lower case). */
+const REJECTABLE_STATES = new Set(['pendingacceptance', 'pending', 'available']);
+const ACCEPTABLE_STATES = new Set(['pendingacceptance', 'rejected']);
+/** Rounds of accepting or rejecting what AWS reported as unsuccessful, before failing the deployment. */
+const UNSUCCESSFUL_ROUNDS = 5;
+/** Endpoint ids per accept or reject call. */
+const BATCH = 50;
+/** An endpoint that disappeared meanwhile: nothing left to accept or reject. */
+const ENDPOINT_GONE = 'InvalidVpcEndpointId.NotFound';
+
+export class SwapError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SwapError';
+  }
+}
+
+/** Makes the handler around a given EC2 client; the exported `handler` uses the runtime's default client. */
+export function makeHandler(deps: SwapDependencies) {
+  const swap = new EndpointServiceSwap(deps);
+  return (event: SwapEvent): Promise<SwapResponse> => swap.onEvent(event);
+}
+
+export class EndpointServiceSwap {
+  private readonly ec2: EC2Client;
+  private readonly retry: RetryPolicy;
+  private readonly log: (line: string) => void;
+
+  constructor(deps: SwapDependencies) {
+    this.ec2 = deps.ec2;
+    this.retry = deps.retry ?? DEFAULT_RETRY_POLICY;
+    this.log = deps.log ?? ((line) => console.log(line));
+  }
+
+  async onEvent(event: SwapEvent): Promise<SwapResponse> {
+    const props = event.ResourceProperties;
+    const physicalId = physicalIdOf(props);
+    if (event.RequestType === 'Delete') {
+      this.record({ action: 'nothing-on-delete', step: props.Step, physicalId });
+      return { PhysicalResourceId: event.PhysicalResourceId ?? physicalId, Data: { EndpointIds: '' } };
+    }
+    if (event.RequestType === 'Update' && event.OldResourceProperties && !changed(event.OldResourceProperties, props)) {
+      this.record({ action: 'unchanged', step: props.Step, physicalId, reason: 'the set of load balancers and the allowlist are unchanged' });
+      return { PhysicalResourceId: physicalId, Data: { EndpointIds: '' } };
+    }
+    if (props.Step === 'reject') return { PhysicalResourceId: physicalId, Data: { EndpointIds: (await this.reject(props)).join(',') } };
+    if (props.Step === 'accept') return { PhysicalResourceId: physicalId, Data: { EndpointIds: (await this.accept(props)).join(',') } };
+    throw new SwapError(`Unknown step ${JSON.stringify((props as { Step?: unknown }).Step)}; expected "reject" or "accept".`);
+  }
+
+  /**
+   * Rejects every connected endpoint of the tagged service, if and only if the service has a load balancer
+   * attached that `LoadBalancerArns` leaves out. Returns the rejected endpoint ids.
+   */
+  async reject(props: RejectStepProperties): Promise<string[]> {
+    const services = await this.servicesTagged(props.ServiceTag);
+    if (services.length > 1) {
+      throw new SwapError(`${services.length} endpoint services carry the tag ${SWAP_TAG_KEY}=${props.ServiceTag} `
+        + `(${services.map((s) => s.ServiceId).join(', ')}); refusing to reject anyone until only one does.`);
+    }
+    const service = services[0];
+    if (!service) {
+      this.record({ action: 'reject-skipped', reason: 'no endpoint service carries the swap tag yet (first deployment)', tag: props.ServiceTag });
+      return [];
+    }
+    const serviceId = service.ServiceId!;
+    const attached = service.NetworkLoadBalancerArns ?? [];
+    const wanted = new Set(props.LoadBalancerArns ?? []);
+    const leaving = attached.filter((arn) => !wanted.has(arn));
+    if (leaving.length === 0) {
+      this.record({ action: 'reject-skipped', reason: 'no load balancer the service has attached is being removed', serviceId, attached, wanted: [...wanted] });
+      return [];
+    }
+    const connected = (await this.connectionsOf(serviceId)).filter((c) => REJECTABLE_STATES.has(stateOf(c)));
+    // The record comes first: if a call fails half way, the log still says who was connected.
+    this.record({ action: 'rejecting', serviceId, removing: leaving, endpoints: connected.map(describeConnection) });
+    const ids = connected.map((c) => c.VpcEndpointId!);
+    await this.untilDone('reject', serviceId, ids);
+    this.record({ action: 'rejected', serviceId, endpointIds: ids });
+    return ids;
+  }
+
+  /** Accepts the allowlisted endpoints that are waiting or rejected; never any other. Returns their ids. */
+  async accept(props: AcceptStepProperties): Promise<string[]> {
+    const serviceId = props.ServiceId;
+    const allowlist = new Set(props.ClientEndpointIds ?? []);
+    const connections = await this.connectionsOf(serviceId);
+    const waiting = connections.filter((c) => ACCEPTABLE_STATES.has(stateOf(c)));
+    const toAccept = waiting.filter((c) => allowlist.has(c.VpcEndpointId!));
+    const notAllowed = waiting.filter((c) => !allowlist.has(c.VpcEndpointId!));
+    const absent = [...allowlist].filter((id) => !connections.some((c) => c.VpcEndpointId === id));
+    if (notAllowed.length > 0) this.record({ action: 'left-unaccepted', reason: 'not in the allowlist', serviceId, endpoints: notAllowed.map(describeConnection) });
+    if (absent.length > 0) this.record({ action: 'not-connected', reason: 'allowlisted but not connected to the service', serviceId, endpointIds: absent });
+    const ids = toAccept.map((c) => c.VpcEndpointId!);
+    if (ids.length === 0) {
+      this.record({ action: 'accept-skipped', reason: 'no allowlisted endpoint is waiting or rejected', serviceId });
+      return [];
+    }
+    this.record({ action: 'accepting', serviceId, endpoints: toAccept.map(describeConnection) });
+    await this.untilDone('accept', serviceId, ids);
+    this.record({ action: 'accepted', serviceId, endpointIds: ids });
+    return ids;
+  }
+
+  /**
+   * Accepts or rejects `ids`, then again those AWS reports as unsuccessful, with backoff and jitter, for a
+   * bounded number of rounds. Fails naming each endpoint still unsuccessful and AWS's reason.
+   */
+  private async untilDone(verb: 'accept' | 'reject', serviceId: string, ids: string[]): Promise<void> {
+    let pending = ids;
+    let failures: UnsuccessfulItem[] = [];
+    for (let round = 1; pending.length > 0; round++) {
+      failures = [];
+      for (let start = 0; start < pending.length; start += BATCH) {
+        failures.push(...await this.send(verb, serviceId, pending.slice(start, start + BATCH)));
+      }
+      const gone = failures.filter((f) => f.Error?.Code === ENDPOINT_GONE);
+      if (gone.length > 0) this.record({ action: `${verb}-not-needed`, reason: 'the endpoint no longer exists', serviceId, endpointIds: gone.map((f) => f.ResourceId) });
+      failures = failures.filter((f) => f.Error?.Code !== ENDPOINT_GONE);
+      pending = failures.map((f) => f.ResourceId!).filter((id) => id);
+      if (pending.length === 0) return;
+      this.record({ action: `${verb}-unsuccessful`, serviceId, round, endpoints: failures.map(describeUnsuccessful) });
+      if (round >= UNSUCCESSFUL_ROUNDS) break;
+      const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (round - 1));
+      await this.retry.sleep(Math.floor(this.retry.random() * ceiling));
+    }
+    throw new SwapError(`Could not ${verb} ${failures.length} endpoint connection(s) of ${serviceId} after `
+      + `${UNSUCCESSFUL_ROUNDS} attempts: ${failures.map(describeUnsuccessful).join('; ')}.`);
+  }
+
+  private async send(verb: 'accept' | 'reject', serviceId: string, ids: string[]): Promise<UnsuccessfulItem[]> {
+    const input = { ServiceId: serviceId, VpcEndpointIds: ids };
+    try {
+      const result = await withRetries(() => verb === 'accept'
+        ? this.ec2.send(new AcceptVpcEndpointConnectionsCommand(input))
+        : this.ec2.send(new RejectVpcEndpointConnectionsCommand(input)), this.retry);
+      return result?.Unsuccessful ?? [];
+    } catch (error) {
+      throw new SwapError(describeFailure(`${verb} endpoint connections ${ids.join(', ')} of ${serviceId}`, error));
+    }
+  }
+
+  /** The endpoint services carrying the swap tag; the tag is checked here too, not only by the filter. */
+  private async servicesTagged(tagValue: string): Promise<ServiceConfiguration[]> {
+    const services = await this.describe(`find the endpoint service tagged ${SWAP_TAG_KEY}=${tagValue}`, () => allPages(async (token) => {
+      const page = await this.ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({
+        Filters: [{ Name: `tag:${SWAP_TAG_KEY}`, Values: [tagValue] }],
+        MaxResults: 100,
+        NextToken: token,
+      }));
+      return { items: page.ServiceConfigurations ?? [], nextToken: page.NextToken };
+    }));
+    return services.filter((s) => (s.Tags ?? []).some((t) => t.Key === SWAP_TAG_KEY && t.Value === tagValue));
+  }
+
+  private async connectionsOf(serviceId: string): Promise<VpcEndpointConnection[]> {
+    const connections = await this.describe(`describe the endpoint connections of ${serviceId}`, () => allPages(async (token) => {
+      const page = await this.ec2.send(new DescribeVpcEndpointConnectionsCommand({
+        Filters: [{ Name: 'service-id', Values: [serviceId] }],
+        MaxResults: 100,
+        NextToken: token,
+      }));
+      return { items: page.VpcEndpointConnections ?? [], nextToken: page.NextToken };
+    }));
+    return connections.filter((c) => c.ServiceId === serviceId && c.VpcEndpointId);
+  }
+
+  private async describe<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetries(call, this.retry);
+    } catch (error) {
+      throw new SwapError(describeFailure(what, error));
+    }
+  }
+
+  private record(entry: Record<string, unknown>): void {
+    this.log(JSON.stringify(entry));
+  }
+}
+
+function physicalIdOf(props: SwapStepProperties): string {
+  return props.Step === 'accept' ? `accept:${props.ServiceId}` : `reject:${props.ServiceTag}`;
+}
+
+/** Whether a step has anything new to do: its set of load balancers, or the accept step's allowlist, changed. */
+function changed(before: SwapStepProperties, after: SwapStepProperties): boolean {
+  if (!sameSet(before.LoadBalancerArns, after.LoadBalancerArns)) return true;
+  if (before.Step === 'accept' && after.Step === 'accept') {
+    return before.ServiceId !== after.ServiceId || !sameSet(before.ClientEndpointIds, after.ClientEndpointIds);
+  }
+  return before.Step !== after.Step;
+}
+
+function sameSet(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const left = new Set(a ?? []);
+  const right = new Set(b ?? []);
+  return left.size === right.size && [...left].every((item) => right.has(item));
+}
+
+/** AWS reports states in camel case (`pendingAcceptance`); the SDK's enum is in Pascal case. */
+function stateOf(connection: VpcEndpointConnection): string {
+  return String(connection.VpcEndpointState ?? '').toLowerCase();
+}
+
+function describeConnection(c: VpcEndpointConnection) {
+  return { endpointId: c.VpcEndpointId, state: c.VpcEndpointState, owner: c.VpcEndpointOwner };
+}
+
+function describeUnsuccessful(item: UnsuccessfulItem): string {
+  return `${item.ResourceId} (${item.Error?.Code ?? 'no code'}: ${item.Error?.Message ?? 'no message'})`;
+}
+
+export const handler = makeHandler({ ec2: new EC2Client({ maxAttempts: 1 }) });
