@@ -4,3 +4,4 @@ export * from './rules';
 export * from './locked-default-security-group';
 export * from './open-ingress-remediator';
 export * from './security-group-monitoring';
+export * from './secured-network-load-balancer';

@@ -1,0 +1,1 @@
+export * from './secured-network-load-balancer';
