@@ -94,7 +94,7 @@ project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
 
 // Custom-resource handlers are bundled into assets/ (shipped in the package), leaving out the SDK v3 the
 // Lambda runtime provides. They are not exported from src/index.ts.
-for (const handler of ['lock-default-security-group', 'open-ingress-remediator']) {
+for (const handler of ['lock-default-security-group', 'open-ingress-remediator', 'private-link-service-swap']) {
   project.bundler.addBundle(`src/handlers/${handler}.ts`, { platform: 'node', target: 'node22', externals: ['@aws-sdk/*'] });
 }
 // Handlers import the SDK v3 that the Lambda runtime provides; it is a dev dependency here, never a runtime one.

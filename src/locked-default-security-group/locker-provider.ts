@@ -1,11 +1,10 @@
 import { Duration, Fn, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { handlerFunction } from '../core/handler-function';
 import { acknowledgeWildcardResource } from '../core/nag';
+import { frameworkProvider } from '../core/provider';
 
 const PROVIDER_ID = 'SgStrategyDefaultGroupLocker';
 
@@ -46,24 +45,12 @@ export class LockerProvider extends Construct {
       resources: ['*'],
     }));
 
-    const frameworkRole = new iam.Role(this, 'FrameworkRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Runs the custom-resource framework for cdk-sg-strategy LockedDefaultSecurityGroup',
-    });
-    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', { retention: logs.RetentionDays.ONE_YEAR });
-    frameworkLogs.grantWrite(frameworkRole);
-    const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.handler,
-      frameworkOnEventRole: frameworkRole,
-      logGroup: frameworkLogs,
-    });
+    const provider = frameworkProvider(this, fn, 'Runs the custom-resource framework for cdk-sg-strategy LockedDefaultSecurityGroup');
     this.serviceToken = provider.serviceToken;
 
     // What cdk-nag's AwsSolutions pack flags here is required, and acknowledged with the reason.
     acknowledgeWildcardResource(this.role, '*', 'ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules support no '
       + 'resource-level permissions. Revoke and authorize are granted on each locked group\'s ARN alone.');
-    acknowledgeWildcardResource(frameworkRole, `${fn.functionArn}:*`,
-      'The Provider framework may invoke the one handler function of this stack in any of its versions (ARN:*).');
   }
 
   /** Lets the handler change one group: revoke, and put AWS's defaults back when asked. */
