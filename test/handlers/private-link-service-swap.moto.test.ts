@@ -1,0 +1,156 @@
+/**
+ * The swap handler against moto server, a real EC2 and ELBv2 API emulator started on 127.0.0.1. Moto holds
+ * the VPC, the two Network Load Balancers (the legacy one without a security group, the secured one with one)
+ * and the endpoint service configurations with their tags. Moto does not implement endpoint connections
+ * (DescribeVpcEndpointConnections, Accept/RejectVpcEndpointConnections); those calls go to the stateful fake
+ * in test/support, which answers with AWS's shapes and error names.
+ *
+ * Each test plays a deployment as CloudFormation would: the reject step, then the service's load balancers
+ * change through ModifyVpcEndpointServiceConfiguration, then the accept step.
+ */
+import {
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  CreateVpcEndpointServiceConfigurationCommand,
+  DescribeVpcEndpointServiceConfigurationsCommand,
+  EC2Client,
+  ModifyVpcEndpointServiceConfigurationCommand,
+} from '@aws-sdk/client-ec2';
+import { CreateLoadBalancerCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { makeHandler, type SwapEvent } from '../../src/handlers/private-link-service-swap';
+import { SWAP_TAG_KEY } from '../../src/private-link-service-swap/types';
+import { FakeEndpointConnections, routeEndpointConnections } from '../support/fake-endpoint-connections';
+import { MotoServer, startMotoServer } from '../support/moto-server';
+
+const TAG = 'Provider/Stack/Swap';
+const ALLOWED = ['vpce-0a11111111111111a', 'vpce-0a22222222222222a'];
+const STRANGER = 'vpce-0e99999999999999e';
+
+let moto: MotoServer;
+let ec2: EC2Client;
+let elbv2: ElasticLoadBalancingV2Client;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  ec2 = new EC2Client({ ...moto.clientConfig, maxAttempts: 1 });
+  elbv2 = new ElasticLoadBalancingV2Client({ ...moto.clientConfig, maxAttempts: 1 });
+}, 60_000);
+
+afterAll(async () => {
+  ec2?.destroy();
+  elbv2?.destroy();
+  await moto?.stop();
+});
+
+beforeEach(() => moto.reset());
+
+/** A VPC with a legacy NLB (no group) and a secured NLB, and a tagged service on the legacy one. */
+async function provider() {
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.40.0.0/16' }))).Vpc!.VpcId!;
+  const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.40.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+  const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'nlb', Description: 'nlb', VpcId: vpcId }))).GroupId!;
+  const legacy = (await elbv2.send(new CreateLoadBalancerCommand({ Name: 'legacy', Type: 'network', Scheme: 'internal', Subnets: [subnetId] }))).LoadBalancers![0].LoadBalancerArn!;
+  const secured = (await elbv2.send(new CreateLoadBalancerCommand({
+    Name: 'secured', Type: 'network', Scheme: 'internal', Subnets: [subnetId], SecurityGroups: [groupId],
+  }))).LoadBalancers![0].LoadBalancerArn!;
+  const serviceOn = async (arn: string, tags: { Key: string; Value: string }[]) => (await ec2.send(new CreateVpcEndpointServiceConfigurationCommand({
+    NetworkLoadBalancerArns: [arn],
+    AcceptanceRequired: true,
+    TagSpecifications: [{ ResourceType: 'vpc-endpoint-service', Tags: tags }],
+  }))).ServiceConfiguration!.ServiceId!;
+  const serviceId = await serviceOn(legacy, [{ Key: SWAP_TAG_KEY, Value: TAG }]);
+  // Another team's service on the same legacy NLB, tagged differently: the swap must never touch it.
+  const otherServiceId = await serviceOn(legacy, [{ Key: SWAP_TAG_KEY, Value: 'Other/Stack/Swap' }]);
+
+  const fake = new FakeEndpointConnections()
+    .connect(serviceId, ALLOWED[0], 'available')
+    .connect(serviceId, ALLOWED[1], 'available')
+    .connect(serviceId, STRANGER, 'pendingAcceptance')
+    .connect(otherServiceId, 'vpce-0b33333333333333b', 'available');
+  const log: any[] = [];
+  const handler = makeHandler({ ec2: routeEndpointConnections(new EC2Client({ ...moto.clientConfig, maxAttempts: 1 }), fake), log: (line) => log.push(JSON.parse(line)) });
+  return { vpcId, groupId, legacy, secured, serviceId, otherServiceId, fake, handler, log };
+}
+
+function reject(from: string[], to: string[]): SwapEvent {
+  return {
+    RequestType: 'Update',
+    PhysicalResourceId: `reject:${TAG}`,
+    ResourceProperties: { Step: 'reject', ServiceTag: TAG, LoadBalancerArns: to },
+    OldResourceProperties: { Step: 'reject', ServiceTag: TAG, LoadBalancerArns: from },
+  };
+}
+
+function accept(serviceId: string, from: string[], to: string[]): SwapEvent {
+  return {
+    RequestType: 'Update',
+    PhysicalResourceId: `accept:${serviceId}`,
+    ResourceProperties: { Step: 'accept', ServiceId: serviceId, LoadBalancerArns: to, ClientEndpointIds: ALLOWED },
+    OldResourceProperties: { Step: 'accept', ServiceId: serviceId, LoadBalancerArns: from, ClientEndpointIds: ALLOWED },
+  };
+}
+
+/** What CloudFormation does between the steps; AWS refuses it while an endpoint is still connected. */
+async function moveService(serviceId: string, fake: FakeEndpointConnections, remove: string, add: string) {
+  expect(fake.endpoints(serviceId, 'available')).toEqual([]);
+  await ec2.send(new ModifyVpcEndpointServiceConfigurationCommand({ ServiceId: serviceId, AddNetworkLoadBalancerArns: [add], RemoveNetworkLoadBalancerArns: [remove] }));
+}
+
+async function loadBalancersOf(serviceId: string): Promise<string[]> {
+  const services = (await ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ ServiceIds: [serviceId] }))).ServiceConfigurations!;
+  return services[0].NetworkLoadBalancerArns ?? [];
+}
+
+test('a swap from the legacy NLB to the secured one: reject, move, accept only the allowlist', async () => {
+  const { legacy, secured, serviceId, otherServiceId, fake, handler, log } = await provider();
+
+  const rejected = await handler(reject([legacy], [secured]));
+  expect(rejected.Data.EndpointIds.split(',').sort()).toEqual([...ALLOWED, STRANGER].sort());
+  expect(fake.endpoints(serviceId, 'rejected')).toEqual([...ALLOWED, STRANGER].sort());
+  expect(fake.endpoints(otherServiceId, 'available')).toEqual(['vpce-0b33333333333333b']);
+  expect(log.find((e) => e.action === 'rejecting')).toMatchObject({ serviceId, removing: [legacy] });
+
+  await moveService(serviceId, fake, legacy, secured);
+  expect(await loadBalancersOf(serviceId)).toEqual([secured]);
+  const [securedLb] = (await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [secured] }))).LoadBalancers!;
+  expect(securedLb.SecurityGroups).toHaveLength(1);
+
+  const accepted = await handler(accept(serviceId, [legacy], [secured]));
+  expect(accepted.Data.EndpointIds.split(',').sort()).toEqual(ALLOWED);
+  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+  expect(fake.stateOf(STRANGER)).toBe('rejected');
+  expect(fake.calls.filter((c) => c.name === 'AcceptVpcEndpointConnections').flatMap((c) => c.input.VpcEndpointIds)).not.toContain(STRANGER);
+});
+
+test('a retried deployment runs the reject step again: the service already moved, so nobody is rejected', async () => {
+  const { legacy, secured, serviceId, fake, handler } = await provider();
+  await handler(reject([legacy], [secured]));
+  await moveService(serviceId, fake, legacy, secured);
+  await handler(accept(serviceId, [legacy], [secured]));
+
+  const again = await handler({ ...reject([legacy], [secured]), RequestType: 'Create', OldResourceProperties: undefined });
+  expect(again.Data.EndpointIds).toBe('');
+  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+});
+
+test('fail-safe: when the service does not have the NLB being removed, the reject step rejects nobody', async () => {
+  const { legacy, secured, serviceId, fake, handler, log } = await provider();
+  // The stack believes it moves from the secured NLB, but the live service is on the legacy one, which the
+  // new set keeps: nothing attached is leaving.
+  await handler(reject([secured], [legacy]));
+  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+  expect(log).toContainEqual(expect.objectContaining({ action: 'reject-skipped', serviceId, attached: [legacy] }));
+  expect(fake.calls.map((c) => c.name)).not.toContain('RejectVpcEndpointConnections');
+});
+
+test('the first deployment finds no tagged service and rejects nobody', async () => {
+  const { legacy, fake, handler, log } = await provider();
+  const first: SwapEvent = {
+    RequestType: 'Create',
+    ResourceProperties: { Step: 'reject', ServiceTag: 'New/Stack/Swap', LoadBalancerArns: [legacy] },
+  };
+  expect((await handler(first)).PhysicalResourceId).toBe('reject:New/Stack/Swap');
+  expect(fake.calls).toEqual([]);
+  expect(log).toEqual([expect.objectContaining({ action: 'reject-skipped', tag: 'New/Stack/Swap' })]);
+});
