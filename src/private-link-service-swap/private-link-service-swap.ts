@@ -2,9 +2,9 @@ import { Annotations, Aws, CustomResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { validationError } from '../core/errors';
 import { SwapProvider } from './swap-provider';
 import { type AcceptStepProperties, type RejectStepProperties, SWAP_TAG_KEY } from './types';
+import { validationError } from '../core/errors';
 
 export interface PrivateLinkServiceSwapProps {
   /**

@@ -1,10 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { SWAP_TAG_KEY } from './types';
 import { handlerFunction } from '../core/handler-function';
 import { acknowledgeWildcardResource } from '../core/nag';
 import { frameworkProvider } from '../core/provider';
-import { SWAP_TAG_KEY } from './types';
 
 const PROVIDER_ID = 'SgStrategyPrivateLinkSwap';
 

@@ -69,7 +69,8 @@ async function provider() {
     .connect(serviceId, STRANGER, 'pendingAcceptance')
     .connect(otherServiceId, 'vpce-0b33333333333333b', 'available');
   const log: any[] = [];
-  const handler = makeHandler({ ec2: routeEndpointConnections(new EC2Client({ ...moto.clientConfig, maxAttempts: 1 }), fake), log: (line) => log.push(JSON.parse(line)) });
+  const client = routeEndpointConnections(new EC2Client({ ...moto.clientConfig, maxAttempts: 1 }), fake);
+  const handler = makeHandler({ ec2: client, log: (line) => log.push(JSON.parse(line)) });
   return { vpcId, groupId, legacy, secured, serviceId, otherServiceId, fake, handler, log };
 }
 
@@ -94,7 +95,9 @@ function accept(serviceId: string, from: string[], to: string[]): SwapEvent {
 /** What CloudFormation does between the steps; AWS refuses it while an endpoint is still connected. */
 async function moveService(serviceId: string, fake: FakeEndpointConnections, remove: string, add: string) {
   expect(fake.endpoints(serviceId, 'available')).toEqual([]);
-  await ec2.send(new ModifyVpcEndpointServiceConfigurationCommand({ ServiceId: serviceId, AddNetworkLoadBalancerArns: [add], RemoveNetworkLoadBalancerArns: [remove] }));
+  await ec2.send(new ModifyVpcEndpointServiceConfigurationCommand({
+    ServiceId: serviceId, AddNetworkLoadBalancerArns: [add], RemoveNetworkLoadBalancerArns: [remove],
+  }));
 }
 
 async function loadBalancersOf(serviceId: string): Promise<string[]> {
