@@ -1,10 +1,15 @@
 import { App, AspectPriority, Aspects, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { LockDefaultSecurityGroups, OpenIngressRemediator, SecurityGroupMonitoring, SecurityGroupStrategyChecks, ServerClientPair } from '../src';
+import {
+  LockDefaultSecurityGroups, OpenIngressRemediator, PrivateLinkServiceSwap, SecuredNetworkLoadBalancer, SecurityGroupMonitoring,
+  SecurityGroupStrategyChecks, ServerClientPair,
+} from '../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const POSTGRES = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_9 });
@@ -88,6 +93,37 @@ export class SecurityOpsStack extends Stack {
   }
 }
 
+/** Which load balancer the partner endpoint service is on: before the swap, or after. */
+export type PartnerLinkPhase = 'legacy' | 'secured';
+
+/**
+ * A service offered to a partner through PrivateLink. Before the swap it sits on an NLB created without a
+ * security group; the swap moves it to a SecuredNetworkLoadBalancer, and the legacy NLB goes in the same deploy.
+ */
+export class PartnerLinkStack extends Stack {
+  public readonly swap: PrivateLinkServiceSwap;
+
+  constructor(scope: Construct, id: string, phase: PartnerLinkPhase, props?: StackProps) {
+    super(scope, id, props);
+    const vpc = new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: false });
+    const backend = ec2.Peer.ipv4('10.0.128.10/32');
+    let nlb: elbv2.NetworkLoadBalancer;
+    if (phase === 'legacy') {
+      nlb = new elbv2.NetworkLoadBalancer(this, 'LegacyNlb', { vpc, disableSecurityGroups: true } as elbv2.NetworkLoadBalancerProps);
+    } else {
+      const secured = new SecuredNetworkLoadBalancer(this, 'SecuredNlb', { vpc, forPrivateLink: true });
+      secured.allowToTarget(backend, ec2.Port.tcp(8443));
+      nlb = secured;
+    }
+    nlb.addListener('Tls', { port: 443 }).addTargets('Backend', { port: 8443, targets: [new targets.IpTarget('10.0.128.10')] });
+    this.swap = new PrivateLinkServiceSwap(this, 'PartnerService', {
+      loadBalancers: [nlb],
+      allowedPrincipals: [new iam.ArnPrincipal('arn:aws:iam::222222222222:root')],
+      clientEndpointIds: ['vpce-0a1b2c3d4e5f60718'],
+    });
+  }
+}
+
 /** The flawed app, checked. */
 export function buildFlawedApp(outdir: string): App {
   // CDK's own template validation is switched off so the output shows only this library's findings.
@@ -106,5 +142,15 @@ export function buildFixedApp(outdir: string): App {
   const data = new DataStack(app, 'OrdersData', { env: ENV });
   new ApiStack(app, 'OrdersApi', data, { env: ENV });
   new SecurityOpsStack(app, 'SecurityOps', { env: ENV });
+  new PartnerLinkStack(app, 'PartnerLink', 'secured', { env: ENV });
+  return app;
+}
+
+/** The partner link alone, in one phase of its swap, for the demo to compare. */
+export function buildPartnerLinkApp(outdir: string, phase: PartnerLinkPhase): App {
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
+  Aspects.of(app).add(new LockDefaultSecurityGroups());
+  Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
+  new PartnerLinkStack(app, 'PartnerLink', phase, { env: ENV });
   return app;
 }

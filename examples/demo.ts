@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { buildFixedApp, buildFlawedApp } from './app';
+import { buildFixedApp, buildFlawedApp, buildPartnerLinkApp, PartnerLinkPhase } from './app';
 import { LockedDefaultSecurityGroup, OpenIngressRemediator, SecurityGroupMonitoring } from '../src';
 
 // Synthesize the flawed app and the fixed one, print the findings of each, and where the reports are.
@@ -44,3 +44,32 @@ function run(title: string, build: (outdir: string) => App, outdir: string) {
 const flawed = run('The orders service as it is often written', buildFlawedApp, path.join(__dirname, 'cdk.out.flawed'));
 const fixed = run('The same service with cdk-sg-strategy', buildFixedApp, path.join(__dirname, 'cdk.out'));
 console.log(`\n\`cdk synth\` fails on the first app (${flawed.summary.error} errors) and passes on the second (${fixed.summary.error} errors).`);
+
+// The PrivateLink swap: the partner service moves from a legacy NLB without a security group to a secured one.
+// Compare the two synthesized templates the way CloudFormation will: what changes, and so what runs.
+function partnerLink(phase: PartnerLinkPhase) {
+  const outdir = path.join(__dirname, `cdk.out.swap-${phase}`);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  buildPartnerLinkApp(outdir, phase).synth();
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, 'PartnerLink.template.json'), 'utf8'));
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'sg-strategy-report.json'), 'utf8'));
+  const resources = Object.entries<any>(template.Resources);
+  const ofType = (type: string) => resources.find(([, r]) => r.Type === type)!;
+  return { template, report, service: ofType('AWS::EC2::VPCEndpointService'), reject: ofType('Custom::SgStrategyPrivateLinkReject'), accept: ofType('Custom::SgStrategyPrivateLinkAccept') };
+}
+const before = partnerLink('legacy');
+const after = partnerLink('secured');
+const again = partnerLink('secured');
+const nlbs = (p: ReturnType<typeof partnerLink>) => p.service[1].Properties.NetworkLoadBalancerArns.map((a: any) => a.Ref).join(', ');
+const runs = (a: any, b: any) => (JSON.stringify(a[1].Properties) === JSON.stringify(b[1].Properties) ? 'does not run' : 'runs');
+const nlbFindings = (p: ReturnType<typeof partnerLink>) => p.report.findings.filter((f: ReportFinding) => f.ruleId.includes('LoadBalancer') || f.ruleId.includes('PrivateLink'));
+console.log('\n=== A PrivateLink service moving from a legacy NLB to a SecuredNetworkLoadBalancer (PartnerLink)');
+console.log(`  endpoint service ${before.service[0]} -> ${after.service[0]}: the same resource, so clients keep their endpoints`);
+console.log(`  its load balancers: ${nlbs(before)} -> ${nlbs(after)}`);
+console.log(`  order on deploy: ${before.reject[0]} (reject) -> ${after.service[0]} (DependsOn: ${[after.service[1].DependsOn].flat().join(', ')}) -> ${after.accept[0]} (accept)`);
+console.log(`  this deploy: the reject step ${runs(before.reject, after.reject)}, the accept step ${runs(before.accept, after.accept)} (accepts only ${after.accept[1].Properties.ClientEndpointIds.join(', ')})`);
+console.log(`  the next deploy, with no change: the reject step ${runs(after.reject, again.reject)}, the accept step ${runs(after.accept, again.accept)}`);
+console.log('  load balancer findings before the swap:');
+console.log(table(nlbFindings(before)).replace(/^/gm, '  '));
+console.log('  and after it:');
+console.log(table(nlbFindings(after)).replace(/^/gm, '  '));
