@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import { ConnectableInstanceTarget, SecuredNetworkLoadBalancer } from '../../src';
-import { analyseApp, findingsOf, testStack } from '../support/analyse-app';
+import { analyseApp, findingsOf, testApp, testStack } from '../support/analyse-app';
 
 function asg(stack: Stack, vpc: ec2.IVpc) {
   return new autoscaling.AutoScalingGroup(stack, 'Asg', {
@@ -55,6 +55,17 @@ describe('SecuredNetworkLoadBalancer', () => {
     // allowAllOutbound: false renders CDK's placeholder egress, which matches no traffic.
     expect(rules(stack, 'Egress').filter((r) => r.group === groupId).map((r) => r.rule.CidrIp)).toEqual(['255.255.255.255/32']);
     expect(nlb).toBeInstanceOf(elbv2.NetworkLoadBalancer);
+  });
+
+  test.each([true, false])('has exactly its own group whether CDK\'s NLB security-group flag is %p', (flag) => {
+    const app = testApp({ context: { '@aws-cdk/aws-elasticloadbalancingv2:networkLoadBalancerWithSecurityGroupByDefault': flag } });
+    const { stack, vpc } = testStack(app);
+    const nlb = new SecuredNetworkLoadBalancer(stack, 'Nlb', { vpc });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      SecurityGroups: [{ 'Fn::GetAtt': [groupIdOf(stack, nlb.securityGroup), 'GroupId'] }],
+    });
   });
 
   test('uses the groups it is given', () => {
