@@ -41,6 +41,7 @@ export class SecuredNetworkLoadBalancer extends elbv2.NetworkLoadBalancer {
   private readonly forPrivateLink: boolean;
   private readonly clients: ec2.IConnectable[] = [];
   private readonly listenerPorts: ec2.Port[] = [];
+  private readonly ipv6SourceNat: boolean;
 
   constructor(scope: Construct, id: string, props: SecuredNetworkLoadBalancerProps) {
     super(scope, id, {
@@ -60,6 +61,7 @@ export class SecuredNetworkLoadBalancer extends elbv2.NetworkLoadBalancer {
       throw validationError(this, 'forPrivateLink turns PrivateLink inbound enforcement off; enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: true contradicts it.');
     }
     this.forPrivateLink = props.forPrivateLink ?? false;
+    this.ipv6SourceNat = props.enablePrefixForIpv6SourceNat ?? false;
 
     if (props.securityGroups) {
       this.securityGroup = props.securityGroups[0];
@@ -84,26 +86,19 @@ export class SecuredNetworkLoadBalancer extends elbv2.NetworkLoadBalancer {
    */
   public addListener(id: string, props: elbv2.BaseNetworkListenerProps): elbv2.NetworkListener {
     checkPorts(this, `Listener ${id}'s port`, [props.port], 1);
-    const listener = super.addListener(id, props);
     const protocol = props.protocol ?? (props.certificates?.length ? elbv2.Protocol.TLS : elbv2.Protocol.TCP);
+    const udp = protocol === elbv2.Protocol.UDP || protocol === elbv2.Protocol.TCP_UDP;
+    if (udp && this.ipAddressType !== elbv2.IpAddressType.IPV4 && !this.ipv6SourceNat) {
+      throw validationError(this, `Listener ${id} is ${protocol} on a dual-stack load balancer, which needs enablePrefixForIpv6SourceNat.`);
+    }
+    // CDK's NetworkListener.addTargets never opens the targets to the load balancer; this listener's does.
+    // It is a subclass, not a wrapper on the instance, because jsii calls the prototype's method for Python
+    // and Java callers.
+    const listener = new ConnectingNetworkListener(this, id, { loadBalancer: this, ...props }, protocol);
     for (const port of portsOf(protocol, props.port)) {
       this.listenerPorts.push(port);
       for (const client of this.clients) this.admit(client, port);
     }
-
-    // NetworkListener.addTargets never opens the targets to the load balancer; wrap it on this listener so
-    // that it does. The wrapper is an own property, so jsii callers (Python, Java) reach it too.
-    const addTargets = listener.addTargets.bind(listener);
-    listener.addTargets = (targetsId: string, targetsProps: elbv2.AddNetworkTargetsProps): elbv2.NetworkTargetGroup => {
-      const group = addTargets(targetsId, targetsProps);
-      const targetProtocol = targetsProps.protocol ?? protocol;
-      for (const target of targetsProps.targets ?? []) {
-        if (!isConnectable(target)) continue;
-        const port = target instanceof ConnectableInstanceTarget ? target.port ?? targetsProps.port : targetsProps.port;
-        for (const allowed of this.targetPorts(targetProtocol, port, targetsProps.healthCheck?.port)) this.allowToTarget(target, allowed);
-      }
-      return group;
-    };
     return listener;
   }
 
@@ -133,25 +128,48 @@ export class SecuredNetworkLoadBalancer extends elbv2.NetworkLoadBalancer {
     this.connections.allowTo(target, port, `To target of ${this.node.path}`);
   }
 
-  /**
-   * The traffic port, and the health-check port: health checks are TCP, HTTP or HTTPS, so always TCP, on the
-   * traffic port unless another is named (even for a UDP target group).
-   */
-  private targetPorts(protocol: elbv2.Protocol, port: number, healthCheckPort: string | undefined): ec2.Port[] {
-    const ports = portsOf(protocol, port);
-    if (healthCheckPort !== undefined && healthCheckPort !== 'traffic-port' && !Token.isUnresolved(healthCheckPort)) {
-      const health = Number(healthCheckPort);
-      checkPorts(this, 'The health-check port', [health], 1);
-      ports.push(ec2.Port.tcp(health));
-    } else if (!ports.some((p) => p.toString() === ec2.Port.tcp(port).toString())) {
-      ports.push(ec2.Port.tcp(port));
-    }
-    return ports.filter((p, i) => ports.findIndex((q) => q.toString() === p.toString()) === i);
-  }
-
   private admit(client: ec2.IConnectable, port: ec2.Port): void {
     this.connections.allowFrom(client, port, `Client of ${this.node.path}`);
   }
+}
+
+/** A listener whose `addTargets` connects each target that has security groups to its load balancer. */
+class ConnectingNetworkListener extends elbv2.NetworkListener {
+  constructor(
+    private readonly nlb: SecuredNetworkLoadBalancer,
+    id: string,
+    props: elbv2.NetworkListenerProps,
+    private readonly listenerProtocol: elbv2.Protocol,
+  ) {
+    super(nlb, id, props);
+  }
+
+  public addTargets(id: string, props: elbv2.AddNetworkTargetsProps): elbv2.NetworkTargetGroup {
+    const group = super.addTargets(id, props);
+    const protocol = props.protocol ?? this.listenerProtocol;
+    for (const target of props.targets ?? []) {
+      if (!isConnectable(target)) continue;
+      const port = target instanceof ConnectableInstanceTarget ? target.port ?? props.port : props.port;
+      for (const allowed of targetPorts(this.nlb, protocol, port, props.healthCheck?.port)) this.nlb.allowToTarget(target, allowed);
+    }
+    return group;
+  }
+}
+
+/**
+ * The traffic port, and the health-check port: health checks are TCP, HTTP or HTTPS, so always TCP, on the
+ * traffic port unless another is named (even for a UDP target group).
+ */
+function targetPorts(scope: Construct, protocol: elbv2.Protocol, port: number, healthCheckPort: string | undefined): ec2.Port[] {
+  const ports = portsOf(protocol, port);
+  if (healthCheckPort !== undefined && healthCheckPort !== 'traffic-port' && !Token.isUnresolved(healthCheckPort)) {
+    const health = Number(healthCheckPort);
+    checkPorts(scope, 'The health-check port', [health], 1);
+    ports.push(ec2.Port.tcp(health));
+  } else {
+    ports.push(ec2.Port.tcp(port));
+  }
+  return ports.filter((p, i) => ports.findIndex((q) => q.toString() === p.toString()) === i);
 }
 
 /**

@@ -186,6 +186,12 @@ describe('SecuredNetworkLoadBalancer', () => {
     expect(() => listener.addTargets('T', { port: 80, targets: [asg(stack, vpc)], healthCheck: { port: 'eighty' } })).toThrow(/health-check port holds NaN/);
   });
 
+  test('a UDP listener on a dual-stack load balancer without IPv6 source NAT is an error, as in CDK', () => {
+    const { stack, vpc } = testStack();
+    const nlb = new SecuredNetworkLoadBalancer(stack, 'Nlb', { vpc, ipAddressType: elbv2.IpAddressType.DUAL_STACK });
+    expect(() => nlb.addListener('Dns', { port: 53, protocol: elbv2.Protocol.UDP })).toThrow(/Stack\/Nlb: Listener Dns is UDP on a dual-stack load balancer/);
+  });
+
   test('forPrivateLink turns inbound enforcement off and refuses world clients', () => {
     const { stack, vpc } = testStack();
     const nlb = new SecuredNetworkLoadBalancer(stack, 'Nlb', { vpc, forPrivateLink: true });
