@@ -44,7 +44,8 @@ const ENDPOINT_ID = /^vpce-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
  * left out: for example moving from an NLB without a security group to a SecuredNetworkLoadBalancer.
  *
  * AWS will not detach a load balancer from a service that endpoints are connected through. The swap runs in
- * this order, enforced by `DependsOn`:
+ * this order, enforced by CloudFormation (the service `DependsOn` the reject step; the accept step references
+ * the service):
  * 1. a **reject** custom resource rejects the service's connected endpoints, only if the service has a load
  *    balancer attached that is about to be removed (a fail-safe);
  * 2. the endpoint service's `NetworkLoadBalancerArns` change;
@@ -136,6 +137,7 @@ export class PrivateLinkServiceSwap extends Construct {
       resourceType: 'Custom::SgStrategyPrivateLinkAccept',
       properties: acceptProperties,
     });
-    this.acceptStep.node.addDependency(cfnService, acceptPolicy);
+    // Its ServiceId property already makes it wait for the service; the policy must be in place too.
+    this.acceptStep.node.addDependency(acceptPolicy);
   }
 }

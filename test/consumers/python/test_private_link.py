@@ -64,7 +64,7 @@ def test_swap_orders_reject_service_accept_and_ships_its_handler(tmp_path):
     reject = next(k for k, r in resources.items() if r["Type"] == "Custom::SgStrategyPrivateLinkReject")
     accept = next(k for k, r in resources.items() if r["Type"] == "Custom::SgStrategyPrivateLinkAccept")
     assert reject in resources[service]["DependsOn"]
-    assert service in resources[accept]["DependsOn"]
+    assert resources[accept]["Properties"]["ServiceId"] == {"Ref": service}
     with pytest.raises(Exception, match="Provider/Bad: clientEndpointIds holds \"sg-123\""):
         PrivateLinkServiceSwap(stack, "Bad", load_balancers=[nlb], client_endpoint_ids=["sg-123"])
     handler_dirs = [
