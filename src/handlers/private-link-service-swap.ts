@@ -23,7 +23,7 @@ import {
   type VpcEndpointConnection,
 } from '@aws-sdk/client-ec2';
 import { type AcceptStepProperties, type RejectStepProperties, SWAP_TAG_KEY, type SwapStepProperties } from '../private-link-service-swap/types';
-import { allPages, DEFAULT_RETRY_POLICY, describeFailure, type RetryPolicy, withRetries } from './shared/aws-calls';
+import { allPages, backOff, DEFAULT_RETRY_POLICY, describeFailure, type RetryPolicy, withRetries } from './shared/aws-calls';
 import type { CustomResourceEvent } from './shared/custom-resource';
 
 export type SwapEvent = CustomResourceEvent<SwapStepProperties>;
@@ -166,8 +166,7 @@ export class EndpointServiceSwap {
       if (pending.length === 0) return;
       this.record({ action: `${verb}-unsuccessful`, serviceId, round, endpoints: failures.map(describeUnsuccessful) });
       if (round >= UNSUCCESSFUL_ROUNDS) break;
-      const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (round - 1));
-      await this.retry.sleep(Math.floor(this.retry.random() * ceiling));
+      await backOff(this.retry, round);
     }
     throw new SwapError(`Could not ${verb} ${failures.length} endpoint connection(s) of ${serviceId} after `
       + `${UNSUCCESSFUL_ROUNDS} attempts: ${failures.map(describeUnsuccessful).join('; ')}.`);
@@ -175,19 +174,15 @@ export class EndpointServiceSwap {
 
   private async send(verb: 'accept' | 'reject', serviceId: string, ids: string[]): Promise<UnsuccessfulItem[]> {
     const input = { ServiceId: serviceId, VpcEndpointIds: ids };
-    try {
-      const result = await withRetries(() => verb === 'accept'
-        ? this.ec2.send(new AcceptVpcEndpointConnectionsCommand(input))
-        : this.ec2.send(new RejectVpcEndpointConnectionsCommand(input)), this.retry);
-      return result?.Unsuccessful ?? [];
-    } catch (error) {
-      throw new SwapError(describeFailure(`${verb} endpoint connections ${ids.join(', ')} of ${serviceId}`, error));
-    }
+    const result = await this.attempt(`${verb} endpoint connections ${ids.join(', ')} of ${serviceId}`, () => verb === 'accept'
+      ? this.ec2.send(new AcceptVpcEndpointConnectionsCommand(input))
+      : this.ec2.send(new RejectVpcEndpointConnectionsCommand(input)));
+    return result?.Unsuccessful ?? [];
   }
 
   /** The endpoint services carrying the swap tag; the tag is checked here too, not only by the filter. */
   private async servicesTagged(tagValue: string): Promise<ServiceConfiguration[]> {
-    const services = await this.describe(`find the endpoint service tagged ${SWAP_TAG_KEY}=${tagValue}`, () => allPages(async (token) => {
+    const services = await this.attempt(`find the endpoint service tagged ${SWAP_TAG_KEY}=${tagValue}`, () => allPages(async (token) => {
       const page = await this.ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({
         Filters: [{ Name: `tag:${SWAP_TAG_KEY}`, Values: [tagValue] }],
         MaxResults: 100,
@@ -199,7 +194,7 @@ export class EndpointServiceSwap {
   }
 
   private async connectionsOf(serviceId: string): Promise<VpcEndpointConnection[]> {
-    const connections = await this.describe(`describe the endpoint connections of ${serviceId}`, () => allPages(async (token) => {
+    const connections = await this.attempt(`describe the endpoint connections of ${serviceId}`, () => allPages(async (token) => {
       const page = await this.ec2.send(new DescribeVpcEndpointConnectionsCommand({
         Filters: [{ Name: 'service-id', Values: [serviceId] }],
         MaxResults: 100,
@@ -210,7 +205,8 @@ export class EndpointServiceSwap {
     return connections.filter((c) => c.ServiceId === serviceId && c.VpcEndpointId);
   }
 
-  private async describe<T>(what: string, call: () => Promise<T>): Promise<T> {
+  /** Runs an AWS call with retries on throttling; a failure says what was being done, with AWS's error name. */
+  private async attempt<T>(what: string, call: () => Promise<T>): Promise<T> {
     try {
       return await withRetries(call, this.retry);
     } catch (error) {

@@ -65,10 +65,15 @@ export async function withRetries<T>(call: () => Promise<T>, policy: RetryPolicy
       return await call();
     } catch (error) {
       if (!RETRYABLE_ERRORS.has(errorName(error)) || attempt >= policy.attempts) throw error;
-      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      await policy.sleep(Math.floor(policy.random() * ceiling));
+      await backOff(policy, attempt);
     }
   }
+}
+
+/** Waits before the next try after `attempt` tries: full jitter under a ceiling that doubles, up to `maxDelayMs`. */
+export function backOff(policy: RetryPolicy, attempt: number): Promise<void> {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return policy.sleep(Math.floor(policy.random() * ceiling));
 }
 
 /** Collects every page of a paginated describe call; `page` gets the previous page's token. */
