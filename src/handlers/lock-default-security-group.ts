@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { DEFAULT_RETRY_POLICY, describeFailure, errorName, type RetryPolicy, tolerating, withRetries } from './shared/aws-calls';
 import { type CloudTrailEvent, groupIdOf, isCloudTrailCall } from './shared/cloudtrail';
+import type { CustomResourceEvent } from './shared/custom-resource';
 import { describeRules, GROUP_GONE, RULE_GONE } from './shared/security-group-rules';
 
 /** The custom resource's properties, as CloudFormation passes them (booleans arrive as strings). */
@@ -32,13 +33,8 @@ export interface LockProperties {
   readonly RestoreAwsDefaultsOnDelete?: string | boolean;
 }
 
-/** The Provider framework's event for a custom resource. */
-export interface CustomResourceEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResourceProperties: LockProperties;
-  readonly OldResourceProperties?: LockProperties;
-  readonly PhysicalResourceId?: string;
-}
+/** The Provider framework's event for the locker's custom resource. */
+export type LockEvent = CustomResourceEvent<LockProperties>;
 
 export interface CustomResourceResponse {
   readonly PhysicalResourceId: string;
@@ -75,7 +71,7 @@ export class LockError extends Error {
 /** Makes the handler around a given EC2 client; the exported `handler` uses the runtime's default client. */
 export function makeHandler(deps: LockDependencies) {
   const locker = new DefaultGroupLocker(deps);
-  return async (event: CustomResourceEvent | CloudTrailEvent): Promise<CustomResourceResponse | LockResult | undefined> => {
+  return async (event: LockEvent | CloudTrailEvent): Promise<CustomResourceResponse | LockResult | undefined> => {
     if ('RequestType' in event) return locker.onCustomResourceEvent(event);
     if (isCloudTrailCall(event)) return locker.onDrift(event);
     throw new LockError(`Unrecognised event: ${JSON.stringify(event).slice(0, 500)}`);
@@ -95,7 +91,7 @@ export class DefaultGroupLocker {
     this.lockedGroupIds = new Set((deps.lockedGroupIds ?? '').split(',').map((id) => id.trim()).filter((id) => id));
   }
 
-  async onCustomResourceEvent(event: CustomResourceEvent): Promise<CustomResourceResponse> {
+  async onCustomResourceEvent(event: LockEvent): Promise<CustomResourceResponse> {
     const props = event.ResourceProperties;
     const groupId = props.DefaultSecurityGroupId;
     if (!groupId) throw new LockError('The custom resource has no DefaultSecurityGroupId property.');

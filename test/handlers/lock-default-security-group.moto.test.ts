@@ -14,7 +14,7 @@ import {
   EC2Client,
   SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { CustomResourceEvent, makeHandler } from '../../src/handlers/lock-default-security-group';
+import { LockEvent, makeHandler } from '../../src/handlers/lock-default-security-group';
 import { MotoServer, startMotoServer } from '../support/moto-server';
 
 let moto: MotoServer;
@@ -61,7 +61,7 @@ async function rulesOf(groupId: string): Promise<SecurityGroupRule[]> {
   return (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }))).SecurityGroupRules ?? [];
 }
 
-function event(type: CustomResourceEvent['RequestType'], groupId: string, vpcId: string, props: Record<string, unknown> = {}): CustomResourceEvent {
+function event(type: LockEvent['RequestType'], groupId: string, vpcId: string, props: Record<string, unknown> = {}): LockEvent {
   return { RequestType: type, PhysicalResourceId: type === 'Create' ? undefined : groupId, ResourceProperties: { DefaultSecurityGroupId: groupId, VpcId: vpcId, ...props } };
 }
 

@@ -13,7 +13,7 @@ import {
   SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CustomResourceEvent, handler, makeHandler } from '../../src/handlers/lock-default-security-group';
+import { LockEvent, handler, makeHandler } from '../../src/handlers/lock-default-security-group';
 import { RetryPolicy } from '../../src/handlers/shared/aws-calls';
 import { awsError } from '../support/aws-errors';
 
@@ -25,7 +25,7 @@ function rule(id: string, egress: boolean, extra: Partial<SecurityGroupRule> = {
   return { SecurityGroupRuleId: id, GroupId: GROUP, IsEgress: egress, IpProtocol: '-1', FromPort: -1, ToPort: -1, ...extra };
 }
 
-function createEvent(props: Record<string, unknown> = {}, type: CustomResourceEvent['RequestType'] = 'Create'): CustomResourceEvent {
+function createEvent(props: Record<string, unknown> = {}, type: LockEvent['RequestType'] = 'Create'): LockEvent {
   return { RequestType: type, PhysicalResourceId: type === 'Create' ? undefined : GROUP, ResourceProperties: { DefaultSecurityGroupId: GROUP, VpcId: VPC, ...props } };
 }
 
