@@ -1,12 +1,8 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { LockedDefaultSecurityGroup, SecurityGroupStrategyPlugin } from '../../src';
-import { ENV, acknowledgementReasons, analyseApp, findingsOf, testApp, testStack, validationViolations } from '../support/analyse-app';
+import { LockedDefaultSecurityGroup } from '../../src';
+import { ENV, acknowledgementReasons, analyseApp, findingsOf, nagCheckedStack, testApp, testStack, validationViolations } from '../support/analyse-app';
 
 const LOCKER_TYPE = 'Custom::SgStrategyLockedDefaultSecurityGroup';
 
@@ -223,10 +219,7 @@ describe('LockedDefaultSecurityGroup', () => {
     });
 
     test("cdk-nag's AwsSolutions pack and our plugin find nothing on the locker, with its acknowledgements justified", () => {
-      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lock-nag-'));
-      const app = testApp({ outdir });
-      Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new SecurityGroupStrategyPlugin({ writeReports: false }));
-      const stack = new Stack(app, 'Stack', { env: ENV });
+      const { app, stack, outdir } = nagCheckedStack('lock-nag-');
       const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: false });
       new LockedDefaultSecurityGroup(stack, 'Lock', { vpc, relockOnDrift: true, restoreAwsDefaultsOnDelete: true });
       expect(() => app.synth()).toThrow(/AwsSolutions-VPC7/);

@@ -1,14 +1,10 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { OpenIngressRemediator, SecurityGroupStrategyPlugin } from '../../src';
-import { ENV, acknowledgementReasons, testApp } from '../support/analyse-app';
+import { OpenIngressRemediator } from '../../src';
+import { ENV, acknowledgementReasons, nagCheckedStack, testApp } from '../support/analyse-app';
 
 function stack(): Stack {
   return new Stack(testApp(), 'Stack', { env: ENV });
@@ -119,10 +115,7 @@ describe('OpenIngressRemediator', () => {
   });
 
   test("cdk-nag's AwsSolutions pack and our plugin find nothing, with each acknowledgement justified", () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rem-nag-'));
-    const app = testApp({ outdir });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new SecurityGroupStrategyPlugin({ writeReports: false }));
-    const s = new Stack(app, 'Stack', { env: ENV });
+    const { app, stack: s } = nagCheckedStack('rem-nag-');
     new OpenIngressRemediator(s, 'Rem', { notificationTopic: new sns.Topic(s, 'Alerts', { enforceSSL: true }) });
     expect(() => app.synth()).not.toThrow();
     const reasons = acknowledgementReasons(s);

@@ -1,16 +1,12 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { PrivateLinkServiceSwap, SecuredNetworkLoadBalancer, SecurityGroupStrategyPlugin } from '../../src';
+import { PrivateLinkServiceSwap, SecuredNetworkLoadBalancer } from '../../src';
 import { SWAP_TAG_KEY } from '../../src/private-link-service-swap/types';
-import { ENV, acknowledgementReasons, analyseApp, findingsOf, testApp, testStack, validationViolations } from '../support/analyse-app';
+import { acknowledgementReasons, analyseApp, findingsOf, nagCheckedStack, testStack, validationViolations } from '../support/analyse-app';
 
 const REJECT = 'Custom::SgStrategyPrivateLinkReject';
 const ACCEPT = 'Custom::SgStrategyPrivateLinkAccept';
@@ -194,10 +190,7 @@ describe('PrivateLinkServiceSwap', () => {
   });
 
   test("cdk-nag's AwsSolutions pack and our plugin find nothing in the swap or the secured NLB, with acknowledgements justified", () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'swap-nag-'));
-    const app = testApp({ outdir });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new SecurityGroupStrategyPlugin({ writeReports: false }));
-    const stack = new Stack(app, 'Stack', { env: ENV });
+    const { app, stack, outdir } = nagCheckedStack('swap-nag-');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: true });
     const lb = nlb(stack, vpc, 'Nlb');
     new PrivateLinkServiceSwap(stack, 'Swap', { loadBalancers: [lb], clientEndpointIds: [CLIENT] });

@@ -1,12 +1,8 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { SecurityGroupMonitoring, SecurityGroupStrategyPlugin } from '../../src';
-import { ENV, testApp } from '../support/analyse-app';
+import { SecurityGroupMonitoring } from '../../src';
+import { ENV, nagCheckedStack, testApp } from '../support/analyse-app';
 
 function stack(): Stack {
   return new Stack(testApp(), 'Stack', { env: ENV });
@@ -133,10 +129,7 @@ describe('SecurityGroupMonitoring', () => {
   });
 
   test("cdk-nag's AwsSolutions pack and our plugin find nothing, recorder included", () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mon-nag-'));
-    const app = testApp({ outdir });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new SecurityGroupStrategyPlugin({ writeReports: false }));
-    const s = new Stack(app, 'Stack', { env: ENV });
+    const { app, stack: s } = nagCheckedStack('mon-nag-');
     new SecurityGroupMonitoring(s, 'Mon', { createConfigRecorder: true, changeRateAlarm: true });
     expect(() => app.synth()).not.toThrow();
   });

@@ -1,12 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildFixedApp } from '../../examples/app';
-import { SecurityGroupStrategyPlugin, ServerClientPair } from '../../src';
-import { ENV, postgres, testApp, validationViolations, vpcFunction } from '../support/analyse-app';
+import { ServerClientPair } from '../../src';
+import { nagCheckedStack, postgres, validationViolations, vpcFunction } from '../support/analyse-app';
 
 describe('ServerClientPair passes the checks', () => {
   test("this library's checks find no error or warning in the example app built with it", () => {
@@ -18,10 +16,7 @@ describe('ServerClientPair passes the checks', () => {
   });
 
   test("cdk-nag's AwsSolutions pack finds nothing on the pair's groups", () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-'));
-    const app = testApp({ outdir });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new SecurityGroupStrategyPlugin({ writeReports: false }));
-    const stack = new Stack(app, 'Stack', { env: ENV });
+    const { app, stack, outdir } = nagCheckedStack('nag-');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: true });
     const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)], allowClientsToReachEachOther: true });
     pair.addServer(postgres(stack, vpc, 'Db', { securityGroups: [] }));

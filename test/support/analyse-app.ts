@@ -1,13 +1,16 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import { collectAcknowledgements } from '../../src/checks/acknowledgements';
 import { Finding, analyse } from '../../src/checks/engine';
 import { SecurityGroupStrategyOptions } from '../../src/checks/options';
+import { SecurityGroupStrategyPlugin } from '../../src/checks/security-group-strategy-plugin';
 import { templatesFromFiles } from '../../src/checks/templates-from-assembly';
 import { constructPathsByStack, withConstructPaths } from '../../src/checks/templates-from-tree';
 import { buildModel } from '../../src/model/build-model';
@@ -76,6 +79,17 @@ export function vpcFunction(scope: Construct, id: string, vpc: ec2.IVpc, props: 
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ...props,
   });
+}
+
+/**
+ * A stack in an app that cdk-nag's AwsSolutions pack and our plugin check at synth; CDK writes their findings to
+ * `validation-report.json` in a fresh `outdir` (read it with `validationViolations`).
+ */
+export function nagCheckedStack(prefix: string): { app: App; stack: Stack; outdir: string } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const app = testApp({ outdir });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new SecurityGroupStrategyPlugin({ writeReports: false }));
+  return { app, stack: new Stack(app, 'Stack', { env: ENV }), outdir };
 }
 
 /** The violations in CDK's validation report (validation-report.json) of an app synthesized into `outdir`. */
