@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { UNREADABLE_TYPE } from '../model/build-model';
 import { StackTemplate } from '../model/types';
 
 /** A stack's template file in a cloud assembly. */
@@ -25,7 +26,7 @@ export function templatesFromFiles(files: TemplateFile[]): StackTemplate[] {
     try {
       template = JSON.parse(fs.readFileSync(resolved, 'utf8'));
     } catch (e) {
-      template = { Resources: { '(template)': { Type: 'AWS::CDK::Unreadable', Properties: { Error: (e as Error).message } } } };
+      template = { Resources: { '(template)': { Type: UNREADABLE_TYPE, Properties: { Error: (e as Error).message } } } };
     }
     templates.push({ stackId, stackName, templatePath, constructPath, template, parent });
     const resources = (template as { Resources?: Record<string, any> })?.Resources ?? {};

@@ -2,6 +2,7 @@ import { CfnElement, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { readL1Property } from '../core/l1-fields';
 import { SECURITY_GROUP_PROPERTIES } from '../model/attachment-properties';
+import { UNREADABLE_TYPE } from '../model/build-model';
 import { StackTemplate } from '../model/types';
 
 // Resource types that never carry, reference or define a security group. The Aspect skips rendering them,
@@ -111,7 +112,7 @@ function renderElement(stack: Stack, element: CfnElement, logicalId: string): Re
   // `_toCloudFormation` is how a Stack renders each element into its template. It is marked internal, so a
   // CDK without it gets a template fragment that says so, which the model reports rather than passes.
   const render = (element as unknown as { _toCloudFormation?: () => unknown })._toCloudFormation;
-  const unreadable = (why: string) => ({ Resources: { [logicalId]: { Type: 'AWS::CDK::Unreadable', Properties: { Error: why } } } });
+  const unreadable = (why: string) => ({ Resources: { [logicalId]: { Type: UNREADABLE_TYPE, Properties: { Error: why } } } });
   if (typeof render !== 'function') return unreadable('this aws-cdk-lib cannot render an element on its own');
   try {
     return stack.resolve(render.call(element)) as Record<string, Record<string, unknown>>;

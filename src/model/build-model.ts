@@ -13,6 +13,9 @@ export const LOCKED_DEFAULT_SECURITY_GROUP_TYPE = 'Custom::SgStrategyLockedDefau
 /** The custom resource type of CDK's `restrictDefaultSecurityGroup`. */
 export const CDK_RESTRICT_DEFAULT_SECURITY_GROUP_TYPE = 'Custom::VpcRestrictDefaultSG';
 
+/** What the readers put in place of a template or resource they could not read, with the reason as `Error`. */
+export const UNREADABLE_TYPE = 'AWS::CDK::Unreadable';
+
 /** Property names that carry security groups on resource types the table does not list. */
 const GENERIC_GROUP_KEYS = new Set([
   'SecurityGroupIds', 'SecurityGroups', 'VpcSecurityGroupIds', 'VPCSecurityGroups', 'GroupSet', 'SecurityGroupIdList', 'Groups',
@@ -329,6 +332,10 @@ class ModelBuilder {
   private addUses(stackId: string, logicalId: string, resource: Record<string, any>) {
     const type = String(resource.Type);
     if (RULE_TYPES.has(type)) return;
+    if (type === UNREADABLE_TYPE) {
+      this.unresolved.push({ at: this.ref(stackId, logicalId, type), what: `could not be read, so nothing in it was checked: ${asRecord(resource.Properties).Error}` });
+      return;
+    }
     const props = asRecord(resource.Properties);
     const ref = this.ref(stackId, logicalId);
     const attachedKeys = new Set<string>();
