@@ -35,9 +35,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     'cdk-nag@^3',
     // Handlers use the SDK v3 that the Lambda runtime provides; these are for types, tests and bundling only.
+    // The sg-strategy command's bundle carries the clients it uses (ECS and Lambda are for `audit` alone).
     '@aws-sdk/client-ec2@^3',
+    '@aws-sdk/client-ecs@^3',
     '@aws-sdk/client-elastic-load-balancing@^3',
     '@aws-sdk/client-elastic-load-balancing-v2@^3',
+    '@aws-sdk/client-lambda@^3',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-sns@^3',
     'aws-sdk-client-mock@^4',
@@ -97,9 +100,21 @@ project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
 for (const handler of ['lock-default-security-group', 'open-ingress-remediator', 'private-link-service-swap']) {
   project.bundler.addBundle(`src/handlers/${handler}.ts`, { platform: 'node', target: 'node22', externals: ['@aws-sdk/*'] });
 }
-// Handlers import the SDK v3 that the Lambda runtime provides; it is a dev dependency here, never a runtime one.
+// The sg-strategy command is one bundle with the SDK v3 clients it uses, so `npx sg-strategy` needs nothing
+// beyond the library's peers. It never loads aws-cdk-lib.
+project.bundler.addBundle('src/cli/bin.ts', {
+  platform: 'node',
+  target: 'node18',
+  externals: [],
+  minify: true,
+  outfile: 'sg-strategy.js',
+  executable: true,
+  banner: '#!/usr/bin/env node',
+});
+project.addBins({ 'sg-strategy': 'assets/cli/bin/sg-strategy.js' });
+// Handlers import the SDK v3 that the Lambda runtime provides, and the command bundles it: a dev dependency here, never a runtime one.
 project.eslint?.addOverride({
-  files: ['src/handlers/**/*.ts'],
+  files: ['src/handlers/**/*.ts', 'src/cli/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
 // Template tests synthesize constructs whose code is the bundle, so bundle before testing.

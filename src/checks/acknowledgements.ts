@@ -3,7 +3,8 @@ import { Acknowledgement } from './engine';
 
 /** CDK's metadata key for `Validations.of(scope).acknowledge(...)`. */
 export const ACKNOWLEDGED_RULES_METADATA = 'aws:cdk:acknowledged-rules';
-const NAMESPACE = 'sg-strategy::';
+/** How CDK names the rules of the plugin called sg-strategy: `sg-strategy::<RuleId>`. */
+export const RULE_NAMESPACE = 'sg-strategy::';
 
 /**
  * Every acknowledgement of an sg-strategy rule in the tree below `root`, read from CDK's metadata.
@@ -15,8 +16,8 @@ export function collectAcknowledgements(root: IConstruct, constructs: IConstruct
     for (const entry of construct.node.metadata) {
       if (entry.type !== ACKNOWLEDGED_RULES_METADATA || !entry.data || typeof entry.data !== 'object') continue;
       for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-        if (!id.startsWith(NAMESPACE)) continue;
-        found.push({ ruleId: id.slice(NAMESPACE.length), path: construct.node.path, reason: typeof reason === 'string' ? reason : '' });
+        if (!id.startsWith(RULE_NAMESPACE)) continue;
+        found.push({ ruleId: id.slice(RULE_NAMESPACE.length), path: construct.node.path, reason: typeof reason === 'string' ? reason : '' });
       }
     }
   }

@@ -4,7 +4,7 @@ import { groupLabel, refLabel } from '../../rules/rule';
 
 /**
  * The security-group graph: groups as nodes, "admits" edges from peers with their ports, and resources
- * attached to each group, as Mermaid for Markdown.
+ * attached to each group. Rendered as Mermaid (for Markdown) and as DOT (for Graphviz).
  */
 export function graphEdges(model: SecurityGroupModel) {
   const nodes = new Map<string, { label: string; kind: 'group' | 'peer' | 'resource'; index: number }>();
@@ -65,4 +65,22 @@ export function graphMarkdown(model: SecurityGroupModel): string {
     '```',
     '',
   ].join('\n');
+}
+
+function escapeDot(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+/** The same graph in Graphviz's DOT language: `dot -Tsvg`. */
+export function dotGraph(model: SecurityGroupModel): string {
+  const { nodes, edges, id } = graphEdges(model);
+  const shapes = { group: 'box', peer: 'hexagon', resource: 'ellipse' };
+  const lines = ['digraph "security-groups" {', '  rankdir=LR;', '  node [fontname="Helvetica"];'];
+  for (const [key, n] of nodes) lines.push(`  ${id(key)} [label="${escapeDot(n.label)}", shape=${shapes[n.kind]}];`);
+  for (const e of edges) {
+    const style = e.kind === 'attached' ? ', style=dashed' : '';
+    lines.push(`  ${id(e.from)} -> ${id(e.to)} [label="${escapeDot(e.label)}"${style}];`);
+  }
+  lines.push('}');
+  return lines.join('\n');
 }

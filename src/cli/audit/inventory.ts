@@ -1,0 +1,190 @@
+import {
+  DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeVpcEndpointsCommand, EC2Client,
+  NetworkInterface, SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { DescribeLoadBalancersCommand as DescribeClassicLoadBalancersCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { KnownEndpoint, KnownLoadBalancer, KnownTask } from './attribute';
+import { DEFAULT_RETRY_POLICY, RetryPolicy, allPages, errorName, errorMessage, withRetries } from '../../handlers/shared/aws-calls';
+import { CliError } from '../inputs';
+
+/** The clients `audit` reads with. */
+export interface AuditClients {
+  readonly ec2: EC2Client;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+  readonly elb: ElasticLoadBalancingClient;
+  readonly lambda: LambdaClient;
+  readonly ecs: ECSClient;
+}
+
+export interface KnownFunction {
+  readonly name: string;
+  readonly securityGroupIds: string[];
+}
+
+/** Everything `audit` reads from one region. Lists that could not be read are undefined, with a warning. */
+export interface Inventory {
+  readonly groups: SecurityGroup[];
+  readonly interfaces: NetworkInterface[];
+  readonly endpoints: Array<KnownEndpoint & { readonly groupIds: string[]; readonly interfaceIds: string[] }>;
+  readonly loadBalancers?: KnownLoadBalancer[];
+  readonly functions?: KnownFunction[];
+  readonly tasksByInterface?: Map<string, KnownTask>;
+  readonly warnings: string[];
+}
+
+/** Errors that mean "this caller may not read that service", so the audit goes on without it. */
+const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'OptInRequired', 'SubscriptionRequiredException']);
+/** Errors that mean the credentials themselves are not good. */
+const BAD_CREDENTIALS = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'AuthFailure', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'InvalidAccessKeyId']);
+
+export class InventoryReader {
+  constructor(
+    private readonly clients: AuditClients,
+    private readonly progress: (text: string) => void,
+    private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {}
+
+  async read(): Promise<Inventory> {
+    const warnings: string[] = [];
+    const groups = await this.list('security groups', token => this.clients.ec2.send(new DescribeSecurityGroupsCommand({ MaxResults: 1000, NextToken: token }))
+      .then(r => ({ items: r.SecurityGroups ?? [], nextToken: r.NextToken })));
+    const interfaces = await this.list('network interfaces', token => this.clients.ec2.send(new DescribeNetworkInterfacesCommand({ MaxResults: 1000, NextToken: token }))
+      .then(r => ({ items: r.NetworkInterfaces ?? [], nextToken: r.NextToken })));
+    const endpoints = await this.optional('VPC endpoints', 'endpoint interfaces are named from their descriptions only', warnings, () => this.endpoints()) ?? [];
+    const loadBalancers = await this.optional('load balancers', 'load-balancer interfaces are named from their descriptions only', warnings, () => this.loadBalancers());
+    const functions = await this.optional('Lambda functions', 'a deleted function cannot be told from a live one', warnings, () => this.functions());
+    const tasksByInterface = await this.optional('ECS tasks', 'task interfaces are named from their descriptions only', warnings, () => this.tasks());
+    return { groups, interfaces, endpoints, loadBalancers, functions, tasksByInterface, warnings };
+  }
+
+  private async endpoints() {
+    const found = await this.list('VPC endpoints', token => this.clients.ec2.send(new DescribeVpcEndpointsCommand({ MaxResults: 1000, NextToken: token }))
+      .then(r => ({ items: r.VpcEndpoints ?? [], nextToken: r.NextToken })));
+    return found.map(e => ({
+      id: e.VpcEndpointId ?? '',
+      type: e.VpcEndpointType,
+      serviceName: e.ServiceName,
+      groupIds: (e.Groups ?? []).map(g => g.GroupId ?? '').filter(Boolean),
+      interfaceIds: e.NetworkInterfaceIds ?? [],
+    }));
+  }
+
+  private async loadBalancers(): Promise<KnownLoadBalancer[]> {
+    const v2 = await this.list('load balancers', token => this.clients.elbv2.send(new DescribeLoadBalancersCommand({ PageSize: 400, Marker: token }))
+      .then(r => ({ items: r.LoadBalancers ?? [], nextToken: r.NextMarker })));
+    const classic = await this.list('Classic Load Balancers', token => this.clients.elb.send(new DescribeClassicLoadBalancersCommand({ PageSize: 400, Marker: token }))
+      .then(r => ({ items: r.LoadBalancerDescriptions ?? [], nextToken: r.NextMarker })));
+    const kinds = { application: 'Application Load Balancer', network: 'Network Load Balancer', gateway: 'Gateway Load Balancer' } as const;
+    return [
+      ...v2.map(lb => ({
+        name: lb.LoadBalancerName ?? '',
+        arn: lb.LoadBalancerArn,
+        kind: kinds[(lb.Type ?? 'application') as keyof typeof kinds] ?? 'Application Load Balancer',
+        securityGroups: lb.SecurityGroups ?? [],
+        // The ARN ends in loadbalancer/net/name/id; AWS describes the interfaces as "ELB net/name/id".
+        interfaceDescription: `ELB ${(lb.LoadBalancerArn ?? '').split(':loadbalancer/')[1] ?? lb.LoadBalancerName}`,
+      })),
+      ...classic.map(lb => ({
+        name: lb.LoadBalancerName ?? '',
+        kind: 'Classic Load Balancer' as const,
+        securityGroups: lb.SecurityGroups ?? [],
+        interfaceDescription: `ELB ${lb.LoadBalancerName}`,
+      })),
+    ];
+  }
+
+  private async functions(): Promise<KnownFunction[]> {
+    const found = await this.list('Lambda functions', token => this.clients.lambda.send(new ListFunctionsCommand({ MaxItems: 50, Marker: token }))
+      .then(r => ({ items: r.Functions ?? [], nextToken: r.NextMarker })));
+    return found.map(f => ({ name: f.FunctionName ?? '', securityGroupIds: f.VpcConfig?.SecurityGroupIds ?? [] }));
+  }
+
+  private async tasks(): Promise<Map<string, KnownTask>> {
+    const byInterface = new Map<string, KnownTask>();
+    const clusters = await this.list('ECS clusters', token => this.clients.ecs.send(new ListClustersCommand({ maxResults: 100, nextToken: token }))
+      .then(r => ({ items: r.clusterArns ?? [], nextToken: r.nextToken })));
+    for (const cluster of clusters) {
+      // Stopped tasks are listed too: their interfaces linger while AWS takes them down.
+      for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
+        const arns = await this.list(`ECS tasks in ${cluster.split('/').pop()}`, token => this.clients.ecs.send(new ListTasksCommand({ cluster, desiredStatus, maxResults: 100, nextToken: token }))
+          .then(r => ({ items: r.taskArns ?? [], nextToken: r.nextToken })), true);
+        for (let i = 0; i < arns.length; i += 100) {
+          const batch = arns.slice(i, i + 100);
+          const described = await this.call('describe ECS tasks', () => this.clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch })));
+          for (const task of described.tasks ?? []) {
+            for (const attachment of task.attachments ?? []) {
+              const eni = attachment.details?.find(d => d.name === 'networkInterfaceId')?.value;
+              if (eni) byInterface.set(eni, { taskArn: task.taskArn ?? '', cluster: cluster.split('/').pop() ?? cluster, group: task.group, lastStatus: task.lastStatus });
+            }
+          }
+        }
+      }
+    }
+    return byInterface;
+  }
+
+  /** Every page of a list, with progress on stderr for lists longer than a page. */
+  private async list<T>(what: string, page: (token: string | undefined) => Promise<{ items: T[]; nextToken?: string }>, quiet = false): Promise<T[]> {
+    let pages = 0;
+    let count = 0;
+    const items = await allPages(async token => {
+      const result = await this.call(`list ${what}`, () => page(token));
+      pages++;
+      count += result.items.length;
+      if (result.nextToken) this.progress(`  ${what}: ${count} so far...`);
+      return result;
+    });
+    if (!quiet || pages > 1) this.progress(`  ${what}: ${items.length}`);
+    return items;
+  }
+
+  /** One call, retried with backoff while AWS throttles; a throttled wait is reported on stderr. */
+  private call<T>(what: string, call: () => Promise<T>): Promise<T> {
+    const policy: RetryPolicy = {
+      ...this.policy,
+      sleep: ms => {
+        this.progress(`  throttled while trying to ${what}; waiting ${(ms / 1000).toFixed(1)} s`);
+        return this.policy.sleep(ms);
+      },
+    };
+    return withRetries(call, policy).catch(error => {
+      throw asCliError(what, error);
+    });
+  }
+
+  /** A list the audit can do without: if the caller may not read it, say what is lost and go on. */
+  private async optional<T>(what: string, lost: string, warnings: string[], read: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause ?? error;
+      if (!DENIED.has(errorName(cause))) throw error;
+      warnings.push(`Could not list ${what} (${errorName(cause)}): ${lost}.`);
+      return undefined;
+    }
+  }
+}
+
+/** What went wrong in words a user can act on; the SDK's error stays as the cause. */
+export function asCliError(what: string, error: unknown): Error {
+  if (error instanceof CliError) return error;
+  const name = errorName(error);
+  const message = errorMessage(error);
+  let text: string;
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    text = 'No AWS credentials were found. Pass --profile NAME, or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY '
+      + '(for an SSO profile, run `aws sso login --profile NAME` first).';
+  } else if (BAD_CREDENTIALS.has(name)) {
+    text = `AWS refused the credentials (${name}: ${message}). Refresh them, or pass another --profile.`;
+  } else if (/Region is missing/i.test(message)) {
+    text = 'No AWS region. Pass --region, or set AWS_REGION, or give the profile a region in ~/.aws/config.';
+  } else {
+    text = `Could not ${what}: ${name ? `${name}: ` : ''}${message}`;
+  }
+  const failure = new CliError(text);
+  (failure as { cause?: unknown }).cause = error;
+  return failure;
+}

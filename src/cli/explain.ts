@@ -1,0 +1,141 @@
+import { CliError } from './inputs';
+import { similarNames } from './similar-names';
+import { describeTraffic } from '../model/ports';
+import { SecurityGroupModel, SecurityGroupNode } from '../model/types';
+import { groupLabel, refLabel } from '../rules/rule';
+
+/** Why a group in an app can or cannot be removed from it. */
+export interface Explanation {
+  readonly group: string;
+  readonly stackName?: string;
+  readonly logicalId?: string;
+  readonly constructPath?: string;
+  readonly groupName?: string;
+  readonly canBeRemoved: boolean;
+  /** What must go, or change, before the group can be deleted. */
+  readonly blockers: string[];
+  /** What else a user should know: waits, exports other apps may use, what was not resolved. */
+  readonly notes: string[];
+}
+
+/** Every name a user may know a group by, for finding it and for suggesting it. */
+function namesOf(model: SecurityGroupModel, group: SecurityGroupNode): string[] {
+  const names: string[] = [];
+  if (group.ref) {
+    names.push(group.ref.logicalId, `${group.ref.stackName}/${group.ref.logicalId}`, `${group.ref.stackId}/${group.ref.logicalId}`);
+    if (group.ref.constructPath) names.push(group.ref.constructPath, refLabel(group.ref));
+  }
+  if (group.groupName) names.push(group.groupName);
+  if (group.nameTag) names.push(group.nameTag);
+  if (group.externalId) names.push(group.externalId);
+  if (group.defaultOfVpc) {
+    // A VPC's default group is found by the VPC's names.
+    const vpc = model.vpcs.get(group.defaultOfVpc);
+    if (vpc) names.push(vpc.ref.logicalId, `${vpc.ref.stackName}/${vpc.ref.logicalId}`, ...(vpc.ref.constructPath ? [vpc.ref.constructPath, refLabel(vpc.ref)] : []));
+  }
+  return [...new Set(names)];
+}
+
+/**
+ * The group a user means by a logical id, construct path, group name or Name tag (or a VPC's, for its
+ * default group). Not found, or more than one: a CliError that suggests names.
+ */
+export function findGroup(model: SecurityGroupModel, query: string): SecurityGroupNode {
+  const groups = [...model.groups.values()].filter(g => g.ref || g.defaultOfVpc || g.attachments.length > 0);
+  for (const equal of [(a: string) => a === query, (a: string) => a.toLowerCase() === query.toLowerCase()]) {
+    const matches = groups.filter(g => namesOf(model, g).some(equal));
+    if (matches.length === 1) return matches[0];
+    if (matches.length > 1) {
+      const qualified = matches.map(g => (g.ref ? `${g.ref.stackName}/${g.ref.logicalId}` : groupLabel(model, g.key)));
+      throw new CliError(`"${query}" names ${matches.length} security groups: ${qualified.join(', ')}. Name one as Stack/LogicalId or by its construct path.`);
+    }
+  }
+  const candidates = groups.flatMap(g => (g.ref ? [refLabel(g.ref), g.ref.logicalId, ...(g.groupName ? [g.groupName] : [])] : []));
+  const suggestions = similarNames(query, candidates);
+  const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map(s => `"${s}"`).join(', ')}?` : '';
+  const count = groups.filter(g => g.ref).length;
+  throw new CliError(`No security group "${query}" among the ${count} groups in this app.${hint} Name a group by its logical id, construct path or group name.`);
+}
+
+/** Whether the group can be removed from the app, and what stands in the way. */
+export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode): Explanation {
+  const blockers: string[] = [];
+  const notes: string[] = [];
+  const label = groupLabel(model, group.key);
+
+  if (group.defaultOfVpc) {
+    blockers.push('It is a VPC\'s default security group: AWS creates it with the VPC and deletes it only with the VPC. Lock it instead (LockedDefaultSecurityGroup).');
+  } else if (!group.ref) {
+    notes.push(`It is not defined in this app (${group.externalId ?? group.key}); this app only uses it.`);
+  }
+
+  for (const attachment of group.attachments) {
+    const where = attachment.interfaceLabel ? ` (${attachment.interfaceLabel})` : '';
+    const how = attachment.viaDefault ? 'gets it by default, having no group of its own' : 'carries it';
+    blockers.push(`${attachment.resource.type} ${refLabel(attachment.resource)}${where} ${how}.`);
+  }
+
+  for (const other of model.groups.values()) {
+    if (other.key === group.key) continue;
+    for (const rule of other.rules) {
+      if (rule.peer.kind !== 'group' || rule.peer.groupKey !== group.key) continue;
+      const traffic = rule.traffic ? describeTraffic(rule.traffic) : 'unknown traffic';
+      const stack = other.ref ? ` (stack ${other.ref.stackName})` : '';
+      const statedBy = other.ref && rule.origin.logicalId !== other.ref.logicalId ? `, stated by ${rule.origin.type} ${refLabel(rule.origin)}` : '';
+      const verb = rule.direction === 'ingress' ? 'admits it' : 'sends to it';
+      blockers.push(`A rule in ${groupLabel(model, other.key)}${stack} ${verb} on ${traffic}${statedBy}.`);
+    }
+  }
+
+  const selfRules = group.rules.filter(r => r.peer.kind === 'group' && r.peer.groupKey === group.key);
+  if (selfRules.length > 0) notes.push(`Its ${selfRules.length} rule(s) naming itself go with it and do not block its removal.`);
+
+  // One line per importing stack and export, naming every resource there that uses it.
+  const uses = new Map<string, typeof group.crossStackUses>();
+  for (const use of group.crossStackUses) {
+    const key = `${use.by.stackName}|${use.via}|${use.exportName ?? ''}`;
+    uses.set(key, [...(uses.get(key) ?? []), use]);
+  }
+  for (const [first, ...others] of uses.values()) {
+    const via = first.via === 'import' ? `imports it through export ${first.exportName ?? '(unnamed)'}` : 'receives it as a nested-stack parameter';
+    const users = [first, ...others].map(u => `${u.by.type} ${refLabel(u.by)}`).join(', ');
+    blockers.push(`Stack ${first.by.stackName} ${via}, in ${users}; CloudFormation keeps an export while a stack imports it.`);
+  }
+  for (const exportName of group.exports) {
+    notes.push(`It is exported as "${exportName}". Stacks outside this assembly may import it: \`aws cloudformation list-imports --export-name ${exportName}\` lists them.`);
+  }
+  for (const ref of group.references) {
+    blockers.push(`${ref.type} ${refLabel(ref)} refers to it.`);
+  }
+
+  const lambdas = group.attachments.filter(a => a.resource.type === 'AWS::Lambda::Function');
+  if (lambdas.length > 0) {
+    notes.push(`Deleting ${lambdas.map(a => refLabel(a.resource)).join(', ')} (or taking it out of the VPC) leaves its network interfaces for AWS to release, ` +
+      'which takes up to 45 minutes; until then the group cannot be deleted, and a stack delete waits on it.');
+  }
+  // Unresolved attachments and rules are in model.unresolved too.
+  const unresolved = model.unresolved.length;
+  if (unresolved > 0) {
+    notes.push(`${unresolved} thing(s) in this app could not be resolved (see \`sg-strategy check\`); one of them may use this group.`);
+  }
+
+  return {
+    group: label,
+    stackName: group.ref?.stackName,
+    logicalId: group.ref?.logicalId,
+    constructPath: group.ref?.constructPath,
+    groupName: group.groupName ?? group.nameTag,
+    canBeRemoved: blockers.length === 0,
+    blockers,
+    notes,
+  };
+}
+
+export function explanationText(e: Explanation): string {
+  const where = e.logicalId ? ` (${e.logicalId} in stack ${e.stackName})` : '';
+  const lines = [`${e.group}${where}`, `Can be removed: ${e.canBeRemoved ? 'yes' : 'no'}`];
+  if (e.blockers.length > 0) lines.push('', 'What blocks it:', ...e.blockers.map(b => `  - ${b}`));
+  else lines.push('  Nothing in this app carries it, refers to it or imports it.');
+  if (e.notes.length > 0) lines.push('', 'Also:', ...e.notes.map(n => `  - ${n}`));
+  return lines.join('\n');
+}
