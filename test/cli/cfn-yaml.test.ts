@@ -18,7 +18,8 @@ describe('the CloudFormation YAML reader', () => {
     });
     expect(template.Resources.AppFromWeb.Properties.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': ['WebSg', 'GroupId'] });
     expect(template.Resources.AppFromWeb.Properties.Description).toEqual({ 'Fn::Sub': 'web to app in ${AWS::StackName}' });
-    expect(template.Resources.Web.Properties.SecurityGroupIds).toEqual([{ Ref: 'WebSg' }]);
+    expect(template.Resources.PublicAlb.Properties).toEqual({ Scheme: 'internet-facing', Subnets: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'], SecurityGroups: [{ Ref: 'WebSg' }] });
+    expect(template.Resources.PeersFromPeers.Properties.SourceSecurityGroupId).toEqual({ Ref: 'PeersSg' });
     expect(template.Outputs.AppGroup.Export.Name).toEqual({ 'Fn::Sub': '${AWS::StackName}-AppSg' });
   });
 

@@ -1,0 +1,81 @@
+import * as path from 'path';
+import { ordersFixture } from './fixture';
+import { runCli, synthToDirectory } from '../support/cli';
+
+describe('sg-strategy explain', () => {
+  let cdkOut: string;
+  beforeAll(() => {
+    cdkOut = synthToDirectory(app => ordersFixture(app));
+  });
+  const explain = async (group: string, ...rest: string[]) => runCli(['explain', group, cdkOut, ...rest]);
+
+  test('a group nothing uses can be removed', async () => {
+    const run = await explain('Data/SpareSg');
+    expect(run.code).toBe(0);
+    expect(run.out).toBe('Data/SpareSg (SpareSg0D4AB8FA in stack Data)\nCan be removed: yes\n  Nothing in this app carries it, refers to it or imports it.');
+  });
+
+  test('the database group: the instance that carries it, the rule in the other stack, and the import', async () => {
+    const run = await explain('orders-db', '--format', 'json');
+    const e = JSON.parse(run.out);
+    expect(e).toMatchObject({ group: 'Data/DbSg', stackName: 'Data', groupName: 'orders-db', canBeRemoved: false });
+    expect(e.blockers).toEqual([
+      'AWS::RDS::DBInstance Data/Db carries it.',
+      expect.stringMatching(/^A rule in Api\/ApiSg \(stack Api\) sends to it on tcp 5432, stated by AWS::EC2::SecurityGroupEgress Api\/ApiSg\//),
+      expect.stringMatching(/^Stack Api imports it through export Data:ExportsOutputFnGetAttDbSg\w+, in AWS::EC2::SecurityGroupEgress .*, AWS::EC2::SecurityGroupIngress .*; CloudFormation keeps an export/),
+    ]);
+    expect(e.notes).toEqual([expect.stringMatching(/^It is exported as "Data:ExportsOutput.*aws cloudformation list-imports --export-name/)]);
+  });
+
+  test('the function group: the function, the rule that admits it, and the 45-minute wait', async () => {
+    const run = await explain('orders-api');
+    expect(run.out).toContain('Can be removed: no');
+    expect(run.out).toContain('  - AWS::Lambda::Function Api/Handler carries it.');
+    expect(run.out).toMatch(/ {2}- A rule in Data\/DbSg \(stack Data\) admits it on tcp 5432/);
+    expect(run.out).toContain('which takes up to 45 minutes');
+  });
+
+  test.each([
+    ['a logical id', 'ApiSg8419ACD7'],
+    ['Stack/LogicalId', 'Api/ApiSg8419ACD7'],
+    ['a construct path', 'Api/ApiSg'],
+    ['the L1 construct path', 'Api/ApiSg/Resource'],
+    ['the group name, in another case', 'ORDERS-API'],
+  ])('finds a group by %s', async (_, name) => {
+    const run = await explain(name, '--format', 'json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out).group).toBe('Api/ApiSg');
+  });
+
+  test('a VPC names its default group, which only goes with the VPC', async () => {
+    const e = JSON.parse((await explain('Data/Vpc', '--format', 'json')).out);
+    expect(e.group).toBe('the default security group of Data/Vpc');
+    expect(e.canBeRemoved).toBe(false);
+    expect(e.blockers[0]).toMatch(/default security group: AWS creates it with the VPC and deletes it only with the VPC/);
+  });
+
+  test.each([
+    ['DbSgg', 'Did you mean "Data/DbSg"?'],
+    ['orders-apx', 'Did you mean "orders-api"'],
+    ['Spare', 'Did you mean "Data/SpareSg"'],
+  ])('"%s" is not found, and similar names are suggested', async (name, suggestion) => {
+    const run = await explain(name);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(`No security group "${name}" among the 4 groups in this app.`);
+    expect(run.err).toContain(suggestion);
+  });
+
+  test('a self-reference alone does not block, in a hand-written template', async () => {
+    const template = path.join(__dirname, 'fixtures', 'hand-written.yaml');
+    const web = JSON.parse((await runCli(['explain', 'WebSg', template, '--format', 'json'])).out);
+    expect(web.canBeRemoved).toBe(false);
+    expect(web.blockers).toEqual([
+      'AWS::ElasticLoadBalancingV2::LoadBalancer hand-written/PublicAlb carries it.',
+      'A rule in hand-written/AppSg (stack hand-written) admits it on tcp 8080, stated by AWS::EC2::SecurityGroupIngress hand-written/AppFromWeb.',
+    ]);
+    const peers = JSON.parse((await runCli(['explain', 'PeersSg', template, '--format', 'json'])).out);
+    expect(peers.canBeRemoved).toBe(true);
+    expect(peers.blockers).toEqual([]);
+    expect(peers.notes).toEqual(['Its 2 rule(s) naming itself go with it and do not block its removal.']);
+  });
+});
