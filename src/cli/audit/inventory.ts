@@ -45,6 +45,8 @@ export class InventoryReader {
     private readonly clients: AuditClients,
     private readonly progress: (text: string) => void,
     private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    /** The --profile in use, for error messages. */
+    private readonly profile?: string,
   ) {}
 
   async read(): Promise<Inventory> {
@@ -151,7 +153,7 @@ export class InventoryReader {
       },
     };
     return withRetries(call, policy).catch(error => {
-      throw asCliError(what, error);
+      throw asCliError(what, error, this.profile);
     });
   }
 
@@ -169,13 +171,17 @@ export class InventoryReader {
 }
 
 /** What went wrong in words a user can act on; the SDK's error stays as the cause. */
-export function asCliError(what: string, error: unknown): Error {
+export function asCliError(what: string, error: unknown, profile?: string): Error {
   if (error instanceof CliError) return error;
   const name = errorName(error);
   const message = errorMessage(error);
   let text: string;
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    text = 'No AWS credentials were found. Pass --profile NAME, or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY '
+  if (profile && (name === 'CredentialsProviderError' || /Could not load credentials|profile/i.test(message))) {
+    text = `No AWS credentials for profile "${profile}" (${message}). Check that ~/.aws/config or ~/.aws/credentials defines it `
+      + `(for an SSO profile, run \`aws sso login --profile ${profile}\` first).`;
+  } else if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    text = `No AWS credentials were found (${message}). Pass --profile NAME`
+      + ', or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY '
       + '(for an SSO profile, run `aws sso login --profile NAME` first).';
   } else if (BAD_CREDENTIALS.has(name)) {
     text = `AWS refused the credentials (${name}: ${message}). Refresh them, or pass another --profile.`;

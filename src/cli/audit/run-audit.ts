@@ -5,7 +5,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { auditGroups, auditTable } from './group-audit';
 import { AuditClients, InventoryReader, asCliError } from './inventory';
-import { RetryPolicy } from '../../handlers/shared/aws-calls';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../handlers/shared/aws-calls';
 import { CliError } from '../inputs';
 import type { CliIo } from '../main';
 import { similarNames } from '../similar-names';
@@ -44,12 +44,12 @@ export async function runAudit(options: AuditOptions, io: CliIo, factory: AuditC
   try {
     region = await clients.ec2.config.region();
   } catch (error) {
-    throw asCliError('find the region', error);
+    throw asCliError('find the region', error, options.profile);
   }
   if (!region) throw asCliError('find the region', new Error('Region is missing'));
 
   io.err(`sg-strategy audit: reading ${region}${options.profile ? ` as profile ${options.profile}` : ''} (read-only)...`);
-  const inventory = await new InventoryReader(clients, text => io.err(text), options.retryPolicy).read();
+  const inventory = await new InventoryReader(clients, text => io.err(text), options.retryPolicy ?? DEFAULT_RETRY_POLICY, options.profile).read();
   let audits = auditGroups(inventory);
 
   if (options.groupIds.length > 0) {
