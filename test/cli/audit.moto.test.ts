@@ -54,9 +54,15 @@ interface Account {
 async function buildAccount(): Promise<Account> {
   await moto.reset();
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.50.0.0/16' }))).Vpc!.VpcId!;
-  const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.50.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
-  const group = async (name: string) => (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpcId }))).GroupId!;
-  const [web, db, nlb, endpoint, peers, spare] = [await group('web'), await group('db'), await group('nlb'), await group('endpoint'), await group('peers'), await group('spare')];
+  const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.50.1.0/24', AvailabilityZone: 'us-east-1a' }));
+  const subnetId = subnet.Subnet!.SubnetId!;
+  const group = async (name: string) => {
+    const created = await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpcId }));
+    return created.GroupId!;
+  };
+  const [web, db, nlb, endpoint, peers, spare] = [
+    await group('web'), await group('db'), await group('nlb'), await group('endpoint'), await group('peers'), await group('spare'),
+  ];
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: db, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: web }] }] }));
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: peers, IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: peers }] }] }));
   const instanceId = (await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, SubnetId: subnetId, SecurityGroupIds: [web] }))).Instances![0].InstanceId!;
