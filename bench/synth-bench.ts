@@ -4,13 +4,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { App, AppProps, AspectPriority, Aspects, Stack, Validations } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { App, AppProps, AspectPriority, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { addServiceStacks } from './generated-app';
 import { SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../src';
 
 // Synth time of a generated app, measured side by side in one run: bare, with this library's Aspect, with
@@ -24,25 +20,6 @@ type Variant = 'bare' | 'empty Aspect' | 'sg-strategy Aspect' | 'empty plugin' |
 // CDK's own Aspect and validation-plugin machinery costs before any check runs.
 const VARIANTS: Variant[] = ['bare', 'empty Aspect', 'sg-strategy Aspect', 'empty plugin', 'sg-strategy plugin', 'cdk-nag AwsSolutions'];
 
-/** One unit of a typical service: a group with rules, a VPC function that carries it, a queue, a bucket, a role. */
-function addUnit(stack: Stack, vpc: ec2.IVpc, i: number) {
-  const sg = new ec2.SecurityGroup(stack, `Sg${i}`, { vpc, allowAllOutbound: false });
-  sg.addIngressRule(ec2.Peer.ipv4(`10.${i % 200}.0.0/24`), ec2.Port.tcp(443));
-  sg.addEgressRule(ec2.Peer.ipv4('10.0.0.0/16'), ec2.Port.tcp(5432));
-  const fn = new lambda.Function(stack, `Fn${i}`, {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler=async()=>{}'),
-    vpc,
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    securityGroups: [sg],
-  });
-  const queue = new sqs.Queue(stack, `Queue${i}`);
-  queue.grantSendMessages(fn);
-  new s3.Bucket(stack, `Bucket${i}`);
-  new iam.Role(stack, `Role${i}`, { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
-}
-
 function buildApp(variant: Variant, stacks: number, unitsPerStack: number, outdir: string): App {
   // Path metadata on, as `cdk synth` sets it: templates then name each resource's construct path.
   const app = new App({ outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:enable-path-metadata': true } } as AppProps);
@@ -51,16 +28,7 @@ function buildApp(variant: Variant, stacks: number, unitsPerStack: number, outdi
   if (variant === 'empty plugin') Validations.of(app).addPlugins({ name: 'empty', validate: () => ({ success: true, violations: [] }) });
   if (variant === 'sg-strategy plugin') Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin());
   if (variant === 'cdk-nag AwsSolutions') Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  for (let s = 0; s < stacks; s++) {
-    const stack = new Stack(app, `Service${s}`, { env: { account: '111111111111', region: 'eu-west-1' } });
-    const vpc = new ec2.Vpc(stack, 'Vpc', {
-      maxAzs: 2,
-      natGateways: 0,
-      restrictDefaultSecurityGroup: true,
-      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-    });
-    for (let i = 0; i < unitsPerStack; i++) addUnit(stack, vpc, i);
-  }
+  addServiceStacks(app, stacks, unitsPerStack);
   return app;
 }
 
