@@ -138,9 +138,16 @@ project.addTask('demo', {
 
 // `npm run bench`: synth time with and without the checks, side by side (not a test: timings are not asserted).
 project.addTask('bench', {
-  description: 'Measure synth time bare, with the sg-strategy Aspect and plugin, and with cdk-nag, on generated apps',
+  description: 'Measure synth time bare, with the sg-strategy Aspect and plugin, and with cdk-nag, on generated apps; then the command\'s check',
   exec: 'ts-node --project tsconfig.dev.json bench/synth-bench.ts',
 });
+// `sg-strategy check` over a ~12k-resource assembly, beside starting Node and reading the templates.
+const checkBench = project.addTask('bench:check', {
+  description: 'Measure the sg-strategy command\'s check on a ~12k-resource cloud assembly',
+  exec: 'ts-node --project tsconfig.dev.json bench/check-bench.ts',
+});
+checkBench.prependSpawn(project.bundler.bundleTask);
+project.tasks.tryFind('bench')!.spawn(checkBench);
 
 // Consumer tests: the packaged wheel and jar, used from Python and Java as a user would.
 const consumers = project.addTask('test:consumers', {

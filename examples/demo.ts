@@ -3,22 +3,17 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildFixedApp, buildFlawedApp, buildPartnerLinkApp, PartnerLinkPhase } from './app';
 import { LockedDefaultSecurityGroup, OpenIngressRemediator, SecurityGroupMonitoring } from '../src';
+import { findingsTable, TabulatedFinding } from '../src/cli/findings-table';
+import { main as sgStrategy } from '../src/cli/main';
 
 // Synthesize the flawed app and the fixed one, print the findings of each, and where the reports are.
 
-interface ReportFinding {
-  ruleId: string;
-  level: string;
-  message: string;
+interface ReportFinding extends TabulatedFinding {
   constructPath: string | null;
-  acknowledged: boolean;
 }
 
 function table(findings: ReportFinding[]): string {
-  if (findings.length === 0) return '  (no findings)';
-  const rows = findings.map(f => [f.level.toUpperCase(), f.ruleId, f.constructPath ?? '', f.message]);
-  const widths = [7, Math.max(...rows.map(r => r[1].length)), Math.max(...rows.map(r => r[2].length))];
-  return rows.map(r => `  ${r[0].padEnd(widths[0])} ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`).join('\n');
+  return findingsTable(findings, '  ');
 }
 
 function run(title: string, build: (outdir: string) => App, outdir: string) {
@@ -73,3 +68,13 @@ console.log('  load balancer findings before the swap:');
 console.log(table(nlbFindings(before)).replace(/^/gm, '  '));
 console.log('  and after it:');
 console.log(table(nlbFindings(after)).replace(/^/gm, '  '));
+
+// The same checks after synth, from the command line: what CI runs over cdk.out, and why a group stays.
+void (async () => {
+  const cdkOut = path.relative(process.cwd(), path.join(__dirname, 'cdk.out'));
+  for (const argv of [['check', cdkOut], ['explain', 'OrdersData/Database/ClientSecurityGroup', cdkOut]]) {
+    console.log(`\n$ npx sg-strategy ${argv.join(' ')}`);
+    const code = await sgStrategy(argv);
+    console.log(`(exit code ${code})`);
+  }
+})();
