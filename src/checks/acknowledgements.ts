@@ -6,20 +6,29 @@ export const ACKNOWLEDGED_RULES_METADATA = 'aws:cdk:acknowledged-rules';
 /** How CDK names the rules of the plugin called sg-strategy: `sg-strategy::<RuleId>`. */
 export const RULE_NAMESPACE = 'sg-strategy::';
 
+/** A metadata entry, as the construct tree and the cloud assembly's metadata both hold it. */
+export interface MetadataEntry {
+  readonly type?: string;
+  readonly data?: unknown;
+}
+
 /**
- * Every acknowledgement of an sg-strategy rule in the tree below `root`, read from CDK's metadata.
- * A reason that is missing or not a string counts as empty, so the acknowledgement is refused.
+ * The acknowledgements of sg-strategy rules among the metadata entries at one construct path. A reason that
+ * is missing or not a string counts as empty, so the acknowledgement is refused.
  */
-export function collectAcknowledgements(root: IConstruct, constructs: IConstruct[] = root.node.findAll()): Acknowledgement[] {
+export function acknowledgementsAt(path: string, entries: readonly MetadataEntry[]): Acknowledgement[] {
   const found: Acknowledgement[] = [];
-  for (const construct of constructs) {
-    for (const entry of construct.node.metadata) {
-      if (entry.type !== ACKNOWLEDGED_RULES_METADATA || !entry.data || typeof entry.data !== 'object') continue;
-      for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-        if (!id.startsWith(RULE_NAMESPACE)) continue;
-        found.push({ ruleId: id.slice(RULE_NAMESPACE.length), path: construct.node.path, reason: typeof reason === 'string' ? reason : '' });
-      }
+  for (const entry of entries) {
+    if (entry?.type !== ACKNOWLEDGED_RULES_METADATA || !entry.data || typeof entry.data !== 'object') continue;
+    for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+      if (!id.startsWith(RULE_NAMESPACE)) continue;
+      found.push({ ruleId: id.slice(RULE_NAMESPACE.length), path, reason: typeof reason === 'string' ? reason : '' });
     }
   }
   return found;
+}
+
+/** Every acknowledgement of an sg-strategy rule in the tree below `root`, read from CDK's metadata. */
+export function collectAcknowledgements(root: IConstruct, constructs: IConstruct[] = root.node.findAll()): Acknowledgement[] {
+  return constructs.flatMap(construct => acknowledgementsAt(construct.node.path, construct.node.metadata));
 }

@@ -42,3 +42,9 @@ export function templatesFromFiles(files: TemplateFile[]): StackTemplate[] {
   for (const file of files) add(file.stackId, file.stackName, file.templatePath, file.constructPath);
   return templates;
 }
+
+/** Templates read from files, given the construct paths of their resources by stack path and logical id
+ * (from the construct tree, or from the assembly's `aws:cdk:logicalId` metadata). */
+export function withConstructPaths(templates: StackTemplate[], paths: Map<string, Record<string, string>>): StackTemplate[] {
+  return templates.map(t => (t.constructPath && paths.has(t.constructPath) ? { ...t, constructPaths: paths.get(t.constructPath) } : t));
+}

@@ -138,8 +138,3 @@ export function constructPathsByStack(root: IConstruct, constructs: IConstruct[]
   }
   return byStack;
 }
-
-/** Templates read from files, given the construct paths of their resources from the tree. */
-export function withConstructPaths(templates: StackTemplate[], paths: Map<string, Record<string, string>>): StackTemplate[] {
-  return templates.map(t => (t.constructPath && paths.has(t.constructPath) ? { ...t, constructPaths: paths.get(t.constructPath) } : t));
-}

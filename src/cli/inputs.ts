@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseCfnYaml } from './cfn-yaml';
-import { ACKNOWLEDGED_RULES_METADATA, RULE_NAMESPACE } from '../checks/acknowledgements';
+import { MetadataEntry, acknowledgementsAt } from '../checks/acknowledgements';
 import { Acknowledgement } from '../checks/engine';
-import { TemplateFile, templatesFromFiles } from '../checks/templates-from-assembly';
+import { TemplateFile, templatesFromFiles, withConstructPaths } from '../checks/templates-from-assembly';
 import { StackTemplate } from '../model/types';
 
 /** A mistake in how the command was called: a bad path, flag or config. Printed without a stack trace. */
@@ -46,17 +46,18 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
     }
   }
   uniqueStackIds(handWritten, files);
-  const fromAssemblies = templatesFromFiles(files)
-    .map(t => (constructPaths.has(t.stackId) ? { ...t, constructPaths: constructPaths.get(t.stackId) } : t));
-  return { templates: [...fromAssemblies, ...handWritten], acknowledgements };
+  return { templates: [...withConstructPaths(templatesFromFiles(files), constructPaths), ...handWritten], acknowledgements };
 }
+
+/** A stack's metadata in the assembly: entries by construct path (with a leading slash). */
+type StackMetadata = Record<string, MetadataEntry[]>;
 
 interface Manifest {
   readonly artifacts?: Record<string, {
     readonly type?: string;
     readonly displayName?: string;
     readonly properties?: { templateFile?: string; stackName?: string; directoryName?: string };
-    readonly metadata?: Record<string, Array<{ type?: string; data?: unknown }>>;
+    readonly metadata?: StackMetadata;
     readonly additionalMetadataFile?: string;
   }>;
 }
@@ -64,7 +65,7 @@ interface Manifest {
 interface AssemblyContents {
   readonly files: TemplateFile[];
   readonly acknowledgements: Acknowledgement[];
-  /** Construct paths by stack id and logical id, for templates synthesized without `aws:cdk:path` metadata. */
+  /** Construct paths by stack path and logical id, for templates synthesized without `aws:cdk:path` metadata. */
   readonly constructPaths: Map<string, Record<string, string>>;
 }
 
@@ -89,46 +90,27 @@ function readAssembly(directory: string, given: string, contents: AssemblyConten
       templatePath: path.join(directory, artifact.properties.templateFile),
       constructPath: stackPath,
     });
-    const metadata = stackMetadata(directory, artifact);
-    contents.acknowledgements.push(...acknowledgementsIn(metadata));
-    contents.constructPaths.set(stackPath, logicalIdPaths(metadata));
+    // CDK records each resource's logical id at its construct path, whether or not the template has path
+    // metadata, and each acknowledgement at the scope it was made on.
+    const paths: Record<string, string> = {};
+    for (const [slashedPath, entries] of Object.entries(stackMetadata(directory, artifact))) {
+      const constructPath = slashedPath.replace(/^\//, '');
+      const list = Array.isArray(entries) ? entries : [];
+      contents.acknowledgements.push(...acknowledgementsAt(constructPath, list));
+      for (const entry of list) if (entry?.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') paths[entry.data] = constructPath;
+    }
+    contents.constructPaths.set(stackPath, paths);
   }
 }
 
-function stackMetadata(directory: string, artifact: NonNullable<Manifest['artifacts']>[string]): NonNullable<Manifest['artifacts']>[string]['metadata'] {
+function stackMetadata(directory: string, artifact: NonNullable<Manifest['artifacts']>[string]): StackMetadata {
   if (artifact.metadata) return artifact.metadata;
   if (!artifact.additionalMetadataFile) return {};
   try {
-    return JSON.parse(fs.readFileSync(path.join(directory, artifact.additionalMetadataFile), 'utf8'));
+    return JSON.parse(fs.readFileSync(path.join(directory, artifact.additionalMetadataFile), 'utf8')) ?? {};
   } catch {
     return {};
   }
-}
-
-/** `Validations.of(scope).acknowledge` as the assembly records it: metadata at the scope's path. */
-function acknowledgementsIn(metadata: NonNullable<Manifest['artifacts']>[string]['metadata']): Acknowledgement[] {
-  const found: Acknowledgement[] = [];
-  for (const [constructPath, entries] of Object.entries(metadata ?? {})) {
-    for (const entry of Array.isArray(entries) ? entries : []) {
-      if (entry?.type !== ACKNOWLEDGED_RULES_METADATA || !entry.data || typeof entry.data !== 'object') continue;
-      for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-        if (!id.startsWith(RULE_NAMESPACE)) continue;
-        found.push({ ruleId: id.slice(RULE_NAMESPACE.length), path: constructPath.replace(/^\//, ''), reason: typeof reason === 'string' ? reason : '' });
-      }
-    }
-  }
-  return found;
-}
-
-/** CDK records each resource's logical id at its construct path, whether or not the template has path metadata. */
-function logicalIdPaths(metadata: NonNullable<Manifest['artifacts']>[string]['metadata']): Record<string, string> {
-  const paths: Record<string, string> = {};
-  for (const [constructPath, entries] of Object.entries(metadata ?? {})) {
-    for (const entry of Array.isArray(entries) ? entries : []) {
-      if (entry?.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') paths[entry.data] = constructPath.replace(/^\//, '');
-    }
-  }
-  return paths;
 }
 
 /** Reads one template written in JSON or YAML. */

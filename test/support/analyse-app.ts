@@ -11,8 +11,8 @@ import { collectAcknowledgements } from '../../src/checks/acknowledgements';
 import { Finding, analyse } from '../../src/checks/engine';
 import { SecurityGroupStrategyOptions } from '../../src/checks/options';
 import { SecurityGroupStrategyPlugin } from '../../src/checks/security-group-strategy-plugin';
-import { templatesFromFiles } from '../../src/checks/templates-from-assembly';
-import { constructPathsByStack, withConstructPaths } from '../../src/checks/templates-from-tree';
+import { templatesFromFiles, withConstructPaths } from '../../src/checks/templates-from-assembly';
+import { constructPathsByStack } from '../../src/checks/templates-from-tree';
 import { buildModel } from '../../src/model/build-model';
 import { SecurityGroupModel, StackTemplate } from '../../src/model/types';
 
