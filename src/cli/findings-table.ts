@@ -1,3 +1,5 @@
+import { counted } from './counted';
+
 /** What a findings table shows of a finding; both Finding and the JSON report's findings have it. */
 export interface TabulatedFinding {
   readonly ruleId: string;
@@ -31,6 +33,5 @@ export function findingsTable(findings: readonly TabulatedFinding[], indent = ''
 export function findingsSummary(findings: readonly TabulatedFinding[]): string {
   const open = findings.filter(f => !f.acknowledged);
   const count = (level: string) => open.filter(f => f.level === level).length;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info, ${findings.length - open.length} acknowledged`;
+  return `${counted(count('error'), 'error')}, ${counted(count('warning'), 'warning')}, ${count('info')} info, ${findings.length - open.length} acknowledged`;
 }

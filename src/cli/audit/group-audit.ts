@@ -1,6 +1,7 @@
 import type { IpPermission } from '@aws-sdk/client-ec2';
 import { AttributedResource, attributeInterface, ResourceKind } from './attribute';
 import { Inventory } from './inventory';
+import { counted } from '../counted';
 
 /** One interface that carries the group, and what is behind it. */
 export interface CarryingInterface {
@@ -107,10 +108,10 @@ export function auditGroups(inventory: Inventory): GroupAudit[] {
     if (isDefault) reasons.push(`it is the default group of ${group.VpcId ?? 'its VPC'}, which AWS deletes only with the VPC`);
     const releasing = interfaces.filter(i => i.resource.releasing);
     const held = interfaces.length - releasing.length;
-    if (held > 0) reasons.push(`${count(held, 'network interface')} ${held === 1 ? 'carries' : 'carry'} it`);
-    if (releasing.length > 0) reasons.push(`${count(releasing.length, 'interface')} of deleted Lambda functions still ${releasing.length === 1 ? 'carries' : 'carry'} it (${LAMBDA_WAIT})`);
+    if (held > 0) reasons.push(`${counted(held, 'network interface')} ${held === 1 ? 'carries' : 'carry'} it`);
+    if (releasing.length > 0) reasons.push(`${counted(releasing.length, 'interface')} of deleted Lambda functions still ${releasing.length === 1 ? 'carries' : 'carry'} it (${LAMBDA_WAIT})`);
     if (configuredOn.length > 0) reasons.push(`${configuredOn.map(u => `${u.kind} ${u.id}`).join(', ')} ${configuredOn.length === 1 ? 'is' : 'are'} configured with it`);
-    if (referencedBy.length > 0) reasons.push(`${count(referencedBy.length, 'rule')} in other groups ${referencedBy.length === 1 ? 'refers' : 'refer'} to it; remove ${referencedBy.length === 1 ? 'that rule' : 'those rules'} first`);
+    if (referencedBy.length > 0) reasons.push(`${counted(referencedBy.length, 'rule')} in other groups ${referencedBy.length === 1 ? 'refers' : 'refer'} to it; remove ${referencedBy.length === 1 ? 'that rule' : 'those rules'} first`);
     const why = reasons.length > 0 ? reasons.join('; ')
       : `no network interface carries it, nothing is configured with it, and no other group's rule refers to it${selfReferenced.has(id) ? ' (its own rules name itself, which does not block)' : ''}`;
     return {
@@ -131,10 +132,6 @@ export function auditGroups(inventory: Inventory): GroupAudit[] {
 
 const LAMBDA_WAIT = 'AWS releases them in up to 45 minutes, then look again';
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
 /** The audit as text: one block per group, then warnings and a summary. */
 export function auditTable(audits: GroupAudit[], warnings: string[], region: string): string {
   const lines: string[] = [];
@@ -152,6 +149,6 @@ export function auditTable(audits: GroupAudit[], warnings: string[], region: str
   }
   for (const w of warnings) lines.push(`warning: ${w}`);
   const removable = audits.filter(a => a.canBeRemoved).length;
-  lines.push(`${region}: ${count(audits.length, 'group')} shown, ${removable} can be removed, ${audits.length - removable} in use. Nothing was changed.`);
+  lines.push(`${region}: ${counted(audits.length, 'group')} shown, ${removable} can be removed, ${audits.length - removable} in use. Nothing was changed.`);
   return lines.join('\n');
 }
