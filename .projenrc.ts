@@ -44,6 +44,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-sns@^3',
     'aws-sdk-client-mock@^4',
+    // The sg-strategy command reads YAML templates with it; the bundle carries it, so users install nothing.
+    'yaml@^2',
   ],
 
   publishToPypi: {

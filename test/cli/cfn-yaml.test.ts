@@ -1,7 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { CfnYamlError, parseCfnYaml } from '../../src/cli/cfn-yaml';
+import { CfnYamlError, parseCfnYaml, parseCfnYamlDocument } from '../../src/cli/cfn-yaml';
+
+const yaml = (...lines: string[]) => lines.join('\n');
+
+/** The error parseCfnYaml throws for `source`, or undefined when it reads it. */
+function refusal(source: string): CfnYamlError | undefined {
+  try {
+    parseCfnYaml(source);
+  } catch (e) {
+    if (e instanceof CfnYamlError) return e;
+    throw e;
+  }
+  return undefined;
+}
 
 describe('the CloudFormation YAML reader', () => {
   test('reads a hand-written template: short-form tags, comments, flow collections and folded strings', () => {
@@ -23,18 +36,105 @@ describe('the CloudFormation YAML reader', () => {
     expect(template.Outputs.AppGroup.Export.Name).toEqual({ 'Fn::Sub': '${AWS::StackName}-AppSg' });
   });
 
-  test('a tag on its own line takes the block below it, and nested sequences start on the dash line', () => {
-    const value = parseCfnYaml([
-      'Value: !Join',
-      '  - ""',
-      '  - - "arn:"',
-      '    - !Ref AWS::Partition',
-      '    - !Select [0, !GetAZs ""]',
-      'If: !If [IsProd, !Ref Big, !Ref AWS::NoValue]',
-    ].join('\n'));
-    expect(value).toEqual({
-      Value: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }]] },
-      If: { 'Fn::If': ['IsProd', { Ref: 'Big' }, { Ref: 'AWS::NoValue' }] },
+  describe('every short form, in each shape CloudFormation documents', () => {
+    test.each([
+      ['!Ref Vpc', { Ref: 'Vpc' }],
+      ['!Condition IsProd', { Condition: 'IsProd' }],
+      ['!GetAtt Db.Endpoint.Port', { 'Fn::GetAtt': ['Db', 'Endpoint.Port'] }],
+      ['!GetAtt [Db, Endpoint.Port]', { 'Fn::GetAtt': ['Db', 'Endpoint.Port'] }],
+      ['!Sub "${AWS::StackName}-sg"', { 'Fn::Sub': '${AWS::StackName}-sg' }],
+      ['!Sub ["${Name}-sg", { Name: !Ref App }]', { 'Fn::Sub': ['${Name}-sg', { Name: { Ref: 'App' } }] }],
+      ['!Join ["-", [a, b]]', { 'Fn::Join': ['-', ['a', 'b']] }],
+      ['!Select [1, !Split [",", !Ref Subnets]]', { 'Fn::Select': [1, { 'Fn::Split': [',', { Ref: 'Subnets' }] }] }],
+      ['!FindInMap [Ports, !Ref Env, Db]', { 'Fn::FindInMap': ['Ports', { Ref: 'Env' }, 'Db'] }],
+      ['!GetAZs', { 'Fn::GetAZs': '' }],
+      ['!GetAZs ""', { 'Fn::GetAZs': '' }],
+      ['!GetAZs eu-west-1', { 'Fn::GetAZs': 'eu-west-1' }],
+      ['!ImportValue shared-db-sg', { 'Fn::ImportValue': 'shared-db-sg' }],
+      ['!ImportValue { "Fn::Sub": "${Net}-sg" }', { 'Fn::ImportValue': { 'Fn::Sub': '${Net}-sg' } }],
+      ['!Base64 "echo hi"', { 'Fn::Base64': 'echo hi' }],
+      ['!Cidr [10.0.0.0/16, 4, 8]', { 'Fn::Cidr': ['10.0.0.0/16', 4, 8] }],
+      ['!If [IsProd, 10.0.0.0/8, !Ref AWS::NoValue]', { 'Fn::If': ['IsProd', '10.0.0.0/8', { Ref: 'AWS::NoValue' }] }],
+      ['!Equals [!Ref Env, prod]', { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] }],
+      ['!And [!Condition A, !Not [!Condition B]]', { 'Fn::And': [{ Condition: 'A' }, { 'Fn::Not': [{ Condition: 'B' }] }] }],
+      ['!Or [!Condition A, !Condition B]', { 'Fn::Or': [{ Condition: 'A' }, { Condition: 'B' }] }],
+      ['!Transform { Name: AWS::Include, Parameters: { Location: s3://b/k } }', { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k' } } }],
+      // PyYAML and SnakeYAML resolve a plain scalar under the non-specific tag as if it had none.
+      ['! 22', 22],
+      ['! "22"', '22'],
+      ['! [a, 1]', ['a', 1]],
+    ])('%s', (source, expected) => {
+      expect(parseCfnYaml(`Value: ${source}`)).toEqual({ Value: expected });
+    });
+
+    test('a tag outside the set is Fn:: and its name, as cfn-flip reads it, for the model to report', () => {
+      expect(parseCfnYaml(yaml('A: !Rain::Embed script.sh', 'B: !NewFunction [x, 0755]', 'C: !Reff { X: 1 }', 'D: !Sub [a, !Custom 1]'))).toEqual({
+        A: { 'Fn::Rain::Embed': 'script.sh' },
+        B: { 'Fn::NewFunction': ['x', 493] },
+        C: { 'Fn::Reff': { X: 1 } },
+        D: { 'Fn::Sub': ['a', { 'Fn::Custom': '1' }] },
+      });
+    });
+
+    test('a YAML tag CloudFormation does not read is refused at its line', () => {
+      const error = refusal(yaml('A: 1', 'B: !!binary aGk='));
+      expect(error?.line).toBe(2);
+      expect(error?.message).toMatch(/the YAML tag !!binary, which CloudFormation does not read/);
+    });
+  });
+
+  describe('valid YAML the hand-written reader refused or read wrong', () => {
+    test.each([
+      ["Description: 'one\n  two'", 'one two'],
+      ['Description: "one\n  two"', 'one two'],
+      ['Description: "one\\\n  two"', 'onetwo'],
+      ["Description: 'one\n\n  two'", 'one\ntwo'],
+    ])('a quoted scalar over several lines: %j', (source, expected) => {
+      expect(parseCfnYaml(source)).toEqual({ Description: expected });
+    });
+
+    test.each([
+      ['Description: one\n  two', 'one two'],
+      ['Description:\n  one\n  two', 'one two'],
+      ['Description:\n  one\n\n  two', 'one\ntwo'],
+    ])('a plain scalar over several lines: %j', (source, expected) => {
+      expect(parseCfnYaml(source)).toEqual({ Description: expected });
+    });
+
+    test('a tag on its own line takes the block scalar or sequence below it', () => {
+      expect(parseCfnYaml(yaml(
+        'UserData:',
+        '  Fn::Base64:',
+        '    !Sub |',
+        '      echo hi',
+        'Name: !Join',
+        "  - '-'",
+        '  - [a, b]',
+        'Script: !Sub',
+        '  - |',
+        '    echo ${X}',
+        '  - X: !Ref Y',
+      ))).toEqual({
+        UserData: { 'Fn::Base64': { 'Fn::Sub': 'echo hi\n' } },
+        Name: { 'Fn::Join': ['-', ['a', 'b']] },
+        Script: { 'Fn::Sub': ['echo ${X}\n', { X: { Ref: 'Y' } }] },
+      });
+    });
+
+    test('a folded scalar folds single line breaks and keeps one for each blank line', () => {
+      expect(parseCfnYaml('A: >\n  a\n\n  b\nB: >\n  a\n  b\n')).toEqual({ A: 'a\nb\n', B: 'a b\n' });
+    });
+
+    test('keep-chomping an empty block keeps its line break', () => {
+      expect(parseCfnYaml('A: |+\n\nB: 1')).toEqual({ A: '\n', B: 1 });
+    });
+
+    test('a whitespace-only line inside a literal block keeps the spaces beyond the block indent', () => {
+      expect(parseCfnYaml('A: |\n  x\n     \n  y\n')).toEqual({ A: 'x\n   \ny\n' });
+    });
+
+    test('a byte-order mark is skipped', () => {
+      expect(parseCfnYaml('\uFEFFA: 1')).toEqual({ A: 1 });
     });
   });
 
@@ -59,30 +159,59 @@ describe('the CloudFormation YAML reader', () => {
     expect(value.Next).toBe(1);
   });
 
-  test('quoted strings keep what looks like numbers, booleans and comments', () => {
-    expect(parseCfnYaml('A: "0755"\nB: \'true\'\nC: "x # y"\nD: it\'s\nE: \'it\'\'s\'\nF: 0755\nG: ~')).toEqual({
-      A: '0755', B: 'true', C: 'x # y', D: "it's", E: "it's", F: '0755', G: null,
+  // YAML 1.1, as CloudFormation documents it, resolved the way PyYAML (and so cfn-lint) resolves it.
+  test.each([
+    ['"0755"', '0755'], ["'true'", 'true'], ['"x # y"', 'x # y'], ["it's", "it's"], ["'it''s'", "it's"],
+    ['~', null], ['null', null], ['', null],
+    ['yes', true], ['Off', false], ['y', 'y'], ['n', 'n'],
+    ['0755', 493], ['012345678901', '012345678901'], ['0x1F', 31], ['1_000', 1000], ['1:30', 90], ['09', '09'],
+    ['1.5', 1.5], ['1e3', '1e3'], ['1.0e+3', 1000],
+    ['2010-09-09', '2010-09-09'], ['10.0.0.0/8', '10.0.0.0/8'], ['-1', -1], ['::/0', '::/0'],
+  ])('the scalar %s is %j', (source, expected) => {
+    expect(parseCfnYaml(`A: ${source}`)).toEqual({ A: expected });
+  });
+
+  test('anchors and aliases are read as PyYAML reads them', () => {
+    expect(parseCfnYaml(yaml('Base: &base { IpProtocol: tcp, FromPort: 22 }', 'Same: *base'))).toEqual({
+      Base: { IpProtocol: 'tcp', FromPort: 22 },
+      Same: { IpProtocol: 'tcp', FromPort: 22 },
     });
   });
 
   test.each([
-    ['Resources:\n  A: 1\n  A: 2', 3, /duplicate key A/],
-    ['Resources:\n\tA: 1', 2, /tabs/],
-    ['A: [1, 2', 1, /not closed/],
-    ['A: &anchor 1\nB: *anchor', 1, /anchors/],
-    ['A: 1\n---\nB: 2', 2, /second document/],
-    ['A: "open', 1, /not closed/],
-    ['A:\n  - 1\n  B: 2', 3, /expected "key: value"|unexpected/],
+    ['Resources:\n  A: 1\n  A: 2', 3, /duplicate key "A"; CloudFormation refuses a template that gives a key twice/],
+    ['Resources:\n  Sg:\n    Properties: { CidrIp: a, CidrIp: b }', 3, /duplicate key "CidrIp"/],
+    ['Resources:\n\tA: 1', 2, /tab/i],
+    ['A: [1, 2', 1, /flow sequence|not closed|expected/i],
+    ['A: 1\n---\nB: 2', 2, /a second YAML document/],
+    ['Base: &b { A: 1 }\nRule:\n  <<: *b', 3, /merge key << .*CloudFormation does not support/],
+    ['A: "open', 1, /quote|not closed|missing/i],
+    ['A:\n  - 1\n  B: 2', 3, /./],
   ])('refuses %j at line %i', (source, line, message) => {
-    let error: unknown;
-    try {
-      parseCfnYaml(source);
-    } catch (e) {
-      error = e;
-    }
+    const error = refusal(source);
     expect(error).toBeInstanceOf(CfnYamlError);
-    expect((error as CfnYamlError).line).toBe(line);
-    expect((error as Error).message).toMatch(message);
+    expect(error?.line).toBe(line);
+    expect(error?.message).toMatch(new RegExp(`^line ${line}: `));
+    expect(error?.message).toMatch(message);
+  });
+
+  test('a document start and end marker are fine, and so is a file of comments', () => {
+    expect(parseCfnYaml('---\nA: 1\n...\n')).toEqual({ A: 1 });
+    expect(parseCfnYaml('# nothing here\n')).toBeNull();
+  });
+
+  test('gives where each resource\'s logical id is written', () => {
+    const { value, resourcePositions } = parseCfnYamlDocument(yaml(
+      'Resources:',
+      '  WebSg:',
+      '    Type: AWS::EC2::SecurityGroup',
+      '  "Quoted": { Type: AWS::EC2::SecurityGroup }',
+      'Outputs:',
+      '  WebSg: { Value: 1 }',
+    ));
+    expect(Object.keys((value as any).Resources)).toEqual(['WebSg', 'Quoted']);
+    expect(resourcePositions.get('WebSg')).toEqual({ line: 2, column: 3, endColumn: 8 });
+    expect(resourcePositions.get('Quoted')).toEqual({ line: 4, column: 3, endColumn: 11 });
   });
 
   test('JSON is YAML: any JSON value written on one line reads back the same', () => {
