@@ -46,6 +46,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     // The sg-strategy command reads YAML templates with it; the bundle carries it, so users install nothing.
     'yaml@^2',
+    // Ships the SARIF 2.1.0 JSON schema (OASIS) and a jest matcher that validates against it.
+    '@microsoft/jest-sarif@1.0.0-beta.0',
   ],
 
   publishToPypi: {

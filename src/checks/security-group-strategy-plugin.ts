@@ -60,13 +60,15 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
       // Apps synthesized outside the CLI have no aws:cdk:path metadata; take the paths from the tree.
       templates = withConstructPaths(templates, constructPathsByStack(app, all));
     }
+    // Reports name templates relative to the cloud assembly, as the Aspect does, never by a machine's path.
+    const assembly = app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.');
+    templates = templates.map(t => (t.templatePath ? { ...t, templatePath: path.relative(assembly, path.resolve(t.templatePath)).split(path.sep).join('/') } : t));
     const { model, findings } = analyse(templates, this.options, acknowledgements);
 
     // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, so leave reports to the Aspect.
     const mustNotWrite = (app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate === true;
     if ((this.options.writeReports ?? true) && !mustNotWrite) {
-      const directory = this.options.reportDirectory ?? (app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.'));
-      writeReports(directory, model, findings, this.version ?? packageVersion());
+      writeReports(this.options.reportDirectory ?? assembly, model, findings, this.version ?? packageVersion(), { writtenAssembly: assembly });
     }
 
     // Info findings are in the reports; CDK's validation report gets what needs attention.
@@ -77,7 +79,8 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
       severity: f.level,
       violatingResources: [{
         resourceLogicalId: f.logicalId.startsWith('(') ? undefined : f.logicalId,
-        templatePath: f.templatePath,
+        // CDK's own report gets the path it gave us.
+        templatePath: f.templatePath ? path.resolve(assembly, f.templatePath) : undefined,
         constructPath: f.constructPath,
         locations: [],
       }],

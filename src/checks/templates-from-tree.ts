@@ -1,4 +1,5 @@
-import { CfnElement, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { join, relative, sep } from 'path';
+import { CfnElement, CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { readL1Property } from '../core/l1-fields';
 import { SECURITY_GROUP_PROPERTIES } from '../model/attachment-properties';
@@ -74,14 +75,34 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
       : undefined;
     templates.push({
       stackId: stack.node.path,
-      stackName: stack.stackName,
+      stackName: stackNameOf(stack),
       constructPath: stack.node.path,
+      templatePath: templatePathIn(root, stack),
       template: { Resources: e.resources, Parameters: e.parameters, Outputs: e.outputs },
       constructPaths: e.paths,
       parent,
     });
   }
   return templates;
+}
+
+/**
+ * A nested stack's name is only known at deploy time (its stackName is a token); name it as the reports of
+ * a synthesized assembly do, after its parent and its resource there.
+ */
+function stackNameOf(stack: Stack): string {
+  if (!NestedStack.isNestedStack(stack) || !stack.nestedStackParent || !stack.nestedStackResource) return stack.stackName;
+  return `${stackNameOf(stack.nestedStackParent)}-${stack.nestedStackParent.resolve(stack.nestedStackResource.logicalId)}`;
+}
+
+/**
+ * Where synth writes the stack's template, relative to the root's cloud assembly (a Stage's stacks are in a
+ * nested assembly below it), with `/` between parts.
+ */
+function templatePathIn(root: IConstruct, stack: Stack): string {
+  const stage = Stage.of(stack);
+  const base = Stage.isStage(root) && stage ? relative(root.outdir, stage.outdir) : '';
+  return join(base, stack.templateFile).split(sep).join('/');
 }
 
 /**

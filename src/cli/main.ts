@@ -97,7 +97,7 @@ function check(argv: readonly string[], io: CliIo): number {
   const options = configFile ? loadConfig(configFile, io.cwd) : {};
   const { findings } = analysed(args.positional, io, options);
   if (format === 'json') io.out(JSON.stringify(jsonReport(findings, packageVersion()), undefined, 2));
-  else if (format === 'sarif') io.out(JSON.stringify(sarifReport(findings, packageVersion()), undefined, 2));
+  else if (format === 'sarif') io.out(JSON.stringify(sarifReport(findings, packageVersion(), { uriBase: { id: '%SRCROOT%', description: 'The directory sg-strategy check ran in.' } }), undefined, 2));
   else io.out(`${findingsTable(findings)}\n\n${findingsSummary(findings)}`);
   return findings.some(f => f.level === 'error' && !f.acknowledged) ? EXIT.FINDINGS : EXIT.OK;
 }

@@ -120,7 +120,7 @@ describe('sg-strategy check', () => {
     [['check', 'no/such/dir'], /no\/such\/dir: no such file or directory/],
     [['check', '__DIR__'], /is a directory without manifest.json, so it is not a cloud assembly/],
     [['check', '__NOT_TEMPLATE__'], /is not a CloudFormation template: it has no Resources section/],
-    [['check', '__BAD_YAML__'], /is not a CloudFormation template: it cannot be read as YAML \(line 2: /],
+    [['check', '__BAD_YAML__'], /is not a CloudFormation template: it cannot be read as YAML \(line 3: duplicate key "A"/],
     [['check', '--format', 'xml'], /--format must be table, json, sarif; got "xml"/],
     [['check', '--strict'], /unknown option --strict/],
     [['explain'], /name a group/],
@@ -128,7 +128,7 @@ describe('sg-strategy check', () => {
   ])('%j is a clear error with exit 2', async (argv, message) => {
     const dir = tempDir('sg-cli-paths-');
     fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "x" }');
-    fs.writeFileSync(path.join(dir, 'bad.yaml'), 'Resources:\n  A: [1,\n');
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), 'Resources:\n  A: 1\n  A: 2\n');
     const substitute = (a: string) => a.replace('__DIR__', dir).replace('__NOT_TEMPLATE__', path.join(dir, 'package.json')).replace('__BAD_YAML__', path.join(dir, 'bad.yaml'));
     const run = await runCli(argv.map(substitute), dir);
     expect(run.code).toBe(2);

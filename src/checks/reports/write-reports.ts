@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { graphMarkdown } from './graph';
 import { jsonReport } from './json';
-import { sarifReport } from './sarif';
+import { CLOUD_ASSEMBLY_BASE, sarifReport } from './sarif';
+import { SourcePosition, jsonResourcePositions } from './template-positions';
 import { SecurityGroupModel } from '../../model/types';
 import { Finding } from '../engine';
 
@@ -12,12 +13,44 @@ export const REPORT_FILES = {
   graph: 'sg-strategy-graph.md',
 };
 
+export interface WriteReportsOptions {
+  /**
+   * The cloud assembly whose templates the findings' template paths are relative to, when its templates are
+   * already on disk: SARIF then gives each resource's line.
+   */
+  readonly writtenAssembly?: string;
+}
+
+/** Where each resource is written in the assembly's JSON templates, read once per template. */
+function assemblyPositions(assembly: string) {
+  const byTemplate = new Map<string, Map<string, SourcePosition>>();
+  return (templatePath: string, logicalId: string) => {
+    let positions = byTemplate.get(templatePath);
+    if (!positions) {
+      try {
+        positions = jsonResourcePositions(fs.readFileSync(path.join(assembly, templatePath), 'utf8'));
+      } catch {
+        positions = new Map();
+      }
+      byTemplate.set(templatePath, positions);
+    }
+    return positions.get(logicalId);
+  };
+}
+
 /** Write the three reports into `directory`. Returns their paths. */
-export function writeReports(directory: string, model: SecurityGroupModel, findings: Finding[], version: string): string[] {
+export function writeReports(
+  directory: string, model: SecurityGroupModel, findings: Finding[], version: string, options: WriteReportsOptions = {},
+): string[] {
   fs.mkdirSync(directory, { recursive: true });
+  const sarif = sarifReport(findings, version, {
+    uriBase: CLOUD_ASSEMBLY_BASE,
+    positions: options.writtenAssembly ? assemblyPositions(options.writtenAssembly) : undefined,
+    fallbackArtifact: 'manifest.json',
+  });
   const files = [
     [REPORT_FILES.json, JSON.stringify(jsonReport(findings, version), undefined, 2)],
-    [REPORT_FILES.sarif, JSON.stringify(sarifReport(findings, version))],
+    [REPORT_FILES.sarif, JSON.stringify(sarif)],
     [REPORT_FILES.graph, graphMarkdown(model)],
   ];
   return files.map(([name, content]) => {
