@@ -1,54 +1,87 @@
-import { CliError } from './inputs';
+import { parseArgs as parseNodeArgs } from 'util';
+import { CliError } from './cli-error';
+import { similarNames } from './similar-names';
 
-/** The flags a command takes: those with a value, and those that are switches. */
-export interface FlagSpec {
-  readonly values: readonly string[];
-  readonly switches?: readonly string[];
-  /** Flags that may be given more than once. */
-  readonly repeatable?: readonly string[];
+/** One flag of a command, as its help lists it. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly description: string;
+  /** The values a string flag takes; the first is its default. */
+  readonly choices?: readonly string[];
+  /** What the help calls the value, when there are no choices: FILE, NAME. */
+  readonly value?: string;
+  readonly repeatable?: boolean;
+  readonly short?: string;
 }
+
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
 export interface ParsedArgs {
   readonly positional: string[];
+  /** Each string flag's values, in order; one value unless the flag is repeatable. */
   readonly values: Map<string, string[]>;
   readonly switches: Set<string>;
 }
 
-/** `--flag value`, `--flag=value` and switches; anything after `--` is positional. Unknown flags are errors. */
-export function parseArgs(command: string, argv: readonly string[], spec: FlagSpec): ParsedArgs {
-  const positional: string[] = [];
+/**
+ * Flags by node:util's parseArgs (`--flag value`, `--flag=value`, switches, `--` before positionals), with
+ * errors that name the command, its flags, and the flag the user may have meant.
+ */
+export function parseArgs(command: string, argv: readonly string[], options: OptionSpecs): ParsedArgs {
+  const known = Object.keys(options).map(name => `--${name}`);
+  let parsed: ReturnType<typeof parseNodeArgs>;
+  try {
+    parsed = parseNodeArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, {
+        type: spec.type,
+        // Every string flag is collected, so a flag given twice is refused rather than silently the last.
+        multiple: spec.type === 'string',
+        ...(spec.short ? { short: spec.short } : {}),
+      }])),
+    });
+  } catch (e) {
+    throw argumentError(command, e as Error & { code?: string }, known);
+  }
   const values = new Map<string, string[]>();
   const switches = new Set<string>();
-  const known = [...spec.values, ...(spec.switches ?? [])].map(f => `--${f}`).join(', ') || 'none';
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--') || arg === '-') {
-      positional.push(arg);
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value === 'boolean') {
+      if (value) switches.add(name);
       continue;
     }
-    const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (spec.switches?.includes(flag)) {
-      if (inline !== undefined) throw new CliError(`${command}: --${flag} takes no value`);
-      switches.add(flag);
-      continue;
+    const list = (value ?? []) as string[];
+    if (list.length > 1 && !options[name]?.repeatable) throw new CliError(`${command}: --${name} is given twice`);
+    const allowed = options[name]?.choices;
+    for (const v of list) {
+      if (allowed && !allowed.includes(v)) throw new CliError(`${command}: --${name} must be ${allowed.join(', ')}; got "${v}"`);
     }
-    if (!spec.values.includes(flag)) throw new CliError(`${command}: unknown option --${flag} (options: ${known})`);
-    const value = inline ?? argv[++i];
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new CliError(`${command}: --${flag} needs a value`);
-    const list = values.get(flag) ?? [];
-    if (list.length > 0 && !spec.repeatable?.includes(flag)) throw new CliError(`${command}: --${flag} is given twice`);
-    values.set(flag, [...list, value]);
+    values.set(name, list);
   }
-  return { positional, values, switches };
+  return { positional: parsed.positionals, values, switches };
 }
 
-/** The value of a flag that must be one of `allowed`, or its default. */
-export function choice(command: string, args: ParsedArgs, flag: string, allowed: readonly string[]): string {
-  const value = args.values.get(flag)?.[0] ?? allowed[0];
-  if (!allowed.includes(value)) throw new CliError(`${command}: --${flag} must be ${allowed.join(', ')}; got "${value}"`);
-  return value;
+function argumentError(command: string, e: Error & { code?: string }, known: string[]): CliError {
+  const flag = /'(-[^' ]+)/.exec(e.message)?.[1] ?? '';
+  const options = `options: ${known.join(', ')}`;
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const near = similarNames(flag, known, 1);
+      const hint = near.length > 0 ? ` Did you mean ${near[0]}?` : '';
+      return new CliError(`${command}: unknown option ${flag} (${options}).${hint}`);
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /does not take an argument/.test(e.message)
+        ? new CliError(`${command}: ${flag} takes no value`)
+        : new CliError(`${command}: ${flag} needs a value`);
+    default:
+      return new CliError(`${command}: ${e.message}`);
+  }
+}
+
+/** The value of a flag with choices, or its default: the first choice. */
+export function choice(args: ParsedArgs, flag: string, options: OptionSpecs): string {
+  return args.values.get(flag)?.[0] ?? options[flag].choices![0];
 }

@@ -1,7 +1,8 @@
-import { CliError } from './inputs';
+import { CliError } from './cli-error';
+import { readablePath } from './layout';
 import { similarNames } from './similar-names';
 import { describeTraffic } from '../model/ports';
-import { SecurityGroupModel, SecurityGroupNode } from '../model/types';
+import { ResourceRef, SecurityGroupModel, SecurityGroupNode } from '../model/types';
 import { groupLabel, refLabel } from '../rules/rule';
 
 /** Why a group in an app can or cannot be removed from it. */
@@ -16,6 +17,11 @@ export interface Explanation {
   readonly blockers: string[];
   /** What else a user should know: waits, exports other apps may use, what was not resolved. */
   readonly notes: string[];
+}
+
+/** A resource as people read it, without the placeholders CDK puts in the ids of some rules. */
+function resourceLabel(ref: ResourceRef): string {
+  return ref.constructPath ? readablePath(ref.constructPath, ref.logicalId, ref.type) : refLabel(ref);
 }
 
 /** Every name a user may know a group by, for finding it and for suggesting it. */
@@ -50,11 +56,13 @@ export function findGroup(model: SecurityGroupModel, query: string): SecurityGro
       throw new CliError(`"${query}" names ${matches.length} security groups: ${qualified.join(', ')}. Name one as Stack/LogicalId or by its construct path.`);
     }
   }
-  const candidates = groups.flatMap(g => (g.ref ? [refLabel(g.ref), g.ref.logicalId, ...(g.groupName ? [g.groupName] : [])] : []));
+  // Suggest what people type: paths, logical ids, group names and Name tags.
+  const candidates = groups.flatMap(g => (g.ref ? [refLabel(g.ref), g.ref.logicalId, g.groupName, g.nameTag] : []))
+    .filter((name): name is string => name !== undefined);
   const suggestions = similarNames(query, candidates);
   const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map(s => `"${s}"`).join(', ')}?` : '';
   const count = groups.filter(g => g.ref).length;
-  throw new CliError(`No security group "${query}" among the ${count} groups in this app.${hint} Name a group by its logical id, construct path or group name.`);
+  throw new CliError(`No security group "${query}" among the ${count} groups in this app.${hint} Name a group by its logical id, construct path, group name or Name tag.`);
 }
 
 /** Whether the group can be removed from the app, and what stands in the way. */
@@ -72,7 +80,7 @@ export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode
   for (const attachment of group.attachments) {
     const where = attachment.interfaceLabel ? ` (${attachment.interfaceLabel})` : '';
     const how = attachment.viaDefault ? 'gets it by default, having no group of its own' : 'carries it';
-    blockers.push(`${attachment.resource.type} ${refLabel(attachment.resource)}${where} ${how}.`);
+    blockers.push(`${attachment.resource.type} ${resourceLabel(attachment.resource)}${where} ${how}.`);
   }
 
   for (const other of model.groups.values()) {
@@ -81,7 +89,7 @@ export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode
       if (rule.peer.kind !== 'group' || rule.peer.groupKey !== group.key) continue;
       const traffic = rule.traffic ? describeTraffic(rule.traffic) : 'unknown traffic';
       const stack = other.ref ? ` (stack ${other.ref.stackName})` : '';
-      const statedBy = other.ref && rule.origin.logicalId !== other.ref.logicalId ? `, stated by ${rule.origin.type} ${refLabel(rule.origin)}` : '';
+      const statedBy = other.ref && rule.origin.logicalId !== other.ref.logicalId ? `, stated by ${rule.origin.type} ${resourceLabel(rule.origin)}` : '';
       const verb = rule.direction === 'ingress' ? 'admits it' : 'sends to it';
       blockers.push(`A rule in ${groupLabel(model, other.key)}${stack} ${verb} on ${traffic}${statedBy}.`);
     }
@@ -98,19 +106,19 @@ export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode
   }
   for (const [first, ...others] of uses.values()) {
     const via = first.via === 'import' ? `imports it through export ${first.exportName ?? '(unnamed)'}` : 'receives it as a nested-stack parameter';
-    const users = [first, ...others].map(u => `${u.by.type} ${refLabel(u.by)}`).join(', ');
+    const users = [first, ...others].map(u => `${u.by.type} ${resourceLabel(u.by)}`).join(', ');
     blockers.push(`Stack ${first.by.stackName} ${via}, in ${users}; CloudFormation keeps an export while a stack imports it.`);
   }
   for (const exportName of group.exports) {
     notes.push(`It is exported as "${exportName}". Stacks outside this assembly may import it: \`aws cloudformation list-imports --export-name ${exportName}\` lists them.`);
   }
   for (const ref of group.references) {
-    blockers.push(`${ref.type} ${refLabel(ref)} refers to it.`);
+    blockers.push(`${ref.type} ${resourceLabel(ref)} refers to it.`);
   }
 
   const lambdas = group.attachments.filter(a => a.resource.type === 'AWS::Lambda::Function');
   if (lambdas.length > 0) {
-    notes.push(`Deleting ${lambdas.map(a => refLabel(a.resource)).join(', ')} (or taking it out of the VPC) leaves its network interfaces for AWS to release, ` +
+    notes.push(`Deleting ${lambdas.map(a => resourceLabel(a.resource)).join(', ')} (or taking it out of the VPC) leaves its network interfaces for AWS to release, ` +
       'which takes up to 45 minutes; until then the group cannot be deleted, and a stack delete waits on it.');
   }
   // Unresolved attachments and rules are in model.unresolved too.

@@ -1,23 +1,31 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseCfnYaml } from './cfn-yaml';
+import { parseCfnYamlDocument } from './cfn-yaml';
+import { CliError } from './cli-error';
 import { MetadataEntry, acknowledgementsAt } from '../checks/acknowledgements';
 import { Acknowledgement } from '../checks/engine';
+import { SourcePosition, jsonResourcePositions } from '../checks/reports/template-positions';
 import { TemplateFile, templatesFromFiles, withConstructPaths } from '../checks/templates-from-assembly';
 import { StackTemplate } from '../model/types';
 
-/** A mistake in how the command was called: a bad path, flag or config. Printed without a stack trace. */
-export class CliError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+export { CliError } from './cli-error';
+
+/** Where a resource's logical id is written in a template, by the template's path as the inputs give it. */
+export type ResourcePositions = (templatePath: string, logicalId: string) => SourcePosition | undefined;
 
 /** What the command reads: the templates and the acknowledgements recorded beside them. */
 export interface LoadedInputs {
+  /** Every template, its `templatePath` relative to the working directory, with `/` between parts. */
   readonly templates: StackTemplate[];
   readonly acknowledgements: Acknowledgement[];
+  /** The cloud assemblies read, relative to the working directory. */
+  readonly assemblies: string[];
+  readonly positions: ResourcePositions;
+}
+
+/** `file` relative to `cwd`, with forward slashes: how reports name it on every platform. */
+export function relativePath(cwd: string, file: string): string {
+  return path.relative(cwd, file).split(path.sep).join('/') || '.';
 }
 
 /**
@@ -29,6 +37,8 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
   const constructPaths = new Map<string, Record<string, string>>();
   const handWritten: StackTemplate[] = [];
   const acknowledgements: Acknowledgement[] = [];
+  const assemblies: string[] = [];
+  const yamlPositions = new Map<string, Map<string, SourcePosition>>();
   for (const given of paths) {
     const resolved = path.resolve(cwd, given);
     if (!fs.existsSync(resolved)) {
@@ -41,12 +51,39 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
         throw new CliError(`${given} is a directory without manifest.json, so it is not a cloud assembly. Run cdk synth and pass its cdk.out, or pass template files.`);
       }
       readAssembly(path.dirname(manifest), given, { files, acknowledgements, constructPaths });
+      assemblies.push(relativePath(cwd, path.dirname(manifest)));
     } else {
-      handWritten.push(readTemplateFile(resolved, given));
+      const { template, resourcePositions } = readTemplateFile(resolved, given);
+      const relative = { ...template, templatePath: relativePath(cwd, resolved) };
+      handWritten.push(relative);
+      if (resourcePositions) yamlPositions.set(relative.templatePath, resourcePositions);
     }
   }
   uniqueStackIds(handWritten, files);
-  return { templates: [...withConstructPaths(templatesFromFiles(files), constructPaths), ...handWritten], acknowledgements };
+  const fromAssemblies = withConstructPaths(templatesFromFiles(files), constructPaths)
+    .map(t => (t.templatePath ? { ...t, templatePath: relativePath(cwd, path.resolve(t.templatePath)) } : t));
+  return {
+    templates: [...fromAssemblies, ...handWritten],
+    acknowledgements,
+    assemblies,
+    positions: resourcePositionsReader(cwd, yamlPositions),
+  };
+}
+
+/** Positions from the YAML reader, and for JSON templates read from the file when first asked. */
+function resourcePositionsReader(cwd: string, known: Map<string, Map<string, SourcePosition>>): ResourcePositions {
+  return (templatePath, logicalId) => {
+    let positions = known.get(templatePath);
+    if (!positions) {
+      try {
+        positions = jsonResourcePositions(fs.readFileSync(path.resolve(cwd, templatePath), 'utf8'));
+      } catch {
+        positions = new Map();
+      }
+      known.set(templatePath, positions);
+    }
+    return positions.get(logicalId);
+  };
 }
 
 /** A stack's metadata in the assembly: entries by construct path (with a leading slash). */
@@ -113,15 +150,22 @@ function stackMetadata(directory: string, artifact: NonNullable<Manifest['artifa
   }
 }
 
-/** Reads one template written in JSON or YAML. */
-export function readTemplateFile(file: string, given: string = file): StackTemplate {
-  const text = fs.readFileSync(file, 'utf8');
+/** Reads one template written in JSON or YAML, and for YAML where its resources are written. */
+export function readTemplateFile(file: string, given: string = file): { template: StackTemplate; resourcePositions?: Map<string, SourcePosition> } {
+  // A byte-order mark is not JSON, but editors write one and CloudFormation reads the file regardless.
+  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  const extension = path.extname(file).toLowerCase();
+  const asJson = extension === '.json' || (!['.yaml', '.yml'].includes(extension) && /^\s*[{[]/.test(text));
   let template: unknown;
-  const looksJson = /^\s*[{[]/.test(text) || file.endsWith('.json');
+  let resourcePositions: Map<string, SourcePosition> | undefined;
   try {
-    template = looksJson ? JSON.parse(text) : parseCfnYaml(text);
+    if (asJson) {
+      template = JSON.parse(text);
+    } else {
+      ({ value: template, resourcePositions } = parseCfnYamlDocument(text));
+    }
   } catch (e) {
-    const as = looksJson ? 'JSON' : 'YAML';
+    const as = asJson ? 'JSON' : 'YAML';
     throw new CliError(`${given} is not a CloudFormation template: it cannot be read as ${as} (${(e as Error).message}).`);
   }
   const resources = (template as { Resources?: unknown } | null)?.Resources;
@@ -129,7 +173,7 @@ export function readTemplateFile(file: string, given: string = file): StackTempl
     throw new CliError(`${given} is not a CloudFormation template: it has no Resources section.`);
   }
   const stackName = path.basename(file).replace(/(\.template)?\.(json|ya?ml|template)$/i, '');
-  return { stackId: stackName, stackName, templatePath: file, template };
+  return { template: { stackId: stackName, stackName, templatePath: file, template }, resourcePositions };
 }
 
 /** Two hand-written files with the same name get distinct stack ids, so their resources stay apart. */

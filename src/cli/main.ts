@@ -1,9 +1,14 @@
-import { choice, parseArgs } from './args';
-import { AuditClientFactory, runAudit } from './audit/run-audit';
+import * as fs from 'fs';
+import * as path from 'path';
+import { OptionSpecs, ParsedArgs, choice, parseArgs } from './args';
+import type { AuditClientFactory } from './audit/run-audit';
+import { CliError, isCliError } from './cli-error';
 import { loadConfig } from './config';
 import { explainGroup, explanationText, findGroup } from './explain';
 import { findingsSummary, findingsTable } from './findings-table';
-import { CliError, loadInputs } from './inputs';
+import { LoadedInputs, loadInputs } from './inputs';
+import { wrap } from './layout';
+import { similarNames } from './similar-names';
 import { analyse } from '../checks/engine';
 import { SecurityGroupStrategyOptions } from '../checks/options';
 import { dotGraph, mermaidGraph } from '../checks/reports/graph';
@@ -35,18 +40,114 @@ export const EXIT = {
   FAILED: 2,
 } as const;
 
-const USAGE = `sg-strategy: security-group checks, graph and removal answers for CDK apps and AWS accounts
+interface Command {
+  readonly synopsis: string;
+  readonly summary: string;
+  /** What the command does, for its help. */
+  readonly description: string;
+  readonly options: OptionSpecs;
+  run(args: ParsedArgs, io: CliIo, deps: CliDependencies): number | Promise<number>;
+}
 
-Usage:
-  sg-strategy check   [cdk.out | template.json | template.yaml ...] [--format table|json|sarif] [--config options.json]
-  sg-strategy graph   [cdk.out | template ...] [--format mermaid|dot]
-  sg-strategy explain <group> [cdk.out | template ...] [--format text|json]
-  sg-strategy audit   [--region r] [--profile p] [--group sg-... ...] [--unused] [--format table|json]
+const HELP_OPTION = { type: 'boolean', short: 'h', description: 'print this help' } as const;
+const PATHS = '[cdk.out | template ...]';
+const EXIT_CODES = 'Exit codes: 0 fine; 1 check found an error-level finding that is not acknowledged; 2 the command could not run.';
 
-check, graph and explain read ./cdk.out when no path is given. <group> is a logical id, a construct path
-or a group name. audit reads a live account and never changes anything.
+const COMMANDS: Record<string, Command> = {
+  check: {
+    synopsis: `sg-strategy check ${PATHS} [--format table|json|sarif] [--config FILE] [--verbose]`,
+    summary: 'the findings of the rule catalog, as a table, the JSON report or SARIF',
+    description: 'Models every security group of a cloud assembly (Stages and nested stacks included) or of CloudFormation '
+      + 'templates in JSON or YAML, runs the rule catalog over it, and prints the findings: errors first. It honours the '
+      + 'acknowledgements the app made with Validations.of(scope).acknowledge. Reads ./cdk.out when given no path.',
+    options: {
+      format: { type: 'string', choices: ['table', 'json', 'sarif'], description: 'a table, the JSON report, or SARIF 2.1.0 for code scanning' },
+      config: { type: 'string', value: 'FILE', description: 'the Aspect\'s options as JSON: { "ruleLevels": {...}, "adminPorts": [...] }' },
+      verbose: { type: 'boolean', description: 'the table gives each finding\'s fix' },
+      help: HELP_OPTION,
+    },
+    run: check,
+  },
+  graph: {
+    synopsis: `sg-strategy graph ${PATHS} [--format mermaid|dot]`,
+    summary: 'who admits whom on which ports, and what carries each group',
+    description: 'Draws the security groups, their peers and the resources that carry them. A permission that both '
+      + 'sides grant (an ingress rule and the matching egress rule) is one edge; one that only one side grants is '
+      + 'marked half-open. Reads ./cdk.out when given no path.',
+    options: {
+      format: { type: 'string', choices: ['mermaid', 'dot'], description: 'Mermaid (for Markdown) or Graphviz DOT' },
+      help: HELP_OPTION,
+    },
+    run: graph,
+  },
+  explain: {
+    synopsis: `sg-strategy explain <group> ${PATHS} [--format text|json]`,
+    summary: 'whether a group can be removed from the app, and what blocks it',
+    description: 'Names a group by its logical id, Stack/LogicalId, construct path, group name or Name tag (a VPC names '
+      + 'its default group), and says what carries it, which rules in other groups name it, and which stacks import it. '
+      + 'Reads ./cdk.out when given no path.',
+    options: {
+      format: { type: 'string', choices: ['text', 'json'], description: 'text or JSON' },
+      help: HELP_OPTION,
+    },
+    run: explain,
+  },
+  audit: {
+    synopsis: 'sg-strategy audit [--region r] [--profile p] [--group sg-... ...] [--unused] [--format table|json]',
+    summary: 'the groups of a live account: what holds each, and whether it can be removed',
+    description: 'Reads the security groups of one region, the network interfaces that carry them and what is behind '
+      + 'each, and the rules that name them, with the AWS SDK\'s usual credentials. It never changes anything.',
+    options: {
+      region: { type: 'string', value: 'REGION', description: 'the region (default: AWS_REGION, or the profile\'s)' },
+      profile: { type: 'string', value: 'NAME', description: 'a profile of ~/.aws/config' },
+      group: { type: 'string', value: 'ID|NAME', repeatable: true, description: 'only this group (repeat, or separate with commas)' },
+      unused: { type: 'boolean', description: 'only the groups that can be removed' },
+      format: { type: 'string', choices: ['table', 'json'], description: 'a table or JSON' },
+      help: HELP_OPTION,
+    },
+    run: audit,
+  },
+};
 
-Exit codes: 0 fine; 1 check found an unacknowledged error; 2 the command could not run.`;
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map(n => n.length));
+  return [
+    'sg-strategy: security-group checks, graph and removal answers for CDK apps and AWS accounts',
+    '',
+    'Usage: sg-strategy <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    `  ${'help'.padEnd(width)}  sg-strategy help <command> describes a command and its options`,
+    '',
+    'check, graph and explain read ./cdk.out when no path is given. <group> is a logical id, a construct path,',
+    'a group name or a Name tag. audit reads a live account and never changes anything.',
+    '',
+    EXIT_CODES,
+  ].join('\n');
+}
+
+function commandHelp(name: string): string {
+  const command = COMMANDS[name];
+  const flags = Object.entries(command.options).map(([flag, spec]) => {
+    const value = spec.type === 'boolean' ? '' : ` ${spec.choices ? spec.choices.join('|') : spec.value ?? 'VALUE'}`;
+    return { flag: `${spec.short ? `-${spec.short}, ` : ''}--${flag}${value}`, spec };
+  });
+  const width = Math.max(...flags.map(f => f.flag.length));
+  return [
+    ...wrap(`Usage: ${command.synopsis}`, '').map((line, i) => (i === 0 ? line : `  ${line}`)),
+    '',
+    ...wrap(command.description, ''),
+    '',
+    'Options:',
+    ...flags.flatMap(({ flag, spec }) => {
+      const text = spec.choices ? `${spec.description} (default: ${spec.choices[0]})` : spec.description;
+      return wrap(text, ' '.repeat(width + 4)).map((line, i) => (i === 0 ? `  ${flag.padEnd(width)}  ${line.trimStart()}` : line));
+    }),
+    '',
+    EXIT_CODES,
+  ].join('\n');
+}
 
 export function processIo(): CliIo {
   return {
@@ -57,26 +158,45 @@ export function processIo(): CliIo {
   };
 }
 
+function unknownCommand(name: string): CliError {
+  const near = similarNames(name, Object.keys(COMMANDS), 1);
+  const hint = near.length > 0 ? ` Did you mean "${near[0]}"?` : '';
+  return new CliError(`unknown command "${name}".${hint} Commands: ${Object.keys(COMMANDS).join(', ')}; sg-strategy --help says more.`);
+}
+
 /** Runs one command line. Returns the exit code; never calls process.exit. */
 export async function main(argv: readonly string[], io: CliIo = processIo(), deps: CliDependencies = {}): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
   try {
-    switch (command) {
-      case 'check': return check(rest, io);
-      case 'graph': return graph(rest, io);
-      case 'explain': return explain(rest, io);
-      case 'audit': return await audit(rest, io, deps);
-      case '--version': case 'version':
-        io.out(packageVersion());
-        return EXIT.OK;
-      case undefined: case '--help': case '-h': case 'help':
-        io.out(USAGE);
-        return command === undefined ? EXIT.FAILED : EXIT.OK;
-      default:
-        throw new CliError(`unknown command "${command}". Commands: check, graph, explain, audit.`);
+    if (name === undefined) {
+      io.err(usage());
+      return EXIT.FAILED;
     }
+    if (name === '--help' || name === '-h') {
+      io.out(usage());
+      return EXIT.OK;
+    }
+    if (name === 'help') {
+      const topic = rest[0];
+      if (topic !== undefined && !COMMANDS[topic]) throw unknownCommand(topic);
+      io.out(topic ? commandHelp(topic) : usage());
+      return EXIT.OK;
+    }
+    if (name === '--version' || name === '-v' || name === 'version') {
+      io.out(packageVersion());
+      return EXIT.OK;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw unknownCommand(name);
+    // Help wins over whatever else is on the line, right or wrong.
+    const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+    if (flags.includes('--help') || flags.includes('-h')) {
+      io.out(commandHelp(name));
+      return EXIT.OK;
+    }
+    return await command.run(parseArgs(name, rest, command.options), io, deps);
   } catch (e) {
-    if (e instanceof CliError) {
+    if (isCliError(e)) {
       io.err(`sg-strategy: ${e.message}`);
       return EXIT.FAILED;
     }
@@ -85,51 +205,74 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
   }
 }
 
-function analysed(paths: string[], io: CliIo, options: SecurityGroupStrategyOptions = {}) {
-  const inputs = loadInputs(paths.length > 0 ? paths : ['cdk.out'], io.cwd);
-  return analyse(inputs.templates, options, inputs.acknowledgements);
+function read(paths: string[], io: CliIo): LoadedInputs {
+  return loadInputs(paths.length > 0 ? paths : ['cdk.out'], io.cwd);
 }
 
-function check(argv: readonly string[], io: CliIo): number {
-  const args = parseArgs('check', argv, { values: ['format', 'config'] });
-  const format = choice('check', args, 'format', ['table', 'json', 'sarif']);
+function check(args: ParsedArgs, io: CliIo): number {
+  const format = choice(args, 'format', COMMANDS.check.options);
   const configFile = args.values.get('config')?.[0];
-  const options = configFile ? loadConfig(configFile, io.cwd) : {};
-  const { findings } = analysed(args.positional, io, options);
-  if (format === 'json') io.out(JSON.stringify(jsonReport(findings, packageVersion()), undefined, 2));
-  else if (format === 'sarif') io.out(JSON.stringify(sarifReport(findings, packageVersion(), { uriBase: { id: '%SRCROOT%', description: 'The directory sg-strategy check ran in.' } }), undefined, 2));
-  else io.out(`${findingsTable(findings)}\n\n${findingsSummary(findings)}`);
+  const options: SecurityGroupStrategyOptions = configFile ? loadConfig(configFile, io.cwd) : {};
+  const inputs = read(args.positional, io);
+  const { findings } = analyse(inputs.templates, options, inputs.acknowledgements);
+  if (format === 'json') {
+    io.out(JSON.stringify(jsonReport(findings, packageVersion()), undefined, 2));
+  } else if (format === 'sarif') {
+    const sarif = sarifReport(findings, packageVersion(), {
+      uriBase: { id: '%SRCROOT%', description: 'The directory sg-strategy check ran in.' },
+      positions: inputs.positions,
+      fallbackArtifact: inputs.assemblies[0] ? `${inputs.assemblies[0]}/manifest.json` : undefined,
+    });
+    io.out(JSON.stringify(sarif, undefined, 2));
+  } else {
+    io.out(`${findingsTable(findings, '', { verbose: args.switches.has('verbose') })}\n\n${findingsSummary(findings)}`);
+  }
   return findings.some(f => f.level === 'error' && !f.acknowledged) ? EXIT.FINDINGS : EXIT.OK;
 }
 
-function graph(argv: readonly string[], io: CliIo): number {
-  const args = parseArgs('graph', argv, { values: ['format'] });
-  const format = choice('graph', args, 'format', ['mermaid', 'dot']);
-  const { model } = analysed(args.positional, io);
+function graph(args: ParsedArgs, io: CliIo): number {
+  const format = choice(args, 'format', COMMANDS.graph.options);
+  const inputs = read(args.positional, io);
+  const { model } = analyse(inputs.templates, {}, inputs.acknowledgements);
   io.out(format === 'dot' ? dotGraph(model) : mermaidGraph(model));
   return EXIT.OK;
 }
 
-function explain(argv: readonly string[], io: CliIo): number {
-  const args = parseArgs('explain', argv, { values: ['format'] });
-  const format = choice('explain', args, 'format', ['text', 'json']);
+/** Whether a command-line word names something on disk that explain reads: an assembly or a template. */
+function isInputPath(word: string, cwd: string): boolean {
+  const resolved = path.resolve(cwd, word);
+  return fs.existsSync(resolved) && (fs.statSync(resolved).isDirectory() || /\.(json|ya?ml|template)$/i.test(word));
+}
+
+function explain(args: ParsedArgs, io: CliIo): number {
+  const format = choice(args, 'format', COMMANDS.explain.options);
   const [query, ...paths] = args.positional;
-  if (!query) throw new CliError('explain: name a group, by logical id, construct path or group name: sg-strategy explain <group> [cdk.out]');
-  const { model } = analysed(paths, io);
+  const howTo = 'sg-strategy explain <group> [cdk.out | template ...]';
+  if (!query) throw new CliError(`explain: name a group, by logical id, construct path, group name or Name tag: ${howTo}`);
+  // `explain cdk.out` forgets the group; `explain cdk.out Db` swaps the two.
+  if (isInputPath(query, io.cwd) && !paths.some(p => isInputPath(p, io.cwd))) {
+    const swapped = paths.length === 1 ? ` Did you mean: sg-strategy explain ${paths[0]} ${query}?` : '';
+    throw new CliError(`explain: ${query} is where the groups are, not a group; name the group first: ${howTo}.${swapped}`);
+  }
+  const inputs = read(paths, io);
+  const { model } = analyse(inputs.templates, {}, inputs.acknowledgements);
   const explanation = explainGroup(model, findGroup(model, query));
   io.out(format === 'json' ? JSON.stringify(explanation, undefined, 2) : explanationText(explanation));
   return EXIT.OK;
 }
 
-async function audit(argv: readonly string[], io: CliIo, deps: CliDependencies): Promise<number> {
-  const args = parseArgs('audit', argv, { values: ['region', 'profile', 'group', 'format'], switches: ['unused'], repeatable: ['group'] });
-  const format = choice('audit', args, 'format', ['table', 'json']);
+async function audit(args: ParsedArgs, io: CliIo, deps: CliDependencies): Promise<number> {
   if (args.positional.length > 0) throw new CliError(`audit reads a live account and takes no paths; got "${args.positional[0]}"`);
+  // The AWS SDK is most of the command's code: audit loads it from a file of its own, so the other commands
+  // start as fast as Node does.
+  // A require, not import(): esbuild leaves it to Node to load the file beside the bundle at run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runAudit } = require('./audit/run-audit') as typeof import('./audit/run-audit');
   return runAudit({
     region: args.values.get('region')?.[0],
     profile: args.values.get('profile')?.[0],
     groupIds: (args.values.get('group') ?? []).flatMap(g => g.split(',')).map(g => g.trim()).filter(g => g !== ''),
     unusedOnly: args.switches.has('unused'),
-    format: format as 'table' | 'json',
+    format: choice(args, 'format', COMMANDS.audit.options) as 'table' | 'json',
   }, io, deps.auditClients);
 }

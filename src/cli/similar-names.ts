@@ -14,18 +14,22 @@ function distance(a: string, b: string): number {
 }
 
 /**
- * Up to `limit` candidates that look like what the user typed: the ones that contain it (or it them), then
- * the nearest by edit distance, within a third of its length (and at least 2).
+ * Up to `limit` candidates that look like what the user typed: those that contain it (or it them), and those
+ * within an edit distance of a third of its length (and at least 2). The nearest come first, so
+ * "orders-db-client" suggests "orders-db-clients" before "orders-db".
  */
 export function similarNames(query: string, candidates: string[], limit = 3): string[] {
   const q = query.toLowerCase();
-  const unique = [...new Set(candidates)];
-  const containing = unique.filter(c => c.toLowerCase().includes(q) || (c.length >= 3 && q.includes(c.toLowerCase())));
-  const near = unique
-    // A construct path is compared whole and by its last part, so "DbSgg" finds "Data/DbSg".
-    .map(c => ({ c, d: Math.min(distance(query, c), distance(query, c.split('/').pop() ?? c)) }))
-    .filter(({ c, d }) => d <= Math.max(2, Math.floor(query.length / 3)) && !containing.includes(c))
-    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+  const threshold = Math.max(2, Math.floor(query.length / 3));
+  return [...new Set(candidates)]
+    .map(c => ({
+      c,
+      containing: c.toLowerCase().includes(q) || (c.length >= 3 && q.includes(c.toLowerCase())),
+      // A construct path is compared whole and by its last part, so "DbSgg" finds "Data/DbSg".
+      d: Math.min(distance(query, c), distance(query, c.split('/').pop() ?? c)),
+    }))
+    .filter(({ containing, d }) => containing || d <= threshold)
+    .sort((a, b) => a.d - b.d || Number(b.containing) - Number(a.containing) || a.c.length - b.c.length || a.c.localeCompare(b.c))
+    .slice(0, limit)
     .map(({ c }) => c);
-  return [...containing.sort((a, b) => a.length - b.length), ...near].slice(0, limit);
 }

@@ -10,14 +10,16 @@ import { ordersFixture } from './fixture';
 import { runCli, synthToDirectory, tempDir } from '../support/cli';
 import { MotoServer, startMotoServer } from '../support/moto-server';
 
-const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'cli', 'bin', 'sg-strategy.js');
+const BUNDLE_DIRECTORY = path.join(__dirname, '..', '..', 'assets', 'cli', 'bin');
+const BUNDLE = path.join(BUNDLE_DIRECTORY, 'sg-strategy.js');
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
 
 let isolated: string;
 beforeAll(() => {
-  // Alone in a directory, the bundle cannot lean on this repository's node_modules.
-  isolated = path.join(tempDir('sg-cli-bin-'), 'sg-strategy.js');
-  fs.copyFileSync(BUNDLE, isolated);
+  // Alone in a directory, the bundle (the command, and audit beside it) cannot lean on this repository's node_modules.
+  const directory = tempDir('sg-cli-bin-');
+  fs.cpSync(BUNDLE_DIRECTORY, directory, { recursive: true });
+  isolated = path.join(directory, 'sg-strategy.js');
 });
 
 function run(args: string[], env: Record<string, string> = {}) {
@@ -35,6 +37,14 @@ test('the package names the bundle as its sg-strategy executable, with a shebang
   expect(fs.readFileSync(BUNDLE, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
 });
 
+test('the command\'s own file leaves the AWS SDK to audit\'s file, which only audit loads', () => {
+  const command = fs.readFileSync(BUNDLE, 'utf8');
+  expect(command).not.toMatch(/DescribeSecurityGroupsCommand|EC2Client/);
+  expect(command).toContain('require("./audit/run-audit")');
+  expect(fs.readFileSync(path.join(BUNDLE_DIRECTORY, 'audit', 'run-audit.js'), 'utf8')).toContain('DescribeSecurityGroups');
+  expect(fs.statSync(BUNDLE).size).toBeLessThan(fs.statSync(path.join(BUNDLE_DIRECTORY, 'audit', 'run-audit.js')).size / 5);
+});
+
 test('check prints what the in-process command prints, and exits the same', async () => {
   const cdkOut = synthToDirectory(app => ordersFixture(app));
   const separate = run(['check', cdkOut]);
@@ -42,6 +52,7 @@ test('check prints what the in-process command prints, and exits the same', asyn
   expect(separate.code).toBe(1);
   expect(separate.out.trimEnd()).toBe(inProcess.out);
   expect(run(['--help']).out).toContain('Usage:');
+  expect(run(['check', '--help']).code).toBe(0);
 });
 
 test('audit without a region says how to give one', () => {

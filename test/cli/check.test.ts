@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stage, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import '@microsoft/jest-sarif';
 import { ordersFixture } from './fixture';
+import { githubSarifProblems } from '../checks/reports/github-sarif';
 import { ENV } from '../support/analyse-app';
 import { runCli, synthToDirectory, tempDir } from '../support/cli';
 
@@ -14,14 +16,24 @@ describe('sg-strategy check', () => {
     cdkOut = synthToDirectory(app => ordersFixture(app));
   });
 
-  test('prints the findings of every stack in a cdk.out and exits 1 on an open error', async () => {
+  test('prints the findings of every stack in a cdk.out, errors first, and exits 1 on an open error', async () => {
     const run = await runCli(['check', cdkOut]);
     expect(run.code).toBe(1);
     expect(run.err).toBe('');
-    expect(run.out).toMatch(/^ERROR +WorldOpenAdminPort +Data\/Bastion\/Resource +Data\/Bastion admits tcp 22 from 0\.0\.0\.0\/0/m);
-    expect(run.out).toMatch(/^WARNING +UnattachedSecurityGroup +Data\/SpareSg\/Resource/m);
-    expect(run.out).toMatch(/^INFO +LambdaEniDeletionDelay +Api\/Handler\/Resource/m);
+    expect(run.out).toMatch(/^ERROR +WorldOpenAdminPort +Data\/Bastion\n {8}Data\/Bastion admits tcp 22 from 0\.0\.0\.0\/0/);
+    expect(run.out).toMatch(/^WARNING +UnattachedSecurityGroup +Data\/SpareSg\n {8}Data\/SpareSg is attached to nothing\.$/m);
+    expect(run.out).toMatch(/^INFO +LambdaEniDeletionDelay +Api\/Handler$/m);
+    const levels = run.out.split('\n').map(l => /^(ERROR|WARNING|INFO) /.exec(l)?.[1]).filter(Boolean);
+    expect(levels).toEqual([...levels].sort((a, b) => ['ERROR', 'WARNING', 'INFO'].indexOf(a!) - ['ERROR', 'WARNING', 'INFO'].indexOf(b!)));
+    expect(Math.max(...run.out.split('\n').map(l => l.length))).toBeLessThanOrEqual(120);
+    expect(run.out).not.toContain('Fix:');
     expect(run.out).toMatch(/1 error, \d+ warnings, 2 info, 0 acknowledged$/);
+  });
+
+  test('--verbose adds each finding\'s fix under its message', async () => {
+    const run = await runCli(['check', cdkOut, '--verbose']);
+    expect(run.out).toMatch(/^ {8}Data\/Bastion admits tcp 22 from 0\.0\.0\.0\/0, which reaches SSH 22\.\n {8}Fix: Reach instances through SSM Session Manager/m);
+    expect(run.out.match(/^ {8}Fix: /gm)).toHaveLength((await runCli(['check', cdkOut, '--format', 'json']).then(r => JSON.parse(r.out).findings.length)));
   });
 
   test('reads ./cdk.out when given no path', async () => {
@@ -37,7 +49,7 @@ describe('sg-strategy check', () => {
     const run = await runCli(['check', acknowledged]);
     expect(run.code).toBe(0);
     expect(run.out).not.toMatch(/^ERROR/m);
-    expect(run.out).toContain('WorldOpenAdminPort at Data/Bastion/Resource: A break-glass host, closed by an SCP outside incidents');
+    expect(run.out).toContain('WorldOpenAdminPort at Data/Bastion: A break-glass host, closed by an SCP outside incidents');
     expect(run.out).toMatch(/0 errors, .* 1 acknowledged$/);
   });
 
@@ -59,6 +71,28 @@ describe('sg-strategy check', () => {
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].results).toHaveLength(json.findings.length);
     expect(sarif.runs[0].results.find((r: any) => r.ruleId === 'WorldOpenAdminPort').level).toBe('error');
+  });
+
+  test('--format sarif names templates relative to where it runs, with the line of each resource, for code scanning', async () => {
+    const project = tempDir('sg-cli-sarif-');
+    fs.cpSync(cdkOut, path.join(project, 'cdk.out'), { recursive: true });
+    fs.mkdirSync(path.join(project, 'templates'));
+    fs.copyFileSync(HAND_WRITTEN, path.join(project, 'templates', 'web.yaml'));
+    const run = await runCli(['check', 'cdk.out', 'templates/web.yaml', '--format', 'sarif'], project);
+    const log = JSON.parse(run.out);
+    expect(log).toBeValidSarifLog();
+    expect(githubSarifProblems(log)).toEqual([]);
+    expect(run.out).not.toContain(project);
+    const results: any[] = log.runs[0].results;
+    expect(new Set(results.map(r => r.locations[0].physicalLocation.artifactLocation.uri))).toEqual(new Set(['cdk.out/Data.template.json', 'cdk.out/Api.template.json', 'templates/web.yaml']));
+    for (const r of results) {
+      const { artifactLocation, region } = r.locations[0].physicalLocation;
+      expect(artifactLocation.uriBaseId).toBe('%SRCROOT%');
+      const line = fs.readFileSync(path.join(project, artifactLocation.uri), 'utf8').split('\n')[region.startLine - 1];
+      expect(line.slice(region.startColumn - 1, region.endColumn - 1).replace(/"/g, '')).toBe(r.locations[0].logicalLocations[0].name);
+    }
+    expect(results.find(r => r.ruleId === 'WorldOpenAdminPort' && r.locations[0].physicalLocation.artifactLocation.uri === 'templates/web.yaml').locations[0].physicalLocation.region)
+      .toEqual({ startLine: 10, startColumn: 3, endLine: 10, endColumn: 8 });
   });
 
   test('--config sets rule levels and parameters, as the Aspect takes them', async () => {
@@ -98,8 +132,26 @@ describe('sg-strategy check', () => {
     expect(web[0].message).toContain('admits all traffic from ::/0');
     expect(web[0].level).toBe('error');
     expect(findings.some((f: any) => f.message.includes('tcp 443'))).toBe(false);
-    expect(findings.every((f: any) => f.stackName === 'hand-written' && f.templatePath.endsWith('hand-written.yaml'))).toBe(true);
+    expect(findings.every((f: any) => f.stackName === 'hand-written' && f.templatePath === path.relative(process.cwd(), HAND_WRITTEN))).toBe(true);
     expect(run.code).toBe(1);
+  });
+
+  test('reads a JSON template that starts with a byte-order mark, as CloudFormation does', async () => {
+    const file = path.join(tempDir('sg-cli-bom-'), 'bom.json');
+    fs.writeFileSync(file, `\uFEFF${JSON.stringify({ Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, CidrIp: '0.0.0.0/0' }] } } } })}`);
+    const run = await runCli(['check', file, '--format', 'json']);
+    expect(run.err).toBe('');
+    expect(JSON.parse(run.out).findings.map((f: any) => f.ruleId)).toContain('WorldOpenAdminPort');
+    expect(run.code).toBe(1);
+  });
+
+  test('names templates relative to the directory it runs in', async () => {
+    const project = tempDir('sg-cli-relative-');
+    fs.cpSync(cdkOut, path.join(project, 'cdk.out'), { recursive: true });
+    fs.mkdirSync(path.join(project, 'templates'));
+    fs.copyFileSync(HAND_WRITTEN, path.join(project, 'templates', 'web.yaml'));
+    const findings = JSON.parse((await runCli(['check', 'cdk.out', 'templates/web.yaml', '--format', 'json'], project)).out).findings;
+    expect(new Set(findings.map((f: any) => f.templatePath))).toEqual(new Set(['cdk.out/Data.template.json', 'cdk.out/Api.template.json', 'templates/web.yaml']));
   });
 
   test('reads a JSON template and an assembly together, and nested assemblies of Stages', async () => {
@@ -122,7 +174,12 @@ describe('sg-strategy check', () => {
     [['check', '__NOT_TEMPLATE__'], /is not a CloudFormation template: it has no Resources section/],
     [['check', '__BAD_YAML__'], /is not a CloudFormation template: it cannot be read as YAML \(line 3: duplicate key "A"/],
     [['check', '--format', 'xml'], /--format must be table, json, sarif; got "xml"/],
-    [['check', '--strict'], /unknown option --strict/],
+    [['check', '--strict'], /check: unknown option --strict \(options: --format, --config, --verbose, --help\)/],
+    [['check', '--fromat', 'json'], /unknown option --fromat .*Did you mean --format\?/],
+    [['check', '--format'], /check: --format needs a value/],
+    [['check', '--verbose=yes'], /check: --verbose takes no value/],
+    [['check', '--format', 'json', '--format=sarif'], /check: --format is given twice/],
+    [['chek'], /unknown command "chek"\. Did you mean "check"\?/],
     [['explain'], /name a group/],
     [['deploy'], /unknown command "deploy"/],
   ])('%j is a clear error with exit 2', async (argv, message) => {
@@ -181,6 +238,7 @@ describe('sg-strategy graph', () => {
     const run = await runCli(['graph', HAND_WRITTEN, '--format', 'dot']);
     expect(run.out).toContain('label="hand-written/AppSg"');
     expect(run.out).toContain('label="ElasticLoadBalancingV2::LoadBalancer hand-written/PublicAlb"');
-    expect(run.out).toMatch(/label="tcp 8080"/);
+    expect(run.out.match(/label="tcp 8080"/g)).toHaveLength(1);
+    expect(run.out.match(/label="tcp 6379"/g)).toHaveLength(1);
   });
 });

@@ -41,6 +41,7 @@ describe('sg-strategy explain', () => {
     ['a construct path', 'Api/ApiSg'],
     ['the L1 construct path', 'Api/ApiSg/Resource'],
     ['the group name, in another case', 'ORDERS-API'],
+    ['its Name tag', 'orders-db-clients'],
   ])('finds a group by %s', async (_, name) => {
     const run = await explain(name, '--format', 'json');
     expect(run.code).toBe(0);
@@ -58,11 +59,21 @@ describe('sg-strategy explain', () => {
     ['DbSgg', 'Did you mean "Data/DbSg"?'],
     ['orders-apx', 'Did you mean "orders-api"'],
     ['Spare', 'Did you mean "Data/SpareSg"'],
+    ['orders-db-client', 'Did you mean "orders-db-clients"'],
   ])('"%s" is not found, and similar names are suggested', async (name, suggestion) => {
     const run = await explain(name);
     expect(run.code).toBe(2);
     expect(run.err).toContain(`No security group "${name}" among the 4 groups in this app.`);
     expect(run.err).toContain(suggestion);
+  });
+
+  test('a path where the group should be says that the group is missing, not that ./cdk.out is', async () => {
+    const forgotten = await runCli(['explain', path.basename(cdkOut)], path.dirname(cdkOut));
+    expect(forgotten.code).toBe(2);
+    expect(forgotten.err).toBe(`sg-strategy: explain: ${path.basename(cdkOut)} is where the groups are, not a group; name the group first: sg-strategy explain <group> [cdk.out | template ...].`);
+    const swapped = await runCli(['explain', cdkOut, 'orders-db']);
+    expect(swapped.code).toBe(2);
+    expect(swapped.err).toContain(`Did you mean: sg-strategy explain orders-db ${cdkOut}?`);
   });
 
   test('a self-reference alone does not block, in a hand-written template', async () => {

@@ -1,4 +1,4 @@
-import { Stack, Validations, App } from 'aws-cdk-lib';
+import { Stack, Tags, Validations, App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ENV, postgres, vpcFunction } from '../support/analyse-app';
 
@@ -9,7 +9,7 @@ export interface OrdersFixtureOptions {
 
 /**
  * Two stacks: Data holds the VPC, a database and its group, a spare group nothing uses, and a bastion open
- * to the world on SSH; Api holds a VPC function whose group the database admits.
+ * to the world on SSH; Api holds a VPC function whose group (Name tag orders-db-clients) the database admits.
  */
 export function ordersFixture(app: App, options: OrdersFixtureOptions = {}): void {
   const data = new Stack(app, 'Data', { env: ENV });
@@ -25,6 +25,7 @@ export function ordersFixture(app: App, options: OrdersFixtureOptions = {}): voi
 
   const api = new Stack(app, 'Api', { env: ENV });
   const apiSg = new ec2.SecurityGroup(api, 'ApiSg', { vpc, securityGroupName: 'orders-api', allowAllOutbound: false });
+  Tags.of(apiSg).add('Name', 'orders-db-clients');
   vpcFunction(api, 'Handler', vpc, { securityGroups: [apiSg] });
   apiSg.connections.allowTo(dbSg, ec2.Port.tcp(5432));
 }

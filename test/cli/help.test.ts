@@ -1,0 +1,47 @@
+import { runCli } from '../support/cli';
+
+const COMMANDS = ['check', 'graph', 'explain', 'audit'];
+
+describe('sg-strategy help', () => {
+  test.each([['--help'], ['-h'], ['help']])('%s lists every command and exits 0', async flag => {
+    const run = await runCli([flag]);
+    expect(run.code).toBe(0);
+    expect(run.err).toBe('');
+    expect(run.out).toMatch(/^Usage: sg-strategy <command> \[options\]$/m);
+    for (const command of [...COMMANDS, 'help']) expect(run.out).toMatch(new RegExp(`^ {2}${command} +\\S`, 'm'));
+  });
+
+  test('no command at all prints the usage as an error', async () => {
+    const run = await runCli([]);
+    expect(run.code).toBe(2);
+    expect(run.out).toBe('');
+    expect(run.err).toContain('Usage: sg-strategy <command>');
+  });
+
+  test.each(COMMANDS)('%s: --help, -h and help <command> print the command\'s help and exit 0, whatever else is given', async command => {
+    const runs = await Promise.all([[command, '--help'], [command, '-h'], ['help', command], [command, 'cdk.out', '--format', 'json', '--help']].map(argv => runCli(argv)));
+    for (const run of runs) {
+      expect(run.code).toBe(0);
+      expect(run.err).toBe('');
+      expect(run.out).toBe(runs[0].out);
+    }
+    const help = runs[0].out;
+    expect(help).toMatch(new RegExp(`^Usage: sg-strategy ${command} `));
+    expect(help).toMatch(/^ {2}-h, --help +print this help$/m);
+    expect(help).toMatch(/^Exit codes: 0 fine; 1 check found/m);
+    expect(Math.max(...help.split('\n').map(l => l.length))).toBeLessThanOrEqual(120);
+  });
+
+  test('the help of check names every option and its choices', async () => {
+    const help = (await runCli(['help', 'check'])).out;
+    expect(help).toMatch(/^ {2}--format table\|json\|sarif +.*\(default: table\)$/m);
+    expect(help).toMatch(/^ {2}--config FILE +/m);
+    expect(help).toMatch(/^ {2}--verbose +the table gives each finding's fix$/m);
+  });
+
+  test('help for a command that does not exist suggests the nearest', async () => {
+    const run = await runCli(['help', 'explian']);
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/unknown command "explian"\. Did you mean "explain"\?/);
+  });
+});
