@@ -1,5 +1,5 @@
 import { CliError } from './cli-error';
-import { readablePath } from './layout';
+import { readablePath, wrap } from './layout';
 import { similarNames } from './similar-names';
 import { describeTraffic } from '../model/ports';
 import { ResourceRef, SecurityGroupModel, SecurityGroupNode } from '../model/types';
@@ -110,7 +110,8 @@ export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode
     blockers.push(`Stack ${first.by.stackName} ${via}, in ${users}; CloudFormation keeps an export while a stack imports it.`);
   }
   for (const exportName of group.exports) {
-    notes.push(`It is exported as "${exportName}". Stacks outside this assembly may import it: \`aws cloudformation list-imports --export-name ${exportName}\` lists them.`);
+    // The command on a line of its own, so the text output never breaks it.
+    notes.push(`It is exported as "${exportName}". Stacks outside this assembly may import it; this lists them:\naws cloudformation list-imports --export-name ${exportName}`);
   }
   for (const ref of group.references) {
     blockers.push(`${ref.type} ${resourceLabel(ref)} refers to it.`);
@@ -139,11 +140,13 @@ export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode
   };
 }
 
+/** The explanation as text, every line within 120 columns. */
 export function explanationText(e: Explanation): string {
   const where = e.logicalId ? ` (${e.logicalId} in stack ${e.stackName})` : '';
-  const lines = [`${e.group}${where}`, `Can be removed: ${e.canBeRemoved ? 'yes' : 'no'}`];
-  if (e.blockers.length > 0) lines.push('', 'What blocks it:', ...e.blockers.map(b => `  - ${b}`));
+  const bullets = (items: string[]) => items.flatMap(item => wrap(item, '    ').map((line, i) => (i === 0 ? `  - ${line.trimStart()}` : line)));
+  const lines = [...wrap(`${e.group}${where}`, ''), `Can be removed: ${e.canBeRemoved ? 'yes' : 'no'}`];
+  if (e.blockers.length > 0) lines.push('', 'What blocks it:', ...bullets(e.blockers));
   else lines.push('  Nothing in this app carries it, refers to it or imports it.');
-  if (e.notes.length > 0) lines.push('', 'Also:', ...e.notes.map(n => `  - ${n}`));
+  if (e.notes.length > 0) lines.push('', 'Also:', ...bullets(e.notes));
   return lines.join('\n');
 }

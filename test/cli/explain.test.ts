@@ -8,6 +8,8 @@ describe('sg-strategy explain', () => {
     cdkOut = synthToDirectory(app => ordersFixture(app));
   });
   const explain = async (group: string, ...rest: string[]) => runCli(['explain', group, cdkOut, ...rest]);
+  /** The text with each wrapped bullet joined back into one line. */
+  const unwrapped = (text: string) => text.replace(/\n {4}(?!aws )/g, ' ');
 
   test('a group nothing uses can be removed', async () => {
     const run = await explain('Data/SpareSg');
@@ -24,15 +26,23 @@ describe('sg-strategy explain', () => {
       expect.stringMatching(/^A rule in Api\/ApiSg \(stack Api\) sends to it on tcp 5432, stated by AWS::EC2::SecurityGroupEgress Api\/ApiSg\//),
       expect.stringMatching(/^Stack Api imports it through export Data:ExportsOutputFnGetAttDbSg\w+, in AWS::EC2::SecurityGroupEgress .*, AWS::EC2::SecurityGroupIngress .*; CloudFormation keeps an export/),
     ]);
-    expect(e.notes).toEqual([expect.stringMatching(/^It is exported as "Data:ExportsOutput.*aws cloudformation list-imports --export-name/)]);
+    expect(e.notes).toEqual([expect.stringMatching(/^It is exported as "Data:ExportsOutput\S+"\. .*this lists them:\naws cloudformation list-imports --export-name Data:ExportsOutput\S+$/)]);
+  });
+
+  test('the text fits 120 columns, and the command to list importers stays whole on its own line', async () => {
+    const run = await explain('orders-db');
+    expect(Math.max(...run.out.split('\n').map(l => l.length))).toBeLessThanOrEqual(120);
+    expect(run.out).toMatch(/^ {4}aws cloudformation list-imports --export-name Data:ExportsOutput\w+$/m);
+    expect(run.out).toMatch(/^ {2}- A rule in Api\/ApiSg \(stack Api\) sends to it on tcp 5432, stated by AWS::EC2::SecurityGroupEgress Api\/ApiSg\/to\n {4}\S/m);
   });
 
   test('the function group: the function, the rule that admits it, and the 45-minute wait', async () => {
     const run = await explain('orders-api');
-    expect(run.out).toContain('Can be removed: no');
-    expect(run.out).toContain('  - AWS::Lambda::Function Api/Handler carries it.');
-    expect(run.out).toMatch(/ {2}- A rule in Data\/DbSg \(stack Data\) admits it on tcp 5432/);
-    expect(run.out).toContain('which takes up to 45 minutes');
+    const text = unwrapped(run.out);
+    expect(text).toContain('Can be removed: no');
+    expect(text).toContain('  - AWS::Lambda::Function Api/Handler carries it.');
+    expect(text).toMatch(/ {2}- A rule in Data\/DbSg \(stack Data\) admits it on tcp 5432/);
+    expect(text).toContain('which takes up to 45 minutes');
   });
 
   test.each([
