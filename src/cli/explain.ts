@@ -1,5 +1,5 @@
 import { CliError } from './cli-error';
-import { readablePath, wrap } from './layout';
+import { LINE_WIDTH, readablePath, wrap } from './layout';
 import { similarNames } from './similar-names';
 import { describeTraffic } from '../model/ports';
 import { ResourceRef, SecurityGroupModel, SecurityGroupNode } from '../model/types';
@@ -140,10 +140,18 @@ export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode
   };
 }
 
+/** A shell command that does not fit on a line, continued before each option so it can still be pasted. */
+function command(text: string): string[] {
+  if (`    ${text}`.length <= LINE_WIDTH) return [`    ${text}`];
+  const [program, ...options] = text.split(/ (?=--)/);
+  return [`    ${program} \\`, ...options.map((option, i) => `      ${option}${i < options.length - 1 ? ' \\' : ''}`)];
+}
+
 /** The explanation as text, every line within 120 columns. */
 export function explanationText(e: Explanation): string {
   const where = e.logicalId ? ` (${e.logicalId} in stack ${e.stackName})` : '';
-  const bullets = (items: string[]) => items.flatMap(item => wrap(item, '    ').map((line, i) => (i === 0 ? `  - ${line.trimStart()}` : line)));
+  const bullets = (items: string[]) => items.flatMap(item => item.split('\n').flatMap(paragraph => (paragraph.startsWith('aws ') ? command(paragraph) : wrap(paragraph, '    ')))
+    .map((line, i) => (i === 0 ? `  - ${line.trimStart()}` : line)));
   const lines = [...wrap(`${e.group}${where}`, ''), `Can be removed: ${e.canBeRemoved ? 'yes' : 'no'}`];
   if (e.blockers.length > 0) lines.push('', 'What blocks it:', ...bullets(e.blockers));
   else lines.push('  Nothing in this app carries it, refers to it or imports it.');

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { ordersFixture } from './fixture';
+import { explanationText } from '../../src/cli/explain';
 import { runCli, synthToDirectory } from '../support/cli';
 
 describe('sg-strategy explain', () => {
@@ -34,6 +35,12 @@ describe('sg-strategy explain', () => {
     expect(Math.max(...run.out.split('\n').map(l => l.length))).toBeLessThanOrEqual(120);
     expect(run.out).toMatch(/^ {4}aws cloudformation list-imports --export-name Data:ExportsOutput\w+$/m);
     expect(run.out).toMatch(/^ {2}- A rule in Api\/ApiSg \(stack Api\) sends to it on tcp 5432, stated by AWS::EC2::SecurityGroupEgress Api\/ApiSg\/to\n {4}\S/m);
+  });
+
+  test('a command too long for a line is continued before its option, so it still pastes into a shell', () => {
+    const name = `Data:ExportsOutput${'X'.repeat(100)}`;
+    const text = explanationText({ group: 'Data/Sg', canBeRemoved: true, blockers: [], notes: [`Listed by:\naws cloudformation list-imports --export-name ${name}`] });
+    expect(text.split('\n').slice(-3)).toEqual(['  - Listed by:', '    aws cloudformation list-imports \\', `      --export-name ${name}`]);
   });
 
   test('the function group: the function, the rule that admits it, and the 45-minute wait', async () => {
