@@ -35,7 +35,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     'cdk-nag@^3',
     // Handlers use the SDK v3 that the Lambda runtime provides; these are for types, tests and bundling only.
-    // The sg-strategy command's bundle carries the clients it uses (ECS and Lambda are for `audit` alone).
+    // The sg-strategy command's bundle carries the clients it uses (ECS and Lambda are for `audit` alone;
+    // CloudTrail tells `audit --interfaces` how long an interface has been detached).
+    '@aws-sdk/client-cloudtrail@^3',
     '@aws-sdk/client-ec2@^3',
     '@aws-sdk/client-ecs@^3',
     '@aws-sdk/client-elastic-load-balancing@^3',
