@@ -1,4 +1,7 @@
 import { choice, parseArgs } from './args';
+import { INTERFACES_USAGE, runInterfaces } from './audit/interfaces-command';
+import { PRUNE_USAGE, runPrune } from './audit/prune';
+import { RESTORE_USAGE, runRestore } from './audit/restore';
 import { AuditClientFactory, runAudit } from './audit/run-audit';
 import { loadConfig } from './config';
 import { explainGroup, explanationText, findGroup } from './explain';
@@ -42,11 +45,16 @@ Usage:
   sg-strategy graph   [cdk.out | template ...] [--format mermaid|dot]
   sg-strategy explain <group> [cdk.out | template ...] [--format text|json]
   sg-strategy audit   [--region r] [--profile p] [--group sg-... ...] [--unused] [--format table|json]
+  ${INTERFACES_USAGE}
+  ${PRUNE_USAGE}
+  ${RESTORE_USAGE}
 
 check, graph and explain read ./cdk.out when no path is given. <group> is a logical id, a construct path
-or a group name. audit reads a live account and never changes anything.
+or a group name. audit reads a live account and never changes anything. prune deletes nothing without
+--apply, and writes a record first; restore recreates the groups a record holds.
 
-Exit codes: 0 fine; 1 check found an unacknowledged error; 2 the command could not run.`;
+Exit codes: 0 fine; 1 check found an unacknowledged error, or prune or restore left something undone; 2 the
+command could not run.`;
 
 export function processIo(): CliIo {
   return {
@@ -65,7 +73,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
       case 'check': return check(rest, io);
       case 'graph': return graph(rest, io);
       case 'explain': return explain(rest, io);
-      case 'audit': return await audit(rest, io, deps);
+      case 'audit': return rest.includes('--interfaces') ? await runInterfaces(rest, io, { clients: deps.auditClients }) : await audit(rest, io, deps);
+      case 'prune': return await runPrune(rest, io, { clients: deps.auditClients });
+      case 'restore': return await runRestore(rest, io, { clients: deps.auditClients });
       case '--version': case 'version':
         io.out(packageVersion());
         return EXIT.OK;
@@ -73,7 +83,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
         io.out(USAGE);
         return command === undefined ? EXIT.FAILED : EXIT.OK;
       default:
-        throw new CliError(`unknown command "${command}". Commands: check, graph, explain, audit.`);
+        throw new CliError(`unknown command "${command}". Commands: check, graph, explain, audit, prune, restore.`);
     }
   } catch (e) {
     if (e instanceof CliError) {
