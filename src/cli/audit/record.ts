@@ -73,10 +73,13 @@ export async function writeRecord(record: PruneRecord, place: RecordPlace, sessi
   const name = `sg-strategy-prune-${record.region}-${record.createdAt.replace(/[:.]/g, '-')}.json`;
   const body = `${JSON.stringify(record, undefined, 2)}\n`;
   if ('dir' in place) {
-    const file = path.join(place.dir, name);
-    const partial = `${file}.partial`;
+    let partial: string | undefined;
     try {
       fs.mkdirSync(place.dir, { recursive: true });
+      // A second run in the same millisecond gets its own name: a record is never overwritten.
+      let file = path.join(place.dir, name);
+      for (let n = 2; fs.existsSync(file) || fs.existsSync(`${file}.partial`); n++) file = path.join(place.dir, name.replace(/\.json$/, `-${n}.json`));
+      partial = `${file}.partial`;
       const fd = fs.openSync(partial, 'wx');
       try {
         fs.writeSync(fd, body);
@@ -84,13 +87,16 @@ export async function writeRecord(record: PruneRecord, place: RecordPlace, sessi
       } finally {
         fs.closeSync(fd);
       }
-      if (fs.existsSync(file)) throw new Error(`${file} already exists`);
       fs.renameSync(partial, file);
+      return file;
     } catch (error) {
-      fs.rmSync(partial, { force: true });
+      try {
+        if (partial) fs.rmSync(partial, { force: true });
+      } catch {
+        // Nothing was written there either.
+      }
       throw new CliError(`Could not write the record to ${place.dir} (${(error as Error).message}). Nothing was deleted.`);
     }
-    return file;
   }
   const key = place.prefix ? `${place.prefix}/${name}` : name;
   const s3 = session.s3();
