@@ -10,6 +10,8 @@
  *   currently in use." (what AWS answers, as cloud-nuke#1132 and amazon-vpc-cni-k8s#1399 record; EC2's error
  *   list also names `InvalidNetworkInterface.InUse`, which the fake can be told to answer with); of one that is
  *   not there: `InvalidNetworkInterfaceID.NotFound`.
+ * - AuthorizeSecurityGroupIngress/Egress naming a managed prefix list that is not there:
+ *   `InvalidPrefixListID.NotFound` (moto accepts any id).
  * - throttling: `RequestLimitExceeded`.
  *
  * The state is moto's: the fake asks moto, through the real client, what carries and names a group, just
@@ -17,7 +19,7 @@
  * the account's own), and can run a step just before a delete, for races.
  */
 import {
-  DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
+  AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, DescribeManagedPrefixListsCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
   EC2Client, NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { awsError } from './aws-errors';
@@ -67,13 +69,23 @@ export class FakeEc2DeleteRefusals {
 
   handles(command: unknown): boolean {
     return command instanceof DeleteSecurityGroupCommand || command instanceof DeleteNetworkInterfaceCommand
-      || command instanceof DescribeNetworkInterfacesCommand || command instanceof DescribeSecurityGroupsCommand;
+      || command instanceof DescribeNetworkInterfacesCommand || command instanceof DescribeSecurityGroupsCommand
+      || command instanceof AuthorizeSecurityGroupIngressCommand || command instanceof AuthorizeSecurityGroupEgressCommand;
   }
 
   async send(command: unknown): Promise<any> {
     const hook = this.before.findIndex(b => b.matches(command));
     if (hook >= 0) await this.before.splice(hook, 1)[0].step();
     if (command instanceof DescribeSecurityGroupsCommand) return this.real(command);
+    if (command instanceof AuthorizeSecurityGroupIngressCommand || command instanceof AuthorizeSecurityGroupEgressCommand) {
+      const named = (command.input.IpPermissions ?? []).flatMap(p => (p.PrefixListIds ?? []).map(l => l.PrefixListId!));
+      if (named.length > 0) {
+        const lists = await this.real(new DescribeManagedPrefixListsCommand({}));
+        const missing = named.find(id => !(lists.PrefixLists ?? []).some((l: any) => l.PrefixListId === id && l.State !== 'delete-complete'));
+        if (missing) throw awsError('InvalidPrefixListID.NotFound', `The prefix list ID '${missing}' does not exist`);
+      }
+      return this.real(command);
+    }
     if (command instanceof DescribeNetworkInterfacesCommand) {
       const result = await this.real(command);
       for (const eni of result.NetworkInterfaces ?? []) Object.assign(eni, this.managed.get(eni.NetworkInterfaceId) ?? {});

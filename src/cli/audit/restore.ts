@@ -229,7 +229,7 @@ async function restoreRules(
         continue;
       }
       const hint = name === 'InvalidGroup.NotFound' ? `: ${pair?.GroupId} no longer exists, and is not restored by this run`
-        : name === 'InvalidPrefixListID.NotFound' ? `: prefix list ${rule.PrefixListIds?.[0]?.PrefixListId} no longer exists`
+        : /^InvalidPrefixListId\.NotFound$/i.test(name) ? `: prefix list ${rule.PrefixListIds?.[0]?.PrefixListId} no longer exists`
           : ` (${name}: ${errorMessage(cause)})`;
       notRestored.push(`${what}${hint}`);
     }
