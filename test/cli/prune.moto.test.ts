@@ -144,7 +144,8 @@ describe('--apply', () => {
     const deleted = [account.leftoverInterface, account.lambdaInterface, account.db, account.leftover, account.lambda, rich, peer];
     expect(report.items.filter(i => i.outcome === 'deleted').map(i => i.id).sort()).toEqual([...deleted].sort());
     expect(fake.deletes).toHaveLength(deleted.length);
-    expect(await groupIds()).toEqual([account.defaultGroup, account.web, account.spare, account.stack, account.kept, account.platform, account.rds].sort());
+    const left = [account.defaultGroup, account.web, account.spare, account.stack, account.kept, account.platform, account.rds];
+    expect(await groupIds()).toEqual(left.sort());
     expect(await interfaceIds()).toEqual([account.instanceInterface, account.rdsInterface, account.keptInterface].sort());
 
     // The record on disk at the first delete already held every group and interface, rules and all.
@@ -161,7 +162,9 @@ describe('--apply', () => {
     const sources = richRecord.ipPermissions.flatMap(p => [...(p.IpRanges ?? []).map(r => r.CidrIp), ...(p.Ipv6Ranges ?? []).map(r => r.CidrIpv6),
       ...(p.PrefixListIds ?? []).map(r => r.PrefixListId), ...(p.UserIdGroupPairs ?? []).map(r => r.GroupId)]);
     expect(sources.sort()).toEqual(['10.0.0.0/8', '2001:db8::/32', prefixList, rich, peer].sort());
-    expect(richRecord.ipPermissionsEgress).toEqual([expect.objectContaining({ PrefixListIds: [expect.objectContaining({ PrefixListId: prefixList })] })]);
+    expect(richRecord.ipPermissionsEgress).toEqual([
+      expect.objectContaining({ PrefixListIds: [expect.objectContaining({ PrefixListId: prefixList })] }),
+    ]);
     expect(record.groups.find(g => g.groupId === peer)!.referencedBy).toEqual([expect.objectContaining({ groupId: rich, direction: 'ingress', traffic: 'udp 53' })]);
 
     expect(err).toContain(`record: ${report.record}`);
@@ -244,8 +247,10 @@ describe('races and partial failures', () => {
   });
 
   test('an interface attached after the plan is not deleted; one attached after the check is refused as AWS refuses it', async () => {
-    const instanceId = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [account.instanceInterface] }))).NetworkInterfaces![0].Attachment!.InstanceId!;
-    fake.beforeNext(c => c instanceof DescribeNetworkInterfacesCommand && c.input.NetworkInterfaceIds?.[0] === account.leftoverInterface, async () => {
+    const described = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [account.instanceInterface] }));
+    const instanceId = described.NetworkInterfaces![0].Attachment!.InstanceId!;
+    const recheckOf = (id: string) => (c: unknown) => c instanceof DescribeNetworkInterfacesCommand && c.input.NetworkInterfaceIds?.[0] === id;
+    fake.beforeNext(recheckOf(account.leftoverInterface), async () => {
       await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: account.leftoverInterface, InstanceId: instanceId, DeviceIndex: 1 }));
     });
     const first = await prune('--apply', '--interface', account.leftoverInterface);

@@ -8,13 +8,13 @@ import * as path from 'path';
 import {
   CreateSecurityGroupCommand, DeleteManagedPrefixListCommand, DescribeSecurityGroupsCommand, EC2Client, IpPermission, SecurityGroup,
 } from '@aws-sdk/client-ec2';
+import { buildCleanupAccount, buildRichGroups, CleanupAccount, cleanupClients } from './cleanup-account';
 import { AuditClients } from '../../src/cli/audit/inventory';
 import { runPrune } from '../../src/cli/audit/prune';
 import { PruneRecord } from '../../src/cli/audit/record';
 import { RestoreReport, runRestore } from '../../src/cli/audit/restore';
 import { runCli, tempDir } from '../support/cli';
 import { MotoServer, startMotoServer } from '../support/moto-server';
-import { buildCleanupAccount, buildRichGroups, CleanupAccount, cleanupClients } from './cleanup-account';
 
 let moto: MotoServer;
 let clients: AuditClients;

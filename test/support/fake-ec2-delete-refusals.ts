@@ -19,7 +19,8 @@
  * the account's own), and can run a step just before a delete, for races.
  */
 import {
-  AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, DescribeManagedPrefixListsCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
+  AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand,
+  DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
   EC2Client, NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { awsError } from './aws-errors';
