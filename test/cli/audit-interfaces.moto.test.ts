@@ -167,6 +167,12 @@ test('CloudTrail throttling is backed off; CloudTrail denied is a warning, and t
   expect(denied.code).toBe(0);
   expect(denied.report.warnings).toEqual(['Could not read CloudTrail (AccessDeniedException): how long each interface has been available is unknown.']);
   expect(denied.byId[account.leftoverInterface].detached).toBeUndefined();
+
+  // An endpoint that is no CloudTrail (moto server answers with an HTML page) is a warning too.
+  cloudtrail.on(LookupEventsCommand).rejects(Object.assign(new SyntaxError('Unexpected token \'<\', "<!doctype "... is not valid JSON'), { $metadata: {} }));
+  const absent = await interfaces('--unused');
+  expect(absent.code).toBe(0);
+  expect(absent.report.warnings).toEqual(['Could not read CloudTrail (SyntaxError): how long each interface has been available is unknown.']);
 });
 
 describe('what the history says', () => {

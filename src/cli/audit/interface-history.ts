@@ -1,21 +1,19 @@
 import { CloudTrailClient, Event, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { DetachedSince } from './interface-audit';
 import { DETACHING_EVENTS, EVENT_HISTORY_DAYS } from './interface-lifecycle';
-import { errorName } from '../../handlers/shared/aws-calls';
+import { errorMessage, errorName } from '../../handlers/shared/aws-calls';
 
 /** Events that attach an interface: one newer than any detaching event means the detach went unnamed. */
 const ATTACHING_EVENTS = new Set(['AttachNetworkInterface', 'RunInstances']);
-
-/** Errors that mean the caller may not read CloudTrail: the listing goes on without the times. */
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'OptInRequired']);
 
 export type Caller = <T>(what: string, call: () => Promise<T>) => Promise<T>;
 
 /**
  * When each interface became `available`, from CloudTrail's event history: the newest event naming it that
  * detaches it (created detached, or detached). Reads one page (the 50 newest events) per interface, one call
- * at a time, because LookupEvents allows two calls a second. Returns undefined, with a warning, when the
- * caller may not read CloudTrail.
+ * at a time, because LookupEvents allows two calls a second. The times are an aid, not the verdict's ground:
+ * when CloudTrail cannot be read (denied, still throttled after the retries, or not there at all, as in
+ * emulators), it returns undefined with a warning that says why, and the listing goes on.
  */
 export async function readDetachedSince(
   cloudtrail: CloudTrailClient,
@@ -34,8 +32,8 @@ export async function readDetachedSince(
       events = page.Events ?? [];
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause ?? error;
-      if (!DENIED.has(errorName(cause))) throw error;
-      warnings.push(`Could not read CloudTrail (${errorName(cause)}): how long each interface has been available is unknown.`);
+      const name = errorName(cause);
+      warnings.push(`Could not read CloudTrail (${name && name !== 'Error' ? name : errorMessage(cause).split('\n')[0]}): how long each interface has been available is unknown.`);
       return undefined;
     }
     found.set(id, detachedSince(events));
