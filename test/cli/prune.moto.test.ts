@@ -149,8 +149,8 @@ describe('--apply', () => {
     expect(await interfaceIds()).toEqual([account.instanceInterface, account.rdsInterface, account.keptInterface].sort());
 
     // The record on disk at the first delete already held every group and interface, rules and all.
-    expect(report.record).toBe(path.join(cwd, 'sg-strategy-records', 'sg-strategy-prune-us-east-1-2026-05-01T12-00-00-000Z.json'));
-    expect(seenAtFirstDelete).toEqual(JSON.parse(fs.readFileSync(report.record!, 'utf8')));
+    expect(report.record).toBe(path.join('sg-strategy-records', 'sg-strategy-prune-us-east-1-2026-05-01T12-00-00-000Z.json'));
+    expect(seenAtFirstDelete).toEqual(JSON.parse(fs.readFileSync(path.join(cwd, report.record!), 'utf8')));
     const record = seenAtFirstDelete!;
     expect(record).toMatchObject({ kind: 'sg-strategy-prune-record', schemaVersion: '1.0', region: 'us-east-1', createdAt: NOW.toISOString() });
     expect(record.interfaces.map(i => i.interfaceId).sort()).toEqual([account.leftoverInterface, account.lambdaInterface].sort());

@@ -49,7 +49,7 @@ beforeEach(async () => {
   const out: string[] = [];
   const code = await runPrune(['--group', 'rich', '--group', 'peer', '--apply', '--format', 'json'], io(out, []), { clients: () => clients });
   expect(code).toBe(0);
-  recordFile = path.relative(cwd, JSON.parse(out.join('')).record);
+  recordFile = JSON.parse(out.join('')).record;
 }, 30_000);
 
 async function restore(...argv: string[]) {

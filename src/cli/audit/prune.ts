@@ -5,7 +5,7 @@ import {
 import { auditGroups, GroupAudit } from './group-audit';
 import { auditInterfaces, InterfaceAudit } from './interface-audit';
 import { Inventory, InventoryReader } from './inventory';
-import { placeText, PruneRecord, RecordedGroup, RecordedInterface, recordPlace, RECORD_KIND, writeRecord } from './record';
+import { placeText, PruneRecord, RecordedGroup, RecordedInterface, recordPlace, RECORD_KIND, relativeTo, writeRecord } from './record';
 import { AwsSession, choiceFlag, CleanupDependencies, listFlag, openSession, parseFlags, stringFlag } from './session';
 import { errorMessage, errorName } from '../../handlers/shared/aws-calls';
 import { counted } from '../counted';
@@ -52,7 +52,7 @@ export interface PruneReport {
   readonly schemaVersion: '1.0';
   readonly region: string;
   readonly apply: boolean;
-  /** Where the record was written; absent on a dry run or when nothing was to be deleted. */
+  /** Where the record was written (relative to the working directory when under it); absent on a dry run or when nothing was to be deleted. */
   readonly record?: string;
   readonly items: PruneItem[];
   readonly warnings: string[];
@@ -122,8 +122,8 @@ export async function runPrune(argv: readonly string[], io: CliIo, deps: Cleanup
     items = plan.map(p => item(p, p.delete ? 'would-delete' : 'kept', p.why));
   } else {
     const recorded = recordOf(inventory, toDelete, session.region, now);
-    io.err(`  writing the record of ${counted(toDelete.length, 'deletion')} to ${placeText(place)}...`);
-    record = await writeRecord(recorded, place, session);
+    io.err(`  writing the record of ${counted(toDelete.length, 'deletion')} to ${placeText(place, io.cwd)}...`);
+    record = relativeTo(io.cwd, await writeRecord(recorded, place, session));
     io.err(`  record: ${record}`);
     const results = new Map<string, PruneItem>();
     for (const [i, planned] of toDelete.entries()) {
@@ -136,7 +136,7 @@ export async function runPrune(argv: readonly string[], io: CliIo, deps: Cleanup
   }
 
   const report: PruneReport = { schemaVersion: '1.0', region: session.region, apply, record, items, warnings: inventory.warnings };
-  io.out(format === 'json' ? JSON.stringify(report, undefined, 2) : pruneTable(report, place));
+  io.out(format === 'json' ? JSON.stringify(report, undefined, 2) : pruneTable(report, placeText(place, io.cwd)));
   const incomplete = items.some(i => i.outcome === 'skipped' || i.outcome === 'refused' || i.outcome === 'failed');
   return incomplete ? PRUNE_EXIT.PARTIAL : 0;
 }
@@ -379,7 +379,7 @@ const OUTCOME_TEXT: Record<Outcome, string> = {
 };
 
 /** The plan or its outcome as aligned lines, then the warnings and a summary that says what to do next. */
-export function pruneTable(report: PruneReport, place: ReturnType<typeof recordPlace>): string {
+export function pruneTable(report: PruneReport, place: string): string {
   const rows = report.items.map(i => [OUTCOME_TEXT[i.outcome], `${i.kind === 'group' ? 'group' : 'interface'} ${i.id}${i.name ? ` ${i.name}` : ''}`, i.why]);
   const width = (c: number) => Math.max(0, ...rows.map(r => r[c].length));
   const lines = rows.length === 0 ? ['(no groups or interfaces in scope)'] : rows.map(r => `${r[0].padEnd(width(0))}  ${r[1].padEnd(width(1))}  ${r[2]}`);
@@ -389,7 +389,7 @@ export function pruneTable(report: PruneReport, place: ReturnType<typeof recordP
   if (!report.apply) {
     const would = count('would-delete');
     lines.push(`${report.region}: dry run: ${would} would be deleted, ${kept} kept. Nothing was changed.`
-      + (would > 0 ? ` With --apply, a record goes to ${placeText(place)} before the first delete.` : ''));
+      + (would > 0 ? ` With --apply, a record goes to ${place} before the first delete.` : ''));
   } else {
     const notDeleted = count('skipped', 'refused', 'failed');
     lines.push(`${report.region}: ${count('deleted')} deleted, ${count('already-gone')} already gone, ${notDeleted} not deleted, ${kept} kept.`

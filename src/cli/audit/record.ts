@@ -60,8 +60,16 @@ export function recordPlace(where: string, cwd: string): RecordPlace {
   return { dir: path.resolve(cwd, where) };
 }
 
-export function placeText(place: RecordPlace): string {
-  return 'dir' in place ? place.dir : `s3://${place.bucket}/${place.prefix}${place.prefix ? '/' : ''}`;
+/** Where records go, as the user would write it: relative to `cwd` when under it. */
+export function placeText(place: RecordPlace, cwd: string): string {
+  return 'dir' in place ? relativeTo(cwd, place.dir) : `s3://${place.bucket}/${place.prefix}${place.prefix ? '/' : ''}`;
+}
+
+/** A local path relative to `cwd` when it lies under it; anything else as it is. */
+export function relativeTo(cwd: string, where: string): string {
+  if (where.startsWith('s3://')) return where;
+  const relative = path.relative(cwd, where);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? where : relative;
 }
 
 /**
