@@ -36,7 +36,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3',
     // Handlers use the SDK v3 that the Lambda runtime provides; these are for types, tests and bundling only.
     // The sg-strategy command's bundle carries the clients it uses (ECS and Lambda are for `audit` alone;
-    // CloudTrail tells `audit --interfaces` how long an interface has been detached).
+    // CloudTrail tells `audit --interfaces` how long an interface has been detached; Auto Scaling lists the
+    // launch configurations that name a group, which `prune` must not delete).
+    '@aws-sdk/client-auto-scaling@^3',
     '@aws-sdk/client-cloudtrail@^3',
     '@aws-sdk/client-ec2@^3',
     '@aws-sdk/client-ecs@^3',
