@@ -35,7 +35,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     'cdk-nag@^3',
     // Handlers use the SDK v3 that the Lambda runtime provides; these are for types, tests and bundling only.
-    // The sg-strategy command's bundle carries the clients it uses (ECS and Lambda are for `audit` alone).
+    // The sg-strategy command's bundle carries the clients it uses (ECS and Lambda are for `audit` alone;
+    // CloudTrail tells `audit --interfaces` how long an interface has been detached; Auto Scaling lists the
+    // launch configurations that name a group, which `prune` must not delete).
+    '@aws-sdk/client-auto-scaling@^3',
+    '@aws-sdk/client-cloudtrail@^3',
     '@aws-sdk/client-ec2@^3',
     '@aws-sdk/client-ecs@^3',
     '@aws-sdk/client-elastic-load-balancing@^3',
@@ -105,18 +109,18 @@ for (const handler of ['lock-default-security-group', 'open-ingress-remediator',
   project.bundler.addBundle(`src/handlers/${handler}.ts`, { platform: 'node', target: 'node22', externals: ['@aws-sdk/*'] });
 }
 // The sg-strategy command is bundled with everything it uses, so `npx sg-strategy` needs nothing beyond the
-// library's peers. It never loads aws-cdk-lib. `audit` and the SDK v3 clients it uses are a second file
-// beside it, which only `audit` loads: parsing the SDK took most of check's start-up.
+// library's peers. It never loads aws-cdk-lib. `audit`, `prune` and `restore` and the SDK v3 clients they use are a second file
+// beside it, which only those commands load: parsing the SDK took most of check's start-up.
 project.bundler.addBundle('src/cli/bin.ts', {
   platform: 'node',
   target: 'node18',
-  externals: ['./audit/run-audit'],
+  externals: ['./audit/account'],
   minify: true,
   outfile: 'sg-strategy.js',
   executable: true,
   banner: '#!/usr/bin/env node',
 });
-project.bundler.bundleTask.exec('esbuild --bundle src/cli/audit/run-audit.ts --target=node18 --platform=node --minify --log-level=warning --outfile=assets/cli/bin/audit/run-audit.js');
+project.bundler.bundleTask.exec('esbuild --bundle src/cli/audit/account.ts --target=node18 --platform=node --minify --log-level=warning --outfile=assets/cli/bin/audit/account.js');
 project.addBins({ 'sg-strategy': 'assets/cli/bin/sg-strategy.js' });
 // Handlers import the SDK v3 that the Lambda runtime provides, and the command bundles it: a dev dependency here, never a runtime one.
 project.eslint?.addOverride({

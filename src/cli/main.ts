@@ -46,12 +46,18 @@ interface Command {
   /** What the command does, for its help. */
   readonly description: string;
   readonly options: OptionSpecs;
-  run(args: ParsedArgs, io: CliIo, deps: CliDependencies): number | Promise<number>;
+  /**
+   * Set for the commands that read their own flags (the account commands, which live in a bundle of their
+   * own): `options` then only lists them for the help, and `run` gets the words as typed.
+   */
+  readonly parsesOwnFlags?: boolean;
+  run(args: ParsedArgs, io: CliIo, deps: CliDependencies, argv: readonly string[]): number | Promise<number>;
 }
 
 const HELP_OPTION = { type: 'boolean', short: 'h', description: 'print this help' } as const;
 const PATHS = '[cdk.out | template ...]';
-const EXIT_CODES = 'Exit codes: 0 fine; 1 check found an error-level finding that is not acknowledged; 2 the command could not run.';
+const EXIT_CODES = 'Exit codes: 0 fine; 1 check found an error-level finding that is not acknowledged, or prune or restore\n'
+  + 'left something undone; 2 the command could not run.';
 
 const COMMANDS: Record<string, Command> = {
   check: {
@@ -93,19 +99,68 @@ const COMMANDS: Record<string, Command> = {
     run: explain,
   },
   audit: {
-    synopsis: 'sg-strategy audit [--region r] [--profile p] [--group sg-... ...] [--unused] [--format table|json]',
-    summary: 'the groups of a live account: what holds each, and whether it can be removed',
+    synopsis: 'sg-strategy audit [--region r] [--profile p] [--group sg-... ...] [--unused] [--format table|json]\n'
+      + '       sg-strategy audit --interfaces [--used | --unused] [--interface eni-... ...] [--vpc vpc-... ...] [--no-history] [--format table|json]',
+    summary: 'the groups (or, with --interfaces, the network interfaces) of a live account: what holds each, and whether it can go',
     description: 'Reads the security groups of one region, the network interfaces that carry them and what is behind '
-      + 'each, and the rules that name them, with the AWS SDK\'s usual credentials. It never changes anything.',
+      + 'each, and the rules that name them, with the AWS SDK\'s usual credentials. With --interfaces, one line per '
+      + 'network interface: what is behind it, whether it is used, how long an unused one has been so, and whether AWS '
+      + 'deletes it itself. It never changes anything.',
     options: {
-      region: { type: 'string', value: 'REGION', description: 'the region (default: AWS_REGION, or the profile\'s)' },
+      'region': { type: 'string', value: 'REGION', description: 'the region (default: AWS_REGION, or the profile\'s)' },
+      'profile': { type: 'string', value: 'NAME', description: 'a profile of ~/.aws/config' },
+      'group': { type: 'string', value: 'ID|NAME', repeatable: true, description: 'only this group (repeat, or separate with commas)' },
+      'unused': { type: 'boolean', description: 'only the groups (or interfaces) that can be removed' },
+      'interfaces': { type: 'boolean', description: 'one line per network interface instead of per group' },
+      'used': { type: 'boolean', description: 'with --interfaces: only the interfaces in use' },
+      'interface': { type: 'string', value: 'ENI', repeatable: true, description: 'with --interfaces: only this interface' },
+      'vpc': { type: 'string', value: 'VPC', repeatable: true, description: 'with --interfaces: only the interfaces of this VPC' },
+      'no-history': { type: 'boolean', description: 'with --interfaces: do not ask CloudTrail how long an interface has been unused' },
+      'format': { type: 'string', choices: ['table', 'json'], description: 'a table or JSON' },
+      'help': HELP_OPTION,
+    },
+    run: audit,
+  },
+  prune: {
+    synopsis: 'sg-strategy prune [--region r] [--profile p] [--group sg-... ...] [--vpc vpc-... ...] [--interfaces] '
+      + '[--interface eni-... ...] [--exempt-tag key[=value] ...] [--record-dir dir|s3://bucket/prefix] [--apply] [--format table|json]',
+    summary: 'delete unused groups (and unused interfaces), keeping a record first; a dry run without --apply',
+    description: 'Plans which unused security groups (and, with --interfaces, unused available network interfaces) can '
+      + 'go, and says why it keeps the rest: default groups, anything used or referenced, groups of a CloudFormation '
+      + 'stack, interfaces AWS manages, and anything with an exemption tag. With --apply it writes a record of '
+      + 'everything it will delete first, then checks each again just before deleting it. Exit 1 when something '
+      + 'planned was not deleted.',
+    parsesOwnFlags: true,
+    options: {
+      'region': { type: 'string', value: 'REGION', description: 'the region (default: AWS_REGION, or the profile\'s)' },
+      'profile': { type: 'string', value: 'NAME', description: 'a profile of ~/.aws/config' },
+      'group': { type: 'string', value: 'ID', repeatable: true, description: 'only this group' },
+      'vpc': { type: 'string', value: 'VPC', repeatable: true, description: 'only this VPC' },
+      'interfaces': { type: 'boolean', description: 'unused available network interfaces too' },
+      'interface': { type: 'string', value: 'ENI', repeatable: true, description: 'only this interface (implies --interfaces)' },
+      'exempt-tag': { type: 'string', value: 'KEY[=VALUE]', repeatable: true, description: 'keep what carries this tag (sg-strategy:keep always counts)' },
+      'record-dir': { type: 'string', value: 'DIR|s3://BUCKET/PREFIX', description: 'where the record goes (default: sg-strategy-records)' },
+      'apply': { type: 'boolean', description: 'delete; without it nothing is deleted' },
+      'format': { type: 'string', choices: ['table', 'json'], description: 'a table or JSON' },
+      'help': HELP_OPTION,
+    },
+    run: (_args, io, deps, argv) => accountCommands().runPrune(argv, io, { clients: deps.auditClients }),
+  },
+  restore: {
+    synopsis: 'sg-strategy restore <record> [--group sg-... ...] [--region r] [--profile p] [--format table|json]',
+    summary: 'recreate the groups a prune record holds, with their rules and tags',
+    description: 'Makes each recorded group again in its VPC, with its name, description, tags and rules, points rules '
+      + 'among them at the new ids, and lists what could not come back, such as rules in other groups that named '
+      + 'the old id. Running it twice makes nothing twice.',
+    parsesOwnFlags: true,
+    options: {
+      group: { type: 'string', value: 'ID', repeatable: true, description: 'only this group of the record' },
+      region: { type: 'string', value: 'REGION', description: 'the region (default: the record\'s)' },
       profile: { type: 'string', value: 'NAME', description: 'a profile of ~/.aws/config' },
-      group: { type: 'string', value: 'ID|NAME', repeatable: true, description: 'only this group (repeat, or separate with commas)' },
-      unused: { type: 'boolean', description: 'only the groups that can be removed' },
       format: { type: 'string', choices: ['table', 'json'], description: 'a table or JSON' },
       help: HELP_OPTION,
     },
-    run: audit,
+    run: (_args, io, deps, argv) => accountCommands().runRestore(argv, io, { clients: deps.auditClients }),
   },
 };
 
@@ -121,7 +176,8 @@ function usage(): string {
     `  ${'help'.padEnd(width)}  sg-strategy help <command> describes a command and its options`,
     '',
     'check, graph and explain read ./cdk.out when no path is given. <group> is a logical id, a construct path,',
-    'a group name or a Name tag. audit reads a live account and never changes anything.',
+    'a group name or a Name tag. audit reads a live account and never changes anything. prune deletes nothing',
+    'without --apply, and writes a record first; restore recreates the groups a record holds.',
     '',
     EXIT_CODES,
   ].join('\n');
@@ -194,7 +250,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
       io.out(commandHelp(name));
       return EXIT.OK;
     }
-    return await command.run(parseArgs(name, rest, command.options), io, deps);
+    const args = command.parsesOwnFlags ? { positional: [], values: new Map(), switches: new Set<string>() } : parseArgs(name, rest, command.options);
+    return await command.run(args, io, deps, rest);
   } catch (e) {
     if (isCliError(e)) {
       io.err(`sg-strategy: ${e.message}`);
@@ -261,14 +318,23 @@ function explain(args: ParsedArgs, io: CliIo): number {
   return EXIT.OK;
 }
 
-async function audit(args: ParsedArgs, io: CliIo, deps: CliDependencies): Promise<number> {
-  if (args.positional.length > 0) throw new CliError(`audit reads a live account and takes no paths; got "${args.positional[0]}"`);
-  // The AWS SDK is most of the command's code: audit loads it from a file of its own, so the other commands
-  // start as fast as Node does.
+/**
+ * The account commands. The AWS SDK is most of the command's code, so they load it from a file of their own,
+ * and the other commands start as fast as Node does.
+ */
+function accountCommands(): typeof import('./audit/account') {
   // A require, not import(): esbuild leaves it to Node to load the file beside the bundle at run time.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runAudit } = require('./audit/run-audit') as typeof import('./audit/run-audit');
-  return runAudit({
+  return require('./audit/account') as typeof import('./audit/account');
+}
+
+async function audit(args: ParsedArgs, io: CliIo, deps: CliDependencies, argv: readonly string[]): Promise<number> {
+  if (args.switches.has('interfaces')) return accountCommands().runInterfaces(argv, io, { clients: deps.auditClients });
+  for (const flag of ['used', 'interface', 'vpc', 'no-history']) {
+    if (args.switches.has(flag) || args.values.has(flag)) throw new CliError(`audit: --${flag} goes with --interfaces`);
+  }
+  if (args.positional.length > 0) throw new CliError(`audit reads a live account and takes no paths; got "${args.positional[0]}"`);
+  return accountCommands().runAudit({
     region: args.values.get('region')?.[0],
     profile: args.values.get('profile')?.[0],
     groupIds: (args.values.get('group') ?? []).flatMap(g => g.split(',')).map(g => g.trim()).filter(g => g !== ''),

@@ -40,9 +40,9 @@ test('the package names the bundle as its sg-strategy executable, with a shebang
 test('the command\'s own file leaves the AWS SDK to audit\'s file, which only audit loads', () => {
   const command = fs.readFileSync(BUNDLE, 'utf8');
   expect(command).not.toMatch(/DescribeSecurityGroupsCommand|EC2Client/);
-  expect(command).toContain('require("./audit/run-audit")');
-  expect(fs.readFileSync(path.join(BUNDLE_DIRECTORY, 'audit', 'run-audit.js'), 'utf8')).toContain('DescribeSecurityGroups');
-  expect(fs.statSync(BUNDLE).size).toBeLessThan(fs.statSync(path.join(BUNDLE_DIRECTORY, 'audit', 'run-audit.js')).size / 5);
+  expect(command).toContain('require("./audit/account")');
+  expect(fs.readFileSync(path.join(BUNDLE_DIRECTORY, 'audit', 'account.js'), 'utf8')).toContain('DescribeSecurityGroups');
+  expect(fs.statSync(BUNDLE).size).toBeLessThan(fs.statSync(path.join(BUNDLE_DIRECTORY, 'audit', 'account.js')).size / 5);
 });
 
 test('check prints what the in-process command prints, and exits the same', async () => {

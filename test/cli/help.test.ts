@@ -1,6 +1,6 @@
 import { runCli } from '../support/cli';
 
-const COMMANDS = ['check', 'graph', 'explain', 'audit'];
+const COMMANDS = ['check', 'graph', 'explain', 'audit', 'prune', 'restore'];
 
 describe('sg-strategy help', () => {
   test.each([['--help'], ['-h'], ['help']])('%s lists every command and exits 0', async flag => {
@@ -43,5 +43,13 @@ describe('sg-strategy help', () => {
     const run = await runCli(['help', 'explian']);
     expect(run.code).toBe(2);
     expect(run.err).toMatch(/unknown command "explian"\. Did you mean "explain"\?/);
+  });
+});
+
+describe('audit\'s interface flags', () => {
+  test.each([['--used'], ['--interface', 'eni-0a'], ['--vpc', 'vpc-0a'], ['--no-history']])('%s without --interfaces is refused, naming --interfaces', async (...flag) => {
+    const run = await runCli(['audit', ...flag]);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(`audit: ${flag[0]} goes with --interfaces`);
   });
 });

@@ -1,5 +1,5 @@
 import type { IpPermission } from '@aws-sdk/client-ec2';
-import { AttributedResource, attributeInterface, ResourceKind } from './attribute';
+import { AttributedResource, attributeInterface, AttributionLookups, ResourceKind } from './attribute';
 import { Inventory } from './inventory';
 import { counted } from '../counted';
 
@@ -49,15 +49,19 @@ export function permissionTraffic(permission: IpPermission): string {
   return permission.FromPort === permission.ToPort ? `${name} ${permission.FromPort}` : `${name} ${permission.FromPort}-${permission.ToPort}`;
 }
 
-/** Every group in the inventory, with what carries it, what names it, and the verdict. */
-export function auditGroups(inventory: Inventory): GroupAudit[] {
-  const functionNames = inventory.functions ? new Set(inventory.functions.map(f => f.name)) : undefined;
-  const lookups = {
+/** What the inventory's other services said, arranged for attributing interfaces. */
+export function attributionLookups(inventory: Inventory): AttributionLookups {
+  return {
     tasksByInterface: inventory.tasksByInterface,
     endpointsByInterface: new Map(inventory.endpoints.flatMap(e => e.interfaceIds.map(i => [i, e] as const))),
     loadBalancers: inventory.loadBalancers,
-    functionNames,
+    functionNames: inventory.functions ? new Set(inventory.functions.map(f => f.name)) : undefined,
   };
+}
+
+/** Every group in the inventory, with what carries it, what names it, and the verdict. */
+export function auditGroups(inventory: Inventory): GroupAudit[] {
+  const lookups = attributionLookups(inventory);
   const carriers = new Map<string, CarryingInterface[]>();
   for (const eni of inventory.interfaces) {
     const carrying: CarryingInterface = { interfaceId: eni.NetworkInterfaceId ?? '', status: eni.Status, resource: attributeInterface(eni, lookups) };

@@ -1,3 +1,4 @@
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
   DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeVpcEndpointsCommand, EC2Client,
   NetworkInterface, SecurityGroup,
@@ -6,6 +7,7 @@ import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand 
 import { DescribeLoadBalancersCommand as DescribeClassicLoadBalancersCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { KnownEndpoint, KnownLoadBalancer, KnownTask } from './attribute';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, allPages, errorName, errorMessage, withRetries } from '../../handlers/shared/aws-calls';
 import { CliError } from '../inputs';
@@ -17,6 +19,10 @@ export interface AuditClients {
   readonly elb: ElasticLoadBalancingClient;
   readonly lambda: LambdaClient;
   readonly ecs: ECSClient;
+  /** For `audit --interfaces`: when an interface was detached. Made on demand when absent. */
+  readonly cloudtrail?: CloudTrailClient;
+  /** For `prune --record-dir s3://...` and `restore s3://...`. Made on demand when absent. */
+  readonly s3?: S3Client;
 }
 
 export interface KnownFunction {
@@ -29,6 +35,8 @@ export interface Inventory {
   readonly groups: SecurityGroup[];
   readonly interfaces: NetworkInterface[];
   readonly endpoints: Array<KnownEndpoint & { readonly groupIds: string[]; readonly interfaceIds: string[] }>;
+  /** False when the endpoints could not be listed (then `endpoints` is empty, and says nothing). */
+  readonly endpointsListed: boolean;
   readonly loadBalancers?: KnownLoadBalancer[];
   readonly functions?: KnownFunction[];
   readonly tasksByInterface?: Map<string, KnownTask>;
@@ -55,11 +63,12 @@ export class InventoryReader {
       .then(r => ({ items: r.SecurityGroups ?? [], nextToken: r.NextToken })));
     const interfaces = await this.list('network interfaces', token => this.clients.ec2.send(new DescribeNetworkInterfacesCommand({ MaxResults: 1000, NextToken: token }))
       .then(r => ({ items: r.NetworkInterfaces ?? [], nextToken: r.NextToken })));
-    const endpoints = await this.optional('VPC endpoints', 'endpoint interfaces are named from their descriptions only', warnings, () => this.endpoints()) ?? [];
+    const listedEndpoints = await this.optional('VPC endpoints', 'endpoint interfaces are named from their descriptions only', warnings, () => this.endpoints());
     const loadBalancers = await this.optional('load balancers', 'load-balancer interfaces are named from their descriptions only', warnings, () => this.loadBalancers());
     const functions = await this.optional('Lambda functions', 'a deleted function cannot be told from a live one', warnings, () => this.functions());
     const tasksByInterface = await this.optional('ECS tasks', 'task interfaces are named from their descriptions only', warnings, () => this.tasks());
-    return { groups, interfaces, endpoints, loadBalancers, functions, tasksByInterface, warnings };
+    const endpoints = listedEndpoints ?? [];
+    return { groups, interfaces, endpoints, endpointsListed: listedEndpoints !== undefined, loadBalancers, functions, tasksByInterface, warnings };
   }
 
   private async endpoints() {
@@ -145,16 +154,7 @@ export class InventoryReader {
 
   /** One call, retried with backoff while AWS throttles; a throttled wait is reported on stderr. */
   private call<T>(what: string, call: () => Promise<T>): Promise<T> {
-    const policy: RetryPolicy = {
-      ...this.policy,
-      sleep: ms => {
-        this.progress(`  throttled while trying to ${what}; waiting ${(ms / 1000).toFixed(1)} s`);
-        return this.policy.sleep(ms);
-      },
-    };
-    return withRetries(call, policy).catch(error => {
-      throw asCliError(what, error, this.profile);
-    });
+    return retrying(what, call, this.progress, this.policy, this.profile);
   }
 
   /** A list the audit can do without: if the caller may not read it, say what is lost and go on. */
@@ -168,6 +168,25 @@ export class InventoryReader {
       return undefined;
     }
   }
+}
+
+/**
+ * One AWS call, retried with backoff while AWS throttles, each wait reported through `progress`. What still
+ * fails becomes a CliError that says what was being done; the SDK's error stays as its cause.
+ */
+export function retrying<T>(
+  what: string, call: () => Promise<T>, progress: (text: string) => void, policy: RetryPolicy, profile?: string,
+): Promise<T> {
+  const reported: RetryPolicy = {
+    ...policy,
+    sleep: ms => {
+      progress(`  throttled while trying to ${what}; waiting ${(ms / 1000).toFixed(1)} s`);
+      return policy.sleep(ms);
+    },
+  };
+  return withRetries(call, reported).catch(error => {
+    throw asCliError(what, error, profile);
+  });
 }
 
 /** What went wrong in words a user can act on; the SDK's error stays as the cause. */

@@ -1,0 +1,399 @@
+import {
+  DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
+  EC2Client, IpPermission, NetworkInterface, SecurityGroup, Tag,
+} from '@aws-sdk/client-ec2';
+import { auditGroups, GroupAudit } from './group-audit';
+import { auditInterfaces, InterfaceAudit } from './interface-audit';
+import { Inventory, InventoryReader } from './inventory';
+import { placeText, PruneRecord, RecordedGroup, RecordedInterface, recordPlace, RECORD_KIND, relativeTo, writeRecord } from './record';
+import { AwsSession, choiceFlag, CleanupDependencies, listFlag, openSession, parseFlags, stringFlag } from './session';
+import { errorMessage, errorName } from '../../handlers/shared/aws-calls';
+import { counted } from '../counted';
+import { CliError } from '../inputs';
+import type { CliIo } from '../main';
+
+export const PRUNE_USAGE = 'sg-strategy prune [--region r] [--profile p] [--group sg-... ...] [--vpc vpc-... ...] [--interfaces] [--interface eni-... ...] '
+  + '[--exempt-tag key[=value] ...] [--record-dir dir|s3://bucket/prefix] [--apply] [--format table|json]';
+
+/** The tag that keeps a group or interface out of `prune` without any flag. */
+export const DEFAULT_EXEMPT_TAG = 'sg-strategy:keep';
+/** CloudFormation tags every resource of a stack that can be tagged with the stack's name. */
+export const STACK_TAG = 'aws:cloudformation:stack-name';
+/** Where records go when --record-dir is not given. */
+export const DEFAULT_RECORD_DIR = 'sg-strategy-records';
+
+/** Exit codes of `prune` beyond those of every command (0 done, 2 could not run, nothing deleted). */
+export const PRUNE_EXIT = {
+  /** Some of what the plan would delete was not deleted: it came into use, AWS refused, or a call failed. */
+  PARTIAL: 1,
+} as const;
+
+/** What happened to one group or interface. */
+export type Outcome =
+  | 'kept' // the plan refuses it, and says why
+  | 'would-delete' // a dry run
+  | 'deleted'
+  | 'already-gone' // deleted before this run got to it: a second run, or AWS itself
+  | 'skipped' // the check just before the delete found it used or changed
+  | 'refused' // AWS refused the delete because it is in use
+  | 'failed'; // another error
+
+export interface PruneItem {
+  readonly kind: 'group' | 'interface';
+  readonly id: string;
+  readonly name?: string;
+  readonly vpcId?: string;
+  readonly outcome: Outcome;
+  readonly why: string;
+}
+
+/** What `prune --format json` prints. README documents it. */
+export interface PruneReport {
+  readonly schemaVersion: '1.0';
+  readonly region: string;
+  readonly apply: boolean;
+  /** Where the record was written (relative to the working directory when under it); absent on a dry run or when nothing was to be deleted. */
+  readonly record?: string;
+  readonly items: PruneItem[];
+  readonly warnings: string[];
+}
+
+interface Planned {
+  readonly kind: 'group' | 'interface';
+  readonly id: string;
+  readonly name?: string;
+  readonly vpcId?: string;
+  readonly delete: boolean;
+  readonly why: string;
+}
+
+/** The flags `prune` reads, parsed. */
+export interface PruneOptions {
+  readonly groups: string[];
+  readonly vpcs: string[];
+  readonly interfaces: boolean;
+  readonly interfaceIds: string[];
+  readonly exemptTags: Array<{ readonly key: string; readonly value?: string }>;
+}
+
+/**
+ * `sg-strategy prune`: plans the removal of unused groups (and, with --interfaces, unused interfaces), says
+ * why it keeps the rest, and with --apply writes a record, then deletes each one after checking it again.
+ */
+export async function runPrune(argv: readonly string[], io: CliIo, deps: CleanupDependencies = {}): Promise<number> {
+  const { values } = parseFlags('prune', argv, {
+    'region': { type: 'string' },
+    'profile': { type: 'string' },
+    'group': { type: 'string', multiple: true },
+    'vpc': { type: 'string', multiple: true },
+    'interfaces': { type: 'boolean' },
+    'interface': { type: 'string', multiple: true },
+    'exempt-tag': { type: 'string', multiple: true },
+    'record-dir': { type: 'string' },
+    'apply': { type: 'boolean' },
+    'format': { type: 'string' },
+  });
+  const format = choiceFlag('prune', values, 'format', ['table', 'json'] as const);
+  const interfaceIds = listFlag(values, 'interface');
+  const options: PruneOptions = {
+    groups: listFlag(values, 'group'),
+    vpcs: listFlag(values, 'vpc'),
+    interfaces: values.interfaces === true || interfaceIds.length > 0,
+    interfaceIds,
+    exemptTags: [DEFAULT_EXEMPT_TAG, ...listFlag(values, 'exempt-tag')].map(t => {
+      const [key, ...value] = t.split('=');
+      if (!key) throw new CliError(`prune: --exempt-tag needs a tag key, as key or key=value; got "${t}"`);
+      return { key, value: value.length > 0 ? value.join('=') : undefined };
+    }),
+  };
+  const apply = values.apply === true;
+  const place = recordPlace(stringFlag(values, 'record-dir') ?? DEFAULT_RECORD_DIR, io.cwd);
+
+  const session = await openSession(io, { region: stringFlag(values, 'region'), profile: stringFlag(values, 'profile') }, deps);
+  io.err(`sg-strategy prune: reading ${session.region}${session.profile ? ` as profile ${session.profile}` : ''}${apply ? '' : ' (dry run: nothing is deleted without --apply)'}...`);
+  const inventory = await new InventoryReader(session.clients, text => io.err(text), session.policy, session.profile).read();
+  const now = deps.now?.() ?? new Date();
+  const plan = planPrune(inventory, options, now);
+  const toDelete = plan.filter(p => p.delete);
+
+  let items: PruneItem[];
+  let record: string | undefined;
+  if (!apply || toDelete.length === 0) {
+    items = plan.map(p => item(p, p.delete ? 'would-delete' : 'kept', p.why));
+  } else {
+    const recorded = recordOf(inventory, toDelete, session.region, now);
+    io.err(`  writing the record of ${counted(toDelete.length, 'deletion')} to ${placeText(place, io.cwd)}...`);
+    record = relativeTo(io.cwd, await writeRecord(recorded, place, session));
+    io.err(`  record: ${record}`);
+    const results = new Map<string, PruneItem>();
+    for (const [i, planned] of toDelete.entries()) {
+      io.err(`  ${planned.kind} ${planned.id} (${i + 1}/${toDelete.length})...`);
+      const result = await deleteOne(planned, recorded, session);
+      io.err(`    ${result.outcome}${result.outcome === 'deleted' ? '' : `: ${result.why}`}`);
+      results.set(planned.id, result);
+    }
+    items = plan.map(p => results.get(p.id) ?? item(p, 'kept', p.why));
+  }
+
+  const report: PruneReport = { schemaVersion: '1.0', region: session.region, apply, record, items, warnings: inventory.warnings };
+  io.out(format === 'json' ? JSON.stringify(report, undefined, 2) : pruneTable(report, placeText(place, io.cwd)));
+  const incomplete = items.some(i => i.outcome === 'skipped' || i.outcome === 'refused' || i.outcome === 'failed');
+  return incomplete ? PRUNE_EXIT.PARTIAL : 0;
+}
+
+function item(planned: Planned, outcome: Outcome, why: string): PruneItem {
+  return { kind: planned.kind, id: planned.id, name: planned.name, vpcId: planned.vpcId, outcome, why };
+}
+
+/**
+ * What to delete and what to keep, in the order to delete: interfaces first, then groups, each group before
+ * the groups its rules name. A group held only by interfaces or by rules of groups that are themselves to be
+ * deleted is deleted after them.
+ */
+export function planPrune(inventory: Inventory, options: PruneOptions, now: Date): Planned[] {
+  const inVpc = (vpcId?: string) => options.vpcs.length === 0 || (vpcId !== undefined && options.vpcs.includes(vpcId));
+  const exemptBy = (tags: Tag[] | undefined) => options.exemptTags.find(
+    e => (tags ?? []).some(t => t.Key === e.key && (e.value === undefined || t.Value === e.value)));
+  const exemptText = (e: { key: string; value?: string }) => `exempt: it has the tag ${e.key}${e.value !== undefined ? `=${e.value}` : ''}`;
+
+  const missingGroups = options.groups.filter(g => !inventory.groups.some(s => s.GroupId === g || s.GroupName === g));
+  if (missingGroups.length > 0) throw new CliError(`prune: no security group ${missingGroups.map(g => `"${g}"`).join(', ')} in this region`);
+  const missingInterfaces = options.interfaceIds.filter(i => !inventory.interfaces.some(n => n.NetworkInterfaceId === i));
+  if (missingInterfaces.length > 0) throw new CliError(`prune: no network interface ${missingInterfaces.map(i => `"${i}"`).join(', ')} in this region`);
+
+  const interfaces: Planned[] = [];
+  if (options.interfaces) {
+    const tagsOf = new Map(inventory.interfaces.map(n => [n.NetworkInterfaceId ?? '', n.TagSet]));
+    for (const a of auditInterfaces(inventory, new Map(), now)) {
+      if (!inVpc(a.vpcId) || (options.interfaceIds.length > 0 && !options.interfaceIds.includes(a.interfaceId))) continue;
+      const exempt = exemptBy(tagsOf.get(a.interfaceId));
+      const planned = { kind: 'interface' as const, id: a.interfaceId, vpcId: a.vpcId };
+      if (exempt) interfaces.push({ ...planned, delete: false, why: exemptText(exempt) });
+      else interfaces.push({ ...planned, ...interfaceVerdict(a) });
+    }
+  }
+  const goingInterfaces = new Set(interfaces.filter(i => i.delete).map(i => i.id));
+
+  const audits = new Map(auditGroups(inventory).map(a => [a.groupId, a]));
+  const candidates: Array<{ group: SecurityGroup; audit: GroupAudit }> = [];
+  const groups = new Map<string, Planned>();
+  for (const group of inventory.groups) {
+    const id = group.GroupId ?? '';
+    if (!inVpc(group.VpcId)) continue;
+    if (options.groups.length > 0 && !options.groups.includes(id) && !options.groups.includes(group.GroupName ?? '')) continue;
+    const audit = audits.get(id)!;
+    const planned = { kind: 'group' as const, id, name: group.GroupName, vpcId: group.VpcId };
+    const stack = group.Tags?.find(t => t.Key === STACK_TAG)?.Value;
+    const exempt = exemptBy(group.Tags);
+    if (audit.isDefault) groups.set(id, { ...planned, delete: false, why: audit.why });
+    else if (stack) groups.set(id, { ...planned, delete: false, why: `it belongs to CloudFormation stack ${stack}: delete it through the stack, or the stack drifts and its next update fails` });
+    else if (exempt) groups.set(id, { ...planned, delete: false, why: exemptText(exempt) });
+    else candidates.push({ group, audit });
+  }
+
+  // Rounds: a group becomes deletable once all that holds it is deletable too.
+  const ordered: Planned[] = [];
+  const going = new Set<string>();
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const { group, audit } of candidates) {
+      const id = audit.groupId;
+      if (going.has(id)) continue;
+      const heldBy = audit.interfaces.filter(i => !goingInterfaces.has(i.interfaceId));
+      const namedBy = audit.referencedBy.filter(r => !going.has(r.groupId));
+      if (heldBy.length > 0 || namedBy.length > 0 || audit.configuredOn.length > 0) continue;
+      const after = [...audit.interfaces.map(i => i.interfaceId), ...new Set(audit.referencedBy.map(r => r.groupId))];
+      const why = after.length === 0 ? audit.why : `only ${after.join(', ')} ${after.length === 1 ? 'holds' : 'hold'} it, and ${after.length === 1 ? 'that goes' : 'those go'} first`;
+      ordered.push({ kind: 'group', id, name: group.GroupName, vpcId: group.VpcId, delete: true, why });
+      going.add(id);
+      changed = true;
+    }
+  }
+  for (const { audit } of candidates) {
+    if (!going.has(audit.groupId)) groups.set(audit.groupId, { kind: 'group', id: audit.groupId, name: audit.groupName, vpcId: audit.vpcId, delete: false, why: audit.why });
+  }
+  return [
+    ...interfaces.filter(i => i.delete), ...ordered,
+    ...interfaces.filter(i => !i.delete), ...groups.values(),
+  ];
+}
+
+/** Whether `prune --interfaces` may delete an interface: never one in use, nor one AWS manages whose owner may be alive. */
+function interfaceVerdict(a: InterfaceAudit): { delete: boolean; why: string } {
+  if (a.inUse) return { delete: false, why: a.why };
+  if (a.requesterManaged && a.owner !== 'gone') return { delete: false, why: a.why };
+  if (a.release === 'owner-may-use-it') return { delete: false, why: a.why };
+  if (a.release === 'released-by-aws') return { delete: true, why: `${a.why}; deleting it now is safe, its owner being gone` };
+  return { delete: true, why: a.why };
+}
+
+function recordOf(inventory: Inventory, toDelete: readonly Planned[], region: string, now: Date): PruneRecord {
+  const audits = new Map(auditGroups(inventory).map(a => [a.groupId, a]));
+  const interfaceAudits = new Map(auditInterfaces(inventory, new Map(), now).map(a => [a.interfaceId, a]));
+  const groupsById = new Map(inventory.groups.map(g => [g.GroupId ?? '', g]));
+  const enisById = new Map(inventory.interfaces.map(n => [n.NetworkInterfaceId ?? '', n]));
+  return {
+    kind: RECORD_KIND,
+    schemaVersion: '1.0',
+    createdAt: now.toISOString(),
+    region,
+    interfaces: toDelete.filter(p => p.kind === 'interface').map(p => recordedInterface(enisById.get(p.id)!, interfaceAudits.get(p.id)!)),
+    groups: toDelete.filter(p => p.kind === 'group').map(p => recordedGroup(groupsById.get(p.id)!, audits.get(p.id)!.referencedBy)),
+  };
+}
+
+function recordedGroup(group: SecurityGroup, referencedBy: GroupAudit['referencedBy']): RecordedGroup {
+  return {
+    groupId: group.GroupId ?? '',
+    groupName: group.GroupName ?? '',
+    description: group.Description ?? '',
+    vpcId: group.VpcId ?? '',
+    ownerId: group.OwnerId,
+    tags: group.Tags ?? [],
+    ipPermissions: group.IpPermissions ?? [],
+    ipPermissionsEgress: group.IpPermissionsEgress ?? [],
+    referencedBy,
+  };
+}
+
+function recordedInterface(eni: NetworkInterface, audit: InterfaceAudit): RecordedInterface {
+  return {
+    interfaceId: audit.interfaceId,
+    description: audit.description,
+    interfaceType: audit.interfaceType,
+    status: audit.status,
+    vpcId: audit.vpcId,
+    subnetId: audit.subnetId,
+    privateIpAddress: audit.privateIpAddress,
+    requesterManaged: audit.requesterManaged,
+    requesterId: audit.requesterId,
+    groupIds: audit.groups.map(g => g.groupId),
+    tags: eni.TagSet ?? [],
+    behind: `${audit.resource.kind} ${audit.resource.id}${audit.resource.detail ? ` (${audit.resource.detail})` : ''}`,
+  };
+}
+
+/** AWS's answers that mean "in use, not deleted": a group's (VPC, and EC2-Classic's) and an interface's. */
+const IN_USE_ERRORS = new Set(['DependencyViolation', 'InvalidGroup.InUse', 'InvalidNetworkInterface.InUse']);
+const NOT_FOUND_ERRORS = new Set(['InvalidGroup.NotFound', 'InvalidNetworkInterfaceID.NotFound']);
+
+/** Checks one planned deletion against the account as it is now, then deletes it, and says what happened. */
+async function deleteOne(planned: Planned, record: PruneRecord, session: AwsSession): Promise<PruneItem> {
+  const ec2 = session.clients.ec2;
+  const done = (outcome: Outcome, why: string) => item(planned, outcome, why);
+  try {
+    const blocker = planned.kind === 'group'
+      ? await groupBlocker(ec2, record.groups.find(g => g.groupId === planned.id)!, session)
+      : await interfaceBlocker(ec2, record.interfaces.find(i => i.interfaceId === planned.id)!, session);
+    if (blocker === 'gone') return done('already-gone', 'it was no longer there');
+    if (blocker) return done('skipped', `${blocker}; not deleted`);
+  } catch (error) {
+    return done('failed', `could not check it again before deleting, so it was not deleted: ${errorMessage(error)}`);
+  }
+  try {
+    if (planned.kind === 'group') await session.call(`delete ${planned.id}`, () => ec2.send(new DeleteSecurityGroupCommand({ GroupId: planned.id })));
+    else await session.call(`delete ${planned.id}`, () => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: planned.id })));
+    return done('deleted', 'deleted');
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause ?? error;
+    const name = errorName(cause);
+    if (NOT_FOUND_ERRORS.has(name)) return done('already-gone', 'it was no longer there');
+    // AWS answers a delete of an interface in use with InvalidParameterValue and "is currently in use".
+    if (IN_USE_ERRORS.has(name) || (name === 'InvalidParameterValue' && /currently in use/i.test(errorMessage(cause)))) {
+      return done('refused', `AWS refused: it came into use (${name}: ${errorMessage(cause)})`);
+    }
+    return done('failed', errorMessage(error));
+  }
+}
+
+/** Why the group must not be deleted now, 'gone' if it is not there, or undefined if it may go. */
+async function groupBlocker(ec2: EC2Client, recorded: RecordedGroup, session: AwsSession): Promise<string | undefined> {
+  const id = recorded.groupId;
+  let current: SecurityGroup | undefined;
+  try {
+    current = (await session.call(`describe ${id}`, () => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] })))).SecurityGroups?.[0];
+  } catch (error) {
+    if (errorName((error as { cause?: unknown }).cause) === 'InvalidGroup.NotFound') return 'gone';
+    throw error;
+  }
+  if (!current) return 'gone';
+  if (!sameGroup(current, recorded)) return 'its rules or tags changed since the record was written';
+  const carriers = await session.call(`list the interfaces that carry ${id}`, () => ec2.send(new DescribeNetworkInterfacesCommand({
+    Filters: [{ Name: 'group-id', Values: [id] }],
+  })));
+  const carrying = (carriers.NetworkInterfaces ?? []).map(n => n.NetworkInterfaceId);
+  if (carrying.length > 0) return `it came into use: ${carrying.join(', ')} ${carrying.length === 1 ? 'carries' : 'carry'} it now`;
+  const naming = new Set<string>();
+  for (const filter of ['ip-permission.group-id', 'egress.ip-permission.group-id']) {
+    const found = await session.call(`list the groups whose rules name ${id}`, () => ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: filter, Values: [id] }] })));
+    for (const g of found.SecurityGroups ?? []) if (g.GroupId && g.GroupId !== id) naming.add(g.GroupId);
+  }
+  if (naming.size > 0) return `rules in ${[...naming].join(', ')} name it now`;
+  return undefined;
+}
+
+async function interfaceBlocker(ec2: EC2Client, recorded: RecordedInterface, session: AwsSession): Promise<string | undefined> {
+  const id = recorded.interfaceId;
+  let current: NetworkInterface | undefined;
+  try {
+    current = (await session.call(`describe ${id}`, () => ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] })))).NetworkInterfaces?.[0];
+  } catch (error) {
+    if (errorName((error as { cause?: unknown }).cause) === 'InvalidNetworkInterfaceID.NotFound') return 'gone';
+    throw error;
+  }
+  if (!current) return 'gone';
+  if (current.Status !== 'available' || current.Attachment?.Status === 'attached' || current.Attachment?.Status === 'attaching') {
+    return `it came into use (${current.Status}${current.Attachment?.InstanceId ? ` on ${current.Attachment.InstanceId}` : ''})`;
+  }
+  const groups = (current.Groups ?? []).map(g => g.GroupId ?? '').sort();
+  if (JSON.stringify(groups) !== JSON.stringify([...recorded.groupIds].sort())) return 'its groups changed since the record was written';
+  return undefined;
+}
+
+/** The group has the rules and tags the record holds (in any order). */
+function sameGroup(current: SecurityGroup, recorded: RecordedGroup): boolean {
+  const rules = (permissions: IpPermission[] | undefined) => canonical(permissions ?? []);
+  return rules(current.IpPermissions) === rules(recorded.ipPermissions)
+    && rules(current.IpPermissionsEgress) === rules(recorded.ipPermissionsEgress)
+    && canonical(current.Tags ?? []) === canonical(recorded.tags);
+}
+
+/** A JSON text that is the same for equal values whatever the order of keys and of list items. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).sort().join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const OUTCOME_TEXT: Record<Outcome, string> = {
+  'kept': 'keep',
+  'would-delete': 'would delete',
+  'deleted': 'deleted',
+  'already-gone': 'already gone',
+  'skipped': 'NOT DELETED',
+  'refused': 'NOT DELETED',
+  'failed': 'FAILED',
+};
+
+/** The plan or its outcome as aligned lines, then the warnings and a summary that says what to do next. */
+export function pruneTable(report: PruneReport, place: string): string {
+  const rows = report.items.map(i => [OUTCOME_TEXT[i.outcome], `${i.kind === 'group' ? 'group' : 'interface'} ${i.id}${i.name ? ` ${i.name}` : ''}`, i.why]);
+  const width = (c: number) => Math.max(0, ...rows.map(r => r[c].length));
+  const lines = rows.length === 0 ? ['(no groups or interfaces in scope)'] : rows.map(r => `${r[0].padEnd(width(0))}  ${r[1].padEnd(width(1))}  ${r[2]}`);
+  for (const w of report.warnings) lines.push(`warning: ${w}`);
+  const count = (...outcomes: Outcome[]) => report.items.filter(i => outcomes.includes(i.outcome)).length;
+  const kept = count('kept');
+  if (!report.apply) {
+    const would = count('would-delete');
+    lines.push(`${report.region}: dry run: ${would} would be deleted, ${kept} kept. Nothing was changed.`
+      + (would > 0 ? ` With --apply, a record goes to ${place} before the first delete.` : ''));
+  } else {
+    const notDeleted = count('skipped', 'refused', 'failed');
+    lines.push(`${report.region}: ${count('deleted')} deleted, ${count('already-gone')} already gone, ${notDeleted} not deleted, ${kept} kept.`
+      + (report.record ? ` Record: ${report.record} (sg-strategy restore ${report.record} brings the groups back).` : ' Nothing to delete, so no record was written.'));
+  }
+  return lines.join('\n');
+}

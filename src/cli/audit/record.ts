@@ -1,0 +1,169 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { IpPermission, Tag } from '@aws-sdk/client-ec2';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { ReferencingRule } from './group-audit';
+import type { AwsSession } from './session';
+import { CliError } from '../inputs';
+
+export const RECORD_KIND = 'sg-strategy-prune-record';
+
+/** One group as it was just before `prune` deleted it: everything `restore` needs to make it again. */
+export interface RecordedGroup {
+  readonly groupId: string;
+  readonly groupName: string;
+  readonly description: string;
+  readonly vpcId: string;
+  readonly ownerId?: string;
+  readonly tags: Tag[];
+  readonly ipPermissions: IpPermission[];
+  readonly ipPermissionsEgress: IpPermission[];
+  /** Rules in other groups that named this one when it was recorded (only groups deleted in the same run can). */
+  readonly referencedBy: ReferencingRule[];
+}
+
+/** One interface as it was before `prune` deleted it. Interfaces are recorded for the trail, not recreated. */
+export interface RecordedInterface {
+  readonly interfaceId: string;
+  readonly description: string;
+  readonly interfaceType: string;
+  readonly status: string;
+  readonly vpcId?: string;
+  readonly subnetId?: string;
+  readonly privateIpAddress?: string;
+  readonly requesterManaged: boolean;
+  readonly requesterId?: string;
+  readonly groupIds: string[];
+  readonly tags: Tag[];
+  /** What `audit --interfaces` said stood behind it. */
+  readonly behind: string;
+}
+
+/** The file `prune --apply` writes before its first delete. README documents it. */
+export interface PruneRecord {
+  readonly kind: typeof RECORD_KIND;
+  readonly schemaVersion: '1.0';
+  readonly createdAt: string;
+  readonly region: string;
+  /** In the order they are deleted: interfaces, then groups (a group before those its rules name). */
+  readonly interfaces: RecordedInterface[];
+  readonly groups: RecordedGroup[];
+}
+
+/** Where records go: a local directory, or an S3 bucket and key prefix. */
+export type RecordPlace = { readonly dir: string } | { readonly bucket: string; readonly prefix: string };
+
+export function recordPlace(where: string, cwd: string): RecordPlace {
+  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(where);
+  if (s3) return { bucket: s3[1], prefix: s3[2].replace(/\/+$/, '') };
+  if (where.startsWith('s3:')) throw new CliError(`--record-dir: "${where}" is not an S3 location; write s3://bucket/prefix`);
+  return { dir: path.resolve(cwd, where) };
+}
+
+/** Where records go, as the user would write it: relative to `cwd` when under it. */
+export function placeText(place: RecordPlace, cwd: string): string {
+  return 'dir' in place ? relativeTo(cwd, place.dir) : `s3://${place.bucket}/${place.prefix}${place.prefix ? '/' : ''}`;
+}
+
+/** A local path relative to `cwd` when it lies under it; anything else as it is. */
+export function relativeTo(cwd: string, where: string): string {
+  if (where.startsWith('s3://')) return where;
+  const relative = path.relative(cwd, where);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? where : relative;
+}
+
+/**
+ * Writes the record and returns where. A local file is written whole under a temporary name, flushed, then
+ * renamed, so a record that exists is complete; nothing is ever overwritten. Any failure throws, and the
+ * caller deletes nothing.
+ */
+export async function writeRecord(record: PruneRecord, place: RecordPlace, session: AwsSession): Promise<string> {
+  const name = `sg-strategy-prune-${record.region}-${record.createdAt.replace(/[:.]/g, '-')}.json`;
+  const body = `${JSON.stringify(record, undefined, 2)}\n`;
+  if ('dir' in place) {
+    let partial: string | undefined;
+    try {
+      fs.mkdirSync(place.dir, { recursive: true });
+      // A second run in the same millisecond gets its own name: a record is never overwritten.
+      let file = path.join(place.dir, name);
+      for (let n = 2; fs.existsSync(file) || fs.existsSync(`${file}.partial`); n++) file = path.join(place.dir, name.replace(/\.json$/, `-${n}.json`));
+      partial = `${file}.partial`;
+      const fd = fs.openSync(partial, 'wx');
+      try {
+        fs.writeSync(fd, body);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(partial, file);
+      return file;
+    } catch (error) {
+      try {
+        if (partial) fs.rmSync(partial, { force: true });
+      } catch {
+        // Nothing was written there either.
+      }
+      throw new CliError(`Could not write the record to ${place.dir} (${(error as Error).message}). Nothing was deleted.`);
+    }
+  }
+  const key = place.prefix ? `${place.prefix}/${name}` : name;
+  const s3 = session.s3();
+  try {
+    await session.call(`write the record to s3://${place.bucket}/${key}`, () => s3.send(new PutObjectCommand({
+      Bucket: place.bucket, Key: key, Body: body, ContentType: 'application/json',
+    })));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}. Nothing was deleted.`);
+  }
+  return `s3://${place.bucket}/${key}`;
+}
+
+/** Reads a record from a path or s3://bucket/key, and refuses anything this command did not write. */
+export async function readRecord(where: string, cwd: string, s3Reader: (bucket: string, key: string) => Promise<string>): Promise<PruneRecord> {
+  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(where);
+  let text: string;
+  if (s3) {
+    text = await s3Reader(s3[1], s3[2]);
+  } else {
+    const file = path.resolve(cwd, where);
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new CliError(`Could not read the record ${file}: ${(error as Error).message}`);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${where} is not JSON (${(error as Error).message}); give a record that sg-strategy prune wrote.`);
+  }
+  return validRecord(parsed, where);
+}
+
+/** The record, if it has the shape `prune` writes; otherwise an error that names the first thing wrong. */
+export function validRecord(value: unknown, where: string): PruneRecord {
+  const fail = (what: string): never => {
+    throw new CliError(`${where} is not a record that sg-strategy prune wrote: ${what}.`);
+  };
+  const r = value as Partial<PruneRecord> | null;
+  if (typeof r !== 'object' || r === null) return fail('it is not an object');
+  if (r.kind !== RECORD_KIND) fail(`"kind" is ${JSON.stringify(r.kind)}, not "${RECORD_KIND}"`);
+  if (r.schemaVersion !== '1.0') fail(`"schemaVersion" is ${JSON.stringify(r.schemaVersion)}; this command reads "1.0"`);
+  if (typeof r.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r.region)) fail('"region" is not an AWS region');
+  if (!Array.isArray(r.groups) || !Array.isArray(r.interfaces)) fail('"groups" and "interfaces" must be lists');
+  r.groups!.forEach((g, i) => {
+    const at = `groups[${i}]`;
+    if (typeof g?.groupId !== 'string' || !/^sg-[0-9a-f]+$/.test(g.groupId)) fail(`${at}.groupId is not a security group id`);
+    for (const field of ['groupName', 'description', 'vpcId'] as const) {
+      if (typeof g[field] !== 'string' || g[field] === '') fail(`${at}.${field} is missing`);
+    }
+    for (const field of ['tags', 'ipPermissions', 'ipPermissionsEgress', 'referencedBy'] as const) {
+      if (!Array.isArray(g[field])) fail(`${at}.${field} is not a list`);
+    }
+    for (const p of [...g.ipPermissions, ...g.ipPermissionsEgress]) {
+      if (typeof p !== 'object' || p === null || typeof p.IpProtocol !== 'string') fail(`${at} has a rule without IpProtocol`);
+    }
+  });
+  return r as PruneRecord;
+}
