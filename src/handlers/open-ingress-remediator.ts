@@ -143,7 +143,7 @@ export class Remediator {
   async run(trigger: string, groupIds?: string[]): Promise<RunSummary> {
     const { settings } = this.deps;
     const groups = await this.describeGroups(groupIds);
-    const rules = groups.size === 0 ? [] : await this.attempt('describe security group rules', () => describeRules(this.deps.ec2, this.retry, groupIds));
+    const rules = groups.size === 0 ? [] : await this.attempt('describe security group rules', () => describeRules(this.deps.ec2, groupIds));
     const skipped = { exempt: 0, allowedPort: 0 };
     const toClose: SecurityGroupRule[] = [];
     let internetFacing: Set<string> | undefined;

@@ -17,7 +17,6 @@ import { CreateLoadBalancerCommand, ElasticLoadBalancingV2Client } from '@aws-sd
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ClosedRuleRecord, makeHandler, RemediatorSettings, RunSummary, RevertSummary } from '../../src/handlers/open-ingress-remediator';
-import { DEFAULT_RETRY_POLICY } from '../../src/handlers/shared/aws-calls';
 import { describeRules } from '../../src/handlers/shared/security-group-rules';
 import { MotoServer, startMotoServer } from '../support/moto-server';
 
@@ -97,7 +96,7 @@ async function account() {
 
 /** Ingress rules of a group as comparable text. */
 async function ingressOf(groupId: string): Promise<string[]> {
-  const rules = await describeRules(clients.ec2, DEFAULT_RETRY_POLICY, [groupId]);
+  const rules = await describeRules(clients.ec2, [groupId]);
   return rules.filter((r) => !r.IsEgress)
     .map((r) => [r.IpProtocol, r.FromPort, r.ToPort, r.CidrIpv4 ?? r.CidrIpv6 ?? r.PrefixListId ?? r.ReferencedGroupInfo?.GroupId, r.Description ?? ''].join(' '))
     .sort();
