@@ -7,10 +7,15 @@
  *   Its fail-safe: it rejects only when the service has a load balancer attached that is about to be removed.
  *   Then it rejects every connected endpoint, because AWS will not detach a load balancer that still serves
  *   one.
+ *   On a rollback (or a retry) of a swap that did not reach the service, the reject step is updated back to
+ *   the load balancers the service still has: nothing is leaving, but the endpoints it rejected on the way in
+ *   would stay rejected, because the accept step never ran. So when the old set had a load balancer leaving
+ *   the live service and the new set has none, it accepts the allowlisted endpoints that are rejected.
  * - The **accept** step runs after the change. It accepts the allowlisted endpoints, and never any other.
  *
  * Both are idempotent, log what they find and do before they do it, and treat Delete as a no-op: deleting the
- * swap must not disconnect anyone.
+ * swap must not disconnect anyone. Responses carry counts only: CloudFormation refuses a response over 4,096
+ * bytes, and the endpoint ids are in the log.
  */
 import {
   AcceptVpcEndpointConnectionsCommand,
@@ -23,7 +28,16 @@ import {
   type VpcEndpointConnection,
 } from '@aws-sdk/client-ec2';
 import { type AcceptStepProperties, type RejectStepProperties, SWAP_TAG_KEY, type SwapStepProperties } from '../private-link-service-swap/types';
-import { allPages, backOff, DEFAULT_RETRY_POLICY, describeFailure, type RetryPolicy, withRetries } from './shared/aws-calls';
+import {
+  allPages,
+  type BackoffPolicy,
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  describeFailure,
+  handlerClientConfig,
+  TimeBudget,
+  withTimeBudget,
+} from './shared/aws-calls';
 import type { CustomResourceEvent } from './shared/custom-resource';
 
 export type SwapEvent = CustomResourceEvent<SwapStepProperties>;
@@ -31,20 +45,23 @@ export type SwapEvent = CustomResourceEvent<SwapStepProperties>;
 export interface SwapResponse {
   readonly PhysicalResourceId: string;
   readonly Data: {
-    /** The endpoints this run rejected or accepted, comma-separated. */
-    readonly EndpointIds: string;
+    /** How many endpoints this run rejected or accepted; their ids are in the log. */
+    readonly EndpointCount: number;
   };
 }
 
 export interface SwapDependencies {
   readonly ec2: EC2Client;
-  readonly retry?: RetryPolicy;
+  /** The backoff between rounds of accepting or rejecting what AWS reported unsuccessful. */
+  readonly backoff?: BackoffPolicy;
+  /** The invocation's time left; rounds stop when the next one would not fit. */
+  readonly budget?: TimeBudget;
   /** Where the record of what was done goes; CloudWatch Logs through `console.log` in Lambda. */
   readonly log?: (line: string) => void;
 }
 
 /** Connection states a reject applies to, and states an accept applies to (compared in lower case). */
-const REJECTABLE_STATES = new Set(['pendingacceptance', 'pending', 'available']);
+const REJECTABLE_STATES = new Set(['pendingacceptance', 'pending', 'available', 'partial']);
 const ACCEPTABLE_STATES = new Set(['pendingacceptance', 'rejected']);
 /** Rounds of accepting or rejecting what AWS reported as unsuccessful, before failing the deployment. */
 const UNSUCCESSFUL_ROUNDS = 5;
@@ -68,12 +85,14 @@ export function makeHandler(deps: SwapDependencies) {
 
 export class EndpointServiceSwap {
   private readonly ec2: EC2Client;
-  private readonly retry: RetryPolicy;
+  private readonly backoff: BackoffPolicy;
+  private readonly budget: TimeBudget;
   private readonly log: (line: string) => void;
 
   constructor(deps: SwapDependencies) {
     this.ec2 = deps.ec2;
-    this.retry = deps.retry ?? DEFAULT_RETRY_POLICY;
+    this.backoff = deps.backoff ?? DEFAULT_RETRY_POLICY;
+    this.budget = deps.budget ?? new TimeBudget();
     this.log = deps.log ?? ((line) => console.log(line));
   }
 
@@ -82,22 +101,28 @@ export class EndpointServiceSwap {
     const physicalId = physicalIdOf(props);
     if (event.RequestType === 'Delete') {
       this.record({ action: 'nothing-on-delete', step: props.Step, physicalId });
-      return { PhysicalResourceId: event.PhysicalResourceId ?? physicalId, Data: { EndpointIds: '' } };
+      return { PhysicalResourceId: event.PhysicalResourceId ?? physicalId, Data: { EndpointCount: 0 } };
     }
-    if (event.RequestType === 'Update' && event.OldResourceProperties && !changed(event.OldResourceProperties, props)) {
+    const old = event.RequestType === 'Update' ? event.OldResourceProperties : undefined;
+    if (old && !changed(old, props)) {
       this.record({ action: 'unchanged', step: props.Step, physicalId, reason: 'the set of load balancers and the allowlist are unchanged' });
-      return { PhysicalResourceId: physicalId, Data: { EndpointIds: '' } };
+      return { PhysicalResourceId: physicalId, Data: { EndpointCount: 0 } };
     }
-    if (props.Step === 'reject') return { PhysicalResourceId: physicalId, Data: { EndpointIds: (await this.reject(props)).join(',') } };
-    if (props.Step === 'accept') return { PhysicalResourceId: physicalId, Data: { EndpointIds: (await this.accept(props)).join(',') } };
+    const oldArns = old?.Step === 'reject' ? old.LoadBalancerArns : undefined;
+    if (props.Step === 'reject') return { PhysicalResourceId: physicalId, Data: { EndpointCount: (await this.reject(props, oldArns)).length } };
+    if (props.Step === 'accept') return { PhysicalResourceId: physicalId, Data: { EndpointCount: (await this.accept(props)).length } };
     throw new SwapError(`Unknown step ${JSON.stringify((props as { Step?: unknown }).Step)}; expected "reject" or "accept".`);
   }
 
   /**
    * Rejects every connected endpoint of the tagged service, if and only if the service has a load balancer
    * attached that `LoadBalancerArns` leaves out. Returns the rejected endpoint ids.
+   *
+   * When nothing is leaving but `oldArns` (the properties of an Update) had a load balancer leaving the live
+   * service, this is a rollback or retry of a swap that never reached the service: it accepts the allowlisted
+   * endpoints that are rejected, and returns those.
    */
-  async reject(props: RejectStepProperties): Promise<string[]> {
+  async reject(props: RejectStepProperties, oldArns?: readonly string[]): Promise<string[]> {
     const services = await this.servicesTagged(props.ServiceTag);
     if (services.length > 1) {
       throw new SwapError(`${services.length} endpoint services carry the tag ${SWAP_TAG_KEY}=${props.ServiceTag} `
@@ -114,7 +139,12 @@ export class EndpointServiceSwap {
     const leaving = attached.filter((arn) => !wanted.has(arn));
     if (leaving.length === 0) {
       this.record({ action: 'reject-skipped', reason: 'no load balancer the service has attached is being removed', serviceId, attached, wanted: [...wanted] });
-      return [];
+      const old = new Set(oldArns ?? []);
+      const wasLeaving = oldArns !== undefined && attached.some((arn) => !old.has(arn));
+      if (!wasLeaving) return [];
+      this.record({ action: 'swap-undone', reason: 'the previous properties had a load balancer leaving the service and these have none: '
+        + 'a rollback or retry of a swap that did not reach the service', serviceId, attached, previous: [...old] });
+      return this.acceptAllowlisted(serviceId, props.ClientEndpointIds ?? [], ['rejected']);
     }
     const connected = (await this.connectionsOf(serviceId)).filter((c) => REJECTABLE_STATES.has(stateOf(c)));
     // The record comes first: if a call fails half way, the log still says who was connected.
@@ -126,11 +156,16 @@ export class EndpointServiceSwap {
   }
 
   /** Accepts the allowlisted endpoints that are waiting or rejected; never any other. Returns their ids. */
-  async accept(props: AcceptStepProperties): Promise<string[]> {
-    const serviceId = props.ServiceId;
-    const allowlist = new Set(props.ClientEndpointIds ?? []);
+  accept(props: AcceptStepProperties): Promise<string[]> {
+    return this.acceptAllowlisted(props.ServiceId, props.ClientEndpointIds ?? [], ['pendingacceptance', 'rejected']);
+  }
+
+  /** Accepts the allowlisted endpoints in one of `states` (lower case); never any other. Returns their ids. */
+  private async acceptAllowlisted(serviceId: string, clientEndpointIds: readonly string[], states: readonly string[]): Promise<string[]> {
+    const allowlist = new Set(clientEndpointIds);
+    const acceptable = new Set(states.filter((state) => ACCEPTABLE_STATES.has(state)));
     const connections = await this.connectionsOf(serviceId);
-    const waiting = connections.filter((c) => ACCEPTABLE_STATES.has(stateOf(c)));
+    const waiting = connections.filter((c) => acceptable.has(stateOf(c)));
     const toAccept = waiting.filter((c) => allowlist.has(c.VpcEndpointId!));
     const notAllowed = waiting.filter((c) => !allowlist.has(c.VpcEndpointId!));
     const absent = [...allowlist].filter((id) => !connections.some((c) => c.VpcEndpointId === id));
@@ -138,7 +173,7 @@ export class EndpointServiceSwap {
     if (absent.length > 0) this.record({ action: 'not-connected', reason: 'allowlisted but not connected to the service', serviceId, endpointIds: absent });
     const ids = toAccept.map((c) => c.VpcEndpointId!);
     if (ids.length === 0) {
-      this.record({ action: 'accept-skipped', reason: 'no allowlisted endpoint is waiting or rejected', serviceId });
+      this.record({ action: 'accept-skipped', reason: `no allowlisted endpoint is ${[...acceptable].join(' or ')}`, serviceId });
       return [];
     }
     this.record({ action: 'accepting', serviceId, endpoints: toAccept.map(describeConnection) });
@@ -149,12 +184,15 @@ export class EndpointServiceSwap {
 
   /**
    * Accepts or rejects `ids`, then again those AWS reports as unsuccessful, with backoff and jitter, for a
-   * bounded number of rounds. Fails naming each endpoint still unsuccessful and AWS's reason.
+   * bounded number of rounds that fit in the time budget. Fails naming each endpoint still unsuccessful and
+   * AWS's reason.
    */
   private async untilDone(verb: 'accept' | 'reject', serviceId: string, ids: string[]): Promise<void> {
     let pending = ids;
     let failures: UnsuccessfulItem[] = [];
+    let rounds = 0;
     for (let round = 1; pending.length > 0; round++) {
+      rounds = round;
       failures = [];
       for (let start = 0; start < pending.length; start += BATCH) {
         failures.push(...await this.send(verb, serviceId, pending.slice(start, start + BATCH)));
@@ -166,10 +204,12 @@ export class EndpointServiceSwap {
       if (pending.length === 0) return;
       this.record({ action: `${verb}-unsuccessful`, serviceId, round, endpoints: failures.map(describeUnsuccessful) });
       if (round >= UNSUCCESSFUL_ROUNDS) break;
-      await backOff(this.retry, round);
+      const delay = backoffDelay(this.backoff, round);
+      if (!this.budget.allowsWait(delay)) break;
+      await this.backoff.sleep(delay);
     }
     throw new SwapError(`Could not ${verb} ${failures.length} endpoint connection(s) of ${serviceId} after `
-      + `${UNSUCCESSFUL_ROUNDS} attempts: ${failures.map(describeUnsuccessful).join('; ')}.`);
+      + `${rounds} attempt(s): ${failures.map(describeUnsuccessful).join('; ')}.`);
   }
 
   private async send(verb: 'accept' | 'reject', serviceId: string, ids: string[]): Promise<UnsuccessfulItem[]> {
@@ -205,10 +245,10 @@ export class EndpointServiceSwap {
     return connections.filter((c) => c.ServiceId === serviceId && c.VpcEndpointId);
   }
 
-  /** Runs an AWS call with retries on throttling; a failure says what was being done, with AWS's error name. */
+  /** Runs an AWS call (the SDK retries it); a failure says what was being done, with AWS's error name. */
   private async attempt<T>(what: string, call: () => Promise<T>): Promise<T> {
     try {
-      return await withRetries(call, this.retry);
+      return await call();
     } catch (error) {
       throw new SwapError(describeFailure(what, error));
     }
@@ -225,11 +265,9 @@ function physicalIdOf(props: SwapStepProperties): string {
 
 /** Whether a step has anything new to do: its set of load balancers, or the accept step's allowlist, changed. */
 function changed(before: SwapStepProperties, after: SwapStepProperties): boolean {
-  if (!sameSet(before.LoadBalancerArns, after.LoadBalancerArns)) return true;
-  if (before.Step === 'accept' && after.Step === 'accept') {
-    return before.ServiceId !== after.ServiceId || !sameSet(before.ClientEndpointIds, after.ClientEndpointIds);
-  }
-  return before.Step !== after.Step;
+  if (before.Step !== after.Step || !sameSet(before.LoadBalancerArns, after.LoadBalancerArns)) return true;
+  if (before.Step === 'accept' && after.Step === 'accept' && before.ServiceId !== after.ServiceId) return true;
+  return !sameSet(before.ClientEndpointIds, after.ClientEndpointIds);
 }
 
 function sameSet(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
@@ -251,4 +289,6 @@ function describeUnsuccessful(item: UnsuccessfulItem): string {
   return `${item.ResourceId} (${item.Error?.Code ?? 'no code'}: ${item.Error?.Message ?? 'no message'})`;
 }
 
-export const handler = makeHandler({ ec2: new EC2Client({ maxAttempts: 1 }) });
+const budget = new TimeBudget();
+/** The Lambda entry point: the SDK retries each call, within the time the invocation has left. */
+export const handler = withTimeBudget(budget, makeHandler({ ec2: new EC2Client(handlerClientConfig(budget)), budget }));

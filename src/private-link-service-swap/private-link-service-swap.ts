@@ -47,7 +47,8 @@ const ENDPOINT_ID = /^vpce-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
  * this order, enforced by CloudFormation (the service `DependsOn` the reject step; the accept step references
  * the service):
  * 1. a **reject** custom resource rejects the service's connected endpoints, only if the service has a load
- *    balancer attached that is about to be removed (a fail-safe);
+ *    balancer attached that is about to be removed (a fail-safe); when a failed swap rolls back before the
+ *    service changed, it accepts the allowlisted endpoints it had rejected;
  * 2. the endpoint service's `NetworkLoadBalancerArns` change;
  * 3. an **accept** custom resource accepts the allowlisted endpoints, and no other, retrying those AWS reports
  *    as unsuccessful, then failing the deployment naming them.
@@ -99,7 +100,9 @@ export class PrivateLinkServiceSwap extends Construct {
     const loadBalancerArns = props.loadBalancers.map((lb) => lb.loadBalancerArn);
     const serviceTag = `${Aws.STACK_NAME}/${this.node.path}`;
 
-    const rejectProperties: RejectStepProperties = { Step: 'reject', ServiceTag: serviceTag, LoadBalancerArns: loadBalancerArns };
+    const rejectProperties: RejectStepProperties = {
+      Step: 'reject', ServiceTag: serviceTag, LoadBalancerArns: loadBalancerArns, ClientEndpointIds: this.clientEndpointIds,
+    };
     provider.allowReject(serviceTag);
     this.rejectStep = new CustomResource(this, 'RejectStep', {
       serviceToken: provider.serviceToken,

@@ -42,13 +42,16 @@ export class SwapProvider extends Construct {
     acknowledgeWildcardResource(role, '*', 'ec2:DescribeVpcEndpointServiceConfigurations and ec2:DescribeVpcEndpointConnections '
       + 'support no resource-level permissions. Accept is granted on each service\'s ARN, reject only on services carrying a swap\'s tag.');
     acknowledgeWildcardResource(role, this.anyEndpointService(), 'The reject step runs before its endpoint service is created or '
-      + `changed, so it cannot name the service's ARN without a dependency cycle; a condition limits it to the service tagged ${SWAP_TAG_KEY} by its swap.`);
+      + `changed, so it cannot name the service's ARN without a dependency cycle; a condition limits reject (and accept, on a rollback) to the service tagged ${SWAP_TAG_KEY} by its swap.`);
   }
 
-  /** Lets the reject step reject connections of the one service that carries this tag value. */
+  /**
+   * Lets the reject step reject connections of the one service that carries this tag value, and accept them
+   * again when a swap rolls back before the service changed.
+   */
   allowReject(tagValue: string): void {
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:RejectVpcEndpointConnections'],
+      actions: ['ec2:RejectVpcEndpointConnections', 'ec2:AcceptVpcEndpointConnections'],
       resources: [this.anyEndpointService()],
       conditions: { StringEquals: { [`aws:ResourceTag/${SWAP_TAG_KEY}`]: tagValue } },
     }));

@@ -15,6 +15,11 @@ export interface RejectStepProperties {
   readonly ServiceTag: string;
   /** The load balancers the service is about to have. A change here is what makes this step run. */
   readonly LoadBalancerArns: string[];
+  /**
+   * The endpoints a rollback of the swap accepts again. Optional: resources deployed by an earlier version
+   * have none.
+   */
+  readonly ClientEndpointIds?: string[];
 }
 
 export interface AcceptStepProperties {

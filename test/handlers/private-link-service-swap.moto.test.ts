@@ -16,6 +16,7 @@ import {
   DescribeVpcEndpointServiceConfigurationsCommand,
   EC2Client,
   ModifyVpcEndpointServiceConfigurationCommand,
+  RejectVpcEndpointConnectionsCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { makeHandler, type SwapEvent } from '../../src/handlers/private-link-service-swap';
@@ -78,8 +79,8 @@ function reject(from: string[], to: string[]): SwapEvent {
   return {
     RequestType: 'Update',
     PhysicalResourceId: `reject:${TAG}`,
-    ResourceProperties: { Step: 'reject', ServiceTag: TAG, LoadBalancerArns: to },
-    OldResourceProperties: { Step: 'reject', ServiceTag: TAG, LoadBalancerArns: from },
+    ResourceProperties: { Step: 'reject', ServiceTag: TAG, LoadBalancerArns: to, ClientEndpointIds: ALLOWED },
+    OldResourceProperties: { Step: 'reject', ServiceTag: TAG, LoadBalancerArns: from, ClientEndpointIds: ALLOWED },
   };
 }
 
@@ -109,7 +110,8 @@ test('a swap from the legacy NLB to the secured one: reject, move, accept only t
   const { legacy, secured, serviceId, otherServiceId, fake, handler, log } = await provider();
 
   const rejected = await handler(reject([legacy], [secured]));
-  expect(rejected.Data.EndpointIds.split(',').sort()).toEqual([...ALLOWED, STRANGER].sort());
+  expect(rejected.Data).toEqual({ EndpointCount: 3 });
+  expect(log.find((e) => e.action === 'rejected').endpointIds.sort()).toEqual([...ALLOWED, STRANGER].sort());
   expect(fake.endpoints(serviceId, 'rejected')).toEqual([...ALLOWED, STRANGER].sort());
   expect(fake.endpoints(otherServiceId, 'available')).toEqual(['vpce-0b33333333333333b']);
   expect(log.find((e) => e.action === 'rejecting')).toMatchObject({ serviceId, removing: [legacy] });
@@ -120,7 +122,7 @@ test('a swap from the legacy NLB to the secured one: reject, move, accept only t
   expect(securedLb.SecurityGroups).toHaveLength(1);
 
   const accepted = await handler(accept(serviceId, [legacy], [secured]));
-  expect(accepted.Data.EndpointIds.split(',').sort()).toEqual(ALLOWED);
+  expect(accepted.Data).toEqual({ EndpointCount: 2 });
   expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
   expect(fake.stateOf(STRANGER)).toBe('rejected');
   expect(fake.calls.filter((c) => c.name === 'AcceptVpcEndpointConnections').flatMap((c) => c.input.VpcEndpointIds)).not.toContain(STRANGER);
@@ -133,8 +135,38 @@ test('a retried deployment runs the reject step again: the service already moved
   await handler(accept(serviceId, [legacy], [secured]));
 
   const again = await handler({ ...reject([legacy], [secured]), RequestType: 'Create', OldResourceProperties: undefined });
-  expect(again.Data.EndpointIds).toBe('');
+  expect(again.Data).toEqual({ EndpointCount: 0 });
   expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+});
+
+test('rollback: reject, then the service change fails, then CloudFormation rolls the reject step back: the allowlist is accepted again', async () => {
+  const { legacy, secured, serviceId, fake, handler, log } = await provider();
+  await handler(reject([legacy], [secured]));
+  expect(fake.endpoints(serviceId, 'rejected')).toEqual([...ALLOWED, STRANGER].sort());
+
+  // The service change fails (say CloudFormation's update of the service is refused, or a resource updated
+  // beside it fails first): the service keeps the legacy NLB, and the accept step never runs.
+  expect(await loadBalancersOf(serviceId)).toEqual([legacy]);
+  expect(fake.endpoints(serviceId, 'available')).toEqual([]);
+
+  // The rollback: an Update of the reject step back to the old load balancers. Nothing attached is leaving.
+  const rolledBack = await handler(reject([secured], [legacy]));
+  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+  expect(fake.stateOf(STRANGER)).toBe('rejected');
+  expect(rolledBack.Data).toEqual({ EndpointCount: 2 });
+  expect(log).toContainEqual(expect.objectContaining({ action: 'swap-undone', serviceId, attached: [legacy] }));
+  // Replayed (CloudFormation may retry the rollback), it changes nothing more.
+  const calls = fake.calls.length;
+  await handler(reject([secured], [legacy]));
+  expect(fake.calls.slice(calls).map((c) => c.name)).toEqual(['DescribeVpcEndpointConnections']);
+});
+
+test('an ordinary Update that only adds a load balancer accepts nobody who is rejected', async () => {
+  const { legacy, secured, serviceId, fake, handler } = await provider();
+  await fake.send(new RejectVpcEndpointConnectionsCommand({ ServiceId: serviceId, VpcEndpointIds: [ALLOWED[0]] }));
+  await handler(reject([legacy], [legacy, secured]));
+  expect(fake.stateOf(ALLOWED[0])).toBe('rejected');
+  expect(fake.calls.map((c) => c.name)).not.toContain('AcceptVpcEndpointConnections');
 });
 
 test('fail-safe: when the service does not have the NLB being removed, the reject step rejects nobody', async () => {

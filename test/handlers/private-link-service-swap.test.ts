@@ -7,7 +7,7 @@
 import { DescribeVpcEndpointServiceConfigurationsCommand, EC2Client, type ServiceConfiguration } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { makeHandler, type SwapEvent } from '../../src/handlers/private-link-service-swap';
-import type { RetryPolicy } from '../../src/handlers/shared/aws-calls';
+import { type BackoffPolicy, TimeBudget } from '../../src/handlers/shared/aws-calls';
 import { SWAP_TAG_KEY } from '../../src/private-link-service-swap/types';
 import { FakeEndpointConnections, routeEndpointConnections } from '../support/fake-endpoint-connections';
 
@@ -20,7 +20,7 @@ function service(id: string, nlbs: string[], tagged = true): ServiceConfiguratio
   return { ServiceId: id, NetworkLoadBalancerArns: nlbs, Tags: tagged ? [{ Key: SWAP_TAG_KEY, Value: TAG }] : [{ Key: 'Name', Value: 'other' }] };
 }
 
-function setup(services: ServiceConfiguration[][] = [[service(SERVICE, [LEGACY])]]) {
+function setup(services: ServiceConfiguration[][] = [[service(SERVICE, [LEGACY])]], budget = new TimeBudget()) {
   const client = new EC2Client({ region: 'us-east-1' });
   const mock = mockClient(client);
   const describe = mock.on(DescribeVpcEndpointServiceConfigurationsCommand);
@@ -28,8 +28,8 @@ function setup(services: ServiceConfiguration[][] = [[service(SERVICE, [LEGACY])
   const fake = new FakeEndpointConnections().addService(SERVICE);
   const sleeps: number[] = [];
   const events: string[] = [];
-  const retry: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, sleep: async (ms) => { sleeps.push(ms); }, random: () => 0.5 };
-  const handler = makeHandler({ ec2: routeEndpointConnections(client, fake), retry, log: (line) => events.push(line) });
+  const backoff: BackoffPolicy = { baseDelayMs: 100, maxDelayMs: 1_000, sleep: async (ms) => { sleeps.push(ms); }, random: () => 0.5 };
+  const handler = makeHandler({ ec2: routeEndpointConnections(client, fake), backoff, budget, log: (line) => events.push(line) });
   const logged = () => events.map((line) => JSON.parse(line));
   return { mock, fake, sleeps, handler, logged };
 }
@@ -63,7 +63,7 @@ describe('reject step', () => {
 
     expect(fake.endpoints(SERVICE, 'rejected')).toEqual(['vpce-0aaaaaaaaaaaaaaa1', 'vpce-0aaaaaaaaaaaaaaa2', 'vpce-0aaaaaaaaaaaaaaa3']);
     expect(fake.stateOf('vpce-0bbbbbbbbbbbbbbb1')).toBe('available');
-    expect(result.Data.EndpointIds).toBe('vpce-0aaaaaaaaaaaaaaa1,vpce-0aaaaaaaaaaaaaaa2');
+    expect(result.Data).toEqual({ EndpointCount: 2 });
     const rejecting = logged().find((e) => e.action === 'rejecting');
     expect(rejecting).toMatchObject({ serviceId: SERVICE, removing: [LEGACY] });
     expect(rejecting.endpoints.map((e: any) => e.endpointId)).toEqual(['vpce-0aaaaaaaaaaaaaaa1', 'vpce-0aaaaaaaaaaaaaaa2']);
@@ -95,7 +95,7 @@ describe('reject step', () => {
     const { fake, handler } = setup([[service('vpce-svc-0untagged0000000', [LEGACY], false)]]);
     fake.connect('vpce-svc-0untagged0000000', 'vpce-0aaaaaaaaaaaaaaa1', 'available');
     const result = await handler(rejectEvent([SECURED], 'Create'));
-    expect(result.Data.EndpointIds).toBe('');
+    expect(result.Data).toEqual({ EndpointCount: 0 });
     expect(fake.stateOf('vpce-0aaaaaaaaaaaaaaa1')).toBe('available');
   });
 
@@ -130,12 +130,28 @@ describe('reject step', () => {
     expect(batches).toEqual([50, 50, 50, 50, 30]);
   });
 
-  test('backs off and continues when throttled', async () => {
-    const { fake, handler, sleeps } = setup();
-    fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'available').throttle(2);
+  test('rejects endpoints in the Partial state too', async () => {
+    const { fake, handler } = setup();
+    fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'partial').connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa2', 'available');
     await handler(rejectEvent([SECURED]));
-    expect(fake.stateOf('vpce-0aaaaaaaaaaaaaaa1')).toBe('rejected');
-    expect(sleeps).toEqual([50, 100]);
+    expect(fake.endpoints(SERVICE, 'rejected')).toEqual(['vpce-0aaaaaaaaaaaaaaa1', 'vpce-0aaaaaaaaaaaaaaa2']);
+  });
+
+  test('the response stays far below CloudFormation\'s 4,096 bytes with 1,000 endpoints; the ids are in the log', async () => {
+    const { fake, handler, logged } = setup();
+    const ids = Array.from({ length: 1_000 }, (_, i) => `vpce-0${String(i).padStart(16, '0')}`);
+    for (const id of ids) fake.connect(SERVICE, id, 'available');
+    const response = await handler(rejectEvent([SECURED]));
+    expect(response.Data).toEqual({ EndpointCount: 1_000 });
+    expect(JSON.stringify(response).length).toBeLessThan(200);
+    expect(logged().find((e) => e.action === 'rejected').endpointIds).toHaveLength(1_000);
+  });
+
+  test('a throttled describe that the SDK gave up on fails the step with AWS\'s error name, rejecting nobody', async () => {
+    const { fake, handler } = setup();
+    fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'available').throttle(1);
+    await expect(handler(rejectEvent([SECURED]))).rejects.toThrow('Could not describe the endpoint connections of vpce-svc-0123456789abcdef0: RequestLimitExceeded');
+    expect(fake.stateOf('vpce-0aaaaaaaaaaaaaaa1')).toBe('available');
   });
 
   test('is idempotent: a second run after the swap rejects nobody', async () => {
@@ -162,7 +178,7 @@ describe('accept step', () => {
     expect(fake.endpoints(SERVICE, 'available')).toEqual(['vpce-0aaaaaaaaaaaaaaa1', 'vpce-0aaaaaaaaaaaaaaa2']);
     expect(fake.stateOf('vpce-0eeeeeeeeeeeeeee1')).toBe('rejected');
     expect(fake.stateOf('vpce-0eeeeeeeeeeeeeee2')).toBe('pendingAcceptance');
-    expect(result.Data.EndpointIds).toBe('vpce-0aaaaaaaaaaaaaaa1,vpce-0aaaaaaaaaaaaaaa2');
+    expect(result.Data).toEqual({ EndpointCount: 2 });
     const accepted = fake.calls.filter((c) => c.name === 'AcceptVpcEndpointConnections').flatMap((c) => c.input.VpcEndpointIds);
     expect(accepted).toEqual(['vpce-0aaaaaaaaaaaaaaa1', 'vpce-0aaaaaaaaaaaaaaa2']);
     expect(logged()).toContainEqual(expect.objectContaining({ action: 'not-connected', endpointIds: ['vpce-0ccccccccccccccc1'] }));
@@ -192,7 +208,7 @@ describe('accept step', () => {
       .failItem('vpce-0aaaaaaaaaaaaaaa2', 'IncorrectState', 100);
 
     await expect(handler(acceptEvent(['vpce-0aaaaaaaaaaaaaaa1', 'vpce-0aaaaaaaaaaaaaaa2'])))
-      .rejects.toThrow(/Could not accept 1 endpoint connection\(s\) of vpce-svc-0123456789abcdef0 after 5 attempts: vpce-0aaaaaaaaaaaaaaa2 \(IncorrectState: /);
+      .rejects.toThrow(/Could not accept 1 endpoint connection\(s\) of vpce-svc-0123456789abcdef0 after 5 attempt\(s\): vpce-0aaaaaaaaaaaaaaa2 \(IncorrectState: /);
     expect(fake.stateOf('vpce-0aaaaaaaaaaaaaaa1')).toBe('available');
     expect(sleeps).toHaveLength(4);
     expect(Math.max(...sleeps)).toBeLessThanOrEqual(1_000);
@@ -220,8 +236,18 @@ describe('accept step', () => {
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected').throttle(100);
     await expect(handler(acceptEvent(['vpce-0aaaaaaaaaaaaaaa1'])))
       .rejects.toThrow('Could not describe the endpoint connections of vpce-svc-0123456789abcdef0: RequestLimitExceeded: Request limit exceeded.');
-    expect(fake.calls).toHaveLength(4);
+    expect(fake.calls).toHaveLength(1);
     expect(fake.stateOf('vpce-0aaaaaaaaaaaaaaa1')).toBe('rejected');
+  });
+
+  test('stops the rounds when the next would not fit in the time left, and says after how many', async () => {
+    const budget = new TimeBudget(() => 0);
+    budget.start(2_060);
+    const { fake, handler, sleeps } = setup(undefined, budget);
+    fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected').failItem('vpce-0aaaaaaaaaaaaaaa1', 'IncorrectState', 100);
+    // 2,060 ms left: a wait of 50 ms fits (with 2 s kept for the call after it), the next of 100 ms does not.
+    await expect(handler(acceptEvent(['vpce-0aaaaaaaaaaaaaaa1']))).rejects.toThrow(/after 2 attempt\(s\): vpce-0aaaaaaaaaaaaaaa1 \(IncorrectState/);
+    expect(sleeps).toEqual([50]);
   });
 });
 

@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { awsError } from './aws-errors';
 
-export type ConnectionState = 'pendingAcceptance' | 'pending' | 'available' | 'rejected' | 'deleting' | 'deleted' | 'failed' | 'expired';
+export type ConnectionState = 'pendingAcceptance' | 'pending' | 'available' | 'partial' | 'rejected' | 'deleting' | 'deleted' | 'failed' | 'expired';
 
 interface Connection {
   readonly serviceId: string;
@@ -93,7 +93,7 @@ export class FakeEndpointConnections {
     }
     if (command instanceof DescribeVpcEndpointConnectionsCommand) return this.describe(command.input);
     if (command instanceof AcceptVpcEndpointConnectionsCommand) return this.change(command.input, ['pendingAcceptance', 'rejected'], 'available');
-    return this.change(command.input, ['pendingAcceptance', 'pending', 'available'], 'rejected');
+    return this.change(command.input, ['pendingAcceptance', 'pending', 'available', 'partial'], 'rejected');
   }
 
   private describe(input: DescribeVpcEndpointConnectionsCommand['input']) {
