@@ -60,6 +60,7 @@ describe('OpenIngressRemediator', () => {
       Environment: {
         Variables: {
           RECORD_BUCKET: { Ref: Match.stringLikeRegexp('^RemRecords') },
+          RECORD_MAC_KEY: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RemRecordSigningKey'), 'Arn'] },
           ALLOWED_PORTS: '443',
           ALLOWED_PORTS_ON_ANY_GROUP: 'false',
           EXEMPTION_TAG_KEY: 'security:exempt',
@@ -92,17 +93,42 @@ describe('OpenIngressRemediator', () => {
 
     const s3Statement = all.find((st) => actionsOf(st).includes('s3:PutObject'));
     expect(actionsOf(s3Statement).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-    expect(JSON.stringify(s3Statement.Resource)).toMatch(/\/closed\/\*.*\/dry-run\/\*/);
+    expect(JSON.stringify(s3Statement.Resource)).toMatch(/\/closed\/\*.*\/dry-run\/\*.*\/reverted\/\*.*\/runs\/\*/);
+    const list = all.find((st) => actionsOf(st).includes('s3:ListBucket'));
+    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['reverted/*'] } });
+    const mac = all.find((st) => actionsOf(st).includes('kms:GenerateMac'));
+    expect(mac.Resource['Fn::GetAtt'][0]).toMatch(/^RemRecordSigningKey/);
 
     const wildcard = all.filter((st) => st.Resource === '*').flatMap(actionsOf).sort();
     expect(wildcard).toEqual(['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'elasticloadbalancing:DescribeLoadBalancers']);
   });
 
-  test('dryRun gets no permission to revoke', () => {
+  test('records are signed by an HMAC key that only the role may use, and only the role may write them to the bucket', () => {
+    const s = stack();
+    const rem = new OpenIngressRemediator(s, 'Rem');
+    const template = Template.fromStack(s);
+    const roleRef = { 'Fn::GetAtt': [s.getLogicalId(rem.remediationFunction.role!.node.defaultChild as any), 'Arn'] };
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+    const key = Object.values(template.findResources('AWS::KMS::Key'))[0] as any;
+    expect(key.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    const keyStatements = key.Properties.KeyPolicy.Statement;
+    const users = keyStatements.filter((st: any) => actionsOf(st).some((a: string) => a === 'kms:GenerateMac' || a === 'kms:*' || a === 'kms:Generate*'));
+    expect(users).toEqual([expect.objectContaining({ Principal: { AWS: roleRef }, Action: ['kms:GenerateMac', 'kms:VerifyMac'] })]);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny', Principal: { AWS: '*' }, Action: Match.arrayWith(['s3:PutObject']), Condition: { ArnNotEquals: { 'aws:PrincipalArn': roleRef } },
+        })]),
+      },
+    });
+  });
+
+  test('dryRun gets no permission to revoke, nor to authorize', () => {
     const s = stack();
     new OpenIngressRemediator(s, 'Rem', { dryRun: true });
     const all = statements(Template.fromStack(s));
     expect(all.flatMap(actionsOf)).not.toContain('ec2:RevokeSecurityGroupIngress');
+    expect(all.flatMap(actionsOf)).not.toContain('ec2:AuthorizeSecurityGroupIngress');
     Template.fromStack(s).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DRY_RUN: 'true' }) } });
   });
 
