@@ -241,7 +241,9 @@ export class Remediator {
     if (runKey) {
       // The whole run in one object, before any revoke, so that a notification can stay short.
       await this.attempt(`record the run in s3://${settings.bucketName}/${runKey}, so nothing was revoked`, () => this.deps.s3.send(new PutObjectCommand({
-        Bucket: settings.bucketName, Key: runKey, ContentType: 'application/json',
+        Bucket: settings.bucketName,
+        Key: runKey,
+        ContentType: 'application/json',
         Body: JSON.stringify({ trigger, closedAt, dryRun: settings.dryRun, recordKeys, rules: toClose.map(describeRule) }, null, 2),
       })));
     }
@@ -262,7 +264,8 @@ export class Remediator {
         }
       }
     }
-    const summary: RunSummary = { dryRun: settings.dryRun, closed: toClose.length - changedMeanwhile.length - failed.length, recordKeys, runKey, skipped, changedMeanwhile, failed };
+    const closed = toClose.length - changedMeanwhile.length - failed.length;
+    const summary: RunSummary = { dryRun: settings.dryRun, closed, recordKeys, runKey, skipped, changedMeanwhile, failed };
     if (toClose.length > 0) await this.notify(summary, toClose, trigger);
     if (failed.length > 0) {
       this.log(JSON.stringify({ action: 'revoke-failed', failed }));
@@ -326,7 +329,9 @@ export class Remediator {
   private async revoke(rule: RecordedRule): Promise<boolean> {
     let unknown = false;
     const gone = await tolerating([...RULE_GONE, ...GROUP_GONE], async () => {
-      const result = await this.deps.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: rule.groupId, IpPermissions: [permissionOf(rule, false)] }));
+      const result = await this.deps.ec2.send(new RevokeSecurityGroupIngressCommand({
+        GroupId: rule.groupId, IpPermissions: [permissionOf(rule, false)],
+      }));
       unknown = (result?.UnknownIpPermissions ?? []).length > 0;
     });
     return !gone && !unknown;
@@ -338,7 +343,9 @@ export class Remediator {
     let ruleId: string | undefined;
     let duplicate = false;
     try {
-      const result = await this.deps.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: rule.groupId, IpPermissions: [permissionOf(rule, true)] }));
+      const result = await this.deps.ec2.send(new AuthorizeSecurityGroupIngressCommand({
+        GroupId: rule.groupId, IpPermissions: [permissionOf(rule, true)],
+      }));
       ruleId = result.SecurityGroupRules?.[0]?.SecurityGroupRuleId;
     } catch (error) {
       const name = errorName(error);
@@ -352,7 +359,11 @@ export class Remediator {
     ruleId ??= (await describeRules(this.deps.ec2, [rule.groupId])).find((r) => !r.IsEgress && sameRule(r, rule))?.SecurityGroupRuleId;
     if (ruleId) {
       const exemption: RevertExemption = {
-        schemaVersion: RECORD_SCHEMA_VERSION, revertedAt: this.now().toISOString(), recordKey: key, groupId: rule.groupId, securityGroupRuleId: ruleId,
+        schemaVersion: RECORD_SCHEMA_VERSION,
+        revertedAt: this.now().toISOString(),
+        recordKey: key,
+        groupId: rule.groupId,
+        securityGroupRuleId: ruleId,
       };
       await this.putSigned(exemptionKey(rule.groupId, ruleId), exemption);
     }
@@ -399,7 +410,9 @@ export class Remediator {
   /** Writes `content` with an HMAC over the key and the content, made by the KMS key only the role may use. */
   private async putSigned(key: string, content: object): Promise<void> {
     const text = JSON.stringify(content);
-    const mac = await this.deps.kms.send(new GenerateMacCommand({ KeyId: this.deps.settings.macKeyId, MacAlgorithm: MAC_ALGORITHM, Message: macMessage(key, text) }));
+    const mac = await this.deps.kms.send(new GenerateMacCommand({
+      KeyId: this.deps.settings.macKeyId, MacAlgorithm: MAC_ALGORITHM, Message: macMessage(key, text),
+    }));
     const signed: Signed<unknown> = { content, mac: Buffer.from(mac.Mac!).toString('base64') };
     await this.deps.s3.send(new PutObjectCommand({
       Bucket: this.deps.settings.bucketName, Key: key, Body: JSON.stringify(signed, null, 2), ContentType: 'application/json',
@@ -532,7 +545,8 @@ function exemptionKey(groupId: string, ruleId: string): string {
 /** Whether a described rule is the recorded one: same protocol, ports and source. */
 function sameRule(r: SecurityGroupRule, rule: RecordedRule): boolean {
   const ports = rule.ipProtocol === '-1' || (r.FromPort === rule.fromPort && r.ToPort === rule.toPort);
-  return r.IpProtocol === rule.ipProtocol && ports && r.CidrIpv4 === rule.cidrIpv4 && r.CidrIpv6 === rule.cidrIpv6 && r.PrefixListId === rule.prefixListId;
+  return r.IpProtocol === rule.ipProtocol && ports
+    && r.CidrIpv4 === rule.cidrIpv4 && r.CidrIpv6 === rule.cidrIpv6 && r.PrefixListId === rule.prefixListId;
 }
 
 /** True when every port the rule opens is an allowed TCP port. */

@@ -142,8 +142,14 @@ export class EndpointServiceSwap {
       const old = new Set(oldArns ?? []);
       const wasLeaving = oldArns !== undefined && attached.some((arn) => !old.has(arn));
       if (!wasLeaving) return [];
-      this.record({ action: 'swap-undone', reason: 'the previous properties had a load balancer leaving the service and these have none: '
-        + 'a rollback or retry of a swap that did not reach the service', serviceId, attached, previous: [...old] });
+      this.record({
+        action: 'swap-undone',
+        reason: 'the previous properties had a load balancer leaving the service and these have none: '
+        + 'a rollback or retry of a swap that did not reach the service',
+        serviceId,
+        attached,
+        previous: [...old],
+      });
       return this.acceptAllowlisted(serviceId, props.ClientEndpointIds ?? [], ['rejected']);
     }
     const connected = (await this.connectionsOf(serviceId)).filter((c) => REJECTABLE_STATES.has(stateOf(c)));

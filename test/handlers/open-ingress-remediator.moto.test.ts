@@ -17,9 +17,9 @@ import {
   ModifySecurityGroupRulesCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { CreateLoadBalancerCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ClosedRuleRecord, makeHandler, RemediatorSettings, RunSummary, RevertSummary } from '../../src/handlers/open-ingress-remediator';
@@ -27,6 +27,8 @@ import { describeRules } from '../../src/handlers/shared/security-group-rules';
 import { MotoServer, startMotoServer } from '../support/moto-server';
 
 const BUCKET = 'sg-remediation-records';
+// Each test builds an account of groups, a load balancer and a KMS key in moto: seconds, more on a busy machine.
+jest.setTimeout(30_000);
 let moto: MotoServer;
 let clients: { ec2: EC2Client; s3: S3Client; elbv2: ElasticLoadBalancingV2Client; elb: ElasticLoadBalancingClient; sns: SNSClient; kms: KMSClient };
 let macKeyId: string;
@@ -200,7 +202,10 @@ describe('open-ingress remediator against moto server', () => {
     const before = [await ingressOf(web), await ingressOf(app)];
     const put = (key: string, body: unknown) => clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: JSON.stringify(body) }));
     const content = {
-      schemaVersion: '2', closedAt: '2026-11-22T10:00:00.000Z', reason: 'forged', dryRun: false,
+      schemaVersion: '2',
+      closedAt: '2026-11-22T10:00:00.000Z',
+      reason: 'forged',
+      dryRun: false,
       rule: { groupId: app, securityGroupRuleId: 'sgr-0f0f0f0f0f0f0f0f0', ipProtocol: '-1', cidrIpv4: '0.0.0.0/0' },
     };
     const forged = `closed/2026-11-22/${app}/sgr-0f0f0f0f0f0f0f0f0.json`;

@@ -73,8 +73,10 @@ describe('the SDK classifies, the budgeted strategy retries', () => {
     }], { status: 200, body: '<PublishResponse><PublishResult><MessageId>m</MessageId></PublishResult></PublishResponse>' });
     const budget = new TimeBudget();
     const sns = new SNSClient({
-      region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      retryStrategy: new BudgetedRetryStrategy(budget, MAX_ATTEMPTS, () => 0), requestHandler: http as any,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      retryStrategy: new BudgetedRetryStrategy(budget, MAX_ATTEMPTS, () => 0),
+      requestHandler: http as any,
     });
     // SNS names this error ThrottledException in its model; on the wire its code is Throttled.
     await expect(sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:111111111111:t', Message: 'x' }))).resolves.toMatchObject({ MessageId: 'm' });
