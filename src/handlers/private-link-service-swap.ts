@@ -7,8 +7,9 @@
  *   Its fail-safe: it rejects only when the service has a load balancer attached that is about to be removed.
  *   Then it rejects every connected endpoint, because AWS will not detach a load balancer that still serves
  *   one.
- *   On a rollback (or a retry) of a swap that did not reach the service, the reject step is updated back to
- *   the load balancers the service still has: nothing is leaving, but the endpoints it rejected on the way in
+ *   On a rollback (or a retry) of a swap, the reject step is updated back to the load balancers the service
+ *   has again (CloudFormation moves a service that did change back first, in reverse dependency order):
+ *   nothing is leaving, but the endpoints it rejected on the way in
  *   would stay rejected, because the accept step never ran. So when the old set had a load balancer leaving
  *   the live service and the new set has none, it accepts the allowlisted endpoints that are rejected.
  * - The **accept** step runs after the change. It accepts the allowlisted endpoints, and never any other.
@@ -119,7 +120,7 @@ export class EndpointServiceSwap {
    * attached that `LoadBalancerArns` leaves out. Returns the rejected endpoint ids.
    *
    * When nothing is leaving but `oldArns` (the properties of an Update) had a load balancer leaving the live
-   * service, this is a rollback or retry of a swap that never reached the service: it accepts the allowlisted
+   * service, this is a rollback or retry of a swap that did not finish: it accepts the allowlisted
    * endpoints that are rejected, and returns those.
    */
   async reject(props: RejectStepProperties, oldArns?: readonly string[]): Promise<string[]> {
@@ -145,7 +146,7 @@ export class EndpointServiceSwap {
       this.record({
         action: 'swap-undone',
         reason: 'the previous properties had a load balancer leaving the service and these have none: '
-        + 'a rollback or retry of a swap that did not reach the service',
+        + 'a rollback or retry of a swap that did not finish',
         serviceId,
         attached,
         previous: [...old],

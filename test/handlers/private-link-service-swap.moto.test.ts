@@ -161,6 +161,22 @@ test('rollback: reject, then the service change fails, then CloudFormation rolls
   expect(fake.calls.slice(calls).map((c) => c.name)).toEqual(['DescribeVpcEndpointConnections']);
 });
 
+test('rollback after the service moved: CloudFormation moves the service back first, then the reject step accepts the allowlist again', async () => {
+  const { legacy, secured, serviceId, fake, handler, log } = await provider();
+  await handler(reject([legacy], [secured]));
+  await moveService(serviceId, fake, legacy, secured);
+
+  // A resource after the service fails before the accept step runs. CloudFormation rolls back in reverse
+  // dependency order: the service first (back to the legacy NLB), then the reject step it depends on.
+  await moveService(serviceId, fake, secured, legacy);
+  expect(await loadBalancersOf(serviceId)).toEqual([legacy]);
+  const rolledBack = await handler(reject([secured], [legacy]));
+  expect(rolledBack.Data).toEqual({ EndpointCount: 2 });
+  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+  expect(fake.stateOf(STRANGER)).toBe('rejected');
+  expect(log).toContainEqual(expect.objectContaining({ action: 'swap-undone', serviceId, attached: [legacy] }));
+});
+
 test('an ordinary Update that only adds a load balancer accepts nobody who is rejected', async () => {
   const { legacy, secured, serviceId, fake, handler } = await provider();
   await fake.send(new RejectVpcEndpointConnectionsCommand({ ServiceId: serviceId, VpcEndpointIds: [ALLOWED[0]] }));
