@@ -95,7 +95,7 @@ export interface ClosedRuleRecord {
   readonly reason: string;
   readonly dryRun: boolean;
   readonly rule: RecordedRule;
-  /** Set when the revoke did not happen: the rule had changed or was gone. A revert skips such a record. */
+  /** Set when the revoke did not happen: the rule had changed since it was described. A revert skips such a record. */
   readonly notRevoked?: string;
 }
 
@@ -134,7 +134,7 @@ export interface RunSummary {
   readonly runKey?: string;
   /** Open rules left alone, by reason. */
   readonly skipped: { readonly exempt: number; readonly allowedPort: number; readonly reverted: number };
-  /** Rules not revoked because they had changed or were gone at revoke time (their records say so). */
+  /** Rules not revoked because they had changed since they were described (their records say so). */
   readonly changedMeanwhile: string[];
   /** Rules that could not be revoked, with AWS's error; the run fails after notifying. */
   readonly failed: string[];
@@ -256,9 +256,9 @@ export class Remediator {
         try {
           if (await this.revoke(record.rule)) continue;
           changedMeanwhile.push(rule.SecurityGroupRuleId!);
-          this.log(JSON.stringify({ action: 'not-revoked', reason: 'the rule changed or was removed since it was described', recordKey: key }));
+          this.log(JSON.stringify({ action: 'not-revoked', reason: 'the rule changed since it was described (its id is still there)', recordKey: key }));
           // The record must not restore a rule that was never closed.
-          await this.attempt(`mark ${key} as not revoked`, () => this.putSigned(key, { ...record, notRevoked: 'the rule had changed or was gone at revoke time' }));
+          await this.attempt(`mark ${key} as not revoked`, () => this.putSigned(key, { ...record, notRevoked: 'the rule had changed since it was described' }));
         } catch (error) {
           failed.push(`${rule.GroupId} ${rule.SecurityGroupRuleId}: ${describeFailure('revoke it', error)}`);
         }
@@ -323,8 +323,14 @@ export class Remediator {
   }
 
   /**
-   * Revokes the rule by the permission built from its record: true when revoked, false when nothing matched
-   * (the rule changed or went away: AWS says InvalidPermission.NotFound, or in a default VPC lists it as unknown).
+   * Revokes the rule by the permission built from its record. False only when the rule is still there but
+   * changed (ModifySecurityGroupRules keeps its id), so that nothing matched: AWS says
+   * InvalidPermission.NotFound, or in a default VPC lists it as unknown.
+   *
+   * Nothing matching does not prove the rule changed: the SDK retries a revoke whose answer was lost (a dropped
+   * connection, a timeout, a 5xx), and the retry finds nothing because the first attempt removed it. So the
+   * rule's id decides: still present means changed; absent means removed (by this revoke or by someone else),
+   * and the record stays restorable.
    */
   private async revoke(rule: RecordedRule): Promise<boolean> {
     let unknown = false;
@@ -334,7 +340,9 @@ export class Remediator {
       }));
       unknown = (result?.UnknownIpPermissions ?? []).length > 0;
     });
-    return !gone && !unknown;
+    if (!gone && !unknown) return true;
+    const rules = await describeRules(this.deps.ec2, [rule.groupId]);
+    return !rules.some((r) => r.SecurityGroupRuleId === rule.securityGroupRuleId);
   }
 
   /** Authorizes the recorded rule again and leaves an exemption for it, so scans keep it open. */
@@ -502,7 +510,7 @@ export class Remediator {
     const verb = summary.dryRun ? 'would close' : 'closed';
     const shown = rules.slice(0, RULES_IN_NOTIFICATION).map((r) => `- ${describeRule(r)}`);
     const problems = [
-      ...summary.changedMeanwhile.length ? [`Not revoked, because they changed or went away meanwhile: ${summary.changedMeanwhile.length} (their records say so).`] : [],
+      ...summary.changedMeanwhile.length ? [`Not revoked, because they changed meanwhile: ${summary.changedMeanwhile.length} (their records say so).`] : [],
       ...summary.failed.slice(0, RULES_IN_NOTIFICATION).map((f) => `Could not revoke ${f}`),
     ];
     const message = [

@@ -23,6 +23,7 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ClosedRuleRecord, makeHandler, RemediatorSettings, RunSummary, RevertSummary } from '../../src/handlers/open-ingress-remediator';
+import { BudgetedRetryStrategy, MAX_ATTEMPTS, TimeBudget } from '../../src/handlers/shared/aws-calls';
 import { describeRules } from '../../src/handlers/shared/security-group-rules';
 import { MotoServer, startMotoServer } from '../support/moto-server';
 
@@ -243,9 +244,36 @@ describe('open-ingress remediator against moto server', () => {
     expect(summary).toMatchObject({ closed: 0, changedMeanwhile: [ssh.SecurityGroupRuleId] });
     expect(await ingressOf(web)).toContain('tcp 22 22 198.51.100.0/24 office');
     const key = summary.recordKeys[0];
-    expect((await record(key)).notRevoked).toMatch(/changed or was gone/);
+    expect((await record(key)).notRevoked).toMatch(/had changed since it was described/);
     expect(await remediator()({ action: 'revert', recordKeys: [key] })).toMatchObject({ restored: 0, nothingToRestore: 1 });
     expect(await ingressOf(web)).not.toContain('tcp 22 22 0.0.0.0/0 debug ssh');
+  });
+
+  test('a revoke that AWS applied but whose answer was lost, retried by the SDK, still counts as closed and stays restorable', async () => {
+    const { web } = await account();
+    // The handlers' own retry strategy in a client whose connection drops right after AWS applied the first
+    // revoke: the SDK retries it (ECONNRESET is transient), and the retry finds nothing left to revoke.
+    const flaky = new EC2Client({ ...moto.clientConfig, retryStrategy: new BudgetedRetryStrategy(new TimeBudget(), MAX_ATTEMPTS, () => 0) });
+    const http = flaky.config.requestHandler as unknown as { handle: (request: { body?: unknown }, options?: unknown) => Promise<unknown> };
+    const handle = http.handle.bind(http);
+    let dropped = 0;
+    http.handle = async (request, options) => {
+      const response = await handle(request, options);
+      if (dropped === 0 && String(request.body).includes('Action=RevokeSecurityGroupIngress')) {
+        dropped++;
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
+      return response;
+    };
+    const summary = await remediator({}, flaky)(cloudTrail('AuthorizeSecurityGroupIngress', { groupId: web })) as RunSummary;
+    flaky.destroy();
+    expect(dropped).toBe(1);
+    expect(summary).toMatchObject({ closed: 1, changedMeanwhile: [], failed: [] });
+    expect(await ingressOf(web)).not.toContain('tcp 22 22 0.0.0.0/0 debug ssh');
+    // The record still says the rule was closed, so a revert puts it back: nothing is lost.
+    expect((await record(summary.recordKeys[0])).notRevoked).toBeUndefined();
+    expect(await remediator()({ action: 'revert', recordKeys: summary.recordKeys })).toMatchObject({ restored: 1 });
+    expect(await ingressOf(web)).toContain('tcp 22 22 0.0.0.0/0 debug ssh');
   });
 
   test('a revert handles each record on its own: a deleted group is reported and skipped, the others are restored', async () => {

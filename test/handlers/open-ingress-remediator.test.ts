@@ -133,7 +133,7 @@ describe('open-ingress remediator', () => {
     expect(summary).toMatchObject({ closed: 0, changedMeanwhile: ['sgr-ssh'] });
     const writes = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input).filter((i) => i.Key!.startsWith('closed/'));
     expect(writes).toHaveLength(2);
-    expect(JSON.parse(writes[1].Body as string).content.notRevoked).toMatch(/changed or was gone/);
+    expect(JSON.parse(writes[1].Body as string).content.notRevoked).toMatch(/had changed since it was described/);
   });
 
   test('a record write that keeps failing revokes nothing and fails the run', async () => {
