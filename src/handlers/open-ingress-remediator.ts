@@ -107,6 +107,11 @@ export interface RevertExemption {
   readonly groupId: string;
   /** The id AWS gave the restored rule. */
   readonly securityGroupRuleId: string;
+  /**
+   * The rule as it was restored. ModifySecurityGroupRules keeps a rule's id, so the exemption covers the rule
+   * only while it still has these fields.
+   */
+  readonly rule: RecordedRule;
 }
 
 /** A signed object as stored: the content, and the HMAC over its key and content. */
@@ -372,6 +377,7 @@ export class Remediator {
         recordKey: key,
         groupId: rule.groupId,
         securityGroupRuleId: ruleId,
+        rule,
       };
       await this.putSigned(exemptionKey(rule.groupId, ruleId), exemption);
     }
@@ -395,11 +401,17 @@ export class Remediator {
     return record;
   }
 
-  /** Whether a scan must leave this rule open: a verified exemption that a revert wrote for this very rule. */
+  /**
+   * Whether a scan must leave this rule open: a verified exemption that a revert wrote for this very rule, which
+   * has not changed since (a rule widened later under the same id is closed again).
+   */
   private async isExempted(rule: SecurityGroupRule): Promise<boolean> {
     try {
       const exemption = await this.getSigned<RevertExemption>(exemptionKey(rule.GroupId!, rule.SecurityGroupRuleId!));
-      return exemption.groupId === rule.GroupId && exemption.securityGroupRuleId === rule.SecurityGroupRuleId;
+      const holds = exemption.groupId === rule.GroupId && exemption.securityGroupRuleId === rule.SecurityGroupRuleId
+        && exemption.rule !== undefined && sameRule(rule, exemption.rule);
+      if (!holds) this.log(JSON.stringify({ action: 'exemption-ignored', ruleId: rule.SecurityGroupRuleId, reason: 'the rule changed since it was restored' }));
+      return holds;
     } catch (error) {
       this.log(JSON.stringify({ action: 'exemption-ignored', ruleId: rule.SecurityGroupRuleId, reason: error instanceof Error ? error.message : String(error) }));
       return false;

@@ -197,6 +197,21 @@ describe('open-ingress remediator against moto server', () => {
     expect(await recordKeys('reverted/')).toHaveLength(4);
   });
 
+  test('an exemption covers the restored rule as it was: widened later by ModifySecurityGroupRules, it is closed again', async () => {
+    const { web } = await account();
+    const { runKey } = await remediator()(cloudTrail('AuthorizeSecurityGroupIngress', { groupId: web })) as RunSummary;
+    await remediator()({ action: 'revert', runKey });
+    const [ssh] = (await describeRules(clients.ec2, [web])).filter((r) => !r.IsEgress && r.FromPort === 22);
+    // The rule keeps its id (and its exemption key), but now opens every TCP port to the world.
+    await clients.ec2.send(new ModifySecurityGroupRulesCommand({
+      GroupId: web,
+      SecurityGroupRules: [{ SecurityGroupRuleId: ssh.SecurityGroupRuleId, SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIpv4: '0.0.0.0/0', Description: 'debug ssh' } }],
+    }));
+    const summary = await remediator()(scheduled) as RunSummary;
+    expect(summary.recordKeys).toContainEqual(expect.stringContaining(ssh.SecurityGroupRuleId!));
+    expect(await ingressOf(web)).toEqual(['tcp 443 443 0.0.0.0/0 https']);
+  });
+
   test('a forged record opens nothing: unsigned, signed for another key, or with a signature of its own making', async () => {
     const { web, app } = await account();
     const { recordKeys: keys } = await remediator()(scheduled) as RunSummary;
