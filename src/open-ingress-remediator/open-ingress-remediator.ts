@@ -67,7 +67,8 @@ export interface OpenIngressRemediatorProps {
   /**
    * Where the records of closed rules go. Records are signed, so a revert restores only what the function
    * wrote, whoever else may write to the bucket; on a bucket you give, add the bucket policy that the created
-   * bucket has (only the function's role may write under `closed/`, `dry-run/`, `reverted/` and `runs/`).
+   * bucket has (only the function's role may write, or delete versions, under `closed/`, `dry-run/`, `reverted/` and
+   * `runs/`).
    *
    * @default - a bucket created for them: encrypted, versioned, public access blocked, SSL enforced, kept on
    * stack deletion, moved to Infrequent Access after 30 days, old versions expired after a year, and writable
@@ -86,6 +87,11 @@ export interface OpenIngressRemediatorProps {
 const DEFAULT_EXEMPTION_TAG = 'sg-strategy:exempt';
 /** Where the function writes: records, dry-run records, exemptions left by reverts, and run summaries. */
 const RECORD_PREFIXES = ['closed/', 'dry-run/', 'reverted/', 'runs/'];
+/** What writes or removes a version of an object: only the function may, under the record prefixes. */
+const RECORD_WRITES = [
+  's3:PutObject', 's3:PutObjectAcl', 's3:PutObjectVersionAcl', 's3:PutObjectTagging', 's3:PutObjectVersionTagging',
+  's3:DeleteObjectVersion', 's3:ReplicateObject', 's3:ReplicateDelete',
+];
 const TAG_KEY = /^[\w .:/=+\-@]{1,128}$/;
 
 /**
@@ -168,13 +174,24 @@ export class OpenIngressRemediator extends Construct {
       acknowledgeWildcardResource(role, resource, 'Each record is one object under this prefix, named by date, group and rule id (or run time).');
     }
     if (!props.bucket) {
-      // Only the function's role may write records; a revert also verifies each record's signature.
+      // Only the function's role may write records; a revert also verifies each record's signature. A signature
+      // cannot tell an older version of the same object from the current one, so nobody else may remove a version
+      // either: deleting the version that marks a record "not revoked" would make its signed predecessor current.
+      const notTheRole = { ArnNotEquals: { 'aws:PrincipalArn': role.roleArn } };
       this.bucket.addToResourcePolicy(new iam.PolicyStatement({
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject', 's3:DeleteObject', 's3:PutObjectTagging', 's3:PutObjectAcl'],
+        actions: RECORD_WRITES,
         resources: records,
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': role.roleArn } },
+        conditions: notTheRole,
+      }));
+      // Deleting an exemption (a delete marker) only lets scans close that rule again; records stay.
+      this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject'],
+        resources: RECORD_PREFIXES.filter((prefix) => prefix !== 'reverted/').map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+        conditions: notTheRole,
       }));
     }
     props.notificationTopic?.grantPublish(role);

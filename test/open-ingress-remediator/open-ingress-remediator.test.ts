@@ -123,6 +123,24 @@ describe('OpenIngressRemediator', () => {
     });
   });
 
+  test('the bucket policy: nobody but the role writes or removes a version under the record prefixes; exemptions may be deleted', () => {
+    const s = stack();
+    const rem = new OpenIngressRemediator(s, 'Rem');
+    const roleRef = { 'Fn::GetAtt': [s.getLogicalId(rem.remediationFunction.role!.node.defaultChild as any), 'Arn'] };
+    const policy = Object.values(Template.fromStack(s).findResources('AWS::S3::BucketPolicy'))[0] as any;
+    const denies = policy.Properties.PolicyDocument.Statement.filter((st: any) => st.Effect === 'Deny' && st.Condition?.ArnNotEquals);
+    for (const st of denies) expect(st.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': roleRef } });
+    const prefixesDenied = (action: string) => denies.filter((st: any) => actionsOf(st).includes(action))
+      .flatMap((st: any) => [st.Resource].flat().map((r: any) => JSON.stringify(r).match(/\/([a-z-]+)\/\*/)![1])).sort();
+    const all = ['closed', 'dry-run', 'reverted', 'runs'];
+    // Deleting a version could make an older signed version current (a record before it was marked "not revoked").
+    for (const action of ['s3:PutObject', 's3:PutObjectAcl', 's3:PutObjectTagging', 's3:DeleteObjectVersion', 's3:PutObjectVersionAcl', 's3:ReplicateObject']) {
+      expect([action, prefixesDenied(action)]).toEqual([action, all]);
+    }
+    // The README tells people to delete an exemption to let scans close a rule again: only a delete marker.
+    expect(prefixesDenied('s3:DeleteObject')).toEqual(['closed', 'dry-run', 'runs']);
+  });
+
   test('dryRun gets no permission to revoke, nor to authorize', () => {
     const s = stack();
     new OpenIngressRemediator(s, 'Rem', { dryRun: true });
