@@ -226,7 +226,8 @@ export class OpenIngressRemediator extends Construct {
             sid: 'AccountAdministersButDoesNotUse',
             principals: [new iam.AccountRootPrincipal()],
             actions: [
-              'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
+              // No kms:CreateGrant: a grant would let any principal with that common IAM permission use the key.
+              'kms:CreateAlias', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
               'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
             ],
             resources: ['*'],

@@ -114,6 +114,15 @@ describe('OpenIngressRemediator', () => {
     const keyStatements = key.Properties.KeyPolicy.Statement;
     const users = keyStatements.filter((st: any) => actionsOf(st).some((a: string) => a === 'kms:GenerateMac' || a === 'kms:*' || a === 'kms:Generate*'));
     expect(users).toEqual([expect.objectContaining({ Principal: { AWS: roleRef }, Action: ['kms:GenerateMac', 'kms:VerifyMac'] })]);
+    // Nobody may hand out the use of the key by a grant: an IAM kms:CreateGrant on "*" is common.
+    const allows = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`).test(action);
+    const granting = keyStatements.filter((st: any) => st.Effect === 'Allow' && actionsOf(st).some((a) => allows(a, 'kms:CreateGrant')));
+    expect(granting).toEqual([]);
+    // The account keeps administering it: changing the policy, scheduling deletion.
+    const admin = keyStatements.find((st: any) => JSON.stringify(st.Principal).includes(':root'));
+    for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DescribeKey', 'kms:TagResource']) {
+      expect(actionsOf(admin).some((a) => allows(a, action))).toBe(true);
+    }
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
