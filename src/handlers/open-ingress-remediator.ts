@@ -34,7 +34,7 @@ import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws
 import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { allPages, describeFailure, errorName, handlerClientConfig, TimeBudget, tolerating, withTimeBudget } from './shared/aws-calls';
+import { allPages, describeFailure, errorName, handlerClientConfig, listed, TimeBudget, tolerating, withTimeBudget } from './shared/aws-calls';
 import { type CloudTrailEvent, groupIdOf, groupNameOf, isCloudTrailCall } from './shared/cloudtrail';
 import { describeRules, GROUP_GONE, permissionOf, RULE_GONE } from './shared/security-group-rules';
 
@@ -546,11 +546,6 @@ export class Remediator {
       throw error instanceof RemediationError ? error : new RemediationError(describeFailure(what, error));
     }
   }
-}
-
-/** The first items of a list of failures, for an error message of bounded size; the log has them all. */
-function listed(items: string[], shown = 20): string {
-  return items.slice(0, shown).join('; ') + (items.length > shown ? `; and ${items.length - shown} more (see the log)` : '');
 }
 
 /** The message an HMAC covers: the object's key and its content, so that a record cannot be moved. */

@@ -36,6 +36,7 @@ import {
   DEFAULT_RETRY_POLICY,
   describeFailure,
   handlerClientConfig,
+  listed,
   TimeBudget,
   withTimeBudget,
 } from './shared/aws-calls';
@@ -64,6 +65,9 @@ export interface SwapDependencies {
 /** Connection states a reject applies to, and states an accept applies to (compared in lower case). */
 const REJECTABLE_STATES = new Set(['pendingacceptance', 'pending', 'available', 'partial']);
 const ACCEPTABLE_STATES = new Set(['pendingacceptance', 'rejected']);
+/** States an endpoint is in once accepted, or once rejected: a call that finds it there has nothing left to do. */
+const ACCEPTED_STATES = new Set(['pending', 'available']);
+const REJECTED_STATES = new Set(['rejected']);
 /** Rounds of accepting or rejecting what AWS reported as unsuccessful, before failing the deployment. */
 const UNSUCCESSFUL_ROUNDS = 5;
 /** Endpoint ids per accept or reject call. */
@@ -207,6 +211,7 @@ export class EndpointServiceSwap {
       const gone = failures.filter((f) => f.Error?.Code === ENDPOINT_GONE);
       if (gone.length > 0) this.record({ action: `${verb}-not-needed`, reason: 'the endpoint no longer exists', serviceId, endpointIds: gone.map((f) => f.ResourceId) });
       failures = failures.filter((f) => f.Error?.Code !== ENDPOINT_GONE);
+      if (failures.length > 0) failures = await this.notYetDone(verb, serviceId, failures);
       pending = failures.map((f) => f.ResourceId!).filter((id) => id);
       if (pending.length === 0) return;
       this.record({ action: `${verb}-unsuccessful`, serviceId, round, endpoints: failures.map(describeUnsuccessful) });
@@ -216,7 +221,21 @@ export class EndpointServiceSwap {
       await this.backoff.sleep(delay);
     }
     throw new SwapError(`Could not ${verb} ${failures.length} endpoint connection(s) of ${serviceId} after `
-      + `${rounds} attempt(s): ${failures.map(describeUnsuccessful).join('; ')}.`);
+      + `${rounds} attempt(s): ${listed(failures.map(describeUnsuccessful))}.`);
+  }
+
+  /**
+   * The unsuccessful items whose endpoint is not yet in the state the call puts it in. An item can be reported
+   * unsuccessful although it is done: the SDK sends a call again when its answer was lost (a dropped connection,
+   * a timeout), and the second sending finds the first one's work done.
+   */
+  private async notYetDone(verb: 'accept' | 'reject', serviceId: string, failures: UnsuccessfulItem[]): Promise<UnsuccessfulItem[]> {
+    const goal = verb === 'accept' ? ACCEPTED_STATES : REJECTED_STATES;
+    const states = new Map((await this.connectionsOf(serviceId)).map((c) => [c.VpcEndpointId!, stateOf(c)]));
+    const done = failures.filter((f) => goal.has(states.get(f.ResourceId!) ?? ''));
+    if (done.length === 0) return failures;
+    this.record({ action: `${verb}-already-done`, reason: `already ${[...goal].join(' or ')}`, serviceId, endpointIds: done.map((f) => f.ResourceId) });
+    return failures.filter((f) => !done.includes(f));
   }
 
   private async send(verb: 'accept' | 'reject', serviceId: string, ids: string[]): Promise<UnsuccessfulItem[]> {

@@ -214,6 +214,31 @@ describe('accept step', () => {
     expect(Math.max(...sleeps)).toBeLessThanOrEqual(1_000);
   });
 
+  test('a call AWS applied but whose answer was lost, sent again by the SDK, is not a failure', async () => {
+    const { fake, handler, logged, sleeps } = setup();
+    fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected').connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa2', 'rejected').loseAnswers(1);
+    // The second sending finds both already available, and AWS reports them unsuccessful (InvalidState).
+    const result = await handler(acceptEvent(['vpce-0aaaaaaaaaaaaaaa1', 'vpce-0aaaaaaaaaaaaaaa2']));
+    expect(result.Data).toEqual({ EndpointCount: 2 });
+    expect(fake.endpoints(SERVICE, 'available')).toEqual(['vpce-0aaaaaaaaaaaaaaa1', 'vpce-0aaaaaaaaaaaaaaa2']);
+    expect(sleeps).toEqual([]);
+    expect(logged()).toContainEqual(expect.objectContaining({ action: 'accept-already-done', endpointIds: ['vpce-0aaaaaaaaaaaaaaa1', 'vpce-0aaaaaaaaaaaaaaa2'] }));
+  });
+
+  test('the failure names the first 20 endpoints only, so that CloudFormation takes the response (4,096 bytes)', async () => {
+    const { fake, handler, logged } = setup();
+    const ids = Array.from({ length: 200 }, (_, i) => `vpce-0${String(i).padStart(16, '0')}`);
+    for (const id of ids) fake.connect(SERVICE, id, 'rejected').failItem(id, 'IncorrectState', 100);
+    const failure = await handler(acceptEvent(ids)).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    const message = (failure as Error).message;
+    expect(message).toMatch(/^Could not accept 200 endpoint connection\(s\) of vpce-svc-0123456789abcdef0 after 5 attempt\(s\): vpce-0/);
+    expect(message).toMatch(/and 180 more \(see the log\)/);
+    // The Provider framework adds the stack trace and the log group's name to the reason.
+    expect(message.length).toBeLessThan(2_500);
+    expect(logged().filter((e) => e.action === 'accept-unsuccessful').at(-1).endpoints).toHaveLength(200);
+  });
+
   test('an endpoint deleted meanwhile is not a failure', async () => {
     const { fake, handler, logged } = setup();
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected').failItem('vpce-0aaaaaaaaaaaaaaa1', 'InvalidVpcEndpointId.NotFound', 1);

@@ -12,7 +12,8 @@
  *   `InvalidPaginationToken`;
  * - throttling fails the call with `RequestLimitExceeded`.
  *
- * Tests can make an endpoint fail a number of times (a partial `Unsuccessful`), or the next calls throttle.
+ * Tests can make an endpoint fail a number of times (a partial `Unsuccessful`), the next calls throttle, or the
+ * answer to a call be lost after it was applied (so that it is sent again, as the SDK retries).
  * Everything else goes to the real client: `routeEndpointConnections` sends the rest to moto.
  */
 import {
@@ -43,6 +44,7 @@ export class FakeEndpointConnections {
   private readonly connections: Connection[] = [];
   private readonly failures = new Map<string, { code: string; times: number }>();
   private throttles = 0;
+  private lostAnswers = 0;
 
   /** Makes a service known, as if its configuration existed. */
   addService(serviceId: string): this {
@@ -78,6 +80,15 @@ export class FakeEndpointConnections {
     return this;
   }
 
+  /**
+   * The answer to the next `times` accept or reject calls is lost after AWS applied them (a dropped connection,
+   * a timeout), so the SDK sends each again: the caller sees the answer to the second, applied one.
+   */
+  loseAnswers(times: number): this {
+    this.lostAnswers = times;
+    return this;
+  }
+
   handles(command: unknown): command is EndpointCommand {
     return command instanceof DescribeVpcEndpointConnectionsCommand
       || command instanceof AcceptVpcEndpointConnectionsCommand
@@ -92,6 +103,14 @@ export class FakeEndpointConnections {
       throw awsError('RequestLimitExceeded', 'Request limit exceeded.');
     }
     if (command instanceof DescribeVpcEndpointConnectionsCommand) return this.describe(command.input);
+    if (this.lostAnswers > 0) {
+      this.lostAnswers--;
+      this.apply(command);
+    }
+    return this.apply(command);
+  }
+
+  private apply(command: AcceptVpcEndpointConnectionsCommand | RejectVpcEndpointConnectionsCommand) {
     if (command instanceof AcceptVpcEndpointConnectionsCommand) return this.change(command.input, ['pendingAcceptance', 'rejected'], 'available');
     return this.change(command.input, ['pendingAcceptance', 'pending', 'available', 'partial'], 'rejected');
   }

@@ -142,6 +142,15 @@ export class OutOfTimeError extends Error {
   }
 }
 
+/**
+ * The first items of a list of failures, for an error message of bounded size; the log has them all. A failed
+ * custom resource's message becomes CloudFormation's reason, and CloudFormation refuses a response over 4,096
+ * bytes.
+ */
+export function listed(items: readonly string[], shown = 20): string {
+  return items.slice(0, shown).join('; ') + (items.length > shown ? `; and ${items.length - shown} more (see the log)` : '');
+}
+
 /** The AWS error name of an error thrown by the SDK (for example `InvalidPermission.NotFound`), or `''`. */
 export function errorName(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
