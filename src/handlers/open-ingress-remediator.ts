@@ -310,8 +310,15 @@ export class Remediator {
   /** The record keys of a run's summary. They are verified one by one, like any others. */
   async recordKeysOfRun(runKey: string): Promise<string[]> {
     if (!/^runs\/[\w:.-]+\.json$/.test(runKey)) throw new RemediationError(`"${runKey}" is not a run key (runs/….json).`);
-    const body = await this.attempt(`read s3://${this.deps.settings.bucketName}/${runKey}`, () => this.getObject(runKey));
-    const keys = (JSON.parse(body) as { recordKeys?: unknown }).recordKeys;
+    const where = `s3://${this.deps.settings.bucketName}/${runKey}`;
+    const body = await this.attempt(`read ${where}`, () => this.getObject(runKey));
+    let summary: { recordKeys?: unknown } | null;
+    try {
+      summary = JSON.parse(body);
+    } catch {
+      throw new RemediationError(`${where} is not a run summary this remediator wrote (not JSON).`);
+    }
+    const keys = summary?.recordKeys;
     return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
   }
 

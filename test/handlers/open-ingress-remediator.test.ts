@@ -171,6 +171,13 @@ describe('open-ingress remediator', () => {
     expect(ec2.calls()).toHaveLength(0);
   });
 
+  test('a run summary that is not JSON is refused with its key named, and authorizes nothing', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => 'not json' } as any });
+    await expect(subject().run({ action: 'revert', runKey: 'runs/2026-11-22T10:00:00.000Z.json' }))
+      .rejects.toThrow('s3://records/runs/2026-11-22T10:00:00.000Z.json is not a run summary this remediator wrote (not JSON).');
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
   test('an event for a group deleted since is a no-op', async () => {
     ec2.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound'));
     const { run } = subject();
