@@ -241,7 +241,8 @@ export class OpenIngressRemediator extends Construct {
         ],
       }),
     });
-    key.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // Kept, except when the stack's first deploy rolls back: a key per failed attempt would cost a dollar a month.
+    key.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateMac', 'kms:VerifyMac'], resources: [key.attrArn] }));
     return key;
   }

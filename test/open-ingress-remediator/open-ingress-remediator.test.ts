@@ -108,7 +108,7 @@ describe('OpenIngressRemediator', () => {
     const rem = new OpenIngressRemediator(s, 'Rem');
     const template = Template.fromStack(s);
     const roleRef = { 'Fn::GetAtt': [s.getLogicalId(rem.remediationFunction.role!.node.defaultChild as any), 'Arn'] };
-    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
     const key = Object.values(template.findResources('AWS::KMS::Key'))[0] as any;
     expect(key.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
     const keyStatements = key.Properties.KeyPolicy.Statement;
