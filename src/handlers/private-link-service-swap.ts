@@ -199,6 +199,8 @@ export class EndpointServiceSwap {
    * AWS's reason.
    */
   private async untilDone(verb: 'accept' | 'reject', serviceId: string, ids: string[]): Promise<void> {
+    // Nothing to do is done: a service with no client yet, or a step run again after it rejected everyone.
+    if (ids.length === 0) return;
     let pending = ids;
     let failures: UnsuccessfulItem[] = [];
     let rounds = 0;

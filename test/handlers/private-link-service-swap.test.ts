@@ -154,6 +154,15 @@ describe('reject step', () => {
     expect(fake.stateOf('vpce-0aaaaaaaaaaaaaaa1')).toBe('available');
   });
 
+  test('a service with no connected endpoint (no client yet, or all rejected already) is swapped without a call', async () => {
+    const { fake, handler, logged } = setup();
+    fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected');
+    const result = await handler(rejectEvent([SECURED]));
+    expect(result.Data).toEqual({ EndpointCount: 0 });
+    expect(fake.calls.map((c) => c.name)).toEqual(['DescribeVpcEndpointConnections']);
+    expect(logged()).toContainEqual(expect.objectContaining({ action: 'rejected', endpointIds: [] }));
+  });
+
   test('is idempotent: a second run after the swap rejects nobody', async () => {
     const { mock, fake, handler } = setup([[service(SERVICE, [LEGACY])]]);
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'available');
