@@ -68,6 +68,14 @@ export class FakeEndpointConnections {
     return this.connections.filter((c) => c.serviceId === serviceId && c.state === state).map((c) => c.endpointId).sort();
   }
 
+  /**
+   * The endpoints still connected to a service (waiting, accepted or partly so), sorted. AWS's procedure for
+   * detaching a load balancer from an endpoint service is to reject every connection first.
+   */
+  connected(serviceId: string): string[] {
+    return (['pendingAcceptance', 'pending', 'available', 'partial'] as const).flatMap((state) => this.endpoints(serviceId, state)).sort();
+  }
+
   /** The endpoint comes back `Unsuccessful` with `code` from the next `times` accept or reject calls naming it. */
   failItem(endpointId: string, code: string, times: number): this {
     this.failures.set(endpointId, { code, times });
