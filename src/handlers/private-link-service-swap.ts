@@ -6,13 +6,22 @@
  *   swap tag (a reference would make the service depend on this step and this step on the service: a cycle).
  *   Its fail-safe: it rejects only when the service has a load balancer attached that is about to be removed.
  *   Then it rejects every connected endpoint, because AWS will not detach a load balancer that still serves
- *   one.
- *   On a rollback (or a retry) of a swap, the reject step is updated back to the load balancers the service
- *   has again (CloudFormation moves a service that did change back first, in reverse dependency order):
- *   nothing is leaving, but the endpoints it rejected on the way in
- *   would stay rejected, because the accept step never ran. So when the old set had a load balancer leaving
- *   the live service and the new set has none, it accepts the allowlisted endpoints that are rejected.
+ *   one (AWS's procedure rejects every connection first:
+ *   https://repost.aws/knowledge-center/delete-nlb-associated-endpoint-services).
  * - The **accept** step runs after the change. It accepts the allowlisted endpoints, and never any other.
+ *
+ * Rollbacks. CloudFormation rolls back in reverse dependency order: the accept step (if it ran), then the
+ * service, then the reject step, each updated back to its previous properties.
+ * - The accept step's rollback is an Update whose previous properties describe the live service and whose
+ *   properties leave out a load balancer it has attached: CloudFormation is about to move the service back,
+ *   which AWS refuses while an endpoint is connected. So it rejects every connected endpoint, as the reject
+ *   step does on the way in, on the service it references and only if that carries the swap tag. An ordinary
+ *   accept (the service already has the new set), its retry, a change of the allowlist alone, Create and
+ *   Delete never reject.
+ * - The reject step's rollback is an Update back to the load balancers the service has again: nothing is
+ *   leaving, but the endpoints rejected on the way (by it, or by the accept step's rollback) would stay
+ *   rejected. So when its set changed, nothing is leaving, and the live service is not the one its previous
+ *   properties describe, it accepts the allowlisted endpoints that are rejected.
  *
  * Both are idempotent, log what they find and do before they do it, and treat Delete as a no-op: deleting the
  * swap must not disconnect anyone. Responses carry counts only: CloudFormation refuses a response over 4,096
@@ -113,9 +122,9 @@ export class EndpointServiceSwap {
       this.record({ action: 'unchanged', step: props.Step, physicalId, reason: 'the set of load balancers and the allowlist are unchanged' });
       return { PhysicalResourceId: physicalId, Data: { EndpointCount: 0 } };
     }
-    const oldArns = old?.Step === 'reject' ? old.LoadBalancerArns : undefined;
-    if (props.Step === 'reject') return { PhysicalResourceId: physicalId, Data: { EndpointCount: (await this.reject(props, oldArns)).length } };
-    if (props.Step === 'accept') return { PhysicalResourceId: physicalId, Data: { EndpointCount: (await this.accept(props)).length } };
+    const count = async (ids: Promise<string[]>) => ({ PhysicalResourceId: physicalId, Data: { EndpointCount: (await ids).length } });
+    if (props.Step === 'reject') return count(this.reject(props, old?.Step === 'reject' ? old.LoadBalancerArns : undefined));
+    if (props.Step === 'accept') return count(this.accept(props, old?.Step === 'accept' ? old : undefined));
     throw new SwapError(`Unknown step ${JSON.stringify((props as { Step?: unknown }).Step)}; expected "reject" or "accept".`);
   }
 
@@ -123,9 +132,9 @@ export class EndpointServiceSwap {
    * Rejects every connected endpoint of the tagged service, if and only if the service has a load balancer
    * attached that `LoadBalancerArns` leaves out. Returns the rejected endpoint ids.
    *
-   * When nothing is leaving but `oldArns` (the properties of an Update) had a load balancer leaving the live
-   * service, this is a rollback or retry of a swap that did not finish: it accepts the allowlisted
-   * endpoints that are rejected, and returns those.
+   * When nothing is leaving, but `oldArns` (the previous properties of an Update) differ from these and from
+   * the live service, this is a rollback or retry of a swap that did not finish, or that the accept step's
+   * rollback undid: it accepts the allowlisted endpoints that are rejected, and returns those.
    */
   async reject(props: RejectStepProperties, oldArns?: readonly string[]): Promise<string[]> {
     const services = await this.servicesTagged(props.ServiceTag);
@@ -144,31 +153,86 @@ export class EndpointServiceSwap {
     const leaving = attached.filter((arn) => !wanted.has(arn));
     if (leaving.length === 0) {
       this.record({ action: 'reject-skipped', reason: 'no load balancer the service has attached is being removed', serviceId, attached, wanted: [...wanted] });
-      const old = new Set(oldArns ?? []);
-      const wasLeaving = oldArns !== undefined && attached.some((arn) => !old.has(arn));
-      if (!wasLeaving) return [];
+      // Its previous properties name a set the service does not have: the move to them did not happen, or was
+      // undone. A forward deploy finds the service as its previous properties describe it.
+      const undone = oldArns !== undefined && !sameSet(oldArns, props.LoadBalancerArns) && !sameSet(attached, oldArns);
+      if (!undone) return [];
       this.record({
         action: 'swap-undone',
-        reason: 'the previous properties had a load balancer leaving the service and these have none: '
-        + 'a rollback or retry of a swap that did not finish',
+        reason: 'the service does not have the load balancers of the previous properties, and none it has is leaving: '
+        + 'a rollback or retry of a swap that did not finish or was moved back',
         serviceId,
         attached,
-        previous: [...old],
+        previous: [...new Set(oldArns)],
       });
       return this.acceptAllowlisted(serviceId, props.ClientEndpointIds ?? [], ['rejected']);
     }
+    return this.rejectConnected(serviceId, leaving);
+  }
+
+  /**
+   * Accepts the allowlisted endpoints that are waiting or rejected; never any other. Returns their ids.
+   *
+   * On a rollback after this step ran, rejects instead (see `rejectBeforeMovingBack`): an Update whose previous
+   * properties `old` describe the live service, and whose properties leave out a load balancer it has attached.
+   */
+  async accept(props: AcceptStepProperties, old?: AcceptStepProperties): Promise<string[]> {
+    // Only an Update that changes the set can be followed by CloudFormation moving the service back.
+    if (old && !sameSet(old.LoadBalancerArns, props.LoadBalancerArns)) {
+      const service = await this.serviceById(props.ServiceId);
+      const attached = service?.NetworkLoadBalancerArns ?? [];
+      const wanted = new Set(props.LoadBalancerArns ?? []);
+      const leaving = attached.filter((arn) => !wanted.has(arn));
+      if (service && leaving.length > 0) {
+        // A forward deploy has already moved the service to `wanted`; a rollback finds it as `old` describes it.
+        if (sameSet(attached, old.LoadBalancerArns)) {
+          return this.rejectBeforeMovingBack(service, leaving, [...wanted], props.ServiceTag ?? old.ServiceTag);
+        }
+        this.record({
+          action: 'reject-skipped',
+          reason: 'the service has a load balancer these properties leave out, but not the set of the previous properties: not a rollback of this step',
+          serviceId: props.ServiceId,
+          attached,
+          wanted: [...wanted],
+          previous: [...new Set(old.LoadBalancerArns)],
+        });
+      }
+    }
+    return this.acceptAllowlisted(props.ServiceId, props.ClientEndpointIds ?? [], ['pendingacceptance', 'rejected']);
+  }
+
+  /**
+   * The accept step's rollback: CloudFormation is about to detach `leaving` from the service, which AWS refuses
+   * while an endpoint is connected. Rejects every connected endpoint of the service, only if it carries the
+   * swap tag; the reject step's rollback accepts the allowlisted ones again once the service is back.
+   */
+  private async rejectBeforeMovingBack(service: ServiceConfiguration, leaving: string[], wanted: string[], tag?: string): Promise<string[]> {
+    const serviceId = service.ServiceId!;
+    const attached = service.NetworkLoadBalancerArns ?? [];
+    if (tag === undefined || !carriesSwapTag(service, tag)) {
+      this.record({ action: 'reject-skipped', reason: `the service does not carry the swap tag ${SWAP_TAG_KEY}=${tag ?? '(none in the properties)'}`, serviceId, attached });
+      return [];
+    }
+    this.record({
+      action: 'swap-undoing',
+      reason: 'the service has the load balancers of the previous properties, and one these leave out: '
+      + 'CloudFormation is about to move it back (a rollback after the accept step ran)',
+      serviceId,
+      attached,
+      wanted,
+    });
+    return this.rejectConnected(serviceId, leaving);
+  }
+
+  /** Rejects every connected endpoint of the service, so that `removing` can be detached. Returns their ids. */
+  private async rejectConnected(serviceId: string, removing: string[]): Promise<string[]> {
     const connected = (await this.connectionsOf(serviceId)).filter((c) => REJECTABLE_STATES.has(stateOf(c)));
     // The record comes first: if a call fails half way, the log still says who was connected.
-    this.record({ action: 'rejecting', serviceId, removing: leaving, endpoints: connected.map(describeConnection) });
+    this.record({ action: 'rejecting', serviceId, removing, endpoints: connected.map(describeConnection) });
     const ids = connected.map((c) => c.VpcEndpointId!);
     await this.untilDone('reject', serviceId, ids);
     this.record({ action: 'rejected', serviceId, endpointIds: ids });
     return ids;
-  }
-
-  /** Accepts the allowlisted endpoints that are waiting or rejected; never any other. Returns their ids. */
-  accept(props: AcceptStepProperties): Promise<string[]> {
-    return this.acceptAllowlisted(props.ServiceId, props.ClientEndpointIds ?? [], ['pendingacceptance', 'rejected']);
   }
 
   /** Accepts the allowlisted endpoints in one of `states` (lower case); never any other. Returns their ids. */
@@ -258,7 +322,14 @@ export class EndpointServiceSwap {
       }));
       return { items: page.ServiceConfigurations ?? [], nextToken: page.NextToken };
     }));
-    return services.filter((s) => (s.Tags ?? []).some((t) => t.Key === SWAP_TAG_KEY && t.Value === tagValue));
+    return services.filter((s) => carriesSwapTag(s, tagValue));
+  }
+
+  /** The endpoint service with this id, as AWS describes it now. */
+  private async serviceById(serviceId: string): Promise<ServiceConfiguration | undefined> {
+    const page = await this.attempt(`describe the endpoint service ${serviceId}`, () =>
+      this.ec2.send(new DescribeVpcEndpointServiceConfigurationsCommand({ ServiceIds: [serviceId] })));
+    return (page.ServiceConfigurations ?? []).find((s) => s.ServiceId === serviceId);
   }
 
   private async connectionsOf(serviceId: string): Promise<VpcEndpointConnection[]> {
@@ -285,6 +356,10 @@ export class EndpointServiceSwap {
   private record(entry: Record<string, unknown>): void {
     this.log(JSON.stringify(entry));
   }
+}
+
+function carriesSwapTag(service: ServiceConfiguration, tagValue: string): boolean {
+  return (service.Tags ?? []).some((t) => t.Key === SWAP_TAG_KEY && t.Value === tagValue);
 }
 
 function physicalIdOf(props: SwapStepProperties): string {

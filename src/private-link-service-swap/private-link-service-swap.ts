@@ -124,16 +124,22 @@ export class PrivateLinkServiceSwap extends Construct {
     this.serviceName = this.endpointService.vpcEndpointServiceName;
 
     // Accept is granted on this service alone, in a policy of its own: in the role's default policy the
-    // reference would make the handler, so the reject step, wait for the service.
+    // reference would make the handler, so the reject step, wait for the service. Reject too, for the accept
+    // step's rollback, and only while the service carries its swap tag, as for the reject step.
+    const serviceArn = Stack.of(this).formatArn({ service: 'ec2', resource: 'vpc-endpoint-service', resourceName: this.serviceId });
     const acceptPolicy = new iam.Policy(this, 'AcceptPolicy', {
       roles: [provider.role],
-      statements: [new iam.PolicyStatement({
-        actions: ['ec2:AcceptVpcEndpointConnections'],
-        resources: [Stack.of(this).formatArn({ service: 'ec2', resource: 'vpc-endpoint-service', resourceName: this.serviceId })],
-      })],
+      statements: [
+        new iam.PolicyStatement({ actions: ['ec2:AcceptVpcEndpointConnections'], resources: [serviceArn] }),
+        new iam.PolicyStatement({
+          actions: ['ec2:RejectVpcEndpointConnections'],
+          resources: [serviceArn],
+          conditions: { StringEquals: { [`aws:ResourceTag/${SWAP_TAG_KEY}`]: serviceTag } },
+        }),
+      ],
     });
     const acceptProperties: AcceptStepProperties = {
-      Step: 'accept', ServiceId: this.serviceId, LoadBalancerArns: loadBalancerArns, ClientEndpointIds: this.clientEndpointIds,
+      Step: 'accept', ServiceId: this.serviceId, ServiceTag: serviceTag, LoadBalancerArns: loadBalancerArns, ClientEndpointIds: this.clientEndpointIds,
     };
     this.acceptStep = new CustomResource(this, 'AcceptStep', {
       serviceToken: provider.serviceToken,

@@ -13,7 +13,8 @@ const PROVIDER_ID = 'SgStrategyPrivateLinkSwap';
  *
  * Its role's own policy never names an endpoint service: the reject step runs before the service exists or
  * changes, so a reference would be a dependency cycle. Reject is allowed on services carrying a swap's tag;
- * each swap attaches its own policy for accept, on its service's ARN.
+ * each swap attaches its own policy for accept (and, for the accept step's rollback, reject while the service
+ * carries its tag), on its service's ARN.
  */
 export class SwapProvider extends Construct {
   /** The stack's provider, created on first use. */
@@ -47,7 +48,7 @@ export class SwapProvider extends Construct {
 
   /**
    * Lets the reject step reject connections of the one service that carries this tag value, and accept them
-   * again when a swap rolls back before the service changed.
+   * again when a swap rolls back.
    */
   allowReject(tagValue: string): void {
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({

@@ -25,6 +25,11 @@ export interface RejectStepProperties {
 export interface AcceptStepProperties {
   readonly Step: 'accept';
   readonly ServiceId: string;
+  /**
+   * The service's swap tag, as in the reject step: a rollback rejects connections only on a service carrying
+   * it. Optional: resources deployed by an earlier version have none (a rollback then takes the new one's).
+   */
+  readonly ServiceTag?: string;
   readonly LoadBalancerArns: string[];
   /** The only endpoints this step may accept. */
   readonly ClientEndpointIds: string[];

@@ -84,12 +84,12 @@ function reject(from: string[], to: string[]): SwapEvent {
   };
 }
 
-function accept(serviceId: string, from: string[], to: string[]): SwapEvent {
+function accept(serviceId: string, from: string[], to: string[], allowlist = { from: ALLOWED, to: ALLOWED }): SwapEvent {
   return {
     RequestType: 'Update',
     PhysicalResourceId: `accept:${serviceId}`,
-    ResourceProperties: { Step: 'accept', ServiceId: serviceId, LoadBalancerArns: to, ClientEndpointIds: ALLOWED },
-    OldResourceProperties: { Step: 'accept', ServiceId: serviceId, LoadBalancerArns: from, ClientEndpointIds: ALLOWED },
+    ResourceProperties: { Step: 'accept', ServiceId: serviceId, ServiceTag: TAG, LoadBalancerArns: to, ClientEndpointIds: allowlist.to },
+    OldResourceProperties: { Step: 'accept', ServiceId: serviceId, ServiceTag: TAG, LoadBalancerArns: from, ClientEndpointIds: allowlist.from },
   };
 }
 
@@ -98,11 +98,16 @@ function accept(serviceId: string, from: string[], to: string[]): SwapEvent {
  * refuses to detach a load balancer while an endpoint is still connected, which moto does not model (it has no
  * connections), so the move fails the test while any endpoint is connected.
  */
-async function moveService(serviceId: string, fake: FakeEndpointConnections, remove: string, add: string) {
-  expect(fake.connected(serviceId)).toEqual([]);
+async function moveService(serviceId: string, fake: FakeEndpointConnections, remove: string | undefined, add: string | undefined) {
+  if (remove) expect(fake.connected(serviceId)).toEqual([]);
   await ec2.send(new ModifyVpcEndpointServiceConfigurationCommand({
-    ServiceId: serviceId, AddNetworkLoadBalancerArns: [add], RemoveNetworkLoadBalancerArns: [remove],
+    ServiceId: serviceId, AddNetworkLoadBalancerArns: add ? [add] : undefined, RemoveNetworkLoadBalancerArns: remove ? [remove] : undefined,
   }));
+}
+
+/** The endpoint-connection calls of the fake made since `from` (an index into its calls), by name. */
+function callsSince(fake: FakeEndpointConnections, from: number): string[] {
+  return fake.calls.slice(from).map((c) => c.name);
 }
 
 async function loadBalancersOf(serviceId: string): Promise<string[]> {
@@ -208,4 +213,121 @@ test('the first deployment finds no tagged service and rejects nobody', async ()
   expect((await handler(first)).PhysicalResourceId).toBe('reject:New/Stack/Swap');
   expect(fake.calls).toEqual([]);
   expect(log).toEqual([expect.objectContaining({ action: 'reject-skipped', tag: 'New/Stack/Swap' })]);
+});
+
+test('rollback after the accept step ran: it rejects so that the service can move back, then the reject step accepts the allowlist again', async () => {
+  const { legacy, secured, serviceId, otherServiceId, fake, handler, log } = await provider();
+  await handler(reject([legacy], [secured]));
+  await moveService(serviceId, fake, legacy, secured);
+  await handler(accept(serviceId, [legacy], [secured]));
+  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+
+  // A resource after the accept step fails. CloudFormation rolls back in reverse dependency order: the accept
+  // step first (an Update back to the old load balancers), then the service, then the reject step.
+  const undoing = await handler(accept(serviceId, [secured], [legacy]));
+  expect(undoing.Data).toEqual({ EndpointCount: 2 });
+  expect(fake.connected(serviceId)).toEqual([]);
+  expect(fake.endpoints(otherServiceId, 'available')).toEqual(['vpce-0b33333333333333b']);
+  expect(log).toContainEqual(expect.objectContaining({ action: 'swap-undoing', serviceId, attached: [secured], wanted: [legacy] }));
+  expect(log.filter((e) => e.action === 'rejecting').at(-1)).toMatchObject({ serviceId, removing: [secured] });
+  // Replayed (CloudFormation may retry a rollback), it finds nobody left to reject.
+  const calls = fake.calls.length;
+  expect((await handler(accept(serviceId, [secured], [legacy]))).Data).toEqual({ EndpointCount: 0 });
+  expect(callsSince(fake, calls)).toEqual(['DescribeVpcEndpointConnections']);
+
+  await moveService(serviceId, fake, secured, legacy);
+  expect(await loadBalancersOf(serviceId)).toEqual([legacy]);
+  const rolledBack = await handler(reject([secured], [legacy]));
+  expect(rolledBack.Data).toEqual({ EndpointCount: 2 });
+  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+  expect(fake.stateOf(STRANGER)).toBe('rejected');
+  expect(fake.endpoints(otherServiceId, 'available')).toEqual(['vpce-0b33333333333333b']);
+});
+
+test('rollback after the accept step ran, of a deploy that only added a load balancer: the added one can be detached, the allowlist is accepted again', async () => {
+  const { legacy, secured, serviceId, fake, handler } = await provider();
+  // Adding the secured NLB beside the legacy one rejects nobody; the stranger still waits for acceptance.
+  expect((await handler(reject([legacy], [legacy, secured]))).Data).toEqual({ EndpointCount: 0 });
+  await moveService(serviceId, fake, undefined, secured);
+  await handler(accept(serviceId, [legacy], [legacy, secured]));
+  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+
+  // The rollback detaches the secured NLB again, which AWS refuses while anyone is connected: the stranger
+  // waiting for acceptance is rejected too, as the reject step would have.
+  expect((await handler(accept(serviceId, [legacy, secured], [legacy]))).Data).toEqual({ EndpointCount: 3 });
+  await moveService(serviceId, fake, secured, undefined);
+  expect(await loadBalancersOf(serviceId)).toEqual([legacy]);
+  expect((await handler(reject([legacy, secured], [legacy]))).Data).toEqual({ EndpointCount: 2 });
+  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+  expect(fake.stateOf(STRANGER)).toBe('rejected');
+});
+
+describe('the accept step rejects only when CloudFormation is about to move the service back', () => {
+  /** A swap from the legacy NLB to the secured one, done: the allowlist accepted again. */
+  async function swapped() {
+    const setup = await provider();
+    const { legacy, secured, serviceId, fake, handler } = setup;
+    await handler(reject([legacy], [secured]));
+    await moveService(serviceId, fake, legacy, secured);
+    return { ...setup, accepted: await handler(accept(serviceId, [legacy], [secured])) };
+  }
+
+  test('an ordinary accept: the service already has the new set', async () => {
+    const { serviceId, fake, accepted } = await swapped();
+    expect(accepted.Data).toEqual({ EndpointCount: 2 });
+    expect(fake.calls.filter((c) => c.name === 'RejectVpcEndpointConnections')).toHaveLength(1); // the reject step's
+    expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+  });
+
+  test('a retry of the accept (the same Update sent again)', async () => {
+    const { legacy, secured, serviceId, fake, handler } = await swapped();
+    const calls = fake.calls.length;
+    expect((await handler(accept(serviceId, [legacy], [secured]))).Data).toEqual({ EndpointCount: 0 });
+    expect(callsSince(fake, calls)).toEqual(['DescribeVpcEndpointConnections']);
+    expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+  });
+
+  test('an ordinary accept on a service that someone attached the old load balancer to again by hand', async () => {
+    const { legacy, secured, serviceId, fake, handler, log } = await provider();
+    await handler(reject([legacy], [secured]));
+    await moveService(serviceId, fake, legacy, secured);
+    await moveService(serviceId, fake, undefined, legacy);
+    // The legacy NLB is attached and the properties leave it out, but the service is not as the previous
+    // properties describe it (the legacy NLB alone): a forward deploy, not a rollback.
+    const calls = fake.calls.length;
+    expect((await handler(accept(serviceId, [legacy], [secured]))).Data).toEqual({ EndpointCount: 2 });
+    expect(callsSince(fake, calls)).not.toContain('RejectVpcEndpointConnections');
+    expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+    expect(log).toContainEqual(expect.objectContaining({ action: 'reject-skipped', serviceId, previous: [legacy] }));
+  });
+
+  test('an Update that changes only the allowlist, on a service with a load balancer attached by hand', async () => {
+    const { legacy, secured, serviceId, fake, handler } = await swapped();
+    await moveService(serviceId, fake, undefined, legacy);
+    const calls = fake.calls.length;
+    // The team allowlists the stranger: it is accepted, and nobody is rejected although the legacy NLB is not in the set.
+    const result = await handler(accept(serviceId, [secured], [secured], { from: ALLOWED, to: [...ALLOWED, STRANGER] }));
+    expect(result.Data).toEqual({ EndpointCount: 1 });
+    expect(callsSince(fake, calls)).not.toContain('RejectVpcEndpointConnections');
+    expect(fake.endpoints(serviceId, 'available')).toEqual([...ALLOWED, STRANGER].sort());
+  });
+
+  test('Create, on a service with a load balancer the properties leave out', async () => {
+    const { legacy, secured, serviceId, fake, handler } = await swapped();
+    await moveService(serviceId, fake, undefined, legacy);
+    const calls = fake.calls.length;
+    const created = await handler({ ...accept(serviceId, [secured], [secured]), RequestType: 'Create', PhysicalResourceId: undefined, OldResourceProperties: undefined });
+    expect(created.Data).toEqual({ EndpointCount: 0 });
+    expect(callsSince(fake, calls)).toEqual(['DescribeVpcEndpointConnections']);
+    expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+  });
+
+  test('Delete, even with the properties of the load balancers the service had before', async () => {
+    const { legacy, secured, serviceId, fake, handler } = await swapped();
+    const calls = fake.calls.length;
+    const deleted = await handler({ ...accept(serviceId, [secured], [legacy]), RequestType: 'Delete' });
+    expect(deleted.Data).toEqual({ EndpointCount: 0 });
+    expect(callsSince(fake, calls)).toEqual([]);
+    expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+  });
 });

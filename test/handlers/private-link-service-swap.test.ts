@@ -8,7 +8,8 @@ import { DescribeVpcEndpointServiceConfigurationsCommand, EC2Client, type Servic
 import { mockClient } from 'aws-sdk-client-mock';
 import { makeHandler, type SwapEvent } from '../../src/handlers/private-link-service-swap';
 import { type BackoffPolicy, TimeBudget } from '../../src/handlers/shared/aws-calls';
-import { SWAP_TAG_KEY } from '../../src/private-link-service-swap/types';
+import { type AcceptStepProperties, SWAP_TAG_KEY } from '../../src/private-link-service-swap/types';
+import { awsError } from '../support/aws-errors';
 import { FakeEndpointConnections, routeEndpointConnections } from '../support/fake-endpoint-connections';
 
 const LEGACY = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/legacy/1111111111111111';
@@ -34,6 +35,11 @@ function setup(services: ServiceConfiguration[][] = [[service(SERVICE, [LEGACY])
   return { mock, fake, sleeps, handler, logged };
 }
 
+/** The accept step runs after CloudFormation moved the service to the secured NLB. */
+function setupMoved(budget = new TimeBudget()) {
+  return setup([[service(SERVICE, [SECURED])]], budget);
+}
+
 function rejectEvent(arns: string[], requestType: SwapEvent['RequestType'] = 'Update', oldArns: string[] = [LEGACY]): SwapEvent {
   return {
     RequestType: requestType,
@@ -43,11 +49,13 @@ function rejectEvent(arns: string[], requestType: SwapEvent['RequestType'] = 'Up
   };
 }
 
-function acceptEvent(allowlist: string[], requestType: SwapEvent['RequestType'] = 'Update', arns = [SECURED]): SwapEvent {
+function acceptEvent(allowlist: string[], requestType: SwapEvent['RequestType'] = 'Update', arns = [SECURED], oldArns = [LEGACY]): SwapEvent {
   return {
     RequestType: requestType,
-    ResourceProperties: { Step: 'accept', ServiceId: SERVICE, LoadBalancerArns: arns, ClientEndpointIds: allowlist },
-    OldResourceProperties: requestType === 'Update' ? { Step: 'accept', ServiceId: SERVICE, LoadBalancerArns: [LEGACY], ClientEndpointIds: allowlist } : undefined,
+    ResourceProperties: { Step: 'accept', ServiceId: SERVICE, ServiceTag: TAG, LoadBalancerArns: arns, ClientEndpointIds: allowlist },
+    OldResourceProperties: requestType === 'Update'
+      ? { Step: 'accept', ServiceId: SERVICE, ServiceTag: TAG, LoadBalancerArns: oldArns, ClientEndpointIds: allowlist }
+      : undefined,
   };
 }
 
@@ -176,7 +184,7 @@ describe('reject step', () => {
 
 describe('accept step', () => {
   test('accepts the allowlisted endpoints and never any other', async () => {
-    const { fake, handler, logged } = setup();
+    const { fake, handler, logged } = setupMoved();
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected')
       .connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa2', 'pendingAcceptance')
       .connect(SERVICE, 'vpce-0eeeeeeeeeeeeeee1', 'rejected')
@@ -195,7 +203,7 @@ describe('accept step', () => {
   });
 
   test('retries the endpoints AWS reports as unsuccessful, with bounded jittered backoff', async () => {
-    const { fake, handler, sleeps, logged } = setup();
+    const { fake, handler, sleeps, logged } = setupMoved();
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected')
       .connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa2', 'rejected')
       .failItem('vpce-0aaaaaaaaaaaaaaa2', 'IncorrectState', 2);
@@ -211,7 +219,7 @@ describe('accept step', () => {
   });
 
   test('fails the deployment naming the endpoints still unsuccessful, after a bounded number of rounds', async () => {
-    const { fake, handler, sleeps } = setup();
+    const { fake, handler, sleeps } = setupMoved();
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected')
       .connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa2', 'rejected')
       .failItem('vpce-0aaaaaaaaaaaaaaa2', 'IncorrectState', 100);
@@ -224,7 +232,7 @@ describe('accept step', () => {
   });
 
   test('a call AWS applied but whose answer was lost, sent again by the SDK, is not a failure', async () => {
-    const { fake, handler, logged, sleeps } = setup();
+    const { fake, handler, logged, sleeps } = setupMoved();
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected').connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa2', 'rejected').loseAnswers(1);
     // The second sending finds both already available, and AWS reports them unsuccessful (InvalidState).
     const result = await handler(acceptEvent(['vpce-0aaaaaaaaaaaaaaa1', 'vpce-0aaaaaaaaaaaaaaa2']));
@@ -235,7 +243,7 @@ describe('accept step', () => {
   });
 
   test('the failure names the first 20 endpoints only, so that CloudFormation takes the response (4,096 bytes)', async () => {
-    const { fake, handler, logged } = setup();
+    const { fake, handler, logged } = setupMoved();
     const ids = Array.from({ length: 200 }, (_, i) => `vpce-0${String(i).padStart(16, '0')}`);
     for (const id of ids) fake.connect(SERVICE, id, 'rejected').failItem(id, 'IncorrectState', 100);
     const failure = await handler(acceptEvent(ids)).catch((error: Error) => error);
@@ -249,14 +257,14 @@ describe('accept step', () => {
   });
 
   test('an endpoint deleted meanwhile is not a failure', async () => {
-    const { fake, handler, logged } = setup();
+    const { fake, handler, logged } = setupMoved();
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected').failItem('vpce-0aaaaaaaaaaaaaaa1', 'InvalidVpcEndpointId.NotFound', 1);
     await handler(acceptEvent(['vpce-0aaaaaaaaaaaaaaa1']));
     expect(logged()).toContainEqual(expect.objectContaining({ action: 'accept-not-needed', endpointIds: ['vpce-0aaaaaaaaaaaaaaa1'] }));
   });
 
   test('is idempotent: a second run accepts nothing more', async () => {
-    const { fake, handler } = setup();
+    const { fake, handler } = setupMoved();
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected');
     await handler(acceptEvent(['vpce-0aaaaaaaaaaaaaaa1'], 'Create'));
     const before = fake.calls.length;
@@ -266,7 +274,7 @@ describe('accept step', () => {
   });
 
   test('a describe that keeps failing fails the deployment with AWS\'s error name and what was being done', async () => {
-    const { fake, handler } = setup();
+    const { fake, handler } = setupMoved();
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected').throttle(100);
     await expect(handler(acceptEvent(['vpce-0aaaaaaaaaaaaaaa1'])))
       .rejects.toThrow('Could not describe the endpoint connections of vpce-svc-0123456789abcdef0: RequestLimitExceeded: Request limit exceeded.');
@@ -277,11 +285,81 @@ describe('accept step', () => {
   test('stops the rounds when the next would not fit in the time left, and says after how many', async () => {
     const budget = new TimeBudget(() => 0);
     budget.start(2_060);
-    const { fake, handler, sleeps } = setup(undefined, budget);
+    const { fake, handler, sleeps } = setupMoved(budget);
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'rejected').failItem('vpce-0aaaaaaaaaaaaaaa1', 'IncorrectState', 100);
     // 2,060 ms left: a wait of 50 ms fits (with 2 s kept for the call after it), the next of 100 ms does not.
     await expect(handler(acceptEvent(['vpce-0aaaaaaaaaaaaaaa1']))).rejects.toThrow(/after 2 attempt\(s\): vpce-0aaaaaaaaaaaaaaa1 \(IncorrectState/);
     expect(sleeps).toEqual([50]);
+  });
+});
+
+describe('accept step, rolled back (CloudFormation is about to move the service back)', () => {
+  const ALLOWED = ['vpce-0aaaaaaaaaaaaaaa1', 'vpce-0aaaaaaaaaaaaaaa2'];
+  /** The rollback of a swap from the legacy NLB to the secured one: back to the legacy one. */
+  const rollback = () => acceptEvent(ALLOWED, 'Update', [LEGACY], [SECURED]);
+
+  test('rejects every connected endpoint of the service, after logging them, so that the service can move back', async () => {
+    const { mock, fake, handler, logged } = setupMoved();
+    fake.connect(SERVICE, ALLOWED[0], 'available')
+      .connect(SERVICE, ALLOWED[1], 'pending')
+      .connect(SERVICE, 'vpce-0eeeeeeeeeeeeeee1', 'pendingAcceptance')
+      .connect(SERVICE, 'vpce-0eeeeeeeeeeeeeee2', 'rejected')
+      .connect('vpce-svc-0ther000000000000', 'vpce-0bbbbbbbbbbbbbbb1', 'available');
+
+    const result = await handler(rollback());
+
+    expect(result.Data).toEqual({ EndpointCount: 3 });
+    expect(fake.connected(SERVICE)).toEqual([]);
+    expect(fake.stateOf('vpce-0bbbbbbbbbbbbbbb1')).toBe('available');
+    expect(mock.commandCalls(DescribeVpcEndpointServiceConfigurationsCommand).map((c) => c.args[0].input)).toEqual([{ ServiceIds: [SERVICE] }]);
+    const actions = logged().map((e) => e.action);
+    expect(actions.indexOf('swap-undoing')).toBeLessThan(actions.indexOf('rejecting'));
+    expect(logged().find((e) => e.action === 'swap-undoing')).toMatchObject({ serviceId: SERVICE, attached: [SECURED], wanted: [LEGACY] });
+    const rejecting = logged().find((e) => e.action === 'rejecting');
+    expect(rejecting).toMatchObject({ serviceId: SERVICE, removing: [SECURED] });
+    expect(rejecting.endpoints.map((e: any) => e.endpointId)).toEqual([...ALLOWED, 'vpce-0eeeeeeeeeeeeeee1']);
+    expect(fake.calls.map((c) => c.name)).not.toContain('AcceptVpcEndpointConnections');
+  });
+
+  test.each([
+    ['carries no swap tag', service(SERVICE, [SECURED], false)],
+    ['carries another swap\'s tag', { ...service(SERVICE, [SECURED]), Tags: [{ Key: SWAP_TAG_KEY, Value: 'Other/Swap' }] }],
+  ])('fail-safe: rejects nobody when the service %s', async (_, live) => {
+    const { fake, handler, logged } = setup([[live]]);
+    fake.connect(SERVICE, ALLOWED[0], 'available');
+    const result = await handler(rollback());
+    expect(result.Data).toEqual({ EndpointCount: 0 });
+    expect(fake.stateOf(ALLOWED[0])).toBe('available');
+    expect(fake.calls).toEqual([]);
+    expect(logged()).toContainEqual(expect.objectContaining({ action: 'reject-skipped', reason: expect.stringMatching(/does not carry the swap tag/) }));
+  });
+
+  test('rolled back to properties of an earlier version, without ServiceTag, it checks the tag of the previous properties', async () => {
+    const { fake, handler } = setupMoved();
+    fake.connect(SERVICE, ALLOWED[0], 'available');
+    const event = rollback();
+    const { ServiceTag: _, ...earlier } = event.ResourceProperties as AcceptStepProperties;
+    const result = await handler({ ...event, ResourceProperties: earlier });
+    expect(result.Data).toEqual({ EndpointCount: 1 });
+    expect(fake.stateOf(ALLOWED[0])).toBe('rejected');
+  });
+
+  test('an Update that changes only the allowlist does not look at the service: CloudFormation will not move it', async () => {
+    const { mock, fake, handler } = setup([[service(SERVICE, [SECURED, LEGACY])]]);
+    fake.connect(SERVICE, ALLOWED[0], 'available').connect(SERVICE, ALLOWED[1], 'rejected');
+    const event = acceptEvent(ALLOWED, 'Update', [SECURED], [SECURED]);
+    const result = await handler({ ...event, OldResourceProperties: { ...event.OldResourceProperties!, ClientEndpointIds: [ALLOWED[0]] } });
+    expect(result.Data).toEqual({ EndpointCount: 1 });
+    expect(mock.commandCalls(DescribeVpcEndpointServiceConfigurationsCommand)).toHaveLength(0);
+    expect(fake.endpoints(SERVICE, 'available')).toEqual(ALLOWED);
+  });
+
+  test('a describe of the service that fails fails the step, naming it, and rejects nobody', async () => {
+    const { mock, fake, handler } = setupMoved();
+    mock.on(DescribeVpcEndpointServiceConfigurationsCommand).rejects(awsError('InvalidVpcEndpointServiceId.NotFound', 'The Vpc Endpoint Service Id does not exist'));
+    fake.connect(SERVICE, ALLOWED[0], 'available');
+    await expect(handler(rollback())).rejects.toThrow(`Could not describe the endpoint service ${SERVICE}: InvalidVpcEndpointServiceId.NotFound`);
+    expect(fake.stateOf(ALLOWED[0])).toBe('available');
   });
 });
 
