@@ -4,7 +4,8 @@
  *
  * - The **reject** step runs before the endpoint service changes load balancers. It finds the service by its
  *   swap tag (a reference would make the service depend on this step and this step on the service: a cycle).
- *   Its fail-safe: it rejects only when the service has a load balancer attached that is about to be removed.
+ *   Its fail-safe: it rejects only when the service has a load balancer attached that is about to be removed
+ *   (on an Update, only if its set changed: a load balancer attached by hand stays when only the allowlist does).
  *   Then it rejects every connected endpoint, because AWS will not detach a load balancer that still serves
  *   one (AWS's procedure rejects every connection first:
  *   https://repost.aws/knowledge-center/delete-nlb-associated-endpoint-services).
@@ -130,7 +131,7 @@ export class EndpointServiceSwap {
 
   /**
    * Rejects every connected endpoint of the tagged service, if and only if the service has a load balancer
-   * attached that `LoadBalancerArns` leaves out. Returns the rejected endpoint ids.
+   * attached that `LoadBalancerArns` leaves out, and on an Update the set changed. Returns the rejected ids.
    *
    * When nothing is leaving, but `oldArns` (the previous properties of an Update) differ from these and from
    * the live service, this is a rollback or retry of a swap that did not finish, or that the accept step's
@@ -151,6 +152,11 @@ export class EndpointServiceSwap {
     const attached = service.NetworkLoadBalancerArns ?? [];
     const wanted = new Set(props.LoadBalancerArns ?? []);
     const leaving = attached.filter((arn) => !wanted.has(arn));
+    if (leaving.length > 0 && oldArns !== undefined && sameSet(oldArns, props.LoadBalancerArns)) {
+      // CloudFormation changes the service's load balancers only when their set changes.
+      this.record({ action: 'reject-skipped', reason: 'the set of load balancers is unchanged (a load balancer attached by hand stays)', serviceId, attached });
+      return [];
+    }
     if (leaving.length === 0) {
       this.record({ action: 'reject-skipped', reason: 'no load balancer the service has attached is being removed', serviceId, attached, wanted: [...wanted] });
       // Its previous properties name a set the service does not have: the move to them did not happen, or was

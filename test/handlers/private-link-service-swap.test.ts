@@ -91,6 +91,16 @@ describe('reject step', () => {
     expect(logged()).toContainEqual(expect.objectContaining({ action: 'reject-skipped', attached: [SECURED] }));
   });
 
+  test('fail-safe: an Update that changes only the allowlist rejects nobody, even with a load balancer attached by hand', async () => {
+    const { fake, handler, logged } = setup([[service(SERVICE, [SECURED, LEGACY])]]);
+    fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'available');
+    const event = rejectEvent([SECURED], 'Update', [SECURED]);
+    const result = await handler({ ...event, ResourceProperties: { ...event.ResourceProperties, ClientEndpointIds: ['vpce-0aaaaaaaaaaaaaaa1'] } });
+    expect(result.Data).toEqual({ EndpointCount: 0 });
+    expect(fake.stateOf('vpce-0aaaaaaaaaaaaaaa1')).toBe('available');
+    expect(logged()).toContainEqual(expect.objectContaining({ action: 'reject-skipped', attached: [SECURED, LEGACY] }));
+  });
+
   test('fail-safe: adding a load balancer beside the attached one rejects nobody', async () => {
     const { fake, handler } = setup();
     fake.connect(SERVICE, 'vpce-0aaaaaaaaaaaaaaa1', 'available');
