@@ -47,11 +47,12 @@ const ENDPOINT_ID = /^vpce-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
  * this order, enforced by CloudFormation (the service `DependsOn` the reject step; the accept step references
  * the service):
  * 1. a **reject** custom resource rejects the service's connected endpoints, only if the service has a load
- *    balancer attached that is about to be removed (a fail-safe); when a failed swap rolls back before the
- *    service changed, it accepts the allowlisted endpoints it had rejected;
+ *    balancer attached that is about to be removed (a fail-safe); when a failed swap rolls back, once the
+ *    service has its old load balancers again, it accepts the allowlisted endpoints that are rejected;
  * 2. the endpoint service's `NetworkLoadBalancerArns` change;
  * 3. an **accept** custom resource accepts the allowlisted endpoints, and no other, retrying those AWS reports
- *    as unsuccessful, then failing the deployment naming them.
+ *    as unsuccessful, then failing the deployment naming them. When a later resource fails and the swap rolls
+ *    back, it rejects the service's connected endpoints before CloudFormation moves the service back.
  *
  * Both steps run only when the set of load balancers changes (accept also when the allowlist does), not on
  * every deployment. Clients are disconnected between steps 1 and 3.
@@ -72,9 +73,15 @@ export class PrivateLinkServiceSwap extends Construct {
   public readonly allowedPrincipals: iam.ArnPrincipal[];
   /** The endpoints the accept step may accept. */
   public readonly clientEndpointIds: string[];
-  /** The custom resource that rejects connections before the service changes. */
+  /**
+   * The custom resource that rejects connections before the service changes (and, on a rollback, accepts the
+   * allowlisted ones once the service is back).
+   */
   public readonly rejectStep: CustomResource;
-  /** The custom resource that accepts the allowlisted connections after the service changed. */
+  /**
+   * The custom resource that accepts the allowlisted connections after the service changed (and, on a
+   * rollback, rejects the connections before the service moves back).
+   */
   public readonly acceptStep: CustomResource;
 
   constructor(scope: Construct, id: string, props: PrivateLinkServiceSwapProps) {
