@@ -6,7 +6,8 @@
  * in test/support, which answers with AWS's shapes and error names.
  *
  * Each test plays a deployment as CloudFormation would: the reject step, then the service's load balancers
- * change through ModifyVpcEndpointServiceConfiguration, then the accept step.
+ * change through ModifyVpcEndpointServiceConfiguration, then the accept step; a rollback plays them back in
+ * reverse order, each step updated back to its old properties.
  */
 import {
   CreateSecurityGroupCommand,
@@ -105,6 +106,12 @@ async function moveService(serviceId: string, fake: FakeEndpointConnections, rem
   }));
 }
 
+/** The end of a swap, and of its rollback: the allowlisted endpoints are connected, the stranger is still rejected. */
+function expectAllowlistBack(fake: FakeEndpointConnections, serviceId: string) {
+  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
+  expect(fake.stateOf(STRANGER)).toBe('rejected');
+}
+
 /** The endpoint-connection calls of the fake made since `from` (an index into its calls), by name. */
 function callsSince(fake: FakeEndpointConnections, from: number): string[] {
   return fake.calls.slice(from).map((c) => c.name);
@@ -132,8 +139,7 @@ test('a swap from the legacy NLB to the secured one: reject, move, accept only t
 
   const accepted = await handler(accept(serviceId, [legacy], [secured]));
   expect(accepted.Data).toEqual({ EndpointCount: 2 });
-  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
-  expect(fake.stateOf(STRANGER)).toBe('rejected');
+  expectAllowlistBack(fake, serviceId);
   expect(fake.calls.filter((c) => c.name === 'AcceptVpcEndpointConnections').flatMap((c) => c.input.VpcEndpointIds)).not.toContain(STRANGER);
 });
 
@@ -160,8 +166,7 @@ test('rollback: reject, then the service change fails, then CloudFormation rolls
 
   // The rollback: an Update of the reject step back to the old load balancers. Nothing attached is leaving.
   const rolledBack = await handler(reject([secured], [legacy]));
-  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
-  expect(fake.stateOf(STRANGER)).toBe('rejected');
+  expectAllowlistBack(fake, serviceId);
   expect(rolledBack.Data).toEqual({ EndpointCount: 2 });
   expect(log).toContainEqual(expect.objectContaining({ action: 'swap-undone', serviceId, attached: [legacy] }));
   // Replayed (CloudFormation may retry the rollback), it changes nothing more.
@@ -181,8 +186,7 @@ test('rollback after the service moved: CloudFormation moves the service back fi
   expect(await loadBalancersOf(serviceId)).toEqual([legacy]);
   const rolledBack = await handler(reject([secured], [legacy]));
   expect(rolledBack.Data).toEqual({ EndpointCount: 2 });
-  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
-  expect(fake.stateOf(STRANGER)).toBe('rejected');
+  expectAllowlistBack(fake, serviceId);
   expect(log).toContainEqual(expect.objectContaining({ action: 'swap-undone', serviceId, attached: [legacy] }));
 });
 
@@ -239,8 +243,7 @@ test('rollback after the accept step ran: it rejects so that the service can mov
   expect(await loadBalancersOf(serviceId)).toEqual([legacy]);
   const rolledBack = await handler(reject([secured], [legacy]));
   expect(rolledBack.Data).toEqual({ EndpointCount: 2 });
-  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
-  expect(fake.stateOf(STRANGER)).toBe('rejected');
+  expectAllowlistBack(fake, serviceId);
   expect(fake.endpoints(otherServiceId, 'available')).toEqual(['vpce-0b33333333333333b']);
 });
 
@@ -258,8 +261,7 @@ test('rollback after the accept step ran, of a deploy that only added a load bal
   await moveService(serviceId, fake, secured, undefined);
   expect(await loadBalancersOf(serviceId)).toEqual([legacy]);
   expect((await handler(reject([legacy, secured], [legacy]))).Data).toEqual({ EndpointCount: 2 });
-  expect(fake.endpoints(serviceId, 'available')).toEqual(ALLOWED);
-  expect(fake.stateOf(STRANGER)).toBe('rejected');
+  expectAllowlistBack(fake, serviceId);
 });
 
 describe('the accept step rejects only when CloudFormation is about to move the service back', () => {
