@@ -45,6 +45,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-elastic-load-balancing@^3',
     '@aws-sdk/client-elastic-load-balancing-v2@^3',
     '@aws-sdk/client-lambda@^3',
+    '@aws-sdk/client-kms@^3',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-sns@^3',
     'aws-sdk-client-mock@^4',

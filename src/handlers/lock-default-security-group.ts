@@ -10,19 +10,24 @@
  * Fail-safes: it only ever touches a group whose name is `default`, in the VPC the resource names, and on a
  * drift event only a group this stack locks (LOCKED_GROUP_IDS). It logs every rule in full before revoking
  * it, so the CloudWatch log is the record of what was removed.
+ *
+ * An Update must not strand the stack: a group deleted out of band is logged and the Update succeeds, and on
+ * the Update of a rollback (recognised by an older DeployNonce) a failed relock is logged and reported in the
+ * response instead of failing the rollback into UPDATE_ROLLBACK_FAILED.
  */
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupsCommand,
+  DescribeVpcsCommand,
   EC2Client,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   type SecurityGroup,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { DEFAULT_RETRY_POLICY, describeFailure, errorName, type RetryPolicy, tolerating, withRetries } from './shared/aws-calls';
-import { type CloudTrailEvent, groupIdOf, isCloudTrailCall } from './shared/cloudtrail';
+import { describeFailure, errorMessage, errorName, handlerClientConfig, TimeBudget, tolerating, withTimeBudget } from './shared/aws-calls';
+import { type CloudTrailEvent, groupIdOf, groupNameOf, isCloudTrailCall } from './shared/cloudtrail';
 import type { CustomResourceEvent } from './shared/custom-resource';
 import { describeRules, GROUP_GONE, RULE_GONE } from './shared/security-group-rules';
 
@@ -31,6 +36,8 @@ export interface LockProperties {
   readonly DefaultSecurityGroupId: string;
   readonly VpcId?: string;
   readonly RestoreAwsDefaultsOnDelete?: string | boolean;
+  /** The synth time, an ISO date, when the locker relocks on every deploy. */
+  readonly DeployNonce?: string;
 }
 
 /** The Provider framework's event for the locker's custom resource. */
@@ -38,7 +45,11 @@ export type LockEvent = CustomResourceEvent<LockProperties>;
 
 export interface CustomResourceResponse {
   readonly PhysicalResourceId: string;
-  readonly Data: { readonly RevokedRuleCount: number };
+  readonly Data: {
+    readonly RevokedRuleCount: number;
+    /** Why a relock during a rollback did not happen; the rollback went on. */
+    readonly RelockError?: string;
+  };
 }
 
 /** What a lock did. */
@@ -49,7 +60,6 @@ export interface LockResult {
 
 export interface LockDependencies {
   readonly ec2: EC2Client;
-  readonly retry?: RetryPolicy;
   /** Where the record of revoked rules goes; CloudWatch Logs through `console.log` in Lambda. */
   readonly log?: (line: string) => void;
   /** The group ids a drift event may relock, comma-separated; the LOCKED_GROUP_IDS environment variable. */
@@ -80,13 +90,11 @@ export function makeHandler(deps: LockDependencies) {
 
 export class DefaultGroupLocker {
   private readonly ec2: EC2Client;
-  private readonly retry: RetryPolicy;
   private readonly log: (line: string) => void;
   private readonly lockedGroupIds: Set<string>;
 
   constructor(deps: LockDependencies) {
     this.ec2 = deps.ec2;
-    this.retry = deps.retry ?? DEFAULT_RETRY_POLICY;
     this.log = deps.log ?? ((line) => console.log(line));
     this.lockedGroupIds = new Set((deps.lockedGroupIds ?? '').split(',').map((id) => id.trim()).filter((id) => id));
   }
@@ -102,23 +110,42 @@ export class DefaultGroupLocker {
     }
     // Create and every Update lock again, which heals drift. When the group id changes, CloudFormation
     // sees a new physical id and sends a Delete for the old group, which handles it.
-    const result = await this.lock(groupId, props.VpcId);
-    return { PhysicalResourceId: groupId, Data: { RevokedRuleCount: result.revoked.length } };
+    if (event.RequestType === 'Create') {
+      const result = await this.lock(groupId, props.VpcId);
+      return { PhysicalResourceId: groupId, Data: { RevokedRuleCount: result.revoked.length } };
+    }
+    const rollback = isRollback(event);
+    try {
+      const result = await this.lock(groupId, props.VpcId, { missingIsFine: true });
+      return { PhysicalResourceId: groupId, Data: { RevokedRuleCount: result.revoked.length } };
+    } catch (error) {
+      if (!rollback) throw error;
+      // Failing here would leave the stack in UPDATE_ROLLBACK_FAILED; the group is relocked by the next deploy.
+      this.log(JSON.stringify({ action: 'relock-failed-during-rollback', groupId, error: errorMessage(error) }));
+      return { PhysicalResourceId: groupId, Data: { RevokedRuleCount: 0, RelockError: errorMessage(error).slice(0, 1_000) } };
+    }
   }
 
   async onDrift(event: CloudTrailEvent): Promise<LockResult | undefined> {
-    const groupId = groupIdOf(event);
+    const groupId = groupIdOf(event) ?? await this.groupIdByName(groupNameOf(event));
     if (!groupId || !this.lockedGroupIds.has(groupId)) {
       // The EventBridge rule filters on the group; anything else reaching here is not ours to touch.
       this.log(JSON.stringify({ action: 'ignored', reason: 'not a group this stack locks', groupId: groupId ?? null, eventName: event.detail.eventName }));
       return undefined;
     }
-    return this.lock(groupId);
+    return this.lock(groupId, undefined, { missingIsFine: true });
   }
 
-  /** Revokes every rule of a VPC's default group. Running it again on a locked group changes nothing. */
-  async lock(groupId: string, expectedVpcId?: string): Promise<LockResult> {
+  /**
+   * Revokes every rule of a VPC's default group. Running it again on a locked group changes nothing. A
+   * missing group is an error, unless `missingIsFine` (an Update or a drift event: it was deleted meanwhile).
+   */
+  async lock(groupId: string, expectedVpcId?: string, options: { missingIsFine?: boolean } = {}): Promise<LockResult> {
     const group = await this.describeGroup(groupId);
+    if (!group && options.missingIsFine) {
+      this.log(JSON.stringify({ action: 'lock-skipped', reason: 'the group no longer exists (its VPC was deleted out of band?)', groupId }));
+      return { groupId, revoked: [] };
+    }
     if (!group) throw new LockError(`Security group ${groupId} does not exist, so it cannot be locked. Check the VPC's default security group id.`);
     this.assertDefaultGroup(group, expectedVpcId);
     const revoked: SecurityGroupRule[] = [];
@@ -140,7 +167,10 @@ export class DefaultGroupLocker {
     );
   }
 
-  /** Puts back the two rules AWS gives a new default group: all traffic in from itself, all traffic out. */
+  /**
+   * Puts back the rules AWS gives a new default group: all traffic in from itself, all traffic out to
+   * 0.0.0.0/0, and to ::/0 when the VPC has an IPv6 CIDR block associated.
+   */
   async restoreAwsDefaults(groupId: string, expectedVpcId?: string): Promise<void> {
     const group = await this.describeGroup(groupId);
     if (!group) {
@@ -152,11 +182,18 @@ export class DefaultGroupLocker {
       GroupId: groupId,
       IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: groupId }] }],
     })));
+    const dualStack = await this.hasIpv6(group.VpcId!);
     await this.tolerating(['InvalidPermission.Duplicate'], () => this.ec2.send(new AuthorizeSecurityGroupEgressCommand({
       GroupId: groupId,
       IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
     })));
-    this.log(JSON.stringify({ action: 'restored-aws-defaults', groupId }));
+    if (dualStack) {
+      await this.tolerating(['InvalidPermission.Duplicate'], () => this.ec2.send(new AuthorizeSecurityGroupEgressCommand({
+        GroupId: groupId,
+        IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+      })));
+    }
+    this.log(JSON.stringify({ action: 'restored-aws-defaults', groupId, ipv6Egress: dualStack }));
   }
 
   private assertDefaultGroup(group: SecurityGroup, expectedVpcId: string | undefined): void {
@@ -173,9 +210,34 @@ export class DefaultGroupLocker {
     }
   }
 
+  /** Whether AWS gives this VPC's default group the `::/0` egress rule: it has an IPv6 block associated. */
+  private async hasIpv6(vpcId: string): Promise<boolean> {
+    try {
+      const result = await this.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+      return (result.Vpcs?.[0]?.Ipv6CidrBlockAssociationSet ?? []).some((block) => block.Ipv6CidrBlockState?.State === 'associated');
+    } catch (error) {
+      throw this.wrap(`describe VPC ${vpcId}`, error);
+    }
+  }
+
+  /**
+   * The id of the group a CloudTrail event names only by `groupName`, which EC2 accepts for the default VPC
+   * alone; undefined when there is none.
+   */
+  private async groupIdByName(groupName: string | undefined): Promise<string | undefined> {
+    if (!groupName) return undefined;
+    try {
+      const result = await this.ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: [groupName] }));
+      return result.SecurityGroups?.[0]?.GroupId;
+    } catch (error) {
+      if ((GROUP_GONE as readonly string[]).includes(errorName(error))) return undefined;
+      throw this.wrap(`find the security group named ${groupName}`, error);
+    }
+  }
+
   private async describeGroup(groupId: string): Promise<SecurityGroup | undefined> {
     try {
-      const result = await this.call(() => this.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })));
+      const result = await this.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
       return result.SecurityGroups?.[0];
     } catch (error) {
       if ((GROUP_GONE as readonly string[]).includes(errorName(error))) return undefined;
@@ -185,7 +247,7 @@ export class DefaultGroupLocker {
 
   private async describeRules(groupId: string): Promise<SecurityGroupRule[]> {
     try {
-      return await describeRules(this.ec2, this.retry, [groupId]);
+      return await describeRules(this.ec2, [groupId]);
     } catch (error) {
       throw this.wrap(`describe the rules of ${groupId}`, error);
     }
@@ -216,22 +278,18 @@ export class DefaultGroupLocker {
 
   private async revokeIds(groupId: string, egress: boolean, ruleIds: string[]): Promise<void> {
     const input = { GroupId: groupId, SecurityGroupRuleIds: ruleIds };
-    await this.call(() => egress
+    await (egress
       ? this.ec2.send(new RevokeSecurityGroupEgressCommand(input))
       : this.ec2.send(new RevokeSecurityGroupIngressCommand(input)));
   }
 
-  /** Runs a call with retries; true when it failed with one of `names` (tolerated). */
+  /** Runs a call; true when it failed with one of `names` (tolerated). */
   private async tolerating(names: readonly string[], call: () => Promise<unknown>): Promise<boolean> {
     try {
-      return await tolerating(names, () => this.call(call));
+      return await tolerating(names, call);
     } catch (error) {
       throw this.wrap('change the default security group', error);
     }
-  }
-
-  private call<T>(call: () => Promise<T>): Promise<T> {
-    return withRetries(call, this.retry);
   }
 
   private wrap(what: string, error: unknown): Error {
@@ -243,8 +301,19 @@ function isTrue(value: string | boolean | undefined): boolean {
   return value === true || value === 'true';
 }
 
-/** The Lambda entry point. The SDK's own retries are off: `withRetries` is the one retry policy. */
-export const handler = makeHandler({
-  ec2: new EC2Client({ maxAttempts: 1 }),
+/**
+ * Whether an Update is CloudFormation rolling back: it goes back to properties synthesized before the ones it
+ * replaces, so its DeployNonce is the older. Without a nonce on both sides it cannot tell, and says no.
+ */
+function isRollback(event: LockEvent): boolean {
+  const now = event.ResourceProperties.DeployNonce;
+  const before = event.OldResourceProperties?.DeployNonce;
+  return event.RequestType === 'Update' && !!now && !!before && Date.parse(now) < Date.parse(before);
+}
+
+const budget = new TimeBudget();
+/** The Lambda entry point: the SDK retries each call, within the time the invocation has left. */
+export const handler = withTimeBudget(budget, makeHandler({
+  ec2: new EC2Client(handlerClientConfig(budget)),
   lockedGroupIds: process.env.LOCKED_GROUP_IDS,
-});
+}));

@@ -28,8 +28,9 @@ export interface LockedDefaultSecurityGroupProps {
   readonly defaultSecurityGroupId?: string;
 
   /**
-   * When the locker is deleted, put back the two rules AWS gives a new default group (all traffic in from
-   * the group itself, all traffic out to 0.0.0.0/0). Off by default: the group stays locked.
+   * When the locker is deleted, put back the rules AWS gives a new default group: all traffic in from the
+   * group itself, all traffic out to 0.0.0.0/0, and all traffic out to ::/0 when the VPC has an IPv6 CIDR
+   * block. Off by default: the group stays locked.
    *
    * @default false
    */
@@ -115,7 +116,7 @@ export class LockedDefaultSecurityGroup extends Construct {
     const restoreOnDelete = props.restoreAwsDefaultsOnDelete ?? false;
     const provider = LockerProvider.of(this);
     const stack = Stack.of(this);
-    provider.allowChanges(stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: groupId }), restoreOnDelete);
+    const permission = provider.allowChanges(this, stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: groupId }), restoreOnDelete);
 
     const resource = new CustomResource(this, 'Resource', {
       resourceType: LOCKED_DEFAULT_SECURITY_GROUP_TYPE,
@@ -129,6 +130,10 @@ export class LockedDefaultSecurityGroup extends Construct {
       },
     });
 
+    // Created after its permission and deleted before it, so that restoreAwsDefaultsOnDelete still may
+    // authorize when the locker is removed from a stack that keeps others.
+    resource.node.addDependency(permission);
+
     // Coexisting with CDK's restrictDefaultSecurityGroup: run after it, so the last word is ours.
     const cdkRestriction = cfnVpc?.node.scope?.node.tryFindChild(CDK_RESTRICTION_ID);
     if (cdkRestriction) resource.node.addDependency(cdkRestriction);
@@ -141,6 +146,8 @@ export class LockedDefaultSecurityGroup extends Construct {
           $or: [
             { requestParameters: { groupId: [groupId] } },
             { requestParameters: { ModifySecurityGroupRulesRequest: { GroupId: [groupId] } } },
+            // A call on the default VPC may name its default group instead; the handler resolves the name.
+            { requestParameters: { groupName: ['default'] } },
           ],
         }),
         targets: [new targets.LambdaFunction(provider.handler, { retryAttempts: 2 })],

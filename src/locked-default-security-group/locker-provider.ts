@@ -10,8 +10,9 @@ const PROVIDER_ID = 'SgStrategyDefaultGroupLocker';
 
 /**
  * The one handler function and Provider of a stack, shared by every LockedDefaultSecurityGroup in it.
- * Each locker adds its own group to the role's policy, so the function can change only the groups its
- * stack locks.
+ * Each locker attaches a policy of its own for its group, so the function can change only the groups its
+ * stack locks, and a locker's permission lives exactly as long as the locker: its custom resource depends on
+ * the policy, so CloudFormation deletes the policy only after the locker's Delete has run.
  */
 export class LockerProvider extends Construct {
   /** The stack's provider, created on first use. */
@@ -41,7 +42,7 @@ export class LockerProvider extends Construct {
     this.handler = fn;
     this.role = role;
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules'],
+      actions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeVpcs'],
       resources: ['*'],
     }));
 
@@ -49,15 +50,21 @@ export class LockerProvider extends Construct {
     this.serviceToken = provider.serviceToken;
 
     // What cdk-nag's AwsSolutions pack flags here is required, and acknowledged with the reason.
-    acknowledgeWildcardResource(this.role, '*', 'ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules support no '
+    acknowledgeWildcardResource(this.role, '*', 'ec2:DescribeSecurityGroups, ec2:DescribeSecurityGroupRules and ec2:DescribeVpcs support no '
       + 'resource-level permissions. Revoke and authorize are granted on each locked group\'s ARN alone.');
   }
 
-  /** Lets the handler change one group: revoke, and put AWS's defaults back when asked. */
-  allowChanges(groupArn: string, restoreOnDelete: boolean): void {
+  /**
+   * Lets the handler change one group (revoke, and put AWS's defaults back when asked) through a policy of the
+   * locker's own, which the locker's custom resource must depend on.
+   */
+  allowChanges(locker: Construct, groupArn: string, restoreOnDelete: boolean): iam.Policy {
     const actions = ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'];
     if (restoreOnDelete) actions.push('ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress');
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [groupArn] }));
+    return new iam.Policy(locker, 'Permission', {
+      roles: [this.role],
+      statements: [new iam.PolicyStatement({ actions, resources: [groupArn] })],
+    });
   }
 
   /** A drift event for this group may relock it (the handler ignores events for any other group). */

@@ -1,7 +1,8 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -56,17 +57,22 @@ export interface OpenIngressRemediatorProps {
   readonly exemptionTagKey?: string;
 
   /**
-   * Only record and report what would be closed. The function then gets no permission to revoke.
+   * Only record and report what would be closed. The function then gets no permission to revoke or to
+   * authorize, so it cannot revert either.
    *
    * @default false
    */
   readonly dryRun?: boolean;
 
   /**
-   * Where the records of closed rules go.
+   * Where the records of closed rules go. Records are signed, so a revert restores only what the function
+   * wrote, whoever else may write to the bucket; on a bucket you give, add the bucket policy that the created
+   * bucket has (only the function's role may write, or delete versions, under `closed/`, `dry-run/`, `reverted/` and
+   * `runs/`).
    *
    * @default - a bucket created for them: encrypted, versioned, public access blocked, SSL enforced, kept on
-   * stack deletion, moved to Infrequent Access after 30 days, old versions expired after a year
+   * stack deletion, moved to Infrequent Access after 30 days, old versions expired after a year, and writable
+   * under the record prefixes by the function's role alone
    */
   readonly bucket?: s3.IBucket;
 
@@ -79,6 +85,13 @@ export interface OpenIngressRemediatorProps {
 }
 
 const DEFAULT_EXEMPTION_TAG = 'sg-strategy:exempt';
+/** Where the function writes: records, dry-run records, exemptions left by reverts, and run summaries. */
+const RECORD_PREFIXES = ['closed/', 'dry-run/', 'reverted/', 'runs/'];
+/** What writes or removes a version of an object: only the function may, under the record prefixes. */
+const RECORD_WRITES = [
+  's3:PutObject', 's3:PutObjectAcl', 's3:PutObjectVersionAcl', 's3:PutObjectTagging', 's3:PutObjectVersionTagging',
+  's3:DeleteObjectVersion', 's3:ReplicateObject', 's3:ReplicateDelete',
+];
 const TAG_KEY = /^[\w .:/=+\-@]{1,128}$/;
 
 /**
@@ -90,14 +103,18 @@ const TAG_KEY = /^[\w .:/=+\-@]{1,128}$/;
  * written does it revoke. If a write fails, nothing is revoked and the run fails. Rules that reference
  * other groups are never touched.
  *
- * To restore rules, invoke the function with `{ "action": "revert", "recordKeys": ["closed/…json"] }`;
- * the keys are in each run's log and notification. A revert is idempotent.
+ * To restore rules, invoke the function with `{ "action": "revert", "recordKeys": ["closed/…json"] }` or
+ * `{ "action": "revert", "runKey": "runs/…json" }`; the keys are in each run's log and notification. A revert
+ * is idempotent, restores only records the function signed (with a KMS HMAC key only its role may use), and
+ * leaves an exemption so that later scans keep the restored rule open.
  */
 export class OpenIngressRemediator extends Construct {
   /** The function that scans, records, revokes and reverts. */
   public readonly remediationFunction: lambda.IFunction;
   /** The bucket the records are written to. */
   public readonly bucket: s3.IBucket;
+  /** The KMS HMAC key that signs records; only the function's role may generate or verify with it. */
+  public readonly recordSigningKey: kms.CfnKey;
 
   constructor(scope: Construct, id: string, props: OpenIngressRemediatorProps = {}) {
     super(scope, id);
@@ -134,6 +151,7 @@ export class OpenIngressRemediator extends Construct {
       reservedConcurrentExecutions: 1,
       environment: {
         RECORD_BUCKET: this.bucket.bucketName,
+        RECORD_MAC_KEY: Lazy.string({ produce: () => this.recordSigningKey.attrArn }),
         ALLOWED_PORTS: allowedPorts.join(','),
         ALLOWED_PORTS_ON_ANY_GROUP: String(props.allowedPortsOnAnyGroup ?? false),
         EXEMPTION_TAG_KEY: exemptionTagKey,
@@ -142,13 +160,39 @@ export class OpenIngressRemediator extends Construct {
       },
     });
     this.remediationFunction = fn;
+    this.recordSigningKey = this.signingKey(role);
     this.grantPermissions(role, exemptionTagKey, dryRun);
-    // Records are written and read under two prefixes, nothing else; a bucket with a KMS key needs it too.
-    const records = ['closed/*', 'dry-run/*'].map((prefix) => this.bucket.arnForObjects(prefix));
+    // Records are written and read under their prefixes, nothing else; a bucket with a KMS key needs it too.
+    const records = RECORD_PREFIXES.map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: records }));
+    // Scans list the exemptions that reverts leave, and nothing else of the bucket.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': ['reverted/*'] } },
+    }));
     this.bucket.encryptionKey?.grantEncryptDecrypt(role);
     for (const resource of records) {
-      acknowledgeWildcardResource(role, resource, 'Each closed rule is one object under this prefix, named by date, group and rule id.');
+      acknowledgeWildcardResource(role, resource, 'Each record is one object under this prefix, named by date, group and rule id (or run time).');
+    }
+    if (!props.bucket) {
+      // Only the function's role may write records; a revert also verifies each record's signature. A signature
+      // cannot tell an older version of the same object from the current one, so nobody else may remove a version
+      // either: deleting the version that marks a record "not revoked" would make its signed predecessor current.
+      const notTheRole = { ArnNotEquals: { 'aws:PrincipalArn': role.roleArn } };
+      this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: RECORD_WRITES,
+        resources: records,
+        conditions: notTheRole,
+      }));
+      // Deleting an exemption (a delete marker) only lets scans close that rule again; records stay.
+      this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject'],
+        resources: RECORD_PREFIXES.filter((prefix) => prefix !== 'reverted/').map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+        conditions: notTheRole,
+      }));
     }
     props.notificationTopic?.grantPublish(role);
 
@@ -166,6 +210,43 @@ export class OpenIngressRemediator extends Construct {
     }
   }
 
+  /**
+   * An HMAC key in KMS: its material never leaves KMS, and its key policy lets the function's role alone
+   * generate and verify MACs. The account keeps administration (it can change the policy, which CloudTrail
+   * records) but not the use of the key. Kept when the stack is deleted, like the records it verifies.
+   */
+  private signingKey(role: iam.Role): kms.CfnKey {
+    const key = new kms.CfnKey(this, 'RecordSigningKey', {
+      description: 'Signs the records of rules closed by cdk-sg-strategy OpenIngressRemediator',
+      keySpec: 'HMAC_256',
+      keyUsage: 'GENERATE_VERIFY_MAC',
+      keyPolicy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'AccountAdministersButDoesNotUse',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: [
+              // No kms:CreateGrant: a grant would let any principal with that common IAM permission use the key.
+              'kms:CreateAlias', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
+              'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
+            ],
+            resources: ['*'],
+          }),
+          new iam.PolicyStatement({
+            sid: 'RemediatorSignsAndVerifies',
+            principals: [new iam.ArnPrincipal(role.roleArn)],
+            actions: ['kms:GenerateMac', 'kms:VerifyMac'],
+            resources: ['*'],
+          }),
+        ],
+      }),
+    });
+    // Kept, except when the stack's first deploy rolls back: a key per failed attempt would cost a dollar a month.
+    key.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateMac', 'kms:VerifyMac'], resources: [key.attrArn] }));
+    return key;
+  }
+
   private grantPermissions(role: iam.Role, exemptionTagKey: string, dryRun: boolean): void {
     const stack = Stack.of(this);
     // Reading groups, rules and load balancers supports no resource-level permissions.
@@ -181,20 +262,21 @@ export class OpenIngressRemediator extends Construct {
       resources: [prefixLists],
     }));
     // It works on every group of the account, so the changing actions name any group, but never one that
-    // carries the exemption tag: IAM refuses what the handler would also skip.
-    const changing = dryRun
-      ? ['ec2:AuthorizeSecurityGroupIngress']
-      : ['ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'];
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: changing,
-      resources: [anyGroup],
-      conditions: { Null: { [`aws:ResourceTag/${exemptionTagKey}`]: 'true' } },
-    }));
+    // carries the exemption tag: IAM refuses what the handler would also skip. A dry run changes nothing.
+    if (!dryRun) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'],
+        resources: [anyGroup],
+        conditions: { Null: { [`aws:ResourceTag/${exemptionTagKey}`]: 'true' } },
+      }));
+    }
     acknowledgeWildcardResource(role, '*',
       'DescribeSecurityGroups, DescribeSecurityGroupRules and elasticloadbalancing:DescribeLoadBalancers support no resource-level permissions.');
     acknowledgeWildcardResource(role, prefixLists,
       'A world-open rule may name any prefix list, including AWS-managed ones owned by the account "aws"; reading entries changes nothing.');
-    acknowledgeWildcardResource(role, anyGroup,
-      'The remediator watches every group of the account; groups with the exemption tag are excluded by an IAM condition.');
+    if (!dryRun) {
+      acknowledgeWildcardResource(role, anyGroup,
+        'The remediator watches every group of the account; groups with the exemption tag are excluded by an IAM condition.');
+    }
   }
 }

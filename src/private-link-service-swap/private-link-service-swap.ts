@@ -47,10 +47,12 @@ const ENDPOINT_ID = /^vpce-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
  * this order, enforced by CloudFormation (the service `DependsOn` the reject step; the accept step references
  * the service):
  * 1. a **reject** custom resource rejects the service's connected endpoints, only if the service has a load
- *    balancer attached that is about to be removed (a fail-safe);
+ *    balancer attached that is about to be removed (a fail-safe); when a failed swap rolls back, once the
+ *    service has its old load balancers again, it accepts the allowlisted endpoints that are rejected;
  * 2. the endpoint service's `NetworkLoadBalancerArns` change;
  * 3. an **accept** custom resource accepts the allowlisted endpoints, and no other, retrying those AWS reports
- *    as unsuccessful, then failing the deployment naming them.
+ *    as unsuccessful, then failing the deployment naming them. When a later resource fails and the swap rolls
+ *    back, it rejects the service's connected endpoints before CloudFormation moves the service back.
  *
  * Both steps run only when the set of load balancers changes (accept also when the allowlist does), not on
  * every deployment. Clients are disconnected between steps 1 and 3.
@@ -71,9 +73,15 @@ export class PrivateLinkServiceSwap extends Construct {
   public readonly allowedPrincipals: iam.ArnPrincipal[];
   /** The endpoints the accept step may accept. */
   public readonly clientEndpointIds: string[];
-  /** The custom resource that rejects connections before the service changes. */
+  /**
+   * The custom resource that rejects connections before the service changes (and, on a rollback, accepts the
+   * allowlisted ones once the service is back).
+   */
   public readonly rejectStep: CustomResource;
-  /** The custom resource that accepts the allowlisted connections after the service changed. */
+  /**
+   * The custom resource that accepts the allowlisted connections after the service changed (and, on a
+   * rollback, rejects the connections before the service moves back).
+   */
   public readonly acceptStep: CustomResource;
 
   constructor(scope: Construct, id: string, props: PrivateLinkServiceSwapProps) {
@@ -99,7 +107,9 @@ export class PrivateLinkServiceSwap extends Construct {
     const loadBalancerArns = props.loadBalancers.map((lb) => lb.loadBalancerArn);
     const serviceTag = `${Aws.STACK_NAME}/${this.node.path}`;
 
-    const rejectProperties: RejectStepProperties = { Step: 'reject', ServiceTag: serviceTag, LoadBalancerArns: loadBalancerArns };
+    const rejectProperties: RejectStepProperties = {
+      Step: 'reject', ServiceTag: serviceTag, LoadBalancerArns: loadBalancerArns, ClientEndpointIds: this.clientEndpointIds,
+    };
     provider.allowReject(serviceTag);
     this.rejectStep = new CustomResource(this, 'RejectStep', {
       serviceToken: provider.serviceToken,
@@ -121,16 +131,22 @@ export class PrivateLinkServiceSwap extends Construct {
     this.serviceName = this.endpointService.vpcEndpointServiceName;
 
     // Accept is granted on this service alone, in a policy of its own: in the role's default policy the
-    // reference would make the handler, so the reject step, wait for the service.
+    // reference would make the handler, so the reject step, wait for the service. Reject too, for the accept
+    // step's rollback, and only while the service carries its swap tag, as for the reject step.
+    const serviceArn = Stack.of(this).formatArn({ service: 'ec2', resource: 'vpc-endpoint-service', resourceName: this.serviceId });
     const acceptPolicy = new iam.Policy(this, 'AcceptPolicy', {
       roles: [provider.role],
-      statements: [new iam.PolicyStatement({
-        actions: ['ec2:AcceptVpcEndpointConnections'],
-        resources: [Stack.of(this).formatArn({ service: 'ec2', resource: 'vpc-endpoint-service', resourceName: this.serviceId })],
-      })],
+      statements: [
+        new iam.PolicyStatement({ actions: ['ec2:AcceptVpcEndpointConnections'], resources: [serviceArn] }),
+        new iam.PolicyStatement({
+          actions: ['ec2:RejectVpcEndpointConnections'],
+          resources: [serviceArn],
+          conditions: { StringEquals: { [`aws:ResourceTag/${SWAP_TAG_KEY}`]: serviceTag } },
+        }),
+      ],
     });
     const acceptProperties: AcceptStepProperties = {
-      Step: 'accept', ServiceId: this.serviceId, LoadBalancerArns: loadBalancerArns, ClientEndpointIds: this.clientEndpointIds,
+      Step: 'accept', ServiceId: this.serviceId, ServiceTag: serviceTag, LoadBalancerArns: loadBalancerArns, ClientEndpointIds: this.clientEndpointIds,
     };
     this.acceptStep = new CustomResource(this, 'AcceptStep', {
       serviceToken: provider.serviceToken,

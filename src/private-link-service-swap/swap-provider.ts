@@ -13,7 +13,8 @@ const PROVIDER_ID = 'SgStrategyPrivateLinkSwap';
  *
  * Its role's own policy never names an endpoint service: the reject step runs before the service exists or
  * changes, so a reference would be a dependency cycle. Reject is allowed on services carrying a swap's tag;
- * each swap attaches its own policy for accept, on its service's ARN.
+ * each swap attaches its own policy for accept (and, for the accept step's rollback, reject while the service
+ * carries its tag), on its service's ARN.
  */
 export class SwapProvider extends Construct {
   /** The stack's provider, created on first use. */
@@ -42,13 +43,16 @@ export class SwapProvider extends Construct {
     acknowledgeWildcardResource(role, '*', 'ec2:DescribeVpcEndpointServiceConfigurations and ec2:DescribeVpcEndpointConnections '
       + 'support no resource-level permissions. Accept is granted on each service\'s ARN, reject only on services carrying a swap\'s tag.');
     acknowledgeWildcardResource(role, this.anyEndpointService(), 'The reject step runs before its endpoint service is created or '
-      + `changed, so it cannot name the service's ARN without a dependency cycle; a condition limits it to the service tagged ${SWAP_TAG_KEY} by its swap.`);
+      + `changed, so it cannot name the service's ARN without a dependency cycle; a condition limits reject (and accept, on a rollback) to the service tagged ${SWAP_TAG_KEY} by its swap.`);
   }
 
-  /** Lets the reject step reject connections of the one service that carries this tag value. */
+  /**
+   * Lets the reject step reject connections of the one service that carries this tag value, and accept them
+   * again when a swap rolls back.
+   */
   allowReject(tagValue: string): void {
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:RejectVpcEndpointConnections'],
+      actions: ['ec2:RejectVpcEndpointConnections', 'ec2:AcceptVpcEndpointConnections'],
       resources: [this.anyEndpointService()],
       conditions: { StringEquals: { [`aws:ResourceTag/${SWAP_TAG_KEY}`]: tagValue } },
     }));

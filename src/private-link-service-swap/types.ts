@@ -15,11 +15,21 @@ export interface RejectStepProperties {
   readonly ServiceTag: string;
   /** The load balancers the service is about to have. A change here is what makes this step run. */
   readonly LoadBalancerArns: string[];
+  /**
+   * The endpoints a rollback of the swap accepts again. Optional: resources deployed by an earlier version
+   * have none.
+   */
+  readonly ClientEndpointIds?: string[];
 }
 
 export interface AcceptStepProperties {
   readonly Step: 'accept';
   readonly ServiceId: string;
+  /**
+   * The service's swap tag, as in the reject step: a rollback rejects connections only on a service carrying
+   * it. Optional: resources deployed by an earlier version have none (a rollback then takes the new one's).
+   */
+  readonly ServiceTag?: string;
   readonly LoadBalancerArns: string[];
   /** The only endpoints this step may accept. */
   readonly ClientEndpointIds: string[];

@@ -9,8 +9,10 @@ import {
   CreateManagedPrefixListCommand,
   CreateSecurityGroupCommand,
   CreateVpcCommand,
+  DeleteVpcCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeVpcsCommand,
   EC2Client,
   SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
@@ -57,6 +59,10 @@ async function vpcWithOpenDefaultGroup() {
   return { vpcId: vpc.VpcId!, groupId, other };
 }
 
+function shape(r: SecurityGroupRule) {
+  return { egress: r.IsEgress, protocol: r.IpProtocol, cidr: r.CidrIpv4 ?? r.CidrIpv6, group: r.ReferencedGroupInfo?.GroupId };
+}
+
 async function rulesOf(groupId: string): Promise<SecurityGroupRule[]> {
   return (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }))).SecurityGroupRules ?? [];
 }
@@ -100,7 +106,7 @@ describe('lock handler against moto server', () => {
     expect((await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [other] }))).SecurityGroups).toHaveLength(1);
   });
 
-  test("Delete with restoreAwsDefaultsOnDelete puts back AWS's two rules, and doing it twice is harmless", async () => {
+  test("Delete with restoreAwsDefaultsOnDelete on a dual-stack VPC puts back AWS's three rules, ::/0 egress included; twice is harmless", async () => {
     const { vpcId, groupId } = await vpcWithOpenDefaultGroup();
     const run = makeHandler({ ec2, log: () => undefined });
     await run(event('Create', groupId, vpcId));
@@ -109,12 +115,50 @@ describe('lock handler against moto server', () => {
     await run(deletion);
     await run(deletion);
     const rules = await rulesOf(groupId);
-    expect(rules.map((r) => ({ egress: r.IsEgress, protocol: r.IpProtocol, cidr: r.CidrIpv4, group: r.ReferencedGroupInfo?.GroupId })))
-      .toEqual(expect.arrayContaining([
-        { egress: false, protocol: '-1', cidr: undefined, group: groupId },
-        { egress: true, protocol: '-1', cidr: '0.0.0.0/0', group: undefined },
-      ]));
-    expect(rules).toHaveLength(2);
+    expect(rules.map(shape)).toEqual(expect.arrayContaining([
+      { egress: false, protocol: '-1', cidr: undefined, group: groupId },
+      { egress: true, protocol: '-1', cidr: '0.0.0.0/0', group: undefined },
+      { egress: true, protocol: '-1', cidr: '::/0', group: undefined },
+    ]));
+    expect(rules).toHaveLength(3);
+  });
+
+  test('on an IPv4-only VPC the restore puts back the two IPv4 rules only, as AWS gives them', async () => {
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.21.0.0/16' }))).Vpc!;
+    const groupId = (await ec2.send(new DescribeSecurityGroupsCommand({
+      Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'group-name', Values: ['default'] }],
+    }))).SecurityGroups![0].GroupId!;
+    const aws = (await rulesOf(groupId)).map(shape);
+    const run = makeHandler({ ec2, log: () => undefined });
+    await run(event('Create', groupId, vpc.VpcId!));
+    await run(event('Delete', groupId, vpc.VpcId!, { RestoreAwsDefaultsOnDelete: true }));
+    const restored = (await rulesOf(groupId)).map(shape);
+    expect(restored).toHaveLength(2);
+    expect(restored).toEqual(expect.arrayContaining(aws));
+  });
+
+  test('a drift event that names the default VPC\'s default group only by name relocks it', async () => {
+    const defaultVpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0];
+    const groupId = (await ec2.send(new DescribeSecurityGroupsCommand({
+      Filters: [{ Name: 'vpc-id', Values: [defaultVpc.VpcId!] }, { Name: 'group-name', Values: ['default'] }],
+    }))).SecurityGroups![0].GroupId!;
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({
+      GroupName: 'default', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    }));
+    expect((await rulesOf(groupId)).some((r) => r.FromPort === 22)).toBe(true);
+    const run = makeHandler({ ec2, log: () => undefined, lockedGroupIds: groupId });
+    await run({ 'detail-type': 'AWS API Call via CloudTrail', 'detail': { eventName: 'AuthorizeSecurityGroupIngress', requestParameters: { groupName: 'default' } } });
+    expect(await rulesOf(groupId)).toEqual([]);
+  });
+
+  test('an Update for a group whose VPC was deleted out of band succeeds', async () => {
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.22.0.0/16' }))).Vpc!;
+    const groupId = (await ec2.send(new DescribeSecurityGroupsCommand({
+      Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'group-name', Values: ['default'] }],
+    }))).SecurityGroups![0].GroupId!;
+    await ec2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId! }));
+    const run = makeHandler({ ec2, log: () => undefined });
+    expect(await run(event('Update', groupId, vpc.VpcId!))).toEqual({ PhysicalResourceId: groupId, Data: { RevokedRuleCount: 0 } });
   });
 
   test('a group that is not the default group is refused and keeps its rules', async () => {

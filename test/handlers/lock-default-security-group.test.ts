@@ -7,6 +7,7 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeVpcsCommand,
   EC2Client,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
@@ -14,7 +15,6 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LockEvent, handler, makeHandler } from '../../src/handlers/lock-default-security-group';
-import { RetryPolicy } from '../../src/handlers/shared/aws-calls';
 import { awsError } from '../support/aws-errors';
 
 const ec2Mock = mockClient(EC2Client);
@@ -29,13 +29,11 @@ function createEvent(props: Record<string, unknown> = {}, type: LockEvent['Reque
   return { RequestType: type, PhysicalResourceId: type === 'Create' ? undefined : GROUP, ResourceProperties: { DefaultSecurityGroupId: GROUP, VpcId: VPC, ...props } };
 }
 
-/** A handler with a fake clock and a log we can read. */
+/** A handler with a log we can read. */
 function subject(lockedGroupIds?: string) {
-  const sleeps: number[] = [];
   const log: string[] = [];
-  const retry: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, sleep: async (ms) => { sleeps.push(ms); }, random: () => 0.5 };
-  const run = makeHandler({ ec2: new EC2Client({ region: 'eu-west-1' }), retry, log: (line) => log.push(line), lockedGroupIds });
-  return { run, sleeps, log };
+  const run = makeHandler({ ec2: new EC2Client({ region: 'eu-west-1' }), log: (line) => log.push(line), lockedGroupIds });
+  return { run, log };
 }
 
 function defaultGroup(name = 'default', vpcId = VPC) {
@@ -80,25 +78,40 @@ describe('lock handler', () => {
     expect(ec2Mock.commandCalls(RevokeSecurityGroupEgressCommand)).toHaveLength(0);
   });
 
-  test('retries throttling with growing, jittered backoff, then succeeds', async () => {
-    ec2Mock.on(DescribeSecurityGroupsCommand)
-      .rejectsOnce(awsError('RequestLimitExceeded'))
-      .rejectsOnce(awsError('Throttling'))
-      .resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: 'default', VpcId: VPC }] });
-    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
-    const { run, sleeps } = subject();
-    await run(createEvent());
-    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(3);
-    // Full jitter at 0.5 of a ceiling that doubles: 100, then 200.
-    expect(sleeps).toEqual([50, 100]);
+  test('throttling the SDK gave up on fails the deployment with the throttling error (the SDK retries: see shared/aws-calls.test.ts)', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('RequestLimitExceeded', 'Request limit exceeded.'));
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(`Could not describe security group ${GROUP}: RequestLimitExceeded: Request limit exceeded.`);
   });
 
-  test('gives up after the bounded attempts and fails the deployment with the throttling error', async () => {
-    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('RequestLimitExceeded', 'Request limit exceeded.'));
-    const { run, sleeps } = subject();
-    await expect(run(createEvent())).rejects.toThrow(`Could not describe security group ${GROUP}: RequestLimitExceeded: Request limit exceeded.`);
-    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(4);
-    expect(sleeps).toHaveLength(3);
+  test('Update of a group deleted out of band succeeds and says so; Create still fails', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound'));
+    const { run, log } = subject();
+    expect(await run(createEvent({}, 'Update'))).toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 0 } });
+    expect(log).toContainEqual(expect.stringContaining('"lock-skipped"'));
+    await expect(run(createEvent())).rejects.toThrow(/does not exist, so it cannot be locked/);
+  });
+
+  test('a forward Update whose revoke is denied fails the deploy', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule('sgr-1', false)] });
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 'denied by an SCP'));
+    const { run } = subject();
+    const forward = { ...createEvent({ DeployNonce: '2026-11-22T10:00:00.000Z' }, 'Update'), OldResourceProperties: { DefaultSecurityGroupId: GROUP, VpcId: VPC, DeployNonce: '2026-11-21T10:00:00.000Z' } };
+    await expect(run(forward)).rejects.toThrow(/UnauthorizedOperation: denied by an SCP/);
+  });
+
+  test('the Update of a rollback (an older DeployNonce) relocks best-effort: a denied revoke is reported, not a failed rollback', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule('sgr-1', false)] });
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 'denied by an SCP'));
+    const { run, log } = subject();
+    const rollback = { ...createEvent({ DeployNonce: '2026-11-21T10:00:00.000Z' }, 'Update'), OldResourceProperties: { DefaultSecurityGroupId: GROUP, VpcId: VPC, DeployNonce: '2026-11-22T10:00:00.000Z' } };
+    const response = await run(rollback) as any;
+    expect(response.PhysicalResourceId).toBe(GROUP);
+    expect(response.Data.RevokedRuleCount).toBe(0);
+    expect(response.Data.RelockError).toMatch(/UnauthorizedOperation: denied by an SCP/);
+    expect(log).toContainEqual(expect.stringContaining('"relock-failed-during-rollback"'));
   });
 
   test('a rule gone between describe and revoke is not an error: the rest are revoked one by one', async () => {
@@ -167,8 +180,11 @@ describe('lock handler', () => {
       defaultGroup();
       ec2Mock.on(AuthorizeSecurityGroupIngressCommand).rejects(awsError('InvalidPermission.Duplicate'));
       ec2Mock.on(AuthorizeSecurityGroupEgressCommand).resolves({ Return: true });
+      // An IPv6 block that was disassociated does not count.
+      ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: VPC, Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: '2600:1f14::/56', Ipv6CidrBlockState: { State: 'disassociated' } }] }] });
       const { run } = subject();
       await run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'));
+      expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand)).toHaveLength(1);
       expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)[0].args[0].input).toEqual({
         GroupId: GROUP, IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: GROUP }] }],
       });

@@ -1,6 +1,8 @@
 /**
  * Paths of the open-ingress remediator that moto server does not reach well, with the SDK clients mocked
- * by aws-sdk-client-mock: the SNS summary, throttling, bad revert payloads and foreign records.
+ * by aws-sdk-client-mock: the SNS summary and its size, a revoke that fails among others, bad revert payloads
+ * and foreign records. Retries are the SDK's (see shared/aws-calls.test.ts), which aws-sdk-client-mock
+ * bypasses, so a rejected call here is one the SDK already gave up on.
  */
 import {
   DescribeSecurityGroupRulesCommand,
@@ -11,10 +13,11 @@ import {
 } from '@aws-sdk/client-ec2';
 import { DescribeLoadBalancersCommand as DescribeClassicCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler, makeHandler, RemediatorSettings } from '../../src/handlers/open-ingress-remediator';
+import { handler, makeHandler, RemediatorSettings, RunSummary } from '../../src/handlers/open-ingress-remediator';
 import { awsError } from '../support/aws-errors';
 
 const ec2 = mockClient(EC2Client);
@@ -22,23 +25,23 @@ const s3 = mockClient(S3Client);
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 const elb = mockClient(ElasticLoadBalancingClient);
 const sns = mockClient(SNSClient);
+const kms = mockClient(KMSClient);
 const GROUP = 'sg-0aaaaaaaaaaaaaaa1';
 const TOPIC = 'arn:aws:sns:eu-west-1:111111111111:sg-alerts';
 
 function subject(settings: Partial<RemediatorSettings> = {}) {
-  const sleeps: number[] = [];
   const run = makeHandler({
     ec2: new EC2Client({ region: 'eu-west-1' }),
     s3: new S3Client({ region: 'eu-west-1' }),
     elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
     elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
     sns: new SNSClient({ region: 'eu-west-1' }),
-    settings: { bucketName: 'records', allowedPorts: [80, 443], allowedPortsOnAnyGroup: false, exemptionTagKey: 'sg-strategy:exempt', dryRun: false, topicArn: TOPIC, ...settings },
-    retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000, sleep: async (ms) => { sleeps.push(ms); }, random: () => 0.5 },
+    kms: new KMSClient({ region: 'eu-west-1' }),
+    settings: { bucketName: 'records', macKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/mac', allowedPorts: [80, 443], allowedPortsOnAnyGroup: false, exemptionTagKey: 'sg-strategy:exempt', dryRun: false, topicArn: TOPIC, ...settings },
     log: () => undefined,
     now: () => new Date('2026-11-22T10:00:00Z'),
   });
-  return { run, sleeps };
+  return { run };
 }
 
 const scheduled = { 'detail-type': 'Scheduled Event', 'detail': {} };
@@ -52,18 +55,57 @@ function oneOpenSshRule() {
   elb.on(DescribeClassicCommand).resolves({ LoadBalancerDescriptions: [] });
 }
 
-beforeEach(() => [ec2, s3, elbv2, elb, sns].forEach((m) => m.reset()));
+beforeEach(() => {
+  [ec2, s3, elbv2, elb, sns, kms].forEach((m) => m.reset());
+  kms.on(GenerateMacCommand).resolves({ Mac: new Uint8Array([1, 2, 3]) });
+  kms.on(VerifyMacCommand).resolves({ MacValid: true });
+  s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+});
 
 describe('open-ingress remediator', () => {
   test('publishes a readable summary with the records and the revert payload', async () => {
     oneOpenSshRule();
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
     await subject().run(scheduled);
     const message = sns.commandCalls(PublishCommand)[0].args[0].input;
     expect(message.TopicArn).toBe(TOPIC);
     expect(message.Subject).toBe('Security groups: closed 1 world-open rule(s)');
     expect(message.Message).toContain(`- ${GROUP} sgr-ssh: tcp port 22 from 0.0.0.0/0`);
-    expect(message.Message).toContain(`s3://records/closed/2026-11-22/${GROUP}/sgr-ssh.json`);
-    expect(message.Message).toContain(`{"action":"revert","recordKeys":["closed/2026-11-22/${GROUP}/sgr-ssh.json"]}`);
+    expect(message.Message).toContain('s3://records/runs/2026-11-22T10:00:00.000Z.json');
+    expect(message.Message).toContain('{"action":"revert","runKey":"runs/2026-11-22T10:00:00.000Z.json"}');
+  });
+
+  test('a run that closes 5,000 rules notifies within SNS\'s 256 KB, and the run\'s summary in S3 holds them all', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: 'wide' }] });
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: Array.from({ length: 5_000 }, (_, i) => ({
+        SecurityGroupRuleId: `sgr-${i.toString(16).padStart(17, '0')}`, GroupId: GROUP, IsEgress: false, IpProtocol: 'tcp', FromPort: 1_000 + i, ToPort: 1_000 + i, CidrIpv4: '0.0.0.0/0',
+      })),
+    });
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const summary = await subject().run(scheduled) as RunSummary;
+    expect(summary.closed).toBe(5_000);
+    const message = sns.commandCalls(PublishCommand)[0].args[0].input.Message!;
+    expect(Buffer.byteLength(message)).toBeLessThan(256 * 1024);
+    expect(message).toContain('… and 4950 more');
+    const runObject = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input).find((i) => i.Key === summary.runKey)!;
+    expect(JSON.parse(runObject.Body as string).recordKeys).toHaveLength(5_000);
+  });
+
+  test('one revoke that fails does not stop the others: what was closed is notified, then the run fails naming the rule', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: 'bastion' }] });
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: ['sgr-1', 'sgr-2', 'sgr-3'].map((id, i) => ({ SecurityGroupRuleId: id, GroupId: GROUP, IsEgress: false, IpProtocol: 'tcp', FromPort: 22 + i, ToPort: 22 + i, CidrIpv4: '0.0.0.0/0' })),
+    });
+    ec2.on(RevokeSecurityGroupIngressCommand).callsFake((input) => {
+      if (input.IpPermissions[0].FromPort === 23) throw awsError('UnauthorizedOperation', 'You are not authorized');
+      return { Return: true };
+    });
+    await expect(subject().run(scheduled)).rejects.toThrow(/Could not revoke 1 of 3 rule\(s\).*sgr-2: .*UnauthorizedOperation/);
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input.IpPermissions![0].FromPort)).toEqual([22, 23, 24]);
+    const message = sns.commandCalls(PublishCommand)[0].args[0].input.Message!;
+    expect(message).toContain('closed 2 of 3 rule(s)');
+    expect(message).toContain('Could not revoke sg-0aaaaaaaaaaaaaaa1 sgr-2');
   });
 
   test('publishes nothing when nothing was closed', async () => {
@@ -72,15 +114,26 @@ describe('open-ingress remediator', () => {
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
-  test('a throttled record write is retried, and the rule is revoked only after it succeeds', async () => {
+  test('the record and the run are written before the revoke, and the revoke names the rule by its permission', async () => {
     oneOpenSshRule();
     const order: string[] = [];
-    s3.on(PutObjectCommand).rejectsOnce(awsError('SlowDown')).rejectsOnce(awsError('Throttling')).callsFake(() => { order.push('put'); return {}; });
-    ec2.on(RevokeSecurityGroupIngressCommand).callsFake(() => { order.push('revoke'); return {}; });
-    const { run, sleeps } = subject();
-    expect(await run(scheduled)).toMatchObject({ closed: 1 });
-    expect(order).toEqual(['put', 'revoke']);
-    expect(sleeps).toEqual([50, 100]);
+    s3.on(PutObjectCommand).callsFake((input) => { order.push(`put ${input.Key.split('/')[0]}`); return {}; });
+    ec2.on(RevokeSecurityGroupIngressCommand).callsFake(() => { order.push('revoke'); return { Return: true }; });
+    expect(await subject().run(scheduled)).toMatchObject({ closed: 1 });
+    expect(order).toEqual(['put closed', 'put runs', 'revoke']);
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)[0].args[0].input).toEqual({
+      GroupId: GROUP, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: undefined }] }],
+    });
+  });
+
+  test('in a default VPC, a revoke that matched nothing comes back as UnknownIpPermissions: reported, and the record marked', async () => {
+    oneOpenSshRule();
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true, UnknownIpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22 }] });
+    const summary = await subject().run(scheduled) as RunSummary;
+    expect(summary).toMatchObject({ closed: 0, changedMeanwhile: ['sgr-ssh'] });
+    const writes = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input).filter((i) => i.Key!.startsWith('closed/'));
+    expect(writes).toHaveLength(2);
+    expect(JSON.parse(writes[1].Body as string).content.notRevoked).toMatch(/had changed since it was described/);
   });
 
   test('a record write that keeps failing revokes nothing and fails the run', async () => {
@@ -90,16 +143,6 @@ describe('open-ingress remediator', () => {
     expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
   });
 
-  test('throttling on describe is retried with backoff', async () => {
-    oneOpenSshRule();
-    ec2.on(DescribeSecurityGroupsCommand)
-      .rejectsOnce(awsError('RequestLimitExceeded'))
-      .resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: 'bastion' }] });
-    const { run, sleeps } = subject();
-    expect(await run(scheduled)).toMatchObject({ closed: 1 });
-    expect(sleeps).toEqual([50]);
-    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)[0].args[0].input).toEqual({ GroupId: GROUP, SecurityGroupRuleIds: ['sgr-ssh'] });
-  });
 
   test('a prefix list is read afresh on each run, so a world range added later is caught', async () => {
     ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: 'app' }] });
@@ -120,9 +163,18 @@ describe('open-ingress remediator', () => {
     expect(ec2.calls()).toHaveLength(0);
   });
 
-  test('a revert refuses an object that is not one of its records, and authorizes nothing', async () => {
+  test('a revert refuses a key that is not a record\'s, and an object without a signature, and authorizes nothing', async () => {
     s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => JSON.stringify({ hello: 'world' }) } as any });
-    await expect(subject().run({ action: 'revert', recordKeys: ['closed/x.json'] })).rejects.toThrow(/is not a record this remediator wrote/);
+    await expect(subject().run({ action: 'revert', recordKeys: ['closed/x.json'] })).rejects.toThrow(/is not the key of a record/);
+    await expect(subject().run({ action: 'revert', recordKeys: [`closed/2026-11-22/${GROUP}/sgr-0123456789abcdef0.json`] }))
+      .rejects.toThrow(/carries no signature, so it is not a record this remediator wrote/);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  test('a run summary that is not JSON is refused with its key named, and authorizes nothing', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => 'not json' } as any });
+    await expect(subject().run({ action: 'revert', runKey: 'runs/2026-11-22T10:00:00.000Z.json' }))
+      .rejects.toThrow('s3://records/runs/2026-11-22T10:00:00.000Z.json is not a run summary this remediator wrote (not JSON).');
     expect(ec2.calls()).toHaveLength(0);
   });
 

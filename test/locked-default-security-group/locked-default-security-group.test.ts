@@ -92,6 +92,35 @@ describe('LockedDefaultSecurityGroup', () => {
     expect(JSON.stringify(ownStatement.Resource)).toContain('DefaultSecurityGroup');
   });
 
+  test('each locker\'s permission is a policy of its own that its custom resource depends on, so it outlives the locker\'s Delete', () => {
+    const { stack, vpc } = testStack();
+    const other = new ec2.Vpc(stack, 'Other', { maxAzs: 1, natGateways: 0 });
+    const kept = new LockedDefaultSecurityGroup(stack, 'Lock', { vpc, restoreAwsDefaultsOnDelete: true });
+    const removed = new LockedDefaultSecurityGroup(stack, 'LockOther', { vpc: other, restoreAwsDefaultsOnDelete: true });
+    const template = Template.fromStack(stack);
+    for (const locker of [kept, removed]) {
+      const resource = locker.node.findChild('Resource').node.defaultChild as any;
+      const policy = locker.node.findChild('Permission').node.defaultChild as any;
+      const policyId = stack.getLogicalId(policy);
+      expect(template.toJSON().Resources[stack.getLogicalId(resource)].DependsOn).toContain(policyId);
+      const statements = template.toJSON().Resources[policyId].Properties.PolicyDocument.Statement;
+      expect(statements).toHaveLength(1);
+      expect(JSON.stringify(statements[0].Resource)).toContain(locker === kept ? stack.getLogicalId(vpc.node.defaultChild as ec2.CfnVPC) : 'Other');
+    }
+    // The shared default policy grants no change to any group: removing one locker cannot take another's permission.
+    const defaultPolicy = Object.values(template.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyName: Match.stringLikeRegexp('^SgStrategyDefaultGroupLockerHandlerRoleDefaultPolicy') },
+    }))[0] as any;
+    expect(JSON.stringify(defaultPolicy.Properties.PolicyDocument)).not.toMatch(/Revoke|Authorize/);
+  });
+
+  test('the drift rule also matches calls that name the default group only by name', () => {
+    const { stack, vpc } = testStack();
+    new LockedDefaultSecurityGroup(stack, 'Lock', { vpc, relockOnDrift: true });
+    const rule = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0] as any;
+    expect(rule.Properties.EventPattern.detail.$or).toContainEqual({ requestParameters: { groupName: ['default'] } });
+  });
+
   test('locks a CfnVPC', () => {
     const app = testApp();
     const stack = new Stack(app, 'Stack', { env: ENV });
@@ -138,6 +167,7 @@ describe('LockedDefaultSecurityGroup', () => {
           $or: [
             { requestParameters: { groupId: ['sg-0123456789abcdef0'] } },
             { requestParameters: { ModifySecurityGroupRulesRequest: { GroupId: ['sg-0123456789abcdef0'] } } },
+            { requestParameters: { groupName: ['default'] } },
           ],
         },
       },

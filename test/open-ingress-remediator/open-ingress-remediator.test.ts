@@ -60,6 +60,7 @@ describe('OpenIngressRemediator', () => {
       Environment: {
         Variables: {
           RECORD_BUCKET: { Ref: Match.stringLikeRegexp('^RemRecords') },
+          RECORD_MAC_KEY: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RemRecordSigningKey'), 'Arn'] },
           ALLOWED_PORTS: '443',
           ALLOWED_PORTS_ON_ANY_GROUP: 'false',
           EXEMPTION_TAG_KEY: 'security:exempt',
@@ -92,17 +93,69 @@ describe('OpenIngressRemediator', () => {
 
     const s3Statement = all.find((st) => actionsOf(st).includes('s3:PutObject'));
     expect(actionsOf(s3Statement).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-    expect(JSON.stringify(s3Statement.Resource)).toMatch(/\/closed\/\*.*\/dry-run\/\*/);
+    expect(JSON.stringify(s3Statement.Resource)).toMatch(/\/closed\/\*.*\/dry-run\/\*.*\/reverted\/\*.*\/runs\/\*/);
+    const list = all.find((st) => actionsOf(st).includes('s3:ListBucket'));
+    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['reverted/*'] } });
+    const mac = all.find((st) => actionsOf(st).includes('kms:GenerateMac'));
+    expect(mac.Resource['Fn::GetAtt'][0]).toMatch(/^RemRecordSigningKey/);
 
     const wildcard = all.filter((st) => st.Resource === '*').flatMap(actionsOf).sort();
     expect(wildcard).toEqual(['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'elasticloadbalancing:DescribeLoadBalancers']);
   });
 
-  test('dryRun gets no permission to revoke', () => {
+  test('records are signed by an HMAC key that only the role may use, and only the role may write them to the bucket', () => {
+    const s = stack();
+    const rem = new OpenIngressRemediator(s, 'Rem');
+    const template = Template.fromStack(s);
+    const roleRef = { 'Fn::GetAtt': [s.getLogicalId(rem.remediationFunction.role!.node.defaultChild as any), 'Arn'] };
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    const key = Object.values(template.findResources('AWS::KMS::Key'))[0] as any;
+    expect(key.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    const keyStatements = key.Properties.KeyPolicy.Statement;
+    const users = keyStatements.filter((st: any) => actionsOf(st).some((a: string) => a === 'kms:GenerateMac' || a === 'kms:*' || a === 'kms:Generate*'));
+    expect(users).toEqual([expect.objectContaining({ Principal: { AWS: roleRef }, Action: ['kms:GenerateMac', 'kms:VerifyMac'] })]);
+    // Nobody may hand out the use of the key by a grant: an IAM kms:CreateGrant on "*" is common.
+    const allows = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`).test(action);
+    const granting = keyStatements.filter((st: any) => st.Effect === 'Allow' && actionsOf(st).some((a) => allows(a, 'kms:CreateGrant')));
+    expect(granting).toEqual([]);
+    // The account keeps administering it: changing the policy, scheduling deletion.
+    const admin = keyStatements.find((st: any) => JSON.stringify(st.Principal).includes(':root'));
+    for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DescribeKey', 'kms:TagResource']) {
+      expect(actionsOf(admin).some((a) => allows(a, action))).toBe(true);
+    }
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny', Principal: { AWS: '*' }, Action: Match.arrayWith(['s3:PutObject']), Condition: { ArnNotEquals: { 'aws:PrincipalArn': roleRef } },
+        })]),
+      },
+    });
+  });
+
+  test('the bucket policy: nobody but the role writes or removes a version under the record prefixes; exemptions may be deleted', () => {
+    const s = stack();
+    const rem = new OpenIngressRemediator(s, 'Rem');
+    const roleRef = { 'Fn::GetAtt': [s.getLogicalId(rem.remediationFunction.role!.node.defaultChild as any), 'Arn'] };
+    const policy = Object.values(Template.fromStack(s).findResources('AWS::S3::BucketPolicy'))[0] as any;
+    const denies = policy.Properties.PolicyDocument.Statement.filter((st: any) => st.Effect === 'Deny' && st.Condition?.ArnNotEquals);
+    for (const st of denies) expect(st.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': roleRef } });
+    const prefixesDenied = (action: string) => denies.filter((st: any) => actionsOf(st).includes(action))
+      .flatMap((st: any) => [st.Resource].flat().map((r: any) => JSON.stringify(r).match(/\/([a-z-]+)\/\*/)![1])).sort();
+    const all = ['closed', 'dry-run', 'reverted', 'runs'];
+    // Deleting a version could make an older signed version current (a record before it was marked "not revoked").
+    for (const action of ['s3:PutObject', 's3:PutObjectAcl', 's3:PutObjectTagging', 's3:DeleteObjectVersion', 's3:PutObjectVersionAcl', 's3:ReplicateObject']) {
+      expect([action, prefixesDenied(action)]).toEqual([action, all]);
+    }
+    // The README tells people to delete an exemption to let scans close a rule again: only a delete marker.
+    expect(prefixesDenied('s3:DeleteObject')).toEqual(['closed', 'dry-run', 'runs']);
+  });
+
+  test('dryRun gets no permission to revoke, nor to authorize', () => {
     const s = stack();
     new OpenIngressRemediator(s, 'Rem', { dryRun: true });
     const all = statements(Template.fromStack(s));
     expect(all.flatMap(actionsOf)).not.toContain('ec2:RevokeSecurityGroupIngress');
+    expect(all.flatMap(actionsOf)).not.toContain('ec2:AuthorizeSecurityGroupIngress');
     Template.fromStack(s).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DRY_RUN: 'true' }) } });
   });
 

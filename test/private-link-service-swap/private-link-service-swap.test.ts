@@ -95,6 +95,8 @@ describe('PrivateLinkServiceSwap', () => {
     const [, reject] = only(template, REJECT);
     const tag = { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '/Stack/Swap']] };
     expect(reject.Properties).toEqual(expect.objectContaining({ Step: 'reject', ServiceTag: tag }));
+    // The accept step carries the same tag, which its rollback checks before rejecting anyone.
+    expect(only(template, ACCEPT)[1].Properties).toEqual(expect.objectContaining({ Step: 'accept', ServiceTag: tag }));
     template.hasResourceProperties('AWS::EC2::VPCEndpointService', { Tags: Match.arrayWith([{ Key: SWAP_TAG_KEY, Value: tag }]) });
     expect(stack.resolve(swap.serviceId)).toEqual({ Ref: stack.getLogicalId(swap.cfnEndpointService) });
   });
@@ -110,7 +112,9 @@ describe('PrivateLinkServiceSwap', () => {
     expect(swapped.reject).not.toEqual(first.reject);
     expect(swapped.accept).not.toEqual(first.accept);
     const newClient = propertiesOf({ lbs: 'legacy', clients: [CLIENT, 'vpce-0fedcba9876543210'] });
-    expect(newClient.reject).toEqual(first.reject);
+    // The reject step carries the allowlist too, for a rollback; with the same load balancers it rejects nobody.
+    expect(newClient.reject.LoadBalancerArns).toEqual(first.reject.LoadBalancerArns);
+    expect(newClient.reject.ClientEndpointIds).toEqual([CLIENT, 'vpce-0fedcba9876543210']);
     expect(newClient.accept.ClientEndpointIds).toEqual([CLIENT, 'vpce-0fedcba9876543210']);
   });
 
@@ -124,20 +128,31 @@ describe('PrivateLinkServiceSwap', () => {
     template.hasResourceProperties(ACCEPT, { Step: 'accept', ClientEndpointIds: [CLIENT] });
   });
 
-  test('IAM: accept on the service ARN alone, reject only on the tagged service, describes on * only', () => {
+  test('IAM: accept on the service ARN, reject (and accept on a rollback) only on the tagged service, describes on * only', () => {
     const { stack, swap, template } = swapStack();
     const service = stack.getLogicalId(swap.cfnEndpointService);
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
       .filter((s: any) => [s.Action].flat().some((a: string) => a.includes('VpcEndpoint')));
     const byAction = (action: string) => statements.filter((s: any) => [s.Action].flat().includes(action));
-    expect(byAction('ec2:AcceptVpcEndpointConnections')).toEqual([expect.objectContaining({
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-west-1:111111111111:vpc-endpoint-service/', { Ref: service }]] },
-    })]);
-    expect(byAction('ec2:RejectVpcEndpointConnections')).toEqual([expect.objectContaining({
+    const tagCondition = { StringEquals: { [`aws:ResourceTag/${SWAP_TAG_KEY}`]: { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '/Stack/Swap']] } } };
+    const tagged = expect.objectContaining({
+      Action: ['ec2:RejectVpcEndpointConnections', 'ec2:AcceptVpcEndpointConnections'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-west-1:111111111111:vpc-endpoint-service/*']] },
-      Condition: { StringEquals: { [`aws:ResourceTag/${SWAP_TAG_KEY}`]: { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '/Stack/Swap']] } } },
-    })]);
+      Condition: tagCondition,
+    });
+    expect(byAction('ec2:AcceptVpcEndpointConnections')).toHaveLength(2);
+    expect(byAction('ec2:AcceptVpcEndpointConnections')).toEqual(expect.arrayContaining([tagged, expect.objectContaining({
+      Action: 'ec2:AcceptVpcEndpointConnections',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-west-1:111111111111:vpc-endpoint-service/', { Ref: service }]] },
+    })]));
+    // The accept step may reject on its own service only, and only while it carries the tag (its rollback).
+    expect(byAction('ec2:RejectVpcEndpointConnections')).toHaveLength(2);
+    expect(byAction('ec2:RejectVpcEndpointConnections')).toEqual(expect.arrayContaining([tagged, expect.objectContaining({
+      Action: 'ec2:RejectVpcEndpointConnections',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-west-1:111111111111:vpc-endpoint-service/', { Ref: service }]] },
+      Condition: tagCondition,
+    })]));
     for (const s of statements.filter((x: any) => x.Resource === '*')) {
       expect([s.Action].flat().every((a: string) => a.startsWith('ec2:Describe'))).toBe(true);
     }

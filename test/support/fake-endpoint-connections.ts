@@ -12,7 +12,8 @@
  *   `InvalidPaginationToken`;
  * - throttling fails the call with `RequestLimitExceeded`.
  *
- * Tests can make an endpoint fail a number of times (a partial `Unsuccessful`), or the next calls throttle.
+ * Tests can make an endpoint fail a number of times (a partial `Unsuccessful`), the next calls throttle, or the
+ * answer to a call be lost after it was applied (so that it is sent again, as the SDK retries).
  * Everything else goes to the real client: `routeEndpointConnections` sends the rest to moto.
  */
 import {
@@ -25,7 +26,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { awsError } from './aws-errors';
 
-export type ConnectionState = 'pendingAcceptance' | 'pending' | 'available' | 'rejected' | 'deleting' | 'deleted' | 'failed' | 'expired';
+export type ConnectionState = 'pendingAcceptance' | 'pending' | 'available' | 'partial' | 'rejected' | 'deleting' | 'deleted' | 'failed' | 'expired';
 
 interface Connection {
   readonly serviceId: string;
@@ -43,6 +44,7 @@ export class FakeEndpointConnections {
   private readonly connections: Connection[] = [];
   private readonly failures = new Map<string, { code: string; times: number }>();
   private throttles = 0;
+  private lostAnswers = 0;
 
   /** Makes a service known, as if its configuration existed. */
   addService(serviceId: string): this {
@@ -66,6 +68,14 @@ export class FakeEndpointConnections {
     return this.connections.filter((c) => c.serviceId === serviceId && c.state === state).map((c) => c.endpointId).sort();
   }
 
+  /**
+   * The endpoints still connected to a service (waiting, accepted or partly so), sorted. AWS's procedure for
+   * detaching a load balancer from an endpoint service is to reject every connection first.
+   */
+  connected(serviceId: string): string[] {
+    return (['pendingAcceptance', 'pending', 'available', 'partial'] as const).flatMap((state) => this.endpoints(serviceId, state)).sort();
+  }
+
   /** The endpoint comes back `Unsuccessful` with `code` from the next `times` accept or reject calls naming it. */
   failItem(endpointId: string, code: string, times: number): this {
     this.failures.set(endpointId, { code, times });
@@ -75,6 +85,15 @@ export class FakeEndpointConnections {
   /** The next `times` calls fail with RequestLimitExceeded. */
   throttle(times: number): this {
     this.throttles = times;
+    return this;
+  }
+
+  /**
+   * The answer to the next `times` accept or reject calls is lost after AWS applied them (a dropped connection,
+   * a timeout), so the SDK sends each again: the caller sees the answer to the second, applied one.
+   */
+  loseAnswers(times: number): this {
+    this.lostAnswers = times;
     return this;
   }
 
@@ -92,8 +111,16 @@ export class FakeEndpointConnections {
       throw awsError('RequestLimitExceeded', 'Request limit exceeded.');
     }
     if (command instanceof DescribeVpcEndpointConnectionsCommand) return this.describe(command.input);
+    if (this.lostAnswers > 0) {
+      this.lostAnswers--;
+      this.apply(command);
+    }
+    return this.apply(command);
+  }
+
+  private apply(command: AcceptVpcEndpointConnectionsCommand | RejectVpcEndpointConnectionsCommand) {
     if (command instanceof AcceptVpcEndpointConnectionsCommand) return this.change(command.input, ['pendingAcceptance', 'rejected'], 'available');
-    return this.change(command.input, ['pendingAcceptance', 'pending', 'available'], 'rejected');
+    return this.change(command.input, ['pendingAcceptance', 'pending', 'available', 'partial'], 'rejected');
   }
 
   private describe(input: DescribeVpcEndpointConnectionsCommand['input']) {

@@ -5,6 +5,8 @@ export interface CloudTrailEvent {
     readonly eventName?: string;
     readonly requestParameters?: {
       readonly groupId?: string;
+      /** Set instead of groupId when the caller named the group (`--group-name`, default VPC only). */
+      readonly groupName?: string;
       readonly ModifySecurityGroupRulesRequest?: { readonly GroupId?: string };
     };
   };
@@ -18,4 +20,9 @@ export function isCloudTrailCall(event: { readonly 'detail-type'?: string }): ev
 export function groupIdOf(event: CloudTrailEvent): string | undefined {
   const params = event.detail.requestParameters ?? {};
   return params.groupId ?? params.ModifySecurityGroupRulesRequest?.GroupId;
+}
+
+/** The group name a call gave instead of an id: EC2 accepts it for groups of the default VPC. */
+export function groupNameOf(event: CloudTrailEvent): string | undefined {
+  return event.detail.requestParameters?.groupName;
 }
