@@ -4,7 +4,7 @@ import type { NetworkInterface } from '@aws-sdk/client-ec2';
 export type ResourceKind =
   | 'EC2 instance' | 'Lambda function' | 'ECS task' | 'Application Load Balancer' | 'Network Load Balancer'
   | 'Gateway Load Balancer' | 'Classic Load Balancer' | 'VPC endpoint' | 'RDS database' | 'NAT gateway'
-  | 'EFS mount target' | 'unattached interface' | 'other';
+  | 'EFS mount target' | 'EC2 launch template' | 'Auto Scaling launch configuration' | 'unattached interface' | 'other';
 
 /** The resource behind an interface, as far as the account tells. */
 export interface AttributedResource {
