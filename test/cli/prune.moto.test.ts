@@ -8,10 +8,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CreateLaunchConfigurationCommand } from '@aws-sdk/client-auto-scaling';
 import {
-  AcceptVpcPeeringConnectionCommand, AttachNetworkInterfaceCommand, AuthorizeSecurityGroupIngressCommand, CreateLaunchTemplateCommand,
-  CreateLaunchTemplateVersionCommand, CreateNetworkInterfaceCommand, CreateSecurityGroupCommand, CreateVpcCommand, CreateVpcPeeringConnectionCommand,
-  DescribeNetworkInterfacesCommand,
-  DescribeSecurityGroupsCommand, EC2Client,
+  AcceptVpcPeeringConnectionCommand, AllocateAddressCommand, AssociateAddressCommand, AttachNetworkInterfaceCommand,
+  AuthorizeSecurityGroupIngressCommand, CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, CreateNetworkInterfaceCommand,
+  CreateSecurityGroupCommand, CreateVpcCommand, CreateVpcPeeringConnectionCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
+  EC2Client,
 } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -131,6 +131,13 @@ describe('the plan', () => {
     expect(outcomes(report)[account.spare]).toBe('kept');
   });
 
+  test('--interface limits the plan to those interfaces: naming one deletes no group', async () => {
+    const { report } = await prune('--interface', account.leftoverInterface);
+    expect(outcomes(report)).toEqual({ [account.leftoverInterface]: 'would-delete' });
+    const both = await prune('--interface', account.leftoverInterface, '--group', 'leftover');
+    expect(outcomes(both.report)).toEqual({ [account.leftoverInterface]: 'would-delete', [account.leftover]: 'would-delete' });
+  });
+
   test('--group limits the plan, and a default group named on purpose is still refused', async () => {
     const { report } = await prune('--group', `${account.spare},${account.defaultGroup}`, '--group', 'db');
     expect(outcomes(report)).toEqual({ [account.db]: 'would-delete', [account.spare]: 'kept', [account.defaultGroup]: 'kept' });
@@ -168,6 +175,23 @@ describe('the plan', () => {
     // The account's own leftover interface is still the account's: it goes, and only it.
     expect(fake.deletes).toEqual([`DeleteNetworkInterface ${account.leftoverInterface}`]);
     expect(await groupIds()).toContain(account.db);
+  });
+
+  test('an unused interface holding an Elastic IP is kept (deleting it releases the address), and so is one given one after the plan', async () => {
+    const address = async () => (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
+    const held = await address();
+    await ec2.send(new AssociateAddressCommand({ AllocationId: held, NetworkInterfaceId: account.leftoverInterface }));
+    const late = await address();
+    fake.beforeNext(c => c instanceof DescribeNetworkInterfacesCommand && c.input.NetworkInterfaceIds?.[0] === account.lambdaInterface, async () => {
+      await ec2.send(new AssociateAddressCommand({ AllocationId: late, NetworkInterfaceId: account.lambdaInterface }));
+    });
+    const { code, report } = await prune('--apply', '--interface', account.leftoverInterface, '--interface', account.lambdaInterface);
+    expect(code).toBe(1);
+    expect(report.items.find(i => i.id === account.leftoverInterface)).toMatchObject({
+      outcome: 'kept', why: expect.stringMatching(new RegExp(`^it holds Elastic IP [\\d.]+ \\(${held}\\), which deleting it would release`)),
+    });
+    expect(report.items.find(i => i.id === account.lambdaInterface)).toMatchObject({ outcome: 'skipped', why: expect.stringMatching(/^Elastic IP [\d.]+ was associated with it; not deleted$/) });
+    expect(fake.deletes).toEqual([]);
   });
 
   test('a group that is not there is an error, and so is a bad flag', async () => {

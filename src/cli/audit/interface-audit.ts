@@ -121,6 +121,11 @@ function verdict(
     const managed = eni.RequesterManaged ? `; AWS deletes it with ${behind}` : '';
     return { release: 'in-use', why: `used by ${behind}${managed}` };
   }
+  // Deleting an interface releases its Elastic IP (delete_eni): one kept with an address is likely kept on purpose.
+  const elastic = eni.Association?.AllocationId ? eni.Association : undefined;
+  if (elastic) {
+    return { release: 'owner-may-use-it', why: `it holds Elastic IP ${elastic.PublicIp ?? ''} (${elastic.AllocationId}), which deleting it would release; disassociate the address first if the interface is not wanted` };
+  }
   if (owner === 'present') {
     return { release: 'owner-may-use-it', why: `${behind} still exists and may attach it again; delete ${resource.kind === 'Lambda function' ? 'or change the function' : 'that resource'} instead` };
   }

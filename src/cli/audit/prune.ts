@@ -193,9 +193,7 @@ async function readCrossVpcReferences(
 
   const referencedFrom = new Map<string, string[]>();
   const unknown = new Map<string, string>();
-  const asked = inventory.groups.filter(g => g.GroupId && g.VpcId && connectedVpcs.has(g.VpcId) && g.GroupName !== 'default'
-    && (options.vpcs.length === 0 || options.vpcs.includes(g.VpcId))
-    && (options.groups.length === 0 || options.groups.includes(g.GroupId) || options.groups.includes(g.GroupName ?? '')));
+  const asked = inventory.groups.filter(g => g.GroupId && g.VpcId && connectedVpcs.has(g.VpcId) && g.GroupName !== 'default' && groupInScope(g, options));
   for (const group of asked) {
     try {
       const from = await crossVpcReferences(ec2, group.GroupId!, session);
@@ -215,6 +213,16 @@ async function crossVpcReferences(ec2: EC2Client, groupId: string, session: AwsS
   const found = await session.call(`ask which VPCs across a peering name ${groupId}`, () => ec2.send(new DescribeSecurityGroupReferencesCommand({ GroupId: [groupId] })));
   return (found.SecurityGroupReferenceSet ?? []).filter(r => r.GroupId === undefined || r.GroupId === groupId)
     .map(r => `${r.ReferencingVpcId ?? 'a VPC'}${r.VpcPeeringConnectionId ?? r.TransitGatewayId ? ` (${r.VpcPeeringConnectionId ?? r.TransitGatewayId})` : ''}`);
+}
+
+/**
+ * Whether the flags put a group in scope: its VPC is one of --vpc, and it is one of --group. Naming
+ * interfaces (--interface) without --group puts no group in scope: asking for one interface deletes no group.
+ */
+function groupInScope(group: SecurityGroup, options: PruneOptions): boolean {
+  if (options.vpcs.length > 0 && !(group.VpcId !== undefined && options.vpcs.includes(group.VpcId))) return false;
+  if (options.groups.length > 0) return options.groups.includes(group.GroupId ?? '') || options.groups.includes(group.GroupName ?? '');
+  return options.interfaceIds.length === 0;
 }
 
 /**
@@ -251,8 +259,7 @@ export function planPrune(inventory: Inventory, options: PruneOptions, now: Date
   const groups = new Map<string, Planned>();
   for (const group of inventory.groups) {
     const id = group.GroupId ?? '';
-    if (!inVpc(group.VpcId)) continue;
-    if (options.groups.length > 0 && !options.groups.includes(id) && !options.groups.includes(group.GroupName ?? '')) continue;
+    if (!groupInScope(group, options)) continue;
     const audit = audits.get(id)!;
     const planned = { kind: 'group' as const, id, name: group.GroupName, vpcId: group.VpcId };
     const stack = group.Tags?.find(t => t.Key === STACK_TAG)?.Value;
@@ -439,6 +446,7 @@ async function interfaceBlocker(ec2: EC2Client, recorded: RecordedInterface, ses
   if (current.Status !== 'available' || current.Attachment?.Status === 'attached' || current.Attachment?.Status === 'attaching') {
     return `it came into use (${current.Status}${current.Attachment?.InstanceId ? ` on ${current.Attachment.InstanceId}` : ''})`;
   }
+  if (current.Association?.AllocationId) return `Elastic IP ${current.Association.PublicIp ?? current.Association.AllocationId} was associated with it`;
   const groups = (current.Groups ?? []).map(g => g.GroupId ?? '').sort();
   if (JSON.stringify(groups) !== JSON.stringify([...recorded.groupIds].sort())) return 'its groups changed since the record was written';
   return undefined;
