@@ -12,8 +12,9 @@ import {
 import { buildCleanupAccount, buildRichGroups, CleanupAccount, cleanupClients } from './cleanup-account';
 import { AuditClients } from '../../src/cli/audit/inventory';
 import { runPrune } from '../../src/cli/audit/prune';
-import { PruneRecord } from '../../src/cli/audit/record';
+import { PruneRecord, validRecord, writeRecord } from '../../src/cli/audit/record';
 import { RestoreReport, runRestore } from '../../src/cli/audit/restore';
+import { AwsSession } from '../../src/cli/audit/session';
 import { awsError } from '../support/aws-errors';
 import { runCli, tempDir } from '../support/cli';
 import { FakeEc2DeleteRefusals } from '../support/fake-ec2-delete-refusals';
@@ -199,6 +200,19 @@ describe('a record it did not write', () => {
     expect(run.err).toMatch(message);
     const named = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['rich', 'peer'] }] }));
     expect(named.SecurityGroups).toEqual([]);
+  });
+
+  test('a record of the European Sovereign Cloud (eusc-de-east-1) is a record', () => {
+    expect(validRecord({ ...good(), region: 'eusc-de-east-1' }, 'record.json').region).toBe('eusc-de-east-1');
+    expect(() => validRecord({ ...good(), region: 'Frankfurt' }, 'record.json')).toThrow('"region" is not an AWS region');
+  });
+
+  test('prune writes no record that restore would refuse, and so deletes nothing', async () => {
+    const dir = path.join(cwd, 'checked');
+    const broken = { ...good(), groups: [{ ...good().groups[0], vpcId: '' }] };
+    await expect(writeRecord(broken, { dir }, {} as AwsSession)).rejects.toThrow(
+      'the record about to be written is not a record that sg-strategy prune wrote: groups[0].vpcId is missing. Nothing was deleted.');
+    expect(fs.existsSync(dir)).toBe(false);
   });
 
   test('AWS\'s own tags (aws:...) cannot be set, and are listed', async () => {
