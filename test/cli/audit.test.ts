@@ -14,6 +14,8 @@ import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { attributeInterface } from '../../src/cli/audit/attribute';
+import { auditInterfaces } from '../../src/cli/audit/interface-audit';
+import { InventoryReader } from '../../src/cli/audit/inventory';
 import { AuditOptions, runAudit } from '../../src/cli/audit/run-audit';
 import { RetryPolicy } from '../../src/handlers/shared/aws-calls';
 import { awsError } from '../support/aws-errors';
@@ -197,6 +199,22 @@ test('launch templates or configurations the caller may not read are a warning',
     'Could not list launch templates (UnauthorizedOperation): a group that only it names is not seen as used.',
     'Could not list launch configurations (AccessDenied): a group that only it names is not seen as used.',
   ]);
+});
+
+test('a task still being provisioned owns its interface before its details name it: the interface is not taken for stuck', async () => {
+  const attachment = '6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b';
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({
+    NetworkInterfaces: [eni('eni-new', ['sg-1'], { Status: 'available', RequesterManaged: true, Description: `arn:aws:ecs:eu-west-1:111111111111:attachment/${attachment}` })],
+  });
+  ecs.on(ListClustersCommand).resolves({ clusterArns: ['arn:aws:ecs:eu-west-1:111111111111:cluster/orders'] });
+  ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+  ecs.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: ['arn:aws:ecs:eu-west-1:111111111111:task/orders/abc'] });
+  ecs.on(DescribeTasksCommand).resolves({
+    tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:111111111111:task/orders/abc', lastStatus: 'PROVISIONING', attachments: [{ id: attachment, type: 'ElasticNetworkInterface', status: 'PRECREATED', details: [] }] }],
+  });
+  const inventory = await new InventoryReader(clients, () => undefined, fakeClock).read();
+  const [audited] = auditInterfaces(inventory, new Map(), new Date());
+  expect(audited).toMatchObject({ owner: 'present', release: 'owner-may-use-it', resource: { kind: 'ECS task', id: 'arn:aws:ecs:eu-west-1:111111111111:task/orders/abc' } });
 });
 
 test('a service the caller may not read is a warning, and the audit goes on', async () => {

@@ -1,5 +1,5 @@
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
-import { AttributedResource, attributeInterface } from './attribute';
+import { AttributedResource, attributeInterface, ecsAttachmentId } from './attribute';
 import { attributionLookups } from './group-audit';
 import { LAMBDA_RELEASE_MINUTES } from './interface-lifecycle';
 import { Inventory } from './inventory';
@@ -98,7 +98,7 @@ export function ownerOf(eni: NetworkInterface, resource: AttributedResource, inv
       return resource.releasing ? 'gone' : 'present';
     case 'ECS task':
       if (!inventory.tasksByInterface) return 'unknown';
-      return inventory.tasksByInterface.has(id) ? 'present' : 'gone';
+      return inventory.tasksByInterface.has(id) || inventory.tasksByInterface.has(ecsAttachmentId(description) ?? '') ? 'present' : 'gone';
     case 'Application Load Balancer': case 'Network Load Balancer': case 'Gateway Load Balancer': case 'Classic Load Balancer':
       if (!inventory.loadBalancers) return 'unknown';
       return inventory.loadBalancers.some(lb => lb.interfaceDescription === description) ? 'present' : 'gone';

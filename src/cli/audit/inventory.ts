@@ -57,6 +57,7 @@ export interface Inventory {
   readonly functions?: KnownFunction[];
   readonly launchTemplates?: KnownLaunchSpec[];
   readonly launchConfigurations?: KnownLaunchSpec[];
+  /** Keyed by interface id, and by ECS attachment id (what the interface's description names). */
   readonly tasksByInterface?: Map<string, KnownTask>;
   readonly warnings: string[];
 }
@@ -187,8 +188,11 @@ export class InventoryReader {
           const described = await this.call('describe ECS tasks', () => this.clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch })));
           for (const task of described.tasks ?? []) {
             for (const attachment of task.attachments ?? []) {
+              const known = { taskArn: task.taskArn ?? '', cluster: cluster.split('/').pop() ?? cluster, group: task.group, lastStatus: task.lastStatus };
               const eni = attachment.details?.find(d => d.name === 'networkInterfaceId')?.value;
-              if (eni) byInterface.set(eni, { taskArn: task.taskArn ?? '', cluster: cluster.split('/').pop() ?? cluster, group: task.group, lastStatus: task.lastStatus });
+              if (eni) byInterface.set(eni, known);
+              // The interface's description names the attachment, which a task has before its details name the interface.
+              if (attachment.type === 'ElasticNetworkInterface' && attachment.id) byInterface.set(attachment.id, known);
             }
           }
         }
