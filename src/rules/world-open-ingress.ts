@@ -1,5 +1,6 @@
-import { RawFinding, RuleDefinition, allRules, formatPorts, groupLabel, internetFacingLoadBalancerGroups, ruleLabel } from './rule';
+import { RawFinding, RuleDefinition, allRules, formatPorts, groupLabel, internetFacingLoadBalancerGroups, refLabel, ruleLabel } from './rule';
 import { classifyWorldOpen, onlyAllowedPorts } from './world-open';
+import { SecurityGroupModel } from '../model/types';
 
 export const worldOpenIngress: RuleDefinition = {
   id: 'WorldOpenIngress',
@@ -12,14 +13,26 @@ export const worldOpenIngress: RuleDefinition = {
     const findings: RawFinding[] = [];
     const publicLbGroups = internetFacingLoadBalancerGroups(model);
     for (const { group, rule } of allRules(model)) {
-      const hit = classifyWorldOpen(rule, params);
-      if (hit?.category !== 'WorldOpenIngress') continue;
-      if (publicLbGroups.has(group.key) && onlyAllowedPorts(rule, params.allowedPublicPorts)) continue;
-      const exception = publicLbGroups.has(group.key)
-        ? ` Only ${formatPorts(params.allowedPublicPorts)} are expected on an internet-facing load balancer.`
-        : '';
-      findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}.${exception}` });
+      const hit = classifyWorldOpen(model, group, rule, params).find(h => h.category === 'WorldOpenIngress');
+      if (!hit) continue;
+      const publicLb = publicLbGroups.has(group.key);
+      if (publicLb && onlyAllowedPorts(rule, params.allowedPublicPorts, hit.reachable)) continue;
+      const scope = hit.scope ? `; ${hit.scope}` : '';
+      const exception = publicLb
+        ? ` Only ${formatPorts(params.allowedPublicPorts)} are expected on an internet-facing load balancer.${schemeNote(model, group.key)}`
+        : schemeNote(model, group.key);
+      findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}${scope}.${exception}` });
     }
     return findings;
   },
 };
+
+/** Where a load balancer's scheme came from a parameter's default, or is not known at synth: say so. */
+function schemeNote(model: SecurityGroupModel, groupKey: string): string {
+  const lbs = model.loadBalancers.filter(lb => lb.groupKeys.includes(groupKey));
+  const notes = [
+    ...lbs.filter(lb => lb.schemeViaParameter).map(lb => `${refLabel(lb.ref)} is ${lb.scheme} by the default of parameter ${lb.schemeViaParameter}.`),
+    ...lbs.filter(lb => lb.scheme === 'unknown').map(lb => `The scheme of ${refLabel(lb.ref)} is not known at synth, so it is not treated as internet-facing.`),
+  ];
+  return notes.map(n => ` ${n}`).join('');
+}
