@@ -641,10 +641,8 @@ class ModelBuilder {
   private launchTemplateOf(stackId: string, spec: unknown): TemplateInfo | undefined {
     if (spec === undefined) return undefined;
     const record = asRecord(spec);
-    const target = this.resolver.resolve(stackId, record.LaunchTemplateId ?? record.LaunchTemplateName);
-    if (target.kind !== 'resource') {
-      return { label: 'outside the app', subnetVpc: () => undefined };
-    }
+    const target = this.resolver.resolve(stackId, record.LaunchTemplateId ?? record.LaunchTemplateName ?? record.Id ?? record.Name);
+    if (target.kind !== 'resource') return { label: outsideLabel(target), subnetVpc: () => undefined };
     const resource = this.resolver.resource(target.stackId, target.logicalId);
     if (resource?.Type !== 'AWS::EC2::LaunchTemplate') return { label: target.logicalId, subnetVpc: () => undefined };
     const data = asRecord(asRecord(resource.Properties).LaunchTemplateData);
@@ -664,7 +662,7 @@ class ModelBuilder {
   private launchConfigurationOf(stackId: string, name: unknown): TemplateInfo | undefined {
     if (name === undefined) return undefined;
     const target = this.resolver.resolve(stackId, name);
-    if (target.kind !== 'resource') return { label: 'outside the app', subnetVpc: () => undefined };
+    if (target.kind !== 'resource') return { label: outsideLabel(target), subnetVpc: () => undefined };
     const resource = this.resolver.resource(target.stackId, target.logicalId);
     if (resource?.Type !== 'AWS::AutoScaling::LaunchConfiguration') return { label: target.logicalId, subnetVpc: () => undefined };
     const groups = asRecord(resource.Properties).SecurityGroups;
@@ -881,6 +879,10 @@ interface TemplateInfo {
   /** The template's groups, already resolved in its own stack; undefined when it names none. */
   readonly groups?: Resolved;
   readonly subnetVpc: () => string | undefined;
+}
+
+function outsideLabel(target: Resolved): string {
+  return target.kind === 'literal' ? String(target.value) : `(${target.kind === 'unresolved' ? target.reason : 'a list'})`;
 }
 
 function isResolved(value: unknown): value is Resolved {
