@@ -106,9 +106,9 @@ export const AWS_BEHAVIOURS = {
   },
   fallbackUnsettled: {
     id: 'fallback-unsettled',
-    statement: 'For these, the API reference names no fallback, but the user guides or consoles put the VPC\'s default group on them: a standalone network interface without GroupSet, an EFS mount target (CloudFormation requires SecurityGroups), an FSx file system, an ElastiCache cluster or replication group.',
+    statement: 'For these, no API reference names the group they get without one: a standalone network interface without GroupSet, an EFS mount target (CloudFormation even requires SecurityGroups), an FSx file system, an ElastiCache cluster or replication group. The EFS and FSx user guides show the VPC\'s default group; for interfaces and ElastiCache no source we found settles it. The engine assumes the default group.',
     certainty: 'unsettled',
-    caveat: 'the API reference names no fallback group for this resource; the user guide or console uses the VPC\'s default group',
+    caveat: 'the API reference names no fallback group for this resource; the engine assumes the VPC\'s default group, as the EFS and FSx user guides show',
     sources: [
       { title: 'EC2 CreateNetworkInterface', url: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html' },
       { title: 'AWS::EFS::MountTarget (SecurityGroups is required)', url: `${CFN}/aws-resource-efs-mounttarget.html` },

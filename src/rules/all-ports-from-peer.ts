@@ -13,7 +13,8 @@ export const allPortsFromPeer: RuleDefinition = {
     for (const { group, rule } of allRules(model)) {
       if (rule.direction !== 'ingress' || !rule.traffic || !isAllPorts(rule.traffic)) continue;
       const peer = rule.peer;
-      const applies = (peer.kind === 'group' && peer.groupKey !== group.key) || peer.kind === 'prefixList' || (peer.kind === 'cidr' && peer.cidr.prefix > 0);
+      // The world, as a CIDR or a prefix list holding it, is the WorldOpen rules' to report.
+      const applies = (peer.kind === 'group' && peer.groupKey !== group.key) || (peer.kind === 'prefixList' && !peer.holdsWorld) || (peer.kind === 'cidr' && peer.cidr.prefix > 0);
       if (applies) findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}.` });
     }
     return findings;

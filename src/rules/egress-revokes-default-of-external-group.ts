@@ -21,7 +21,7 @@ export const egressRevokesDefaultOfExternalGroup: RuleDefinition = {
         findings.push({
           at: rule.origin,
           message: `${refLabel(rule.origin)} in stack ${rule.origin.stackName} adds egress (${traffic} to ${peerLabel(model, rule.peer)}) to ${target}, which is not defined in this app. `
-            + `Creating it removes the default allow-all egress of ${target}, for everything that carries that group.`,
+            + `Creating it removes the default allow-all egress of ${target}, if it still has one, for everything that carries that group.`,
         });
       }
     }
