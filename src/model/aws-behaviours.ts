@@ -71,6 +71,13 @@ export const AWS_BEHAVIOURS = {
     ],
     rules: ['UnrestrictedEgress', 'EgressRevokesDefaultOfExternalGroup'],
   },
+  eksClusterSecurityGroup: {
+    id: 'eks-cluster-security-group',
+    statement: 'An EKS cluster creates a security group of its own (Fn::GetAtt ClusterSecurityGroupId) and puts the control plane and managed node groups in it. The app carries it but does not define it.',
+    certainty: 'documented',
+    sources: [{ title: 'Amazon EKS: security group requirements for clusters', url: 'https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html' }],
+    rules: ['UnresolvedReference', 'EgressRevokesDefaultOfExternalGroup'],
+  },
   defaultGroupRules: {
     id: 'default-group-rules',
     statement: 'A VPC\'s default security group admits all traffic from itself and sends all traffic to 0.0.0.0/0, and to ::/0 when the VPC has an IPv6 block, until someone removes those rules.',
@@ -187,6 +194,16 @@ export const AWS_BEHAVIOURS = {
       { title: 'Listeners for your Network Load Balancers', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html' },
     ],
     rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress'],
+  },
+  transferServerPorts: {
+    id: 'transfer-server-ports',
+    statement: 'A Transfer Family server listens only for its protocols: SFTP on 22 (or the SftpPorts it names), FTP and FTPS on 21 and the passive range 8192-8200. SFTP there is a managed file service, not a shell, so 22 on a Transfer server is not a remote-administration port.',
+    certainty: 'documented',
+    sources: [
+      { title: 'Transfer Family SftpPortWithOptions ("the port on which the server listens for SFTP connections")', url: 'https://docs.aws.amazon.com/transfer/latest/APIReference/API_SftpPortWithOptions.html' },
+      { title: 'Transfer Family: configuring an SFTP, FTPS, or FTP server endpoint', url: 'https://docs.aws.amazon.com/transfer/latest/userguide/sftp-for-transfer-family.html' },
+    ],
+    rules: ['WorldOpenAdminPort', 'WorldOpenIngress'],
   },
   exportsBlockReplacement: {
     id: 'exports-block-replacement',

@@ -6,7 +6,7 @@ import { IntrinsicResolver, Resolved } from './intrinsics';
 import { readTraffic } from './ports';
 import {
   Attachment, InvalidRule, LambdaNode, LoadBalancerNode, Peer, PrefixListNode, ResourceRef, SecurityGroupModel,
-  SecurityGroupNode, SecurityGroupRule, StackTemplate, Unresolved, VpcNode, resourceKey,
+  SecurityGroupNode, SecurityGroupRule, ServicePorts, StackTemplate, Unresolved, VpcNode, resourceKey,
 } from './types';
 
 /** The custom resource type of this library's LockedDefaultSecurityGroup. */
@@ -80,6 +80,7 @@ class ModelBuilder {
   private readonly invalidRules: InvalidRule[] = [];
   private readonly loadBalancers = new Map<string, Mutable<LoadBalancerNode>>();
   private readonly prefixLists = new Map<string, PrefixListNode>();
+  private readonly servicePorts = new Map<string, ServicePorts>();
   private readonly lambdas: LambdaNode[] = [];
 
   constructor(private readonly stacks: StackTemplate[]) {
@@ -90,6 +91,7 @@ class ModelBuilder {
       vpcs: this.vpcs,
       loadBalancers: [],
       prefixLists: this.prefixLists,
+      servicePorts: this.servicePorts,
       lambdas: this.lambdas,
       unresolved: this.unresolved,
       invalidRules: this.invalidRules,
@@ -131,6 +133,7 @@ class ModelBuilder {
     }
     this.addImplicitEgress();
     this.addDefaultGroupRules();
+    this.addLoadBalancerServicePorts();
     (this.model as Mutable<SecurityGroupModel>).loadBalancers = [...this.loadBalancers.values()];
   }
 
@@ -255,8 +258,14 @@ class ModelBuilder {
   private groupOfResolved(usingStackId: string, resolved: Resolved, user: ResourceRef): { key?: string; problem?: string } {
     if (resolved.kind === 'resource') {
       let key = this.securityGroupKey(resolved);
-      if (!key && resolved.attribute === 'DefaultSecurityGroup' && this.resolver.resource(resolved.stackId, resolved.logicalId)?.Type === 'AWS::EC2::VPC') {
+      const targetType = this.resolver.resource(resolved.stackId, resolved.logicalId)?.Type;
+      if (!key && resolved.attribute === 'DefaultSecurityGroup' && targetType === 'AWS::EC2::VPC') {
         key = this.vpcOf(resourceKey(resolved.stackId, resolved.logicalId), this.ref(resolved.stackId, resolved.logicalId)).defaultGroupKey;
+      }
+      if (!key && resolved.attribute === 'ClusterSecurityGroupId' && targetType === 'AWS::EKS::Cluster') {
+        // EKS creates this group itself: it is a group, but not one the app defines (see AWS_BEHAVIOURS).
+        key = `eks:${resourceKey(resolved.stackId, resolved.logicalId)}`;
+        this.groupNode(key, { externalId: `the cluster security group of ${refLabelOf(this.ref(resolved.stackId, resolved.logicalId))}` });
       }
       if (!key) {
         return { problem: `${resolved.logicalId}${resolved.attribute ? '.' + resolved.attribute : ''} is not a security group` };
@@ -546,6 +555,10 @@ class ModelBuilder {
       case 'AWS::FSx::FileSystem':
         attach(props.SecurityGroupIds, undefined, fallbackOf(firstSubnetVpc(props.SubnetIds)));
         break;
+      case 'AWS::Transfer::Server':
+        attach(pathValue(props, ['EndpointDetails', 'SecurityGroupIds']));
+        this.addTransferServicePorts(stackId, ref, props);
+        break;
       default: {
         const known = securityGroupPropertyOf(type);
         if (known) {
@@ -823,6 +836,32 @@ class ModelBuilder {
       ref: this.ref(stackId, logicalId),
       port: this.portOf(stackId, props.Port),
       protocol: literalText(this.resolver.resolve(stackId, props.Protocol)),
+    });
+  }
+
+  /** A load balancer whose every listener's port is known accepts connections there and nowhere else. */
+  private addLoadBalancerServicePorts() {
+    for (const lb of this.loadBalancers.values()) {
+      if (lb.listeners.length === 0 || lb.listeners.some(l => l.port === undefined)) continue;
+      const ports = [...new Set(lb.listeners.map(l => l.port!))].sort((a, b) => a - b);
+      this.servicePorts.set(resourceKey(lb.ref.stackId, lb.ref.logicalId), { resource: lb.ref, ports, what: 'listeners', remoteAdministration: true });
+    }
+  }
+
+  /** A Transfer Family server listens for its protocols only: SFTP on 22 (or its SftpPorts), FTP and FTPS on 21 and 8192-8200. */
+  private addTransferServicePorts(stackId: string, ref: ResourceRef, props: Record<string, any>) {
+    const protocols = this.resolver.items(this.resolver.resolve(stackId, props.Protocols ?? ['SFTP']));
+    if (protocols.some(p => p.kind !== 'literal')) return;
+    const names = protocols.map(p => String((p as { value: unknown }).value).toUpperCase());
+    const sftpPorts = pathValue(props, ['ProtocolDetails', 'SftpPorts']);
+    const configured = Array.isArray(sftpPorts) ? sftpPorts.map(p => this.portOf(stackId, asRecord(p).SftpPort)) : [22];
+    if (configured.some(p => p === undefined)) return;
+    const ports = [
+      ...(names.includes('SFTP') ? configured as number[] : []),
+      ...(names.includes('FTP') || names.includes('FTPS') ? [21, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200] : []),
+    ];
+    this.servicePorts.set(resourceKey(stackId, ref.logicalId), {
+      resource: ref, ports: [...new Set(ports)].sort((a, b) => a - b), what: names.join(', '), remoteAdministration: false,
     });
   }
 

@@ -162,6 +162,19 @@ export interface LoadBalancerNode {
   readonly endpointServices: ResourceRef[];
 }
 
+/**
+ * The ports a managed resource accepts connections on, whatever its groups admit (see AWS_BEHAVIOURS): a
+ * load balancer's listeners, a Transfer Family server's protocols.
+ */
+export interface ServicePorts {
+  readonly resource: ResourceRef;
+  readonly ports: number[];
+  /** What listens there, in words: "listeners", "SFTP". */
+  readonly what: string;
+  /** False where the port is a managed file service and not a shell, even on 22 (Transfer Family's SFTP). */
+  readonly remoteAdministration: boolean;
+}
+
 export interface PrefixListNode {
   readonly key: string;
   readonly ref: ResourceRef;
@@ -202,6 +215,8 @@ export interface SecurityGroupModel {
   readonly vpcs: Map<string, VpcNode>;
   readonly loadBalancers: LoadBalancerNode[];
   readonly prefixLists: Map<string, PrefixListNode>;
+  /** By resource key: resources known to accept connections only on some ports. Absent where not known. */
+  readonly servicePorts: Map<string, ServicePorts>;
   readonly lambdas: LambdaNode[];
   /** Rules CloudFormation or EC2 will refuse: the template will not deploy. */
   readonly invalidRules: InvalidRule[];

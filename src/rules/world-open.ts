@@ -1,6 +1,6 @@
 import { RuleParameters, formatPorts, isWorldPeer, refLabel } from './rule';
 import { carriesPort, hasPorts } from '../model/ports';
-import { SecurityGroupModel, SecurityGroupNode, SecurityGroupRule } from '../model/types';
+import { SecurityGroupModel, SecurityGroupNode, SecurityGroupRule, resourceKey } from '../model/types';
 
 /** The catalog rules that speak for a world-open ingress rule: one per category of port the rule reaches. */
 export type WorldOpenCategory = 'WorldOpenAdminPort' | 'WorldOpenDataPort' | 'WorldOpenIngress';
@@ -16,22 +16,27 @@ export interface WorldOpenHit {
 }
 
 /**
- * Where a group is carried only by load balancers with known listeners, the ports the world can reach are their
- * listener ports, whatever the rule admits (see AWS_BEHAVIOURS). Undefined when anything else carries the
- * group, or a listener's port cannot be known.
+ * Where every resource that carries a group accepts connections only on known ports (a load balancer's
+ * listeners, a Transfer Family server's protocols), the world can reach those ports and no others, whatever the
+ * rule admits (see AWS_BEHAVIOURS). Undefined when anything else carries the group.
  */
-export function listenerScope(model: SecurityGroupModel, group: SecurityGroupNode): { ports: number[]; words: string } | undefined {
+export function serviceScope(
+  model: SecurityGroupModel, group: SecurityGroupNode,
+): { ports: number[]; words: string; remoteAdministration: boolean } | undefined {
   if (group.attachments.length === 0) return undefined;
-  const lbs = [];
+  const services = [];
   for (const attachment of group.attachments) {
-    const lb = model.loadBalancers.find(l => l.ref.stackId === attachment.resource.stackId && l.ref.logicalId === attachment.resource.logicalId);
-    if (!lb || lb.listeners.length === 0 || lb.listeners.some(l => l.port === undefined)) return undefined;
-    lbs.push(lb);
+    const service = model.servicePorts.get(resourceKey(attachment.resource.stackId, attachment.resource.logicalId));
+    if (!service) return undefined;
+    services.push(service);
   }
-  const ports = [...new Set(lbs.flatMap(lb => lb.listeners.map(l => l.port!)))].sort((a, b) => a - b);
-  const names = [...new Set(lbs.map(lb => refLabel(lb.ref)))];
-  const words = `it is carried only by load balancer${names.length > 1 ? 's' : ''} ${names.join(', ')}, which listen${names.length > 1 ? '' : 's'} on ${formatPorts(ports)}`;
-  return { ports, words };
+  const ports = [...new Set(services.flatMap(s => s.ports))].sort((a, b) => a - b);
+  const names = [...new Set(services.map(s => `${refLabel(s.resource)} (${s.what} on ${formatPorts(s.ports)})`))];
+  return {
+    ports,
+    words: `it is carried only by ${names.join(', ')}, so the world reaches ${ports.length > 0 ? formatPorts(ports) : 'none of its ports'}`,
+    remoteAdministration: services.some(s => s.remoteAdministration),
+  };
 }
 
 /**
@@ -52,11 +57,12 @@ export function classifyWorldOpen(
   const dataOn = params.isEnabled('WorldOpenDataPort');
   const hits: WorldOpenHit[] = [];
 
-  const scope = listenerScope(model, group);
+  const scope = serviceScope(model, group);
   if (scope) {
     const reachable = scope.ports.filter(port => carriesPort(traffic, port));
     if (reachable.length === 0) return [];
-    const admin = adminOn ? reachable.filter(p => params.adminPorts.includes(p)) : [];
+    // Transfer Family's SFTP on 22 is a file service, not a shell: not an admin port there.
+    const admin = adminOn && scope.remoteAdministration ? reachable.filter(p => params.adminPorts.includes(p)) : [];
     const data = dataOn ? reachable.filter(p => params.dataPorts.includes(p) && !admin.includes(p)) : [];
     const other = reachable.filter(p => !admin.includes(p) && !data.includes(p));
     if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin, scope: scope.words });

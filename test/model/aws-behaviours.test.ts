@@ -257,12 +257,41 @@ behaviour(AWS_BEHAVIOURS.loadBalancerListenerPorts, () => {
   test('listening on 8080, it is WorldOpenIngress on 8080 alone, and the message says why', () => {
     const found = lbApp(8080, { IpProtocol: '-1' });
     expect(found.filter(f => f.ruleId.startsWith('WorldOpen')).map(f => [f.ruleId, f.message])).toEqual([
-      ['WorldOpenIngress', expect.stringContaining('it is carried only by load balancer Hand/Lb, which listens on 8080')],
+      ['WorldOpenIngress', expect.stringContaining('it is carried only by Hand/Lb (listeners on 8080), so the world reaches 8080')],
     ]);
   });
 
   test('a listener on 22 is still SSH', () => {
     expect(findingsOf(lbApp(22, { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535 }), 'WorldOpenAdminPort')).toHaveLength(1);
+  });
+});
+
+behaviour(AWS_BEHAVIOURS.transferServerPorts, () => {
+  const sftp = (protocols?: string[]) => findings({
+    Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '0.0.0.0/0' }] } },
+    Sftp: { Type: 'AWS::Transfer::Server', Properties: { EndpointType: 'VPC', Protocols: protocols, EndpointDetails: { VpcId: { Ref: 'Vpc' }, SubnetIds: [subnet], SecurityGroupIds: [sgRef] } } },
+  }).filter(f => f.ruleId.startsWith('WorldOpen'));
+
+  test('the world on a group carried only by an SFTP server reaches SFTP on 22: a world-open service, not remote administration', () => {
+    expect(sftp().map(f => [f.ruleId, f.level, f.message])).toEqual([
+      ['WorldOpenIngress', 'warning', expect.stringContaining('it is carried only by Hand/Sftp (SFTP on 22), so the world reaches 22')],
+    ]);
+  });
+
+  test('with FTP, 21 and the passive range are reached too', () => {
+    expect(sftp(['SFTP', 'FTP']).map(f => f.message)).toEqual([expect.stringContaining('(SFTP, FTP on 21, 22, 8192, 8193')]);
+  });
+});
+
+behaviour(AWS_BEHAVIOURS.eksClusterSecurityGroup, () => {
+  test('a function in the cluster security group carries a group from outside the app, not an unresolved reference', () => {
+    const { model, findings: found } = analyse(handTemplate({
+      ...VPC,
+      Cluster: { Type: 'AWS::EKS::Cluster', Properties: { RoleArn: 'r', ResourcesVpcConfig: { SubnetIds: [subnet] } } },
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SubnetIds: [subnet], SecurityGroupIds: [{ 'Fn::GetAtt': ['Cluster', 'ClusterSecurityGroupId'] }] } } },
+    }), {}, []);
+    expect(findingsOf(found, 'UnresolvedReference')).toEqual([]);
+    expect([...model.groups.values()].find(g => g.externalId === 'the cluster security group of Hand/Cluster')!.attachments.map(a => a.resource.logicalId)).toEqual(['Fn']);
   });
 });
 
