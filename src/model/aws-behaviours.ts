@@ -73,7 +73,7 @@ export const AWS_BEHAVIOURS = {
   },
   eksClusterSecurityGroup: {
     id: 'eks-cluster-security-group',
-    statement: 'An EKS cluster creates a security group of its own (Fn::GetAtt ClusterSecurityGroupId) and puts the control plane and managed node groups in it. The app carries it but does not define it.',
+    statement: 'An EKS cluster creates a security group of its own (Fn::GetAtt ClusterSecurityGroupId, on AWS::EKS::Cluster or on CDK\'s Custom::AWSCDK-EKS-Cluster) and puts the control plane and managed node groups in it. The app carries it but does not define it.',
     certainty: 'documented',
     sources: [{ title: 'Amazon EKS: security group requirements for clusters', url: 'https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html' }],
     rules: ['UnresolvedReference', 'EgressRevokesDefaultOfExternalGroup'],

@@ -262,7 +262,7 @@ class ModelBuilder {
       if (!key && resolved.attribute === 'DefaultSecurityGroup' && targetType === 'AWS::EC2::VPC') {
         key = this.vpcOf(resourceKey(resolved.stackId, resolved.logicalId), this.ref(resolved.stackId, resolved.logicalId)).defaultGroupKey;
       }
-      if (!key && resolved.attribute === 'ClusterSecurityGroupId' && targetType === 'AWS::EKS::Cluster') {
+      if (!key && resolved.attribute === 'ClusterSecurityGroupId' && (targetType === 'AWS::EKS::Cluster' || targetType === 'Custom::AWSCDK-EKS-Cluster')) {
         // EKS creates this group itself: it is a group, but not one the app defines (see AWS_BEHAVIOURS).
         key = `eks:${resourceKey(resolved.stackId, resolved.logicalId)}`;
         this.groupNode(key, { externalId: `the cluster security group of ${refLabelOf(this.ref(resolved.stackId, resolved.logicalId))}` });

@@ -284,10 +284,10 @@ behaviour(AWS_BEHAVIOURS.transferServerPorts, () => {
 });
 
 behaviour(AWS_BEHAVIOURS.eksClusterSecurityGroup, () => {
-  test('a function in the cluster security group carries a group from outside the app, not an unresolved reference', () => {
+  test.each(['AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster'])('a function in the cluster security group of an %s carries a group from outside the app, not an unresolved reference', (type) => {
     const { model, findings: found } = analyse(handTemplate({
       ...VPC,
-      Cluster: { Type: 'AWS::EKS::Cluster', Properties: { RoleArn: 'r', ResourcesVpcConfig: { SubnetIds: [subnet] } } },
+      Cluster: { Type: type, Properties: { RoleArn: 'r', ResourcesVpcConfig: { SubnetIds: [subnet] } } },
       Fn: { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SubnetIds: [subnet], SecurityGroupIds: [{ 'Fn::GetAtt': ['Cluster', 'ClusterSecurityGroupId'] }] } } },
     }), {}, []);
     expect(findingsOf(found, 'UnresolvedReference')).toEqual([]);
