@@ -729,7 +729,8 @@ class ModelBuilder {
         unresolved.push(group.problem ?? 'unknown');
       }
     }
-    if (unresolved.length > 0) {
+    // Groups taken from a launch template are reported once, at the template.
+    if (unresolved.length > 0 && !extra.viaTemplate) {
       this.unresolved.push({ at: ref, what: `${unresolved.length} of its security groups${label ? ` (${label})` : ''}: ${unresolved.join('; ')}` });
     }
     return { resource: ref, groupKeys, unresolved, viaDefault: false, interfaceLabel: label, ...extra };
