@@ -113,7 +113,7 @@ export const AWS_BEHAVIOURS = {
   },
   fallbackUnsettled: {
     id: 'fallback-unsettled',
-    statement: 'For these, no API reference names the group they get without one: a standalone network interface without GroupSet, an EFS mount target (CloudFormation even requires SecurityGroups), an FSx file system, an ElastiCache cluster or replication group. The EFS and FSx user guides show the VPC\'s default group; for interfaces and ElastiCache no source we found settles it. The engine assumes the default group.',
+    statement: 'For these, no API reference names the group they get without one: a standalone network interface without GroupSet, an EFS mount target (CloudFormation even requires SecurityGroups), an FSx file system, an ElastiCache cluster or replication group, an RDS DB cluster (in its subnet group\'s VPC, or the default VPC without one). The EFS and FSx user guides show the VPC\'s default group; for the others no source we found settles it. The engine assumes the default group.',
     certainty: 'unsettled',
     caveat: 'the API reference names no fallback group for this resource; the engine assumes the VPC\'s default group, as the EFS and FSx user guides show',
     sources: [
@@ -123,6 +123,7 @@ export const AWS_BEHAVIOURS = {
       { title: 'FSx CreateFileSystem: SecurityGroupIds (no default stated)', url: 'https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystem.html' },
       { title: 'FSx for ONTAP: file system access control with Amazon VPC (the default group is applied)', url: 'https://docs.aws.amazon.com/fsx/latest/ONTAPGuide/limit-access-security-groups.html' },
       { title: 'ElastiCache CreateCacheCluster: SecurityGroupIds', url: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheCluster.html' },
+      { title: 'RDS CreateDBCluster: VpcSecurityGroupIds (no default stated)', url: 'https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html' },
     ],
     rules: ['DefaultSecurityGroupUsed'],
   },
@@ -157,6 +158,13 @@ export const AWS_BEHAVIOURS = {
       { title: 'AWS Batch ComputeResource: SecurityGroupIds (in the environment or its launch template)', url: 'https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html' },
     ],
     rules: ['DefaultSecurityGroupUsed'],
+  },
+  forwardingInstance: {
+    id: 'forwarding-instance',
+    statement: 'An instance or interface with source/destination checking off (SourceDestCheck false) forwards traffic for others, as a NAT instance or router does; its group must admit the networks it serves, typically the whole VPC CIDR on every port.',
+    certainty: 'documented',
+    sources: [{ title: 'Amazon VPC: NAT instances (security group and source/destination check)', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_NAT_Instance.html' }],
+    rules: ['WideCidrIngress', 'AllPortsFromPeer'],
   },
   securityGroupsPerInterface: {
     id: 'security-groups-per-interface',
@@ -278,4 +286,5 @@ export const DEFAULT_GROUP_FALLBACK: Record<string, BehaviourId> = {
   'AWS::FSx::FileSystem': 'fallbackUnsettled',
   'AWS::ElastiCache::CacheCluster': 'fallbackUnsettled',
   'AWS::ElastiCache::ReplicationGroup': 'fallbackUnsettled',
+  'AWS::RDS::DBCluster': 'fallbackUnsettled',
 };

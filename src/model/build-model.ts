@@ -81,6 +81,7 @@ class ModelBuilder {
   private readonly loadBalancers = new Map<string, Mutable<LoadBalancerNode>>();
   private readonly prefixLists = new Map<string, PrefixListNode>();
   private readonly servicePorts = new Map<string, ServicePorts>();
+  private readonly forwarders = new Set<string>();
   private readonly lambdas: LambdaNode[] = [];
 
   constructor(private readonly stacks: StackTemplate[]) {
@@ -92,6 +93,7 @@ class ModelBuilder {
       loadBalancers: [],
       prefixLists: this.prefixLists,
       servicePorts: this.servicePorts,
+      forwarders: this.forwarders,
       lambdas: this.lambdas,
       unresolved: this.unresolved,
       invalidRules: this.invalidRules,
@@ -461,6 +463,9 @@ class ModelBuilder {
     const props = asRecord(resource.Properties);
     const ref = this.ref(stackId, logicalId);
     const attachedKeys = new Set<string>();
+    if ((type === 'AWS::EC2::Instance' || type === 'AWS::EC2::NetworkInterface') && String(props.SourceDestCheck) === 'false') {
+      this.forwarders.add(resourceKey(stackId, logicalId));
+    }
     const attach = (values: unknown, label?: string, fallback?: Fallback, extra: Partial<Attachment> = {}) => {
       const attachment = this.attachment(stackId, ref, values, label, fallback, extra);
       if (!attachment) return;
@@ -510,6 +515,9 @@ class ModelBuilder {
         break;
       case 'AWS::ElastiCache::ReplicationGroup':
         attach(props.SecurityGroupIds, undefined, fallbackOf(() => this.vpcOfSubnetGroup(stackId, props.CacheSubnetGroupName, 'AWS::ElastiCache::SubnetGroup')));
+        break;
+      case 'AWS::RDS::DBCluster':
+        attach(props.VpcSecurityGroupIds, undefined, fallbackOf(() => this.vpcOfSubnetGroup(stackId, props.DBSubnetGroupName, 'AWS::RDS::DBSubnetGroup')));
         break;
       case 'AWS::Redshift::Cluster':
         attach(props.VpcSecurityGroupIds, undefined, fallbackOf(() => this.vpcOfSubnetGroup(stackId, props.ClusterSubnetGroupName, 'AWS::Redshift::ClusterSubnetGroup')));

@@ -217,6 +217,8 @@ export interface SecurityGroupModel {
   readonly prefixLists: Map<string, PrefixListNode>;
   /** By resource key: resources known to accept connections only on some ports. Absent where not known. */
   readonly servicePorts: Map<string, ServicePorts>;
+  /** Resource keys of instances and interfaces that forward traffic for others (SourceDestCheck false: NAT, routers). */
+  readonly forwarders: Set<string>;
   readonly lambdas: LambdaNode[];
   /** Rules CloudFormation or EC2 will refuse: the template will not deploy. */
   readonly invalidRules: InvalidRule[];

@@ -1,6 +1,6 @@
 import { AWS_BEHAVIOURS, AwsBehaviour } from '../model/aws-behaviours';
 import { describeTraffic } from '../model/ports';
-import { Peer, ResourceRef, SecurityGroupModel, SecurityGroupNode, SecurityGroupRule } from '../model/types';
+import { Peer, ResourceRef, SecurityGroupModel, SecurityGroupNode, SecurityGroupRule, resourceKey } from '../model/types';
 
 export type Level = 'error' | 'warning' | 'info';
 
@@ -126,4 +126,9 @@ export function groupsNamingEachGroup(model: SecurityGroupModel): Map<string, Se
     }
   }
   return namedBy;
+}
+
+/** A group carried only by instances that forward traffic for others (NAT instances, routers): see AWS_BEHAVIOURS. */
+export function carriedOnlyByForwarders(model: SecurityGroupModel, group: SecurityGroupNode): boolean {
+  return group.attachments.length > 0 && group.attachments.every(a => model.forwarders.has(resourceKey(a.resource.stackId, a.resource.logicalId)));
 }

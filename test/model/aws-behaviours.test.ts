@@ -131,6 +131,7 @@ behaviour(AWS_BEHAVIOURS.fallbackUnsettled, () => {
     ['an EFS mount target', { Type: 'AWS::EFS::MountTarget', Properties: { SubnetId: subnet, FileSystemId: 'fs-1' } }],
     ['an FSx file system', { Type: 'AWS::FSx::FileSystem', Properties: { SubnetIds: [subnet], FileSystemType: 'LUSTRE' } }],
     ['an ElastiCache replication group', { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { ReplicationGroupDescription: 'x' } }],
+    ['an Aurora Serverless DB cluster with neither groups nor a subnet group', { Type: 'AWS::RDS::DBCluster', Properties: { Engine: 'aurora-mysql', EngineMode: 'serverless' } }],
   ])('%s without groups is a warning that says the fallback is not certain', (_label, resource) => {
     const found = findingsOf(findings({ R: resource }), 'DefaultSecurityGroupUsed');
     expect(found).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('Not certain: the API reference names no fallback') })]);
@@ -205,6 +206,24 @@ behaviour(AWS_BEHAVIOURS.launchTemplateJudgedWhereUsed, () => {
       launchTemplate: new ec2.LaunchTemplate(stack, 'Lt', { instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(), securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }) }),
     });
     expect(findingsOf(analyseApp(app), 'DefaultSecurityGroupUsed')).toEqual([]);
+  });
+});
+
+behaviour(AWS_BEHAVIOURS.forwardingInstance, () => {
+  const nat = (sourceDestCheck: boolean) => findings({
+    Sg: {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/16' }] },
+    },
+    Nat: { Type: 'AWS::EC2::Instance', Properties: { SubnetId: subnet, SourceDestCheck: sourceDestCheck, SecurityGroupIds: [sgRef] } },
+  }).filter(f => f.ruleId === 'WideCidrIngress' || f.ruleId === 'AllPortsFromPeer');
+
+  test('a NAT instance admitting the whole VPC on every port is doing its job', () => {
+    expect(nat(false)).toEqual([]);
+  });
+
+  test('the same group on an ordinary instance is flagged by both rules', () => {
+    expect(nat(true).map(f => f.ruleId).sort()).toEqual(['AllPortsFromPeer', 'WideCidrIngress']);
   });
 });
 
