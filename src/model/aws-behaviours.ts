@@ -50,7 +50,7 @@ export const AWS_BEHAVIOURS = {
     id: 'default-egress-ipv6',
     statement: 'Whether that default egress also allows ::/0 is unsettled: the CloudFormation reference says IPv4 and IPv6, but groups deployed by CloudFormation get the IPv4 rule only. The engine models IPv4 only.',
     certainty: 'unsettled',
-    caveat: 'the CloudFormation reference says the default egress also allows ::/0, but CloudFormation deploys only the IPv4 rule (cloudformation-coverage-roadmap#2241)',
+    caveat: 'the CloudFormation reference says the default egress also allows ::/0, but groups CloudFormation deploys get only the IPv4 rule, as cloudformation-coverage-roadmap#2241 shows',
     sources: [
       { title: 'AWS::EC2::SecurityGroup', url: `${CFN}/aws-resource-ec2-securitygroup.html` },
       issue('aws-cloudformation/cloudformation-coverage-roadmap', 2241, 'No IPv6 egress by default'),

@@ -15,7 +15,7 @@ export const unrestrictedEgress: RuleDefinition = {
       if (group.defaultOfVpc) continue; // DefaultSecurityGroupOpen speaks for default groups
       const cidr = rule.peer.kind === 'cidr' ? rule.peer.cidr.text : '';
       const message = rule.implicit
-        ? `${groupLabel(model, group.key)} has no egress rule, inline or standalone, so AWS lets it send all IPv4 traffic to 0.0.0.0/0 (${AWS_BEHAVIOURS.defaultEgressIpv6.caveat}).`
+        ? `${groupLabel(model, group.key)} has no egress rule, inline or standalone, so AWS lets it send all IPv4 traffic to 0.0.0.0/0. For IPv6 the sources disagree: ${AWS_BEHAVIOURS.defaultEgressIpv6.caveat}.`
         : `${groupLabel(model, group.key)} sends all traffic to ${cidr}.`;
       findings.push({ at: rule.origin, message });
     }
