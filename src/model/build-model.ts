@@ -6,7 +6,7 @@ import { IntrinsicResolver, Resolved } from './intrinsics';
 import { readTraffic } from './ports';
 import {
   Attachment, InvalidRule, LambdaNode, LoadBalancerNode, Peer, PrefixListNode, ResourceRef, SecurityGroupModel,
-  SecurityGroupNode, SecurityGroupRule, ServicePorts, StackTemplate, Unresolved, VpcNode, resourceKey,
+  SecurityGroupNode, SecurityGroupRule, ServicePorts, StackTemplate, Unresolved, VpcNode, refLabel, resourceKey,
 } from './types';
 
 /** The custom resource type of this library's LockedDefaultSecurityGroup. */
@@ -267,7 +267,7 @@ class ModelBuilder {
       if (!key && resolved.attribute === 'ClusterSecurityGroupId' && (targetType === 'AWS::EKS::Cluster' || targetType === 'Custom::AWSCDK-EKS-Cluster')) {
         // EKS creates this group itself: it is a group, but not one the app defines (see AWS_BEHAVIOURS).
         key = `eks:${resourceKey(resolved.stackId, resolved.logicalId)}`;
-        this.groupNode(key, { externalId: `the cluster security group of ${refLabelOf(this.ref(resolved.stackId, resolved.logicalId))}` });
+        this.groupNode(key, { externalId: `the cluster security group of ${refLabel(this.ref(resolved.stackId, resolved.logicalId))}` });
       }
       if (!key) {
         return { problem: `${resolved.logicalId}${resolved.attribute ? '.' + resolved.attribute : ''} is not a security group` };
@@ -674,7 +674,7 @@ class ModelBuilder {
     const ref = this.ref(target.stackId, target.logicalId);
     return {
       ref,
-      label: refLabelOf(ref),
+      label: refLabel(ref),
       groups: groups === undefined ? undefined : this.resolver.resolve(target.stackId, groups),
       subnetVpc: () => this.vpcOfSubnet(target.stackId, nis[0]?.SubnetId),
     };
@@ -690,7 +690,7 @@ class ModelBuilder {
     const ref = this.ref(target.stackId, target.logicalId);
     return {
       ref,
-      label: refLabelOf(ref),
+      label: refLabel(ref),
       groups: isEmptyList(groups) ? undefined : this.resolver.resolve(target.stackId, groups),
       subnetVpc: () => undefined,
     };
@@ -936,10 +936,6 @@ function outsideLabel(target: Resolved): string {
 function isResolved(value: unknown): value is Resolved {
   const kind = asRecord(value).kind;
   return kind === 'literal' || kind === 'resource' || kind === 'list' || kind === 'unresolved';
-}
-
-function refLabelOf(ref: ResourceRef): string {
-  return ref.constructPath ? ref.constructPath.replace(/\/(Resource|Default)$/, '') : `${ref.stackName}/${ref.logicalId}`;
 }
 
 /** How a VPC the app does not define is named in labels. */

@@ -229,3 +229,8 @@ export interface SecurityGroupModel {
 export function resourceKey(stackId: string, logicalId: string): string {
   return `${stackId}|${logicalId}`;
 }
+
+/** How a resource is named in messages: its construct path where known, else stack and logical id. */
+export function refLabel(ref: ResourceRef): string {
+  return ref.constructPath ? ref.constructPath.replace(/\/(Resource|Default)$/, '') : `${ref.stackName}/${ref.logicalId}`;
+}

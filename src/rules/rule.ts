@@ -1,6 +1,6 @@
 import { AWS_BEHAVIOURS, AwsBehaviour } from '../model/aws-behaviours';
 import { describeTraffic } from '../model/ports';
-import { Peer, ResourceRef, SecurityGroupModel, SecurityGroupNode, SecurityGroupRule, resourceKey } from '../model/types';
+import { Peer, ResourceRef, SecurityGroupModel, SecurityGroupNode, SecurityGroupRule, refLabel, resourceKey } from '../model/types';
 
 export type Level = 'error' | 'warning' | 'info';
 
@@ -55,9 +55,7 @@ export function groupLabel(model: SecurityGroupModel, key: string): string {
   return group.externalId ?? key;
 }
 
-export function refLabel(ref: ResourceRef): string {
-  return ref.constructPath ? ref.constructPath.replace(/\/(Resource|Default)$/, '') : `${ref.stackName}/${ref.logicalId}`;
-}
+export { refLabel };
 
 export function peerLabel(model: SecurityGroupModel, peer: Peer, self?: string): string {
   switch (peer.kind) {
