@@ -4,10 +4,19 @@
  * CloudFormation reads YAML 1.1, without the binary, omap, pairs, set and timestamp tags, aliases or hash
  * merges (AWS CloudFormation User Guide, "Template formats"). Plain scalars resolve the way PyYAML resolves
  * them (its resolver.py), which is how cfn-lint and cfn-flip read templates: `yes` is true, `0755` is 493,
- * `012345678901` stays a string. Aliases are read as PyYAML reads them; merge keys, which cfn-flip cannot read
- * either, are refused. A local tag outside the known short forms (`!Rain::Embed`, a function newer than
- * this list) becomes `{ "Fn::Name": value }` as cfn-flip makes it, for the model to report what it cannot
- * resolve. Anything refused is a CfnYamlError naming the line.
+ * `012345678901` stays a string. CloudFormation agrees on booleans and octal (users report `YES` deployed as
+ * "true" and `0300` as 192) but reads some numbers PyYAML leaves as strings, as SnakeYAML 1.x does: an account
+ * id `012345678901` written unquoted was deployed as 1.2345678901E10 (skyarch.net, "CloudFormation YAML
+ * について"). Such values are not ports, protocols or addresses, so the model reads them alike either way.
+ *
+ * Aliases and merge keys are read as PyYAML reads them. CloudFormation refuses a template that holds them
+ * ("YAML aliases are not allowed in CloudFormation templates"), but `aws cloudformation package` and the SAM
+ * CLI resolve both before CloudFormation sees the template (aws/aws-cli#3827), and cfn-lint reads both
+ * (aws-cloudformation/cfn-lint#1182): the template deployed is the one read here.
+ *
+ * A local tag outside the known short forms (`!Rain::Embed`, a function newer than this list) becomes
+ * `{ "Fn::Name": value }` as cfn-flip makes it, for the model to report what it cannot resolve. Anything
+ * refused is a CfnYamlError naming the line.
  */
 import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, parseAllDocuments, visit } from 'yaml';
 import type { CollectionTag, Document, Node, ScalarTag, YAMLError } from 'yaml';
@@ -138,9 +147,9 @@ function refusal(error: YAMLError, lines: LineCounter): CfnYamlError {
 }
 
 /**
- * Refuse what CloudFormation refuses and PyYAML would read silently: a key given twice in one mapping, and
- * merge keys. Resolve a plain scalar under the non-specific tag `!` as if it had no tag, as PyYAML and
- * SnakeYAML do, and wrap the nodes of unknown local tags.
+ * Refuse what CloudFormation refuses and PyYAML would read silently: a key given twice in one mapping (merge
+ * keys aside, which PyYAML applies in turn). Resolve a plain scalar under the non-specific tag `!` as if it
+ * had no tag, as PyYAML and SnakeYAML do, and wrap the nodes of unknown local tags.
  */
 function check(document: Document.Parsed, lines: LineCounter): void {
   visit(document, {
@@ -150,9 +159,7 @@ function check(document: Document.Parsed, lines: LineCounter): void {
       for (const pair of map.items) {
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
         const at = (pair.key as Node | null)?.range?.[0] ?? map.range?.[0] ?? 0;
-        if (isScalar(pair.key) && pair.key.source === '<<' && pair.key.type === 'PLAIN') {
-          throw new CfnYamlError(lineOf(lines, at), 'merge key << : CloudFormation does not support YAML hash merges; write the keys out');
-        }
+        if (isScalar(pair.key) && pair.key.source === '<<' && pair.key.type === 'PLAIN') continue;
         if (seen.has(key)) throw new CfnYamlError(lineOf(lines, at), `duplicate key "${String(key)}"; CloudFormation refuses a template that gives a key twice`);
         seen.add(key);
       }
@@ -195,7 +202,7 @@ export function parseCfnYamlDocument(source: string): CfnYamlDocument {
     version: '1.1',
     schema: 'failsafe',
     customTags: [...PLAIN_SCALARS, ...CFN_TAGS],
-    merge: false,
+    merge: true,
     uniqueKeys: false,
     prettyErrors: true,
     lineCounter: lines,

@@ -171,10 +171,37 @@ describe('the CloudFormation YAML reader', () => {
     expect(parseCfnYaml(`A: ${source}`)).toEqual({ A: expected });
   });
 
+  // CloudFormation refuses both, but `aws cloudformation package` and the SAM CLI resolve them as PyYAML does.
   test('anchors and aliases are read as PyYAML reads them', () => {
     expect(parseCfnYaml(yaml('Base: &base { IpProtocol: tcp, FromPort: 22 }', 'Same: *base'))).toEqual({
       Base: { IpProtocol: 'tcp', FromPort: 22 },
       Same: { IpProtocol: 'tcp', FromPort: 22 },
+    });
+  });
+
+  test('merge keys are read as PyYAML reads them: the mapping\'s own keys win, wherever the merge is written', () => {
+    expect(parseCfnYaml(yaml(
+      'Ssh: &ssh { IpProtocol: tcp, FromPort: 22, ToPort: 22 }',
+      'Wider:',
+      '  <<: *ssh',
+      '  ToPort: 23',
+      'Before:',
+      '  ToPort: 23',
+      '  <<: *ssh',
+      'Listed:',
+      '  <<: [*ssh, { CidrIp: 10.0.0.0/8 }]',
+      'Twice:',
+      '  <<: *ssh',
+      '  <<: { CidrIp: 10.0.0.0/8 }',
+      'Quoted:',
+      "  '<<': 1",
+    ))).toEqual({
+      Ssh: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22 },
+      Wider: { IpProtocol: 'tcp', FromPort: 22, ToPort: 23 },
+      Before: { IpProtocol: 'tcp', FromPort: 22, ToPort: 23 },
+      Listed: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '10.0.0.0/8' },
+      Twice: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '10.0.0.0/8' },
+      Quoted: { '<<': 1 },
     });
   });
 
@@ -184,7 +211,6 @@ describe('the CloudFormation YAML reader', () => {
     ['Resources:\n\tA: 1', 2, /tab/i],
     ['A: [1, 2', 1, /flow sequence|not closed|expected/i],
     ['A: 1\n---\nB: 2', 2, /a second YAML document/],
-    ['Base: &b { A: 1 }\nRule:\n  <<: *b', 3, /merge key << .*CloudFormation does not support/],
     ['A: "open', 1, /quote|not closed|missing/i],
     ['A:\n  - 1\n  B: 2', 3, /./],
   ])('refuses %j at line %i', (source, line, message) => {
