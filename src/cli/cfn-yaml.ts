@@ -136,8 +136,13 @@ function lineOf(lines: LineCounter, offset: number): number {
   return lines.linePos(offset).line;
 }
 
+// What the yaml package reports when nesting outruns the stack, some thousand levels down.
+const TOO_DEEP = /Maximum call stack size exceeded/;
+const TOO_DEEP_MESSAGE = 'the template is nested more deeply than this reader follows';
+
 function refusal(error: YAMLError, lines: LineCounter): CfnYamlError {
   const line = error.linePos?.[0]?.line ?? lineOf(lines, error.pos[0]);
+  if (TOO_DEEP.test(error.message)) return new CfnYamlError(line, TOO_DEEP_MESSAGE);
   const unresolved = /^Unresolved tag: (.*)$/.exec(error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
   if (unresolved) {
     const tag = unresolved[1].replace(/^tag:yaml\.org,2002:/, '!!');
@@ -219,8 +224,13 @@ export function parseCfnYamlDocument(source: string): CfnYamlDocument {
   }
   const document = withContent[0];
   if (!document) return { value: null, resourcePositions: new Map() };
-  check(document, lines);
-  return { value: document.toJS(), resourcePositions: resourcePositionsOf(document, lines) };
+  try {
+    check(document, lines);
+    return { value: document.toJS(), resourcePositions: resourcePositionsOf(document, lines) };
+  } catch (e) {
+    if (e instanceof RangeError && TOO_DEEP.test(e.message)) throw new CfnYamlError(1, TOO_DEEP_MESSAGE);
+    throw e;
+  }
 }
 
 /** Read a YAML CloudFormation template: its value alone. */

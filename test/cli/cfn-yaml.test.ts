@@ -221,6 +221,17 @@ describe('the CloudFormation YAML reader', () => {
     expect(error?.message).toMatch(message);
   });
 
+  test('nesting deeper than the reader follows is refused at its line, not a crash', () => {
+    const depth = 3000;
+    const source = ['Resources:', ...Array.from({ length: depth }, (_, i) => `${'  '.repeat(i + 1)}- `), `${'  '.repeat(depth + 1)}x`].join('\n');
+    const error = refusal(source);
+    expect(error).toBeInstanceOf(CfnYamlError);
+    expect(error?.line).toBeGreaterThan(1);
+    expect(error?.message).toMatch(/nested more deeply than this reader follows$/);
+    // Depths real templates reach are read.
+    expect(parseCfnYaml(`A: ${'['.repeat(100)}${']'.repeat(100)}`)).toEqual({ A: JSON.parse(`${'['.repeat(100)}${']'.repeat(100)}`) });
+  });
+
   test('a document start and end marker are fine, and so is a file of comments', () => {
     expect(parseCfnYaml('---\nA: 1\n...\n')).toEqual({ A: 1 });
     expect(parseCfnYaml('# nothing here\n')).toBeNull();
