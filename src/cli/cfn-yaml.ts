@@ -153,8 +153,8 @@ function refusal(error: YAMLError, lines: LineCounter): CfnYamlError {
 
 /**
  * Refuse what CloudFormation refuses and PyYAML would read silently: a key given twice in one mapping (merge
- * keys aside, which PyYAML applies in turn). Resolve a plain scalar under the non-specific tag `!` as if it
- * had no tag, as PyYAML and SnakeYAML do, and wrap the nodes of unknown local tags.
+ * keys aside, which PyYAML applies in turn). Resolve a scalar under the non-specific tag `!`, quoted or not,
+ * as if it had no tag, as PyYAML and SnakeYAML do, and wrap the nodes of unknown local tags.
  */
 function check(document: Document.Parsed, lines: LineCounter): void {
   visit(document, {
@@ -174,7 +174,7 @@ function check(document: Document.Parsed, lines: LineCounter): void {
       if (!alias.resolve(document)) throw new CfnYamlError(lineOf(lines, alias.range?.[0] ?? 0), `alias *${alias.source} names no anchor before it`);
     },
     Scalar(_, scalar) {
-      if (scalar.tag === '!' && scalar.type === 'PLAIN' && typeof scalar.source === 'string') scalar.value = resolvePlain(scalar.source);
+      if (scalar.tag === '!' && typeof scalar.value === 'string') scalar.value = resolvePlain(scalar.value);
       else if (isOtherLocalTag(scalar.tag)) return wrapOtherTag(scalar);
       return undefined;
     },

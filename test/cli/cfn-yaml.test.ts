@@ -59,9 +59,12 @@ describe('the CloudFormation YAML reader', () => {
       ['!And [!Condition A, !Not [!Condition B]]', { 'Fn::And': [{ Condition: 'A' }, { 'Fn::Not': [{ Condition: 'B' }] }] }],
       ['!Or [!Condition A, !Condition B]', { 'Fn::Or': [{ Condition: 'A' }, { Condition: 'B' }] }],
       ['!Transform { Name: AWS::Include, Parameters: { Location: s3://b/k } }', { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k' } } }],
-      // PyYAML and SnakeYAML resolve a plain scalar under the non-specific tag as if it had none.
+      // PyYAML and SnakeYAML (so cfn-lint, cfn-flip and, by its reading, CloudFormation) resolve a scalar under the
+      // non-specific tag as if it had no tag and no quotes: their parsers mark it implicit whatever its style.
       ['! 22', 22],
-      ['! "22"', '22'],
+      ['! "22"', 22],
+      ["! 'yes'", true],
+      ['! "x y"', 'x y'],
       ['! [a, 1]', ['a', 1]],
     ])('%s', (source, expected) => {
       expect(parseCfnYaml(`Value: ${source}`)).toEqual({ Value: expected });
