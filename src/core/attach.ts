@@ -30,7 +30,9 @@ export interface AttachOptions {
  * group we hand over. So where the resource type is known we override its CloudFormation property with the
  * resource's own groups plus ours, and leave `connections` alone.
  */
-export function attachToConnectable(resource: ec2.IConnectable, group: ec2.ISecurityGroup, errorScope: IConstruct, options: AttachOptions = {}): void {
+export function attachToConnectable(
+  resource: ec2.IConnectable, group: ec2.ISecurityGroup, errorScope: IConstruct, options: AttachOptions = {},
+): void {
   const cfn = defaultCfnChild(resource);
   const property = cfn ? securityGroupPropertyOf(cfn.cfnResourceType) : undefined;
   if (!cfn || !property) {
