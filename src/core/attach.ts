@@ -57,8 +57,9 @@ export function attachToConnectable(
 
 /** The groups an L2 made for itself because it was given none: RDS, Lambda, ECS services and EC2 instances do. */
 function automaticGroups(resource: ec2.IConnectable): Array<ec2.SecurityGroup> {
+  const owner = (resource as Partial<IConstruct>).node;
   return resource.connections.securityGroups
-    .filter((sg): sg is ec2.SecurityGroup => sg instanceof ec2.SecurityGroup && sg.node.scope === resource);
+    .filter((sg): sg is ec2.SecurityGroup => sg instanceof ec2.SecurityGroup && owner !== undefined && sg.node.scope?.node === owner);
 }
 
 /**
