@@ -3,7 +3,8 @@ import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPlug
 import { IConstruct } from 'constructs';
 import { collectAcknowledgements } from './acknowledgements';
 import { analyse, resolveParameters } from './engine';
-import { SecurityGroupStrategyOptions } from './options';
+import { SecurityGroupStrategyOptions, SynthOutputOptions } from './options';
+import { printFindings } from './print-findings';
 import { writeReports } from './reports/write-reports';
 import { templatesFromFiles, withConstructPaths } from './templates-from-assembly';
 import { constructPathsByStack } from './templates-from-tree';
@@ -19,7 +20,7 @@ function lacksPathMetadata(stack: StackTemplate): boolean {
 /**
  * Properties of the SecurityGroupStrategyPlugin.
  */
-export interface SecurityGroupStrategyPluginProps extends SecurityGroupStrategyOptions {}
+export interface SecurityGroupStrategyPluginProps extends SecurityGroupStrategyOptions, SynthOutputOptions {}
 
 /**
  * The same checks as a CDK validation plugin: `Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin())`.
@@ -33,7 +34,7 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
   public readonly name = 'sg-strategy';
   public readonly version?: string;
   public readonly ruleIds?: string[];
-  private readonly options: SecurityGroupStrategyOptions;
+  private readonly options: SecurityGroupStrategyPluginProps;
 
   constructor(props: SecurityGroupStrategyPluginProps = {}) {
     resolveParameters(props);
@@ -64,10 +65,12 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
 
     // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, so leave reports to the Aspect.
     const mustNotWrite = (app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate === true;
+    let reports: string[] = [];
     if ((this.options.writeReports ?? true) && !mustNotWrite) {
       const directory = this.options.reportDirectory ?? (app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.'));
-      writeReports(directory, model, findings, this.version ?? packageVersion());
+      reports = writeReports(directory, model, findings, this.version ?? packageVersion());
     }
+    if (this.options.printFindings) printFindings(findings, reports);
 
     // Info findings are in the reports; CDK's validation report gets what needs attention.
     const violations: PolicyViolation[] = findings.filter(f => f.level !== 'info').map(f => ({
