@@ -2,7 +2,8 @@ import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { collectAcknowledgements } from './acknowledgements';
-import { analyse, resolveParameters } from './engine';
+import { PATH_SCOPED_ACKNOWLEDGEMENTS, PLUGINS_MAY_REWRITE_ASSEMBLY_FILES, cdkOlderThan, errorsMaskedAppWide } from './cdk-release';
+import { Finding, analyse, resolveParameters } from './engine';
 import { SecurityGroupStrategyOptions, SynthOutputOptions } from './options';
 import { printFindings } from './print-findings';
 import { writeReports } from './reports/write-reports';
@@ -64,7 +65,10 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
     const { model, findings } = analyse(templates, this.options, acknowledgements);
 
     // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, so leave reports to the Aspect.
-    const mustNotWrite = (app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate === true;
+    // Releases before 2.268.0 fail synth when a plugin rewrites a file already in the assembly; there the Aspect
+    // writes the reports into it, and the plugin only into a reportDirectory of its own.
+    const mustNotWrite = (app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate === true
+      || (this.options.reportDirectory === undefined && cdkOlderThan(PLUGINS_MAY_REWRITE_ASSEMBLY_FILES));
     let reports: string[] = [];
     if ((this.options.writeReports ?? true) && !mustNotWrite) {
       const directory = this.options.reportDirectory ?? (app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.'));
@@ -72,12 +76,17 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
     }
     if (this.options.printFindings) printFindings(findings, reports);
 
-    // Info findings are in the reports; CDK's validation report gets what needs attention.
+    // Info findings are in the reports; CDK's validation report gets what needs attention. An aws-cdk-lib that
+    // applies acknowledgements app-wide would drop an open error whose rule is acknowledged elsewhere: those are
+    // reported as fatal, which no release drops.
+    const masked = cdkOlderThan(PATH_SCOPED_ACKNOWLEDGEMENTS) ? errorsMaskedAppWide(findings) : new Set<Finding>();
     const violations: PolicyViolation[] = findings.filter(f => f.level !== 'info').map(f => ({
       ruleName: f.ruleId,
-      description: f.message,
+      description: masked.has(f)
+        ? `${f.message} (Fatal: this aws-cdk-lib, older than 2.271.0, would apply the acknowledgement of ${f.ruleId} elsewhere in the app to this finding too.)`
+        : f.message,
       fix: f.fix,
-      severity: f.level,
+      severity: masked.has(f) ? 'fatal' : f.level,
       violatingResources: [{
         resourceLogicalId: f.logicalId.startsWith('(') ? undefined : f.logicalId,
         templatePath: f.templatePath,
