@@ -1,10 +1,12 @@
 import { awscdk, javascript } from 'projen';
 
-// The oldest aws-cdk-lib this library supports, tested by test/consumers/floor. It is the first release whose
-// validation report applies an acknowledgement to the construct it was made on and those below it; older
-// releases apply it to every violation of that rule in the app, so an acknowledged finding would hide
-// unacknowledged errors from the validation plugin.
-const MIN_CDK_VERSION = '2.271.0';
+// The oldest aws-cdk-lib this library supports, tested by test/consumers/floor. 2.258.0 is the first that gives
+// validation plugins the construct tree (for acknowledgements) and lets them add files to the cloud assembly
+// (the reports). Before 2.269.0 Validations refuses the ids of cdk-nag's IAM5 findings (src/core/nag.ts
+// records them itself), and before 2.271.0 its report applies an acknowledgement app-wide (the plugin reports
+// errors it would hide as fatal). Maven Central has aws-cdk-lib for Java up to 2.263.0 only, so a higher floor
+// would leave the Java package nothing to build against.
+const MIN_CDK_VERSION = '2.258.0';
 // What we develop and test against: the newest release.
 const DEV_CDK_VERSION = '2.276.0';
 
