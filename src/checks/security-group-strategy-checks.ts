@@ -36,6 +36,11 @@ export class SecurityGroupStrategyChecks implements IAspect {
     this.options = props;
   }
 
+  /** @internal Whether it writes the reports into the cloud assembly directory, where the plugin would too. */
+  public get _writesReportsToAssembly(): boolean {
+    return (this.options.writeReports ?? true) && this.options.reportDirectory === undefined;
+  }
+
   public visit(node: IConstruct): void {
     // The first node an Aspect visits is the scope it was added to; check once per scope, at validation,
     // when the whole app has been prepared.

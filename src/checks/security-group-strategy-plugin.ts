@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
+import { Aspects, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { collectAcknowledgements } from './acknowledgements';
 import { PATH_SCOPED_ACKNOWLEDGEMENTS, PLUGINS_MAY_REWRITE_ASSEMBLY_FILES, cdkOlderThan, errorsMaskedAppWide } from './cdk-release';
@@ -7,6 +7,7 @@ import { Finding, analyse, resolveParameters } from './engine';
 import { SecurityGroupStrategyOptions, SynthOutputOptions } from './options';
 import { printFindings } from './print-findings';
 import { writeReports } from './reports/write-reports';
+import { SecurityGroupStrategyChecks } from './security-group-strategy-checks';
 import { templatesFromFiles, withConstructPaths } from './templates-from-assembly';
 import { constructPathsByStack } from './templates-from-tree';
 import { packageVersion } from './version';
@@ -67,8 +68,12 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
     // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, so leave reports to the Aspect.
     // Releases before 2.268.0 fail synth when a plugin rewrites a file already in the assembly; there the Aspect
     // writes the reports into it, and the plugin only into a reportDirectory of its own.
+    // When the app's Aspect writes the same reports there, the plugin leaves them to it: CDK fails synth when a
+    // plugin changes a file already in the assembly.
+    const intoAssembly = this.options.reportDirectory === undefined;
+    const aspectWrites = app !== undefined && Aspects.of(app).all.some(a => a instanceof SecurityGroupStrategyChecks && a._writesReportsToAssembly);
     const mustNotWrite = (app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate === true
-      || (this.options.reportDirectory === undefined && cdkOlderThan(PLUGINS_MAY_REWRITE_ASSEMBLY_FILES));
+      || (intoAssembly && (aspectWrites || cdkOlderThan(PLUGINS_MAY_REWRITE_ASSEMBLY_FILES)));
     let reports: string[] = [];
     if ((this.options.writeReports ?? true) && !mustNotWrite) {
       const directory = this.options.reportDirectory ?? (app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.'));

@@ -96,3 +96,18 @@ describe('acknowledgements in the validation plugin are scoped to where they wer
     expect(open).toEqual(['Stack/Ssh/Resource']);
   });
 });
+
+describe('an app with both the Aspect and the plugin', () => {
+  test('gets its reports from the Aspect alone: CDK fails synth when a plugin changes a file already in the assembly', () => {
+    const dir = outdir();
+    const app = testApp({ outdir: dir });
+    flawedApp(app);
+    Aspects.of(app).add(new SecurityGroupStrategyChecks({ printFindings: true }), { priority: AspectPriority.READONLY });
+    Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin({ printFindings: true }));
+    const printed = stderrOf(() => app.synth());
+    // Both print their table; only the one that wrote reports lists them.
+    expect(printed.match(/^sg-strategy: 1 error/gm)).toHaveLength(2);
+    expect(printed.match(/reports: /g)).toHaveLength(1);
+    expect(fs.existsSync(path.join(dir, 'sg-strategy-report.json'))).toBe(true);
+  });
+});
