@@ -96,6 +96,7 @@ def test_drop_automatic_security_group_leaves_only_the_pairs_groups(stack):
         stack,
         "Postgres",
         vpc=vpc,
+        vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
         engine=rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_16),
     )
     handler = lambda_.Function(
