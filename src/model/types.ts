@@ -43,6 +43,8 @@ export type Peer =
     readonly prefixListKey?: string;
     /** An entry of the in-app list is 0.0.0.0/0 or ::/0: the rule is open to the world. */
     readonly holdsWorld?: boolean;
+    /** Every such entry is the default of this parameter, so the deployed list may not hold the world. */
+    readonly worldViaParameter?: string;
   }
   | { readonly kind: 'unresolved'; readonly reason: string };
 
@@ -52,6 +54,8 @@ export interface SecurityGroupRule {
   /** Undefined when protocol or ports cannot be read; then `trafficProblem` says why. */
   readonly traffic?: Traffic;
   readonly trafficProblem?: string;
+  /** Parameters whose defaults gave the protocol or ports: the deployed traffic may differ. */
+  readonly trafficViaParameters?: string[];
   readonly peer: Peer;
   readonly description?: string;
   /** The resource that states the rule: the group itself for inline rules, else the standalone rule. */
@@ -118,6 +122,8 @@ export interface Attachment {
   readonly viaTemplate?: ResourceRef;
   /** Which interface, for resources that declare several. */
   readonly interfaceLabel?: string;
+  /** Parameters whose defaults gave the list of groups: the deployed list may differ. */
+  readonly viaParameters?: string[];
 }
 
 export interface VpcNode {
@@ -140,6 +146,8 @@ export interface ListenerNode {
   readonly ref: ResourceRef;
   /** Undefined when the port cannot be known at synth. */
   readonly port?: number;
+  /** The port is the default of this parameter. */
+  readonly portViaParameter?: string;
   readonly protocol?: string;
 }
 
@@ -173,6 +181,8 @@ export interface ServicePorts {
   readonly what: string;
   /** False where the port is a managed file service and not a shell, even on 22 (Transfer Family's SFTP). */
   readonly remoteAdministration: boolean;
+  /** Parameters whose defaults gave some of the ports: the deployed ports may differ. */
+  readonly viaParameters?: string[];
 }
 
 export interface PrefixListNode {
@@ -184,6 +194,8 @@ export interface PrefixListNode {
   readonly entries: Cidr[];
   /** Entries that could not be read. */
   readonly unresolvedEntries: number;
+  /** Set when every entry that is the world (0.0.0.0/0, ::/0) is the default of this parameter. */
+  readonly worldViaParameter?: string;
 }
 
 export interface LambdaNode {

@@ -89,6 +89,16 @@ export function errorUnlessUnsettled(behaviourId: string | undefined): Level | u
   return behaviour?.certainty === 'unsettled' ? 'warning' : undefined;
 }
 
+/**
+ * The caveat of a finding that rests on parameters' defaults: the values deployed may differ, so such a finding is
+ * at most a warning (see AWS_BEHAVIOURS: where nothing settles a fact, the finding says so). Empty without any.
+ */
+export function parameterDefaultsCaveat(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  const which = names.length === 1 ? `the default of parameter ${names[0]}, and the value` : `the defaults of parameters ${names.join(', ')}, and the values`;
+  return ` Not certain: this rests on ${which} deployed may differ.`;
+}
+
 export function behaviourById(id: string): AwsBehaviour | undefined {
   return Object.values(AWS_BEHAVIOURS).find(b => b.id === id);
 }

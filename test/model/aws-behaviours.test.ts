@@ -300,6 +300,18 @@ behaviour(AWS_BEHAVIOURS.transferServerPorts, () => {
   test('with FTP, 21 and the passive range are reached too', () => {
     expect(sftp(['SFTP', 'FTP']).map(f => f.message)).toEqual([expect.stringContaining('(SFTP, FTP on 21, 22, 8192, 8193')]);
   });
+
+  test('an SFTP port that is a parameter\'s default decides what the world reaches: a warning that says so', () => {
+    const { findings: found } = analyse(handTemplate({
+      ...VPC,
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }] } },
+      Sftp: {
+        Type: 'AWS::Transfer::Server',
+        Properties: { EndpointType: 'VPC', ProtocolDetails: { SftpPorts: [{ SftpPort: { Ref: 'Port' } }] }, EndpointDetails: { VpcId: { Ref: 'Vpc' }, SubnetIds: [subnet], SecurityGroupIds: [sgRef] } },
+      },
+    }, { Parameters: { Port: { Type: 'Number', Default: 3306 } } }), {}, []);
+    expect(findingsOf(found, 'WorldOpenDataPort')).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('default of parameter Port') })]);
+  });
 });
 
 behaviour(AWS_BEHAVIOURS.eksClusterSecurityGroup, () => {
