@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { analyse } from '../../src/checks/engine';
-import { analyseApp, findingsOf, handTemplate, testStack } from '../support/analyse-app';
+import { analyseApp, findingsOf, handTemplate, testStack, vpcFunction } from '../support/analyse-app';
 
 const RULE = 'WorldOpenAdminPort';
 const hand = (rule: Record<string, unknown>) => analyse(handTemplate({
@@ -125,6 +125,38 @@ describe(RULE, () => {
       const found = withParameters(sg({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0', Description: { Ref: 'Why' } }), { Why: { Type: 'String', Default: 'ssh' } });
       expect(found).toEqual([expect.objectContaining({ level: 'error' })]);
       expect(found[0].message).not.toContain('Not certain');
+    });
+  });
+
+  describe('a group carried only by Lambda functions or interface endpoints: what they accept is unsettled, so a warning that says so', () => {
+    test('all traffic from the world on a function\'s group (L2)', () => {
+      const { app, stack, vpc } = testStack();
+      const sg = new ec2.SecurityGroup(stack, 'FnSg', { vpc });
+      sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.allTraffic());
+      vpcFunction(stack, 'Fn', vpc, { securityGroups: [sg] });
+      const found = findingsOf(analyseApp(app), RULE);
+      expect(found).toEqual([expect.objectContaining({ level: 'warning' })]);
+      expect(found[0].message).toContain('; it is carried only by Stack/Fn (a Lambda function).');
+      expect(found[0].message).toContain('Not certain: ');
+      expect(findingsOf(analyseApp(app), 'WorldOpenDataPort')).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('Not certain: ') })]);
+    });
+
+    test('SSH from the world on an interface endpoint\'s group (L2)', () => {
+      const { app, stack, vpc } = testStack();
+      const sg = new ec2.SecurityGroup(stack, 'EpSg', { vpc });
+      sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+      vpc.addInterfaceEndpoint('Ssm', { service: ec2.InterfaceVpcEndpointAwsService.SSM, securityGroups: [sg], open: false });
+      const found = findingsOf(analyseApp(app), RULE);
+      expect(found).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('(an interface VPC endpoint)') })]);
+    });
+
+    test('the same group also on an instance stays an error', () => {
+      const { app, stack, vpc } = testStack();
+      const sg = new ec2.SecurityGroup(stack, 'FnSg', { vpc });
+      sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+      vpcFunction(stack, 'Fn', vpc, { securityGroups: [sg] });
+      new ec2.CfnInstance(stack, 'I', { imageId: 'ami-1', subnetId: vpc.isolatedSubnets[0].subnetId, securityGroupIds: [sg.securityGroupId] });
+      expect(findingsOf(analyseApp(app), RULE)).toEqual([expect.objectContaining({ level: 'error' })]);
     });
   });
 
