@@ -82,6 +82,7 @@ class ModelBuilder {
   private readonly prefixLists = new Map<string, PrefixListNode>();
   private readonly servicePorts = new Map<string, ServicePorts>();
   private readonly forwarders = new Set<string>();
+  private readonly inboundUnsettled: SecurityGroupModel['inboundUnsettled'] = new Map();
   private readonly lambdas: LambdaNode[] = [];
 
   constructor(private readonly stacks: StackTemplate[]) {
@@ -94,6 +95,7 @@ class ModelBuilder {
       prefixLists: this.prefixLists,
       servicePorts: this.servicePorts,
       forwarders: this.forwarders,
+      inboundUnsettled: this.inboundUnsettled,
       lambdas: this.lambdas,
       unresolved: this.unresolved,
       invalidRules: this.invalidRules,
@@ -593,6 +595,12 @@ class ModelBuilder {
       }
     } else if (type === 'AWS::Lambda::Function' && attachedKeys.size > 0) {
       this.lambdas.push({ ref, groupKeys: [...attachedKeys] });
+    }
+    // What reaches a function's interfaces or an interface endpoint's is not settled (see AWS_BEHAVIOURS).
+    const unsettled = type === 'AWS::Lambda::Function' ? 'a Lambda function' : type === 'AWS::EC2::VPCEndpoint' ? 'an interface VPC endpoint' : undefined;
+    if (unsettled && attachedKeys.size > 0) {
+      const behaviour = AWS_BEHAVIOURS.inboundToLambdaAndInterfaceEndpoints.id;
+      this.inboundUnsettled.set(resourceKey(stackId, logicalId), { resource: ref, what: unsettled, behaviour });
     }
 
     // Any other mention of a group (a custom resource, a tag value...) keeps it from being "unused".

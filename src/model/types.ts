@@ -231,6 +231,11 @@ export interface SecurityGroupModel {
   readonly servicePorts: Map<string, ServicePorts>;
   /** Resource keys of instances and interfaces that forward traffic for others (SourceDestCheck false: NAT, routers). */
   readonly forwarders: Set<string>;
+  /**
+   * By resource key: resources whose interfaces accept inbound connections in a way no source settles (Lambda
+   * functions, interface VPC endpoints), with what they are in words and the AWS_BEHAVIOURS id that says so.
+   */
+  readonly inboundUnsettled: Map<string, { readonly resource: ResourceRef; readonly what: string; readonly behaviour: string }>;
   readonly lambdas: LambdaNode[];
   /** Rules CloudFormation or EC2 will refuse: the template will not deploy. */
   readonly invalidRules: InvalidRule[];

@@ -1,4 +1,4 @@
-import { RuleParameters, formatPorts, isWorldPeer, refLabel } from './rule';
+import { Level, RuleParameters, behaviourById, formatPorts, isWorldPeer, parameterDefaultsCaveat, refLabel } from './rule';
 import { carriesPort, hasPorts } from '../model/ports';
 import { SecurityGroupModel, SecurityGroupNode, SecurityGroupRule, resourceKey } from '../model/types';
 
@@ -15,6 +15,31 @@ export interface WorldOpenHit {
   readonly reachable?: number[];
   /** Parameters whose defaults make the rule world-open or decide its ports: the finding is at most a warning. */
   readonly viaParameters: string[];
+  /**
+   * Set when every resource that carries the group accepts inbound connections in a way no source settles
+   * (Lambda functions, interface endpoints): who they are, in words, and the AWS_BEHAVIOURS id.
+   */
+  readonly unsettled?: { readonly words: string; readonly behaviour: string };
+}
+
+/**
+ * What makes a world-open hit uncertain, as the end of its message, and the level that allows: a warning where a
+ * parameter's default or an unsettled behaviour decides it, else the rule's own.
+ */
+export function worldOpenUncertainty(hit: WorldOpenHit): { level?: Level; text: string } {
+  const behaviour = hit.unsettled ? behaviourById(hit.unsettled.behaviour) : undefined;
+  const carriers = hit.unsettled ? ` It is carried only by ${hit.unsettled.words}.${behaviour?.caveat ? ` Not certain: ${behaviour.caveat}.` : ''}` : '';
+  const text = `${carriers}${parameterDefaultsCaveat(hit.viaParameters)}`;
+  return { level: text ? 'warning' : undefined, text };
+}
+
+/** Where every resource that carries the group is one whose inbound traffic no source settles: who they are. */
+function carriedOnlyByUnsettled(model: SecurityGroupModel, group: SecurityGroupNode): WorldOpenHit['unsettled'] {
+  if (group.attachments.length === 0) return undefined;
+  const carriers = group.attachments.map(a => model.inboundUnsettled.get(resourceKey(a.resource.stackId, a.resource.logicalId)));
+  if (carriers.some(c => c === undefined)) return undefined;
+  const words = [...new Set(carriers.map(c => `${refLabel(c!.resource)} (${c!.what})`))].join(', ');
+  return { words, behaviour: carriers[0]!.behaviour };
 }
 
 /**
@@ -79,9 +104,11 @@ export function classifyWorldOpen(
 
   const admin = adminOn && hasPorts(traffic) ? ascending(params.adminPorts.filter(p => carriesPort(traffic, p))) : [];
   const data = dataOn && hasPorts(traffic) ? ascending(params.dataPorts.filter(p => carriesPort(traffic, p) && !admin.includes(p))) : [];
-  if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin, viaParameters: ruleVia });
-  if (data.length > 0) hits.push({ category: 'WorldOpenDataPort', ports: data, viaParameters: ruleVia });
-  if (reachesOtherPorts(traffic, admin.length + data.length)) hits.push({ category: 'WorldOpenIngress', ports: [], viaParameters: ruleVia });
+  const unsettled = carriedOnlyByUnsettled(model, group);
+  const common = { viaParameters: ruleVia, ...(unsettled ? { unsettled } : {}) };
+  if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin, ...common });
+  if (data.length > 0) hits.push({ category: 'WorldOpenDataPort', ports: data, ...common });
+  if (reachesOtherPorts(traffic, admin.length + data.length)) hits.push({ category: 'WorldOpenIngress', ports: [], ...common });
   return hits;
 }
 

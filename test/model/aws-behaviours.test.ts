@@ -326,6 +326,26 @@ behaviour(AWS_BEHAVIOURS.eksClusterSecurityGroup, () => {
   });
 });
 
+behaviour(AWS_BEHAVIOURS.inboundToLambdaAndInterfaceEndpoints, () => {
+  const openSsh = { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }] } } };
+  const fn = { Fn: { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SubnetIds: [subnet], SecurityGroupIds: [sgRef] } } } };
+  const endpoint = { Ep: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: { Ref: 'Vpc' }, VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.us-east-1.ssm', SubnetIds: [subnet], SecurityGroupIds: [sgRef] } } };
+
+  test('SSH from the world on a group carried by a function and an interface endpoint, and nothing else: a warning that names them and says why', () => {
+    const { model, findings: found } = analyse(handTemplate({ ...VPC, ...openSsh, ...fn, ...endpoint }), {}, []);
+    expect([...model.inboundUnsettled.keys()].sort()).toEqual(['Hand|Ep', 'Hand|Fn']);
+    expect(findingsOf(found, 'WorldOpenAdminPort')).toEqual([expect.objectContaining({
+      level: 'warning',
+      message: expect.stringContaining(`It is carried only by Hand/Fn (a Lambda function), Hand/Ep (an interface VPC endpoint). Not certain: ${AWS_BEHAVIOURS.inboundToLambdaAndInterfaceEndpoints.caveat}.`),
+    })]);
+  });
+
+  test('a group that is also on an instance is reachable there: an error', () => {
+    const found = findings({ ...openSsh, ...fn, I: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1', SubnetId: subnet, SecurityGroupIds: [sgRef] } } });
+    expect(findingsOf(found, 'WorldOpenAdminPort')).toEqual([expect.objectContaining({ level: 'error' })]);
+  });
+});
+
 behaviour(AWS_BEHAVIOURS.exportsBlockReplacement, () => {
   test('a nested stack that takes the group as a parameter does not lock it', () => {
     const stacks: StackTemplate[] = [

@@ -136,7 +136,7 @@ describe(RULE, () => {
       vpcFunction(stack, 'Fn', vpc, { securityGroups: [sg] });
       const found = findingsOf(analyseApp(app), RULE);
       expect(found).toEqual([expect.objectContaining({ level: 'warning' })]);
-      expect(found[0].message).toContain('; it is carried only by Stack/Fn (a Lambda function).');
+      expect(found[0].message).toContain('. It is carried only by Stack/Fn (a Lambda function). Not certain: ');
       expect(found[0].message).toContain('Not certain: ');
       expect(findingsOf(analyseApp(app), 'WorldOpenDataPort')).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('Not certain: ') })]);
     });
