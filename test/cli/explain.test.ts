@@ -1,7 +1,11 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { App, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ordersFixture } from './fixture';
 import { explanationText } from '../../src/cli/explain';
-import { runCli, synthToDirectory } from '../support/cli';
+import { ENV } from '../support/analyse-app';
+import { runCli, synthToDirectory, tempDir } from '../support/cli';
 
 describe('sg-strategy explain', () => {
   let cdkOut: string;
@@ -91,6 +95,32 @@ describe('sg-strategy explain', () => {
     const swapped = await runCli(['explain', cdkOut, 'orders-db']);
     expect(swapped.code).toBe(2);
     expect(swapped.err).toContain(`Did you mean: sg-strategy explain orders-db ${cdkOut}?`);
+  });
+
+  describe('a group exported under a name computed at deploy time (Fn::Sub of ${AWS::StackName})', () => {
+    const exported = (stack: Stack) => {
+      const sg = new ec2.CfnSecurityGroup(stack, 'Shared', { groupDescription: 'x' });
+      new CfnOutput(stack, 'SharedId', { value: sg.attrGroupId, exportName: Fn.sub('${AWS::StackName}-SharedSg') });
+    };
+
+    test('in a cloud assembly, the stack\'s name is known: the command names the export as deployed', async () => {
+      const out = synthToDirectory(app => exported(new Stack(app, 'Network', { env: ENV })));
+      const e = JSON.parse((await runCli(['explain', 'Shared', out, '--format', 'json'])).out);
+      expect(e.notes).toEqual([expect.stringMatching(/^It is exported as "Network-SharedSg"\. .*\naws cloudformation list-imports --export-name Network-SharedSg$/)]);
+    });
+
+    test('in a template file, the name is not known: it says so, and the command takes the deployed name from STACK_NAME', async () => {
+      const file = path.join(tempDir('sg-explain-'), 'network.json');
+      const app = new App();
+      const stack = new Stack(app, 'Network');
+      exported(stack);
+      fs.writeFileSync(file, JSON.stringify(app.synth().getStackByName('Network').template));
+      const e = JSON.parse((await runCli(['explain', 'Shared', file, '--format', 'json'])).out);
+      expect(e.notes).toEqual([
+        'It is exported under a name computed at deploy time, "${AWS::StackName}-SharedSg", with the name the stack is deployed under in place of ${AWS::StackName}. '
+          + 'Stacks outside this assembly may import it; with that name in STACK_NAME, this lists them:\naws cloudformation list-imports --export-name "${STACK_NAME}-SharedSg"',
+      ]);
+    });
   });
 
   test('a self-reference alone does not block, in a hand-written template', async () => {
