@@ -2,7 +2,7 @@ import { CliError } from './cli-error';
 import { LINE_WIDTH, readablePath, wrap } from './layout';
 import { similarNames } from './similar-names';
 import { describeTraffic } from '../model/ports';
-import { ResourceRef, SecurityGroupModel, SecurityGroupNode } from '../model/types';
+import { ExportName, ResourceRef, SecurityGroupModel, SecurityGroupNode } from '../model/types';
 import { groupLabel, refLabel } from '../rules/rule';
 
 /** Why a group in an app can or cannot be removed from it. */
@@ -109,10 +109,7 @@ export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode
     const users = [first, ...others].map(u => `${u.by.type} ${resourceLabel(u.by)}`).join(', ');
     blockers.push(`Stack ${first.by.stackName} ${via}, in ${users}; CloudFormation keeps an export while a stack imports it.`);
   }
-  for (const exportName of group.exports) {
-    // The command on a line of its own, so the text output never breaks it.
-    notes.push(`It is exported as "${exportName}". Stacks outside this assembly may import it; this lists them:\naws cloudformation list-imports --export-name ${exportName}`);
-  }
+  for (const exported of group.exports) notes.push(exportNote(exported));
   for (const ref of group.references) {
     blockers.push(`${ref.type} ${resourceLabel(ref)} refers to it.`);
   }
@@ -138,6 +135,25 @@ export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode
     blockers,
     notes,
   };
+}
+
+/**
+ * What to know of an export: stacks outside the assembly may import it, and the command that lists them, on a
+ * line of its own so the text output never breaks it. A name computed at deploy time is said to be so; where only
+ * the stack's name is unknown, the command takes it from STACK_NAME.
+ */
+function exportNote(exported: ExportName): string {
+  const { name, viaParameter } = exported;
+  if (!name.includes('${')) {
+    const which = viaParameter ? ` (the default of parameter ${viaParameter}; the name deployed may differ)` : '';
+    return `It is exported as "${name}"${which}. Stacks outside this assembly may import it; this lists them:\naws cloudformation list-imports --export-name ${name}`;
+  }
+  const computed = `It is exported under a name computed at deploy time, "${name}"`;
+  if (name.replace(/\$\{AWS::StackName\}/g, '').includes('${')) {
+    return `${computed}. Stacks outside this assembly may import it; aws cloudformation list-exports shows the name it got, and list-imports with that name lists them.`;
+  }
+  return `${computed}, with the name the stack is deployed under in place of \${AWS::StackName}. `
+    + `Stacks outside this assembly may import it; with that name in STACK_NAME, this lists them:\naws cloudformation list-imports --export-name "${name.replace(/\$\{AWS::StackName\}/g, '${STACK_NAME}')}"`;
 }
 
 /** A shell command that does not fit on a line, continued before each option so it can still be pasted. */

@@ -5,7 +5,7 @@ import { Cidr, parseCidr } from './cidr';
 import { IntrinsicResolver, Resolved } from './intrinsics';
 import { readTraffic } from './ports';
 import {
-  Attachment, InvalidRule, LambdaNode, LoadBalancerNode, Peer, PrefixListNode, ResourceRef, SecurityGroupModel,
+  Attachment, ExportName, InvalidRule, LambdaNode, LoadBalancerNode, Peer, PrefixListNode, ResourceRef, SecurityGroupModel,
   SecurityGroupNode, SecurityGroupRule, ServicePorts, StackTemplate, Unresolved, VpcNode, refLabel, resourceKey,
 } from './types';
 
@@ -910,13 +910,21 @@ class ModelBuilder {
       if (value.kind !== 'resource' || value.stackId !== stackId) continue;
       const key = this.securityGroupKey(value);
       // A name computed at deploy time (Fn::Sub of ${AWS::StackName}...) is still an export.
-      if (key) this.groups.get(key)?.exports.push(this.describeValue(stackId, name));
+      if (key) this.groups.get(key)?.exports.push(this.exportName(stackId, name));
     }
+  }
+
+  /** An export's name as a person reads it, with the parameter whose default it holds. */
+  private exportName(stackId: string, value: unknown): ExportName {
+    const resolved = this.resolver.resolve(stackId, value);
+    const name = this.describeValue(stackId, value, false);
+    return resolved.kind === 'literal' && resolved.viaParameter ? { name, viaParameter: resolved.viaParameter } : { name };
   }
 
   /**
    * A value as a person reads it: literal text where synth knows it, `${Name}` for a parameter or pseudo
-   * parameter it does not, and the default of a parameter said as such.
+   * parameter it does not (but the stack's name where it is the deployed one), and the default of a parameter
+   * said as such.
    */
   private describeValue(stackId: string, value: unknown, annotate = true, depth = 0): string {
     const resolved = this.resolver.resolve(stackId, value);
@@ -924,13 +932,15 @@ class ModelBuilder {
       return resolved.viaParameter && annotate ? `${resolved.value} (the default of parameter ${resolved.viaParameter})` : String(resolved.value);
     }
     if (depth > 8) return '${...}';
+    const stack = this.resolver.stack(stackId);
+    const pseudo = (name: string) => (name === 'AWS::StackName' && stack?.stackNameIsDeployed ? stack.stackName : `\${${name}}`);
     const record = asRecord(value);
-    if (typeof record.Ref === 'string') return `\${${record.Ref}}`;
+    if (typeof record.Ref === 'string') return pseudo(record.Ref);
     if (record['Fn::ImportValue'] !== undefined) return `\${ImportValue ${this.describeValue(stackId, record['Fn::ImportValue'], false, depth + 1)}}`;
-    if (typeof record['Fn::Sub'] === 'string') return record['Fn::Sub'];
+    if (typeof record['Fn::Sub'] === 'string') return record['Fn::Sub'].replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => pseudo(name));
     if (Array.isArray(record['Fn::Sub']) && typeof record['Fn::Sub'][0] === 'string') {
       const vars = asRecord(record['Fn::Sub'][1]);
-      return record['Fn::Sub'][0].replace(/\$\{([^}!][^}]*)\}/g, (m, name: string) => (name in vars ? this.describeValue(stackId, vars[name], false, depth + 1) : m));
+      return record['Fn::Sub'][0].replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => (name in vars ? this.describeValue(stackId, vars[name], false, depth + 1) : pseudo(name)));
     }
     const join = record['Fn::Join'];
     if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {

@@ -8,8 +8,13 @@ import { Traffic } from './ports';
 export interface StackTemplate {
   /** Unique in the app: the artifact id, or the stack's construct path. */
   readonly stackId: string;
-  /** The CloudFormation stack name. */
+  /** The CloudFormation stack name, or the name the readers give a stack whose name they cannot know. */
   readonly stackName: string;
+  /**
+   * True where `stackName` is the name CloudFormation deploys the stack under: a top-level stack of a CDK app or
+   * cloud assembly. A template read from a file is named after the file, and a nested stack is named at deploy.
+   */
+  readonly stackNameIsDeployed?: boolean;
   /** The stack's construct path, when it came from a CDK app. */
   readonly constructPath?: string;
   /** Where the template file is, when there is one. */
@@ -88,8 +93,8 @@ export interface SecurityGroupNode {
   readonly attachments: Attachment[];
   /** Resources that mention the group other than by carrying it or by a rule (custom resources, outputs...). */
   readonly references: ResourceRef[];
-  /** Export names under which its id leaves its stack; a name computed at deploy time shows its unknown parts as `${...}`. */
-  readonly exports: string[];
+  /** The exports under which its id leaves its stack. */
+  readonly exports: ExportName[];
   /**
    * Where the group's egress is declared, inline or by standalone AWS::EC2::SecurityGroupEgress resources from
    * any stack. A group with neither keeps AWS's allow-all IPv4 egress (see AWS_BEHAVIOURS).
@@ -97,6 +102,13 @@ export interface SecurityGroupNode {
   readonly egressDeclaredBy: ResourceRef[];
   /** Uses of the group from other stacks. */
   readonly crossStackUses: CrossStackUse[];
+}
+
+/** An export's name as a person reads it: parts synth cannot know are shown as `${Name}` (`${AWS::StackName}`...). */
+export interface ExportName {
+  readonly name: string;
+  /** The name is, or holds, the default of this parameter: the name deployed may differ. */
+  readonly viaParameter?: string;
 }
 
 export interface CrossStackUse {

@@ -123,6 +123,25 @@ describe('sg-strategy explain', () => {
     });
   });
 
+  test('an export name from a parameter\'s default may differ when deployed; one with other unknown parts gets no command to paste', async () => {
+    const file = path.join(tempDir('sg-explain-'), 'shared.json');
+    fs.writeFileSync(file, JSON.stringify({
+      Parameters: { ExportName: { Type: 'String', Default: 'shared-sg' }, Env: { Type: 'String' } },
+      Resources: { ByDefault: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } }, ByEnv: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } } },
+      Outputs: {
+        A: { Value: { 'Fn::GetAtt': ['ByDefault', 'GroupId'] }, Export: { Name: { Ref: 'ExportName' } } },
+        B: { Value: { 'Fn::GetAtt': ['ByEnv', 'GroupId'] }, Export: { Name: { 'Fn::Sub': '${Env}-${AWS::StackName}-sg' } } },
+      },
+    }));
+    const byDefault = JSON.parse((await runCli(['explain', 'ByDefault', file, '--format', 'json'])).out);
+    expect(byDefault.notes).toEqual([expect.stringMatching(/^It is exported as "shared-sg" \(the default of parameter ExportName; the name deployed may differ\)\. .*\naws cloudformation list-imports --export-name shared-sg$/)]);
+    const byEnv = JSON.parse((await runCli(['explain', 'ByEnv', file, '--format', 'json'])).out);
+    expect(byEnv.notes).toEqual([
+      'It is exported under a name computed at deploy time, "${Env}-${AWS::StackName}-sg". Stacks outside this assembly may import it; '
+        + 'aws cloudformation list-exports shows the name it got, and list-imports with that name lists them.',
+    ]);
+  });
+
   test('a self-reference alone does not block, in a hand-written template', async () => {
     const template = path.join(__dirname, 'fixtures', 'hand-written.yaml');
     const web = JSON.parse((await runCli(['explain', 'WebSg', template, '--format', 'json'])).out);

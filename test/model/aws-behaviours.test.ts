@@ -367,8 +367,11 @@ behaviour(AWS_BEHAVIOURS.exportsBlockReplacement, () => {
         OB: { Value: { Ref: 'B' }, Export: { Name: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, 'B']] } } },
       },
     }));
-    expect(model.groups.get('Hand|A')!.exports).toEqual(['${AWS::StackName}-A']);
-    expect(model.groups.get('Hand|B')!.exports).toEqual(['${AWS::StackName}-B']);
+    expect(model.groups.get('Hand|A')!.exports).toEqual([{ name: '${AWS::StackName}-A' }]);
+    expect(model.groups.get('Hand|B')!.exports).toEqual([{ name: '${AWS::StackName}-B' }]);
+    // Where the stack's name is the one it deploys under (a cloud assembly's stack), it takes that name's place.
+    const deployed = buildModel([{ ...handTemplate({})[0], stackNameIsDeployed: true, template: { Resources: { B: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } } }, Outputs: { OB: { Value: { Ref: 'B' }, Export: { Name: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, 'B']] } } } } } }]);
+    expect(deployed.groups.get('Hand|B')!.exports).toEqual([{ name: 'Hand-B' }]);
     expect(findingsOf(analyse(handTemplate({ A: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } } }, { Outputs: { OA: { Value: { Ref: 'A' }, Export: { Name: { 'Fn::Sub': '${AWS::StackName}-A' } } } } }), {}, []).findings, 'UnattachedSecurityGroup')).toEqual([]);
   });
 });
