@@ -250,8 +250,10 @@ export const AWS_BEHAVIOURS = {
   },
   cidrNeedsPrefix: {
     id: 'cidr-needs-prefix',
-    statement: 'CidrIp and CidrIpv6 are CIDR blocks: a single address is written with /32 (or /128). EC2 refuses an IPv4 address without a prefix length as a malformed CIDR block; moto, which mirrors EC2\'s errors, refuses it too. cfn-lint does not check it.',
-    certainty: 'documented',
+    statement: 'CidrIp and CidrIpv6 are CIDR blocks, and AWS documents a single address as /32 (or /128). What EC2 does with an address without a prefix length is not documented: '
+      + 'moto\'s model of EC2 refuses a bare IPv4 address as an invalid CIDR block (and takes a bare IPv6 one), and cfn-lint does not check it. So the finding says the template would not deploy, as a warning.',
+    certainty: 'unsettled',
+    caveat: 'AWS documents a single address as /32 or /128, but not that EC2 refuses one without a prefix length; moto\'s model of EC2 refuses a bare IPv4 address',
     sources: [
       { title: 'EC2 IpRange: CidrIp ("to specify a single IPv4 address, use the /32 prefix length")', url: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html' },
       { title: 'EC2 Ipv6Range: CidrIpv6 ("use the /128 prefix length")', url: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Ipv6Range.html' },

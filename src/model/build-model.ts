@@ -375,7 +375,7 @@ class ModelBuilder {
   private checkRuleIsValid(stackId: string, direction: 'ingress' | 'egress', props: Record<string, any>, at: ResourceRef) {
     const peers = PEER_KEYS[direction].filter(key => props[key] !== undefined && !mayBeAbsent(props[key]));
     if (peers.length > 1) {
-      this.invalidRules.push({ at, direction, behaviour: AWS_BEHAVIOURS.ruleNamesOnePeer.id, what: `names ${peers.length} peers (${peers.join(', ')}); a rule names exactly one`, certain: true });
+      this.invalidRules.push({ at, direction, behaviour: AWS_BEHAVIOURS.ruleNamesOnePeer.id, what: `names ${peers.length} peers (${peers.join(', ')}); a rule names exactly one` });
     }
     for (const key of ['CidrIp', 'CidrIpv6'] as const) {
       if (props[key] === undefined) continue;
@@ -387,9 +387,7 @@ class ModelBuilder {
         direction,
         behaviour: AWS_BEHAVIOURS.cidrNeedsPrefix.id,
         what: `has ${key} "${value.value}"${from} without a prefix length; write ${value.value}/${key === 'CidrIp' ? 32 : 128} for one address`,
-        // EC2's refusal of an IPv6 address without a prefix is not reproduced anywhere we could find, and a
-        // parameter's default may not be the value deployed.
-        certain: key === 'CidrIp' && !value.viaParameter,
+        ...(value.viaParameter ? { viaParameter: value.viaParameter } : {}),
       });
     }
   }

@@ -222,8 +222,8 @@ export interface InvalidRule {
   readonly what: string;
   /** The AWS_BEHAVIOURS id that says AWS refuses it. */
   readonly behaviour: string;
-  /** False where the refusal is not certain (a parameter's default may not be what is deployed). */
-  readonly certain: boolean;
+  /** The offending value is this parameter's default: the value deployed may differ. */
+  readonly viaParameter?: string;
 }
 
 /** Something the model could not understand. Becomes a finding, never a silent pass. */

@@ -90,13 +90,19 @@ export function errorUnlessUnsettled(behaviourId: string | undefined): Level | u
 }
 
 /**
- * The caveat of a finding that rests on parameters' defaults: the values deployed may differ, so such a finding is
- * at most a warning (see AWS_BEHAVIOURS: where nothing settles a fact, the finding says so). Empty without any.
+ * Why a finding that rests on parameters' defaults is not certain: the values deployed may differ, so such a
+ * finding is at most a warning (where nothing settles a fact, the finding says so). Undefined without any.
  */
-export function parameterDefaultsCaveat(names: readonly string[]): string {
-  if (names.length === 0) return '';
+export function parameterDefaultsReason(names: readonly string[]): string | undefined {
+  if (names.length === 0) return undefined;
   const which = names.length === 1 ? `the default of parameter ${names[0]}, and the value` : `the defaults of parameters ${names.join(', ')}, and the values`;
-  return ` Not certain: this rests on ${which} deployed may differ.`;
+  return `this rests on ${which} deployed may differ`;
+}
+
+/** The sentence that ends an uncertain finding's message, with every reason; empty when there is none. */
+export function notCertain(reasons: ReadonlyArray<string | undefined>): string {
+  const given = reasons.filter((r): r is string => r !== undefined && r !== '');
+  return given.length > 0 ? ` Not certain: ${given.join('; ')}.` : '';
 }
 
 export function behaviourById(id: string): AwsBehaviour | undefined {

@@ -1,4 +1,4 @@
-import { RawFinding, RuleDefinition, parameterDefaultsCaveat, refLabel } from './rule';
+import { RawFinding, RuleDefinition, notCertain, parameterDefaultsReason, refLabel } from './rule';
 import { QUOTAS } from '../model/aws-behaviours';
 import { Attachment } from '../model/types';
 
@@ -22,7 +22,7 @@ export const tooManySecurityGroupsPerInterface: RuleDefinition = {
         const typeLimit = QUOTAS.groupLimitByResourceType[attachment.resource.type];
         const where = `${refLabel(attachment.resource)}${attachment.interfaceLabel ? ` (${attachment.interfaceLabel})` : ''}`;
         // A list from a parameter's default may not be the list deployed: over a hard limit is then a warning.
-        const caveat = parameterDefaultsCaveat(attachment.viaParameters ?? []);
+        const caveat = notCertain([parameterDefaultsReason(attachment.viaParameters ?? [])]);
         const overLimit = caveat ? 'warning' : 'error';
         if (typeLimit !== undefined && count > typeLimit) {
           findings.push({ at: attachment.resource, level: overLimit, message: `${where} has ${count} security groups; ${attachment.resource.type} accepts at most ${typeLimit}.${caveat}` });

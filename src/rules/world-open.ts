@@ -1,4 +1,4 @@
-import { Level, RuleParameters, behaviourById, formatPorts, isWorldPeer, parameterDefaultsCaveat, refLabel } from './rule';
+import { Level, RuleParameters, behaviourById, formatPorts, isWorldPeer, notCertain, parameterDefaultsReason, refLabel } from './rule';
 import { carriesPort, hasPorts } from '../model/ports';
 import { SecurityGroupModel, SecurityGroupNode, SecurityGroupRule, resourceKey } from '../model/types';
 
@@ -28,8 +28,8 @@ export interface WorldOpenHit {
  */
 export function worldOpenUncertainty(hit: WorldOpenHit): { level?: Level; text: string } {
   const behaviour = hit.unsettled ? behaviourById(hit.unsettled.behaviour) : undefined;
-  const carriers = hit.unsettled ? ` It is carried only by ${hit.unsettled.words}.${behaviour?.caveat ? ` Not certain: ${behaviour.caveat}.` : ''}` : '';
-  const text = `${carriers}${parameterDefaultsCaveat(hit.viaParameters)}`;
+  const carriers = hit.unsettled ? ` It is carried only by ${hit.unsettled.words}.` : '';
+  const text = `${carriers}${notCertain([hit.unsettled ? behaviour?.caveat ?? 'what reaches them is not settled' : undefined, parameterDefaultsReason(hit.viaParameters)])}`;
   return { level: text ? 'warning' : undefined, text };
 }
 

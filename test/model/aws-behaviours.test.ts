@@ -388,7 +388,7 @@ behaviour(AWS_BEHAVIOURS.ruleNamesOnePeer, () => {
 });
 
 behaviour(AWS_BEHAVIOURS.cidrNeedsPrefix, () => {
-  test('CidrIp "10.0.0.0" is an error; through a parameter\'s default, or in IPv6, a warning', () => {
+  test('CidrIp "10.0.0.0", in IPv4 or IPv6, directly or through a parameter\'s default, is a warning that says what is not settled', () => {
     const found = findingsOf(findings({
       Sg: {
         Type: 'AWS::EC2::SecurityGroup',
@@ -403,9 +403,10 @@ behaviour(AWS_BEHAVIOURS.cidrNeedsPrefix, () => {
         },
       },
     }, { Parameters: { Office: { Type: 'String', Default: '192.0.2.7' } } }), 'InvalidSecurityGroupRule');
+    const caveat = AWS_BEHAVIOURS.cidrNeedsPrefix.caveat;
     expect(found.map(f => [f.level, f.message])).toEqual([
-      ['error', expect.stringContaining('has CidrIp "10.0.0.0" without a prefix length; write 10.0.0.0/32 for one address. The template will not deploy')],
-      ['warning', expect.stringContaining('the default of parameter Office')],
+      ['warning', expect.stringContaining(`has CidrIp "10.0.0.0" without a prefix length; write 10.0.0.0/32 for one address. The template would not deploy (EC2 IpRange: CidrIp ("to specify a single IPv4 address, use the /32 prefix length")). Not certain: ${caveat}.`)],
+      ['warning', expect.stringContaining(`Not certain: ${caveat}; this rests on the default of parameter Office, and the value deployed may differ.`)],
       ['warning', expect.stringContaining('2001:db8::1/128')],
     ]);
   });
