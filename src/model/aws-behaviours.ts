@@ -203,6 +203,16 @@ export const AWS_BEHAVIOURS = {
     ],
     rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress'],
   },
+  networkLoadBalancerGroupsAtCreation: {
+    id: 'network-load-balancer-groups-at-creation',
+    statement: 'A Network Load Balancer takes security groups only if it was created with at least one: one created without any can never be given one (SetSecurityGroups refuses it), and must be replaced.',
+    certainty: 'documented',
+    sources: [
+      { title: 'ELB SetSecurityGroups ("unless you specified a security group for the load balancer when you created it")', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSecurityGroups.html' },
+      { title: 'Update the security groups for your Network Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html' },
+    ],
+    rules: ['NetworkLoadBalancerWithoutSecurityGroup'],
+  },
   transferServerPorts: {
     id: 'transfer-server-ports',
     statement: 'A Transfer Family server listens only for its protocols: SFTP on 22 (or the SftpPorts it names), FTP and FTPS on 21 and the passive range 8192-8200. SFTP there is a managed file service, not a shell, so 22 on a Transfer server is not a remote-administration port.',

@@ -285,6 +285,16 @@ behaviour(AWS_BEHAVIOURS.loadBalancerListenerPorts, () => {
   });
 });
 
+behaviour(AWS_BEHAVIOURS.networkLoadBalancerGroupsAtCreation, () => {
+  const nlb = (props: Record<string, unknown>) => findingsOf(findings({ ...GROUP, Nlb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network', Subnets: [subnet], ...props } } }), 'NetworkLoadBalancerWithoutSecurityGroup');
+
+  test('an NLB created without groups, or with an empty list, is an error; one with a group is not', () => {
+    expect(nlb({})).toEqual([expect.objectContaining({ level: 'error', message: expect.stringContaining('cannot be given one after creation') })]);
+    expect(nlb({ SecurityGroups: [] })).toHaveLength(1);
+    expect(nlb({ SecurityGroups: [sgRef] })).toEqual([]);
+  });
+});
+
 behaviour(AWS_BEHAVIOURS.transferServerPorts, () => {
   const sftp = (protocols?: string[]) => findings({
     Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '0.0.0.0/0' }] } },
