@@ -64,6 +64,14 @@ behaviour(AWS_BEHAVIOURS.standaloneEgressRemovesDefault, () => {
     }
   });
 
+  test('CDK\'s "no traffic" placeholder declares egress and is no rule of the group', () => {
+    const { app, stack, vpc } = testStack();
+    new ec2.SecurityGroup(stack, 'Closed', { vpc, allowAllOutbound: false });
+    const group = [...modelOf(app).groups.values()].find(g => g.ref?.constructPath === 'Stack/Closed/Resource')!;
+    expect(group.egressDeclaredBy).toHaveLength(1);
+    expect(group.rules).toEqual([]);
+  });
+
   test('allowAllOutbound: false with connections.allowTo another group: no phantom allow-all in the graph', () => {
     const { app, stack, vpc } = testStack();
     const a = new ec2.SecurityGroup(stack, 'A', { vpc, allowAllOutbound: false });
@@ -210,7 +218,7 @@ behaviour(AWS_BEHAVIOURS.launchTemplateJudgedWhereUsed, () => {
 });
 
 behaviour(AWS_BEHAVIOURS.forwardingInstance, () => {
-  const nat = (sourceDestCheck: boolean) => findings({
+  const nat = (sourceDestCheck: boolean | string) => findings({
     Sg: {
       Type: 'AWS::EC2::SecurityGroup',
       Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/16' }] },
@@ -218,8 +226,9 @@ behaviour(AWS_BEHAVIOURS.forwardingInstance, () => {
     Nat: { Type: 'AWS::EC2::Instance', Properties: { SubnetId: subnet, SourceDestCheck: sourceDestCheck, SecurityGroupIds: [sgRef] } },
   }).filter(f => f.ruleId === 'WideCidrIngress' || f.ruleId === 'AllPortsFromPeer');
 
-  test('a NAT instance admitting the whole VPC on every port is doing its job', () => {
+  test('a NAT instance admitting the whole VPC on every port is doing its job, SourceDestCheck written as a boolean or a string', () => {
     expect(nat(false)).toEqual([]);
+    expect(nat('false')).toEqual([]);
   });
 
   test('the same group on an ordinary instance is flagged by both rules', () => {
@@ -252,9 +261,9 @@ behaviour(AWS_BEHAVIOURS.rulesPerGroup, () => {
 });
 
 behaviour(AWS_BEHAVIOURS.prefixListHoldingTheWorld, () => {
-  test('SSH through a prefix list that holds 0.0.0.0/0 is WorldOpenAdminPort', () => {
+  test('SSH through a prefix list that holds 0.0.0.0/0 among other entries is WorldOpenAdminPort', () => {
     const found = findingsOf(findings({
-      Pl: { Type: 'AWS::EC2::PrefixList', Properties: { AddressFamily: 'IPv4', MaxEntries: 2, PrefixListName: 'all', Entries: [{ Cidr: '0.0.0.0/0' }] } },
+      Pl: { Type: 'AWS::EC2::PrefixList', Properties: { AddressFamily: 'IPv4', MaxEntries: 2, PrefixListName: 'all', Entries: [{ Cidr: '10.0.0.0/8' }, { Cidr: '0.0.0.0/0' }] } },
       Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, SourcePrefixListId: { Ref: 'Pl' } }] } },
     }), 'WorldOpenAdminPort');
     expect(found).toEqual([expect.objectContaining({ level: 'error', message: expect.stringContaining('prefix list Pl, which holds the whole internet') })]);

@@ -99,6 +99,11 @@ describe(RULE, () => {
       expect(found).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('parameter Net') })]);
     });
 
+    test('the source, built by Fn::Sub from a parameter', () => {
+      const found = withParameters(sg({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: { 'Fn::Sub': ['${Net}/0', { Net: { Ref: 'Net' } }] } }), { Net: { Type: 'String', Default: '0.0.0.0' } });
+      expect(found).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('parameter Net') })]);
+    });
+
     test('the port: a literal 0.0.0.0/0 on a port that defaults to 22', () => {
       const found = withParameters(sg({ IpProtocol: 'tcp', FromPort: { Ref: 'Port' }, ToPort: { Ref: 'Port' }, CidrIp: '0.0.0.0/0' }), { Port: { Type: 'Number', Default: 22 } });
       expect(found).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('default of parameter Port') })]);
