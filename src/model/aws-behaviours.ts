@@ -223,16 +223,25 @@ export const AWS_BEHAVIOURS = {
     ],
     rules: ['WorldOpenAdminPort', 'WorldOpenIngress'],
   },
-  inboundToLambdaAndInterfaceEndpoints: {
-    id: 'inbound-to-lambda-and-interface-endpoints',
-    statement: 'What reaches a Lambda function\'s VPC interfaces and an interface VPC endpoint is unsettled. Lambda describes its Hyperplane ENIs as the way the function reaches into the VPC, '
-      + 'but no AWS source we found says whether they accept connections the function did not open. An interface endpoint accepts what its service listens on: HTTPS on 443 for most AWS services, '
-      + 'any port of the Network Load Balancer behind an endpoint service; no source lists the ports per service. So a world-open rule on a group that only they carry is not narrowed to ports, and is at most a warning.',
+  lambdaInterfacesInbound: {
+    id: 'lambda-interfaces-inbound',
+    statement: 'Which inbound connections a Lambda function\'s VPC interfaces (Hyperplane ENIs) accept is unsettled: Lambda describes them as the way the function reaches into the VPC, '
+      + 'but no AWS source we found says whether they accept connections the function did not open. So a world-open rule on a group only functions carry is not narrowed to ports, and is at most a warning.',
     certainty: 'unsettled',
-    caveat: 'AWS does not document which inbound connections a Lambda function\'s network interfaces accept, and an interface endpoint accepts whatever ports its service listens on',
+    caveat: 'AWS does not document which inbound connections a Lambda function\'s network interfaces accept',
     sources: [
       { title: 'AWS Lambda: private networking with VPC (Hyperplane ENIs)', url: 'https://docs.aws.amazon.com/lambda/latest/dg/foundation-networking.html' },
       { title: 'AWS Lambda: connecting outbound networking to resources in a VPC', url: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html' },
+    ],
+    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress'],
+  },
+  interfaceEndpointPorts: {
+    id: 'interface-endpoint-ports',
+    statement: 'An interface VPC endpoint accepts what its service listens on: HTTPS on 443 for most AWS services, any port of the Network Load Balancer behind an endpoint service. '
+      + 'No AWS source lists the ports per service, so a world-open rule on a group only interface endpoints carry is not narrowed to ports, and is at most a warning.',
+    certainty: 'unsettled',
+    caveat: 'an interface endpoint accepts the ports its service listens on, which AWS does not list per service',
+    sources: [
       { title: 'AWS PrivateLink: interface VPC endpoints', url: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpce-interface.html' },
       { title: 'aws-cdk-lib ec2.InterfaceVpcEndpoint (an endpoint service names the port it listens on)', url: 'https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.InterfaceVpcEndpoint.html' },
     ],

@@ -595,11 +595,9 @@ class ModelBuilder {
       this.lambdas.push({ ref, groupKeys: [...attachedKeys] });
     }
     // What reaches a function's interfaces or an interface endpoint's is not settled (see AWS_BEHAVIOURS).
-    const unsettled = type === 'AWS::Lambda::Function' ? 'a Lambda function' : type === 'AWS::EC2::VPCEndpoint' ? 'an interface VPC endpoint' : undefined;
-    if (unsettled && attachedKeys.size > 0) {
-      const behaviour = AWS_BEHAVIOURS.inboundToLambdaAndInterfaceEndpoints.id;
-      this.inboundUnsettled.set(resourceKey(stackId, logicalId), { resource: ref, what: unsettled, behaviour });
-    }
+    const unsettled = type === 'AWS::Lambda::Function' ? { what: 'a Lambda function', behaviour: AWS_BEHAVIOURS.lambdaInterfacesInbound.id }
+      : type === 'AWS::EC2::VPCEndpoint' ? { what: 'an interface VPC endpoint', behaviour: AWS_BEHAVIOURS.interfaceEndpointPorts.id } : undefined;
+    if (unsettled && attachedKeys.size > 0) this.inboundUnsettled.set(resourceKey(stackId, logicalId), { resource: ref, ...unsettled });
 
     // Any other mention of a group (a custom resource, a tag value...) keeps it from being "unused".
     for (const key of this.groupsMentioned(stackId, props)) {

@@ -17,9 +17,9 @@ export interface WorldOpenHit {
   readonly viaParameters: string[];
   /**
    * Set when every resource that carries the group accepts inbound connections in a way no source settles
-   * (Lambda functions, interface endpoints): who they are, in words, and the AWS_BEHAVIOURS id.
+   * (Lambda functions, interface endpoints): who they are, in words, and the AWS_BEHAVIOURS ids.
    */
-  readonly unsettled?: { readonly words: string; readonly behaviour: string };
+  readonly unsettled?: { readonly words: string; readonly behaviours: string[] };
 }
 
 /**
@@ -27,9 +27,9 @@ export interface WorldOpenHit {
  * parameter's default or an unsettled behaviour decides it, else the rule's own.
  */
 export function worldOpenUncertainty(hit: WorldOpenHit): { level?: Level; text: string } {
-  const behaviour = hit.unsettled ? behaviourById(hit.unsettled.behaviour) : undefined;
+  const caveats = (hit.unsettled?.behaviours ?? []).map(id => behaviourById(id)?.caveat ?? `${id} is not settled`);
   const carriers = hit.unsettled ? ` It is carried only by ${hit.unsettled.words}.` : '';
-  const text = `${carriers}${notCertain([hit.unsettled ? behaviour?.caveat ?? 'what reaches them is not settled' : undefined, parameterDefaultsReason(hit.viaParameters)])}`;
+  const text = `${carriers}${notCertain([...caveats, parameterDefaultsReason(hit.viaParameters)])}`;
   return { level: text ? 'warning' : undefined, text };
 }
 
@@ -39,7 +39,7 @@ function carriedOnlyByUnsettled(model: SecurityGroupModel, group: SecurityGroupN
   const carriers = group.attachments.map(a => model.inboundUnsettled.get(resourceKey(a.resource.stackId, a.resource.logicalId)));
   if (carriers.some(c => c === undefined)) return undefined;
   const words = [...new Set(carriers.map(c => `${refLabel(c!.resource)} (${c!.what})`))].join(', ');
-  return { words, behaviour: carriers[0]!.behaviour };
+  return { words, behaviours: [...new Set(carriers.map(c => c!.behaviour))] };
 }
 
 /**

@@ -345,7 +345,7 @@ behaviour(AWS_BEHAVIOURS.eksClusterSecurityGroup, () => {
   });
 });
 
-behaviour(AWS_BEHAVIOURS.inboundToLambdaAndInterfaceEndpoints, () => {
+behaviour(AWS_BEHAVIOURS.lambdaInterfacesInbound, () => {
   const openSsh = { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }] } } };
   const fn = { Fn: { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SubnetIds: [subnet], SecurityGroupIds: [sgRef] } } } };
   const endpoint = { Ep: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: { Ref: 'Vpc' }, VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.us-east-1.ssm', SubnetIds: [subnet], SecurityGroupIds: [sgRef] } } };
@@ -355,13 +355,30 @@ behaviour(AWS_BEHAVIOURS.inboundToLambdaAndInterfaceEndpoints, () => {
     expect([...model.inboundUnsettled.keys()].sort()).toEqual(['Hand|Ep', 'Hand|Fn']);
     expect(findingsOf(found, 'WorldOpenAdminPort')).toEqual([expect.objectContaining({
       level: 'warning',
-      message: expect.stringContaining(`It is carried only by Hand/Fn (a Lambda function), Hand/Ep (an interface VPC endpoint). Not certain: ${AWS_BEHAVIOURS.inboundToLambdaAndInterfaceEndpoints.caveat}.`),
+      message: expect.stringContaining('It is carried only by Hand/Fn (a Lambda function), Hand/Ep (an interface VPC endpoint). '
+        + `Not certain: ${AWS_BEHAVIOURS.lambdaInterfacesInbound.caveat}; ${AWS_BEHAVIOURS.interfaceEndpointPorts.caveat}.`),
     })]);
   });
 
   test('a group that is also on an instance is reachable there: an error', () => {
     const found = findings({ ...openSsh, ...fn, I: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1', SubnetId: subnet, SecurityGroupIds: [sgRef] } } });
     expect(findingsOf(found, 'WorldOpenAdminPort')).toEqual([expect.objectContaining({ level: 'error' })]);
+  });
+});
+
+behaviour(AWS_BEHAVIOURS.interfaceEndpointPorts, () => {
+  test('an endpoint\'s group open to the world on 443 is a warning that gives the endpoint\'s reason only; a gateway endpoint carries no group', () => {
+    const open443 = { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }] } } };
+    const { model, findings: found } = analyse(handTemplate({
+      ...VPC,
+      ...open443,
+      Ep: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: { Ref: 'Vpc' }, VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.us-east-1.ssm', SubnetIds: [subnet], SecurityGroupIds: [sgRef] } },
+      S3: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: { Ref: 'Vpc' }, ServiceName: 'com.amazonaws.us-east-1.s3', RouteTableIds: ['rtb-1'] } },
+    }), {}, []);
+    expect([...model.inboundUnsettled.keys()]).toEqual(['Hand|Ep']);
+    expect(findingsOf(found, 'WorldOpenIngress').map(f => f.message)).toEqual([
+      `Hand/Sg admits tcp 443 from 0.0.0.0/0. It is carried only by Hand/Ep (an interface VPC endpoint). Not certain: ${AWS_BEHAVIOURS.interfaceEndpointPorts.caveat}.`,
+    ]);
   });
 });
 
