@@ -81,7 +81,8 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
       || (intoAssembly && (aspectWrites || cdkOlderThan(PLUGINS_MAY_REWRITE_ASSEMBLY_FILES)));
     let reports: string[] = [];
     if ((this.options.writeReports ?? true) && !mustNotWrite) {
-      reports = writeReports(this.options.reportDirectory ?? assembly, model, findings, this.version ?? packageVersion(), { writtenAssembly: assembly });
+      const version = this.version ?? packageVersion();
+      reports = writeReports(this.options.reportDirectory ?? assembly, model, findings, version, { writtenAssembly: assembly });
     }
     if (this.options.printFindings) printFindings(findings, reports);
 
