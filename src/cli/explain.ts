@@ -12,7 +12,10 @@ export interface Explanation {
   readonly logicalId?: string;
   readonly constructPath?: string;
   readonly groupName?: string;
+  /** Nothing in the app stands in the way. */
   readonly canBeRemoved: boolean;
+  /** It is exported: a stack outside the app may import it, which would stand in the way too. */
+  readonly exported: boolean;
   /** What must go, or change, before the group can be deleted. */
   readonly blockers: string[];
   /** What else a user should know: waits, exports other apps may use, what was not resolved. */
@@ -132,6 +135,7 @@ export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode
     constructPath: group.ref?.constructPath,
     groupName: group.groupName ?? group.nameTag,
     canBeRemoved: blockers.length === 0,
+    exported: group.exports.length > 0,
     blockers,
     notes,
   };
@@ -168,7 +172,8 @@ export function explanationText(e: Explanation): string {
   const where = e.logicalId ? ` (${e.logicalId} in stack ${e.stackName})` : '';
   const bullets = (items: string[]) => items.flatMap(item => item.split('\n').flatMap(paragraph => (paragraph.startsWith('aws ') ? command(paragraph) : wrap(paragraph, '    ')))
     .map((line, i) => (i === 0 ? `  - ${line.trimStart()}` : line)));
-  const lines = [...wrap(`${e.group}${where}`, ''), `Can be removed: ${e.canBeRemoved ? 'yes' : 'no'}`];
+  const removable = !e.canBeRemoved ? 'no' : e.exported ? 'yes, unless a stack outside this assembly imports it (see below)' : 'yes';
+  const lines = [...wrap(`${e.group}${where}`, ''), `Can be removed: ${removable}`];
   if (e.blockers.length > 0) lines.push('', 'What blocks it:', ...bullets(e.blockers));
   else lines.push('  Nothing in this app carries it, refers to it or imports it.');
   if (e.notes.length > 0) lines.push('', 'Also:', ...bullets(e.notes));

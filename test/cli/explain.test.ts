@@ -43,7 +43,7 @@ describe('sg-strategy explain', () => {
 
   test('a command too long for a line is continued before its option, so it still pastes into a shell', () => {
     const name = `Data:ExportsOutput${'X'.repeat(100)}`;
-    const text = explanationText({ group: 'Data/Sg', canBeRemoved: true, blockers: [], notes: [`Listed by:\naws cloudformation list-imports --export-name ${name}`] });
+    const text = explanationText({ group: 'Data/Sg', canBeRemoved: true, exported: true, blockers: [], notes: [`Listed by:\naws cloudformation list-imports --export-name ${name}`] });
     expect(text.split('\n').slice(-3)).toEqual(['  - Listed by:', '    aws cloudformation list-imports \\', `      --export-name ${name}`]);
   });
 
@@ -115,7 +115,10 @@ describe('sg-strategy explain', () => {
       const stack = new Stack(app, 'Network');
       exported(stack);
       fs.writeFileSync(file, JSON.stringify(app.synth().getStackByName('Network').template));
+      const text = (await runCli(['explain', 'Shared', file])).out;
+      expect(text).toContain('\nCan be removed: yes, unless a stack outside this assembly imports it (see below)\n');
       const e = JSON.parse((await runCli(['explain', 'Shared', file, '--format', 'json'])).out);
+      expect(e).toMatchObject({ canBeRemoved: true, exported: true });
       expect(e.notes).toEqual([
         'It is exported under a name computed at deploy time, "${AWS::StackName}-SharedSg", with the name the stack is deployed under in place of ${AWS::StackName}. '
           + 'Stacks outside this assembly may import it; with that name in STACK_NAME, this lists them:\naws cloudformation list-imports --export-name "${STACK_NAME}-SharedSg"',
