@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Aspects, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
+import { Aspects, IPolicyValidationContext, IPolicyValidationPlugin, NestedStack, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { collectAcknowledgements } from './acknowledgements';
 import { PATH_SCOPED_ACKNOWLEDGEMENTS, PLUGINS_MAY_REWRITE_ASSEMBLY_FILES, cdkOlderThan, errorsMaskedAppWide } from './cdk-release';
@@ -46,6 +46,8 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    // A top-level stack's name is the one it deploys under; a nested stack's is made at deploy time.
+    const isTopLevel = (stack?: Stack) => stack !== undefined && !NestedStack.isNestedStack(stack);
     const app: IConstruct | undefined = context.appConstruct;
     const all = app?.node.findAll() ?? [];
     const stacksByPath = new Map<string, Stack>();
@@ -54,6 +56,7 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
       .map(s => ({
         stackId: s.stackConstructPath,
         stackName: stacksByPath.get(s.stackConstructPath)?.stackName ?? path.basename(s.templatePath, '.template.json'),
+        stackNameIsDeployed: isTopLevel(stacksByPath.get(s.stackConstructPath)),
         templatePath: s.templatePath,
         constructPath: s.stackConstructPath,
       }));
@@ -78,7 +81,8 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
       || (intoAssembly && (aspectWrites || cdkOlderThan(PLUGINS_MAY_REWRITE_ASSEMBLY_FILES)));
     let reports: string[] = [];
     if ((this.options.writeReports ?? true) && !mustNotWrite) {
-      reports = writeReports(this.options.reportDirectory ?? assembly, model, findings, this.version ?? packageVersion(), { writtenAssembly: assembly });
+      const version = this.version ?? packageVersion();
+      reports = writeReports(this.options.reportDirectory ?? assembly, model, findings, version, { writtenAssembly: assembly });
     }
     if (this.options.printFindings) printFindings(findings, reports);
 

@@ -7,6 +7,8 @@ import { StackTemplate } from '../model/types';
 export interface TemplateFile {
   readonly stackId: string;
   readonly stackName: string;
+  /** The stack name is the one CloudFormation deploys it under (see StackTemplate). */
+  readonly stackNameIsDeployed?: boolean;
   readonly templatePath: string;
   readonly constructPath?: string;
 }
@@ -18,7 +20,7 @@ export interface TemplateFile {
 export function templatesFromFiles(files: TemplateFile[]): StackTemplate[] {
   const templates: StackTemplate[] = [];
   const seen = new Set<string>();
-  const add = (stackId: string, stackName: string, templatePath: string, constructPath?: string, parent?: StackTemplate['parent']) => {
+  const add = (stackId: string, stackName: string, templatePath: string, constructPath?: string, parent?: StackTemplate['parent'], stackNameIsDeployed?: boolean) => {
     const resolved = path.resolve(templatePath);
     if (seen.has(resolved)) return;
     seen.add(resolved);
@@ -28,7 +30,7 @@ export function templatesFromFiles(files: TemplateFile[]): StackTemplate[] {
     } catch (e) {
       template = { Resources: { '(template)': { Type: UNREADABLE_TYPE, Properties: { Error: (e as Error).message } } } };
     }
-    templates.push({ stackId, stackName, templatePath, constructPath, template, parent });
+    templates.push({ stackId, stackName, templatePath, constructPath, template, parent, ...(stackNameIsDeployed ? { stackNameIsDeployed } : {}) });
     const resources = (template as { Resources?: Record<string, any> })?.Resources ?? {};
     for (const [logicalId, resource] of Object.entries(resources)) {
       const assetPath = resource?.Type === 'AWS::CloudFormation::Stack' ? resource?.Metadata?.['aws:asset:path'] : undefined;
@@ -36,10 +38,11 @@ export function templatesFromFiles(files: TemplateFile[]): StackTemplate[] {
       const nestedFile = path.join(path.dirname(resolved), assetPath);
       if (!fs.existsSync(nestedFile)) continue;
       const nestedPath = typeof resource?.Metadata?.['aws:cdk:path'] === 'string' ? resource.Metadata['aws:cdk:path'].replace(/\.NestedStack\/.*$/, '') : undefined;
+      // A nested stack's name is made at deploy time; this one is a label.
       add(`${stackId}/${logicalId}`, `${stackName}-${logicalId}`, nestedFile, nestedPath, { stackId, logicalId });
     }
   };
-  for (const file of files) add(file.stackId, file.stackName, file.templatePath, file.constructPath);
+  for (const file of files) add(file.stackId, file.stackName, file.templatePath, file.constructPath, undefined, file.stackNameIsDeployed);
   return templates;
 }
 

@@ -78,6 +78,7 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
     templates.push({
       stackId: stack.node.path,
       stackName: stackNameOf(stack),
+      ...(NestedStack.isNestedStack(stack) ? {} : { stackNameIsDeployed: true }),
       constructPath: stack.node.path,
       templatePath: templatePathIn(root, stack),
       template: { Resources: e.resources, Parameters: e.parameters, Outputs: e.outputs },

@@ -122,7 +122,9 @@ function readAssembly(directory: string, given: string, contents: AssemblyConten
     const stackPath = artifact.displayName ?? id;
     contents.files.push({
       stackId: stackPath,
+      // Without a stackName property, the stack deploys under its artifact id.
       stackName: artifact.properties.stackName ?? id,
+      stackNameIsDeployed: true,
       templatePath: path.join(directory, artifact.properties.templateFile),
       constructPath: stackPath,
     });

@@ -1,4 +1,4 @@
-import { RawFinding, RuleDefinition, behaviourById, errorUnlessUnsettled, groupLabel, refLabel } from './rule';
+import { RawFinding, RuleDefinition, behaviourById, errorUnlessUnsettled, groupLabel, notCertain, refLabel } from './rule';
 
 export const defaultSecurityGroupUsed: RuleDefinition = {
   id: 'DefaultSecurityGroupUsed',
@@ -27,7 +27,7 @@ export const defaultSecurityGroupUsed: RuleDefinition = {
         findings.push({
           at: attachment.resource,
           level: errorUnlessUnsettled(attachment.fallbackBy),
-          message: `${refLabel(attachment.resource)}${where} gets ${groupLabel(model, group.key)}: ${why}.${caveat ? ` Not certain: ${caveat}.` : ''}`,
+          message: `${refLabel(attachment.resource)}${where} gets ${groupLabel(model, group.key)}: ${why}.${notCertain([caveat])}`,
         });
       }
     }
