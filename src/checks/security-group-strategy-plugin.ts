@@ -1,19 +1,27 @@
 import * as path from 'path';
-import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
+import { IPolicyValidationContext, IPolicyValidationPlugin, NestedStack, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { collectAcknowledgements } from './acknowledgements';
 import { analyse, resolveParameters } from './engine';
 import { SecurityGroupStrategyOptions } from './options';
 import { writeReports } from './reports/write-reports';
-import { templatesFromFiles, withConstructPaths } from './templates-from-assembly';
+import { AssemblyHints, templatesFromFiles } from './templates-from-assembly';
 import { constructPathsByStack } from './templates-from-tree';
 import { packageVersion } from './version';
-import { StackTemplate } from '../model/types';
 import { RULE_IDS } from '../rules/catalog';
 
-function lacksPathMetadata(stack: StackTemplate): boolean {
-  const resources = (stack.template as { Resources?: Record<string, { Metadata?: Record<string, unknown> }> })?.Resources ?? {};
-  return Object.values(resources).some(r => typeof r?.Metadata?.['aws:cdk:path'] !== 'string');
+/**
+ * What the construct tree tells about the assembly: where each nested stack's template is, and (built only
+ * if a template has no `aws:cdk:path` metadata) the construct path of each resource.
+ */
+function hintsFromTree(app: IConstruct, all: IConstruct[]): AssemblyHints {
+  const nestedTemplateFiles = new Map<string, string>();
+  for (const c of all) {
+    const stage = NestedStack.isNestedStack(c) ? Stage.of(c) : undefined;
+    if (stage) nestedTemplateFiles.set(c.node.path, path.join(stage.outdir, (c as NestedStack).templateFile));
+  }
+  let paths: Map<string, Record<string, string>> | undefined;
+  return { nestedTemplateFiles, constructPaths: { get: stackPath => (paths ??= constructPathsByStack(app, all)).get(stackPath) } };
 }
 
 /**
@@ -55,11 +63,7 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
         constructPath: s.stackConstructPath,
       }));
     const acknowledgements = app ? collectAcknowledgements(app, all) : [];
-    let templates = templatesFromFiles(entries);
-    if (app && templates.some(lacksPathMetadata)) {
-      // Apps synthesized outside the CLI have no aws:cdk:path metadata; take the paths from the tree.
-      templates = withConstructPaths(templates, constructPathsByStack(app, all));
-    }
+    let templates = templatesFromFiles(entries, app ? hintsFromTree(app, all) : {});
     // Reports name templates relative to the cloud assembly, as the Aspect does, never by a machine's path.
     const assembly = app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.');
     templates = templates.map(t => (t.templatePath ? { ...t, templatePath: path.relative(assembly, path.resolve(t.templatePath)).split(path.sep).join('/') } : t));
