@@ -87,12 +87,13 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
 }
 
 /**
- * A nested stack's name is only known at deploy time (its stackName is a token); name it as the reports of
- * a synthesized assembly do, after its parent and its resource there.
+ * A nested stack's name is only known at deploy time (its stackName is a token); name it as the readers of a
+ * synthesized assembly do, by its top-level stack and its construct path below that stack (`Api/Database`).
  */
 function stackNameOf(stack: Stack): string {
-  if (!NestedStack.isNestedStack(stack) || !stack.nestedStackParent || !stack.nestedStackResource) return stack.stackName;
-  return `${stackNameOf(stack.nestedStackParent)}-${stack.nestedStackParent.resolve(stack.nestedStackResource.logicalId)}`;
+  let top = stack;
+  while (top.nestedStackParent) top = top.nestedStackParent;
+  return top === stack ? stack.stackName : `${top.stackName}/${stack.node.path.slice(top.node.path.length + 1)}`;
 }
 
 /**
