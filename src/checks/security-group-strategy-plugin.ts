@@ -24,6 +24,27 @@ function hintsFromTree(app: IConstruct, all: IConstruct[]): AssemblyHints {
   return { nestedTemplateFiles, constructPaths: { get: stackPath => (paths ??= constructPathsByStack(app, all)).get(stackPath) } };
 }
 
+/** CDK's app mode, by context or environment: how a failed validation reaches the user. */
+const APP_MODE_CONTEXT = '@aws-cdk/core:appMode';
+const APP_MODE_ENV = 'CDK_APP_MODE';
+
+/**
+ * Outside the CDK CLI and test runners (`python app.py`, `node app.js`, a Java main), CDK prints the validation
+ * report and then fails synth with only "Validation failed. A copy of this report can be found in: ...", which is
+ * the line a Python or Java user reads at the end of the traceback. In its in-memory mode the error holds the
+ * report: each finding with its rule, construct path and fix. Ask for that mode for this synth, when the report
+ * fails and nothing chose a mode; the CLI (which sets CDK_OUTDIR) prints the report itself.
+ */
+function reportInFailureMessage(app: IConstruct): void {
+  const chosen = process.env[APP_MODE_ENV] ?? app.node.tryGetContext(APP_MODE_CONTEXT);
+  if (chosen !== undefined || process.env.CDK_OUTDIR !== undefined) return;
+  process.env[APP_MODE_ENV] = 'inmemory';
+  // CDK reads the mode right after the plugins run, in the same synchronous synth; later synths get their own.
+  setImmediate(() => {
+    if (process.env[APP_MODE_ENV] === 'inmemory') delete process.env[APP_MODE_ENV];
+  });
+}
+
 /**
  * Properties of the SecurityGroupStrategyPlugin.
  */
@@ -89,9 +110,8 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
         locations: [],
       }],
     }));
-    return {
-      success: !findings.some(f => f.level === 'error' && !f.acknowledged),
-      violations,
-    };
+    const success = !findings.some(f => f.level === 'error' && !f.acknowledged);
+    if (!success && app) reportInFailureMessage(app);
+    return { success, violations };
   }
 }

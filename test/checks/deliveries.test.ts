@@ -16,8 +16,8 @@ function readReport(dir: string) {
 }
 
 /** An app with one SSH-from-the-world group (an error) and one whole-VPC-CIDR rule (a warning). */
-function flawedApp(dir: string) {
-  const app = testApp({ outdir: dir });
+function flawedApp(dir: string, context: Record<string, unknown> = {}) {
+  const app = testApp({ outdir: dir, context });
   const stack = new Stack(app, 'Stack', { env: ENV });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true });
   const web = new ec2.SecurityGroup(stack, 'Web', { vpc, allowAllOutbound: false });
@@ -146,6 +146,33 @@ describe('SecurityGroupStrategyPlugin (validation plugin)', () => {
     expect(rules).toEqual(expect.arrayContaining(['WorldOpenAdminPort', 'WideCidrIngress', 'UnattachedSecurityGroup']));
     const ssh = ours.violations.find((v: any) => v.ruleName === 'WorldOpenAdminPort');
     expect(ssh.violatingConstructs[0].constructPath).toBe('Stack/Web/Resource');
+  });
+
+  describe('run as an app, outside the CDK CLI and test runners', () => {
+    const testEnv = process.env.NODE_ENV;
+    beforeEach(() => {
+      // CDK treats NODE_ENV=test (which jest sets) as a test run; python app.py and node app.js are not.
+      delete process.env.NODE_ENV;
+    });
+    afterEach(() => {
+      process.env.NODE_ENV = testEnv;
+    });
+
+    test('a failed synth names each error finding, its rule and its path, in the error itself', async () => {
+      const { app } = flawedApp(outdir());
+      Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin());
+      expect(() => app.synth()).toThrow(/Stack\/Web admits tcp 22 from 0\.0\.0\.0\/0[^\n]*\n\s*Stack\/Web\/Resource[\s\S]*sg-strategy::WorldOpenAdminPort/);
+      // Only for that synth: the next app chooses its own mode.
+      await new Promise(resolve => setImmediate(resolve));
+      expect(process.env.CDK_APP_MODE).toBeUndefined();
+    });
+
+    test('a mode the user chose is kept', () => {
+      const { app } = flawedApp(outdir(), { '@aws-cdk/core:appMode': 'inmemory' });
+      Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin());
+      expect(() => app.synth()).toThrow(/WorldOpenAdminPort/);
+      expect(process.env.CDK_APP_MODE).toBeUndefined();
+    });
   });
 
   test('an acknowledged error lets synth pass, and the report keeps it with its reason', () => {
