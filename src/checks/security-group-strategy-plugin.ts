@@ -3,6 +3,7 @@ import { IPolicyValidationContext, IPolicyValidationPlugin, NestedStack, PolicyV
 import { IConstruct } from 'constructs';
 import { collectAcknowledgements } from './acknowledgements';
 import { analyse, resolveParameters } from './engine';
+import { hostLanguage } from './language';
 import { SecurityGroupStrategyOptions } from './options';
 import { writeReports } from './reports/write-reports';
 import { AssemblyHints, templatesFromFiles } from './templates-from-assembly';
@@ -65,7 +66,7 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
   private readonly options: SecurityGroupStrategyOptions;
 
   constructor(props: SecurityGroupStrategyPluginProps = {}) {
-    resolveParameters(props);
+    resolveParameters(props, hostLanguage());
     this.options = props;
     this.version = packageVersion();
     this.ruleIds = [...RULE_IDS];
@@ -88,7 +89,7 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
     // Reports name templates relative to the cloud assembly, as the Aspect does, never by a machine's path.
     const assembly = app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.');
     templates = templates.map(t => (t.templatePath ? { ...t, templatePath: path.relative(assembly, path.resolve(t.templatePath)).split(path.sep).join('/') } : t));
-    const { model, findings } = analyse(templates, this.options, acknowledgements);
+    const { model, findings } = analyse(templates, this.options, acknowledgements, hostLanguage());
 
     // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, so leave reports to the Aspect.
     const mustNotWrite = (app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate === true;

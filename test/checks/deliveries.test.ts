@@ -4,7 +4,7 @@ import * as path from 'path';
 import { AspectPriority, Aspects, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../../src';
+import { FindingLevel, SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../../src';
 import { ENV, testApp } from '../support/analyse-app';
 
 function outdir() {
@@ -90,7 +90,7 @@ describe('SecurityGroupStrategyChecks (Aspect)', () => {
 
   test('rule levels and disabled rules are honoured', () => {
     const { app, stack } = flawedApp(outdir());
-    Aspects.of(app).add(new SecurityGroupStrategyChecks({ ruleLevels: { WorldOpenAdminPort: 'warning' as any }, disabledRules: ['WideCidrIngress'] }));
+    Aspects.of(app).add(new SecurityGroupStrategyChecks({ ruleLevels: { WorldOpenAdminPort: FindingLevel.WARNING }, disabledRules: ['WideCidrIngress'] }));
     app.synth();
     const annotations = Annotations.fromStack(stack);
     annotations.hasNoError('*', Match.anyValue());
@@ -103,6 +103,33 @@ describe('SecurityGroupStrategyChecks (Aspect)', () => {
     expect(() => new SecurityGroupStrategyChecks({ adminPorts: [70000] })).toThrow(/adminPorts: 70000 is not a port/);
     expect(() => new SecurityGroupStrategyChecks({ widestPrivateIpv4Prefix: 40 })).toThrow(/not a prefix length/);
     expect(() => new SecurityGroupStrategyChecks({ groupNamePattern: '(' })).toThrow(/groupNamePattern/);
+  });
+
+  test('a level is a FindingLevel or its value as a string, in any case, as the command\'s config file writes it', () => {
+    for (const level of [FindingLevel.WARNING, 'warning', 'WARNING']) {
+      const { app, stack } = flawedApp(outdir());
+      Aspects.of(app).add(new SecurityGroupStrategyChecks({ ruleLevels: { WorldOpenAdminPort: level } }));
+      app.synth();
+      Annotations.fromStack(stack).hasWarning('/Stack/Web/Resource', Match.stringLikeRegexp('WorldOpenAdminPort'));
+      Annotations.fromStack(stack).hasNoError('/Stack/Web/Resource', Match.anyValue());
+    }
+    expect(() => new SecurityGroupStrategyChecks({ ruleLevels: { WorldOpenAdminPort: 'fatal' } }))
+      .toThrow("ruleLevels: WorldOpenAdminPort is 'fatal', which is not a level: use 'error', 'warning' or 'info', or FindingLevel.ERROR, WARNING or INFO");
+    expect(() => new SecurityGroupStrategyPlugin({ ruleLevels: { WorldOpenAdminPort: 2 } })).toThrow(/WorldOpenAdminPort is 2, which is not a level/);
+  });
+
+  test('option errors name the options as the app\'s language does: admin_ports from Python', () => {
+    const saved = process.env.JSII_AGENT;
+    try {
+      process.env.JSII_AGENT = 'Python/3.11.7';
+      expect(() => new SecurityGroupStrategyChecks({ adminPorts: [70000], ruleLevels: { WorldOpenAdminPort: 'fatal' } }))
+        .toThrow(/^Invalid sg-strategy options: rule_levels: WorldOpenAdminPort is 'fatal'.*; admin_ports: 70000 is not a port/);
+      process.env.JSII_AGENT = 'Java/17.0.9';
+      expect(() => new SecurityGroupStrategyPlugin({ widestPublicIpv6Prefix: 129 })).toThrow(/widestPublicIpv6Prefix: 129 is not a prefix length/);
+    } finally {
+      if (saved === undefined) delete process.env.JSII_AGENT;
+      else process.env.JSII_AGENT = saved;
+    }
   });
 
   test('stacks inside a Stage are checked: their errors fail synth, and the report lists them', () => {
