@@ -4,6 +4,7 @@ import { parseCfnYamlDocument } from './cfn-yaml';
 import { CliError } from './cli-error';
 import { MetadataEntry, acknowledgementsAt } from '../checks/acknowledgements';
 import { Acknowledgement } from '../checks/engine';
+import { Language, languageOfTemplates } from '../checks/language';
 import { SourcePosition, jsonResourcePositions } from '../checks/reports/template-positions';
 import { NESTED_STACK_RESOURCE_PATH, TemplateFile, templateUrlFileName, templatesFromFiles, unreadableNestedStack } from '../checks/templates-from-assembly';
 import { StackTemplate } from '../model/types';
@@ -21,6 +22,8 @@ export interface LoadedInputs {
   /** The cloud assemblies read, relative to the working directory. */
   readonly assemblies: string[];
   readonly positions: ResourcePositions;
+  /** The language the assemblies' app is written in, from CDK's analytics in its templates, where it says. */
+  readonly language?: Language;
 }
 
 /** `file` relative to `cwd`, with forward slashes: how reports name it on every platform. */
@@ -65,6 +68,7 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
     .map(t => (t.templatePath ? { ...t, templatePath: relativePath(cwd, path.resolve(t.templatePath)) } : t));
   return {
     templates: [...fromAssemblies, ...withNestedStacks(handWritten)],
+    language: languageOfTemplates(fromAssemblies),
     acknowledgements,
     assemblies,
     positions: resourcePositionsReader(cwd, yamlPositions),
