@@ -137,6 +137,12 @@ const rulesDoc = project.addTask('docgen:rules', {
   exec: 'ts-node --project tsconfig.dev.json scripts/generate-rules-md.ts',
 });
 project.postCompileTask.spawn(rulesDoc);
+// AWS-BEHAVIOURS.md is generated from the model's ground-truth table.
+const behavioursDoc = project.addTask('docgen:behaviours', {
+  description: 'Generate AWS-BEHAVIOURS.md from the model\'s table of AWS behaviours and their sources',
+  exec: 'ts-node --project tsconfig.dev.json scripts/generate-behaviours-md.ts',
+});
+project.postCompileTask.spawn(behavioursDoc);
 
 // Rosetta compiles every TypeScript snippet in the README against the fixture in rosetta/.
 project.postCompileTask.exec('jsii-rosetta extract --strict');

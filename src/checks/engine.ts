@@ -1,5 +1,6 @@
 import { Language, inLanguage, memberName } from './language';
 import { FindingLevel, SecurityGroupStrategyOptions } from './options';
+import { QUOTAS } from '../model/aws-behaviours';
 import { buildModel } from '../model/build-model';
 import { ResourceRef, SecurityGroupModel, StackTemplate } from '../model/types';
 import { ACKNOWLEDGEMENT_WITHOUT_REASON, RULES, RULE_IDS } from '../rules/catalog';
@@ -96,10 +97,9 @@ export function resolveParameters(options: SecurityGroupStrategyOptions = {}, la
     widestPublicIpv4Prefix: prefix('widestPublicIpv4Prefix', options.widestPublicIpv4Prefix, 24, 32),
     widestPrivateIpv6Prefix: prefix('widestPrivateIpv6Prefix', options.widestPrivateIpv6Prefix, 48, 128),
     widestPublicIpv6Prefix: prefix('widestPublicIpv6Prefix', options.widestPublicIpv6Prefix, 64, 128),
-    securityGroupsPerInterfaceQuota: positive('securityGroupsPerInterfaceQuota', options.securityGroupsPerInterfaceQuota, 5),
-    securityGroupsPerInterfaceHardLimit: 16,
-    lambdaSecurityGroupLimit: 5,
-    rulesPerDirectionQuota: positive('rulesPerDirectionQuota', options.rulesPerDirectionQuota, 60),
+    securityGroupsPerInterfaceQuota: positive('securityGroupsPerInterfaceQuota', options.securityGroupsPerInterfaceQuota, QUOTAS.securityGroupsPerInterface),
+    securityGroupsPerInterfaceHardLimit: QUOTAS.securityGroupsPerInterfaceHardLimit,
+    rulesPerDirectionQuota: positive('rulesPerDirectionQuota', options.rulesPerDirectionQuota, QUOTAS.rulesPerDirection),
     groupNamePattern: pattern,
     isEnabled: (id: string) => !disabled.has(id),
   };

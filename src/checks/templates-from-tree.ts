@@ -3,6 +3,7 @@ import { CfnElement, CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib'
 import { IConstruct } from 'constructs';
 import { readL1Property } from '../core/l1-fields';
 import { SECURITY_GROUP_PROPERTIES } from '../model/attachment-properties';
+import { DEFAULT_GROUP_FALLBACK } from '../model/aws-behaviours';
 import { UNREADABLE_TYPE } from '../model/build-model';
 import { StackTemplate } from '../model/types';
 
@@ -29,8 +30,9 @@ const RENDERED_WHOLE = new Set([
   'AWS::DocDB::DBCluster', 'AWS::Neptune::DBCluster', 'AWS::Redshift::Cluster', 'AWS::ElastiCache::CacheCluster',
   'AWS::ElastiCache::ReplicationGroup', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancing::LoadBalancer',
 ]);
+// Whether a resource falls back to the default group depends on properties beside its groups (subnets, VPC options).
 const PARTIAL_PATHS = new Map<string, string[][]>(SECURITY_GROUP_PROPERTIES
-  .filter(p => !RENDERED_WHOLE.has(p.resourceType))
+  .filter(p => !RENDERED_WHOLE.has(p.resourceType) && !(p.resourceType in DEFAULT_GROUP_FALLBACK))
   .map(p => [p.resourceType, p.resourceType === 'AWS::Lambda::Function' ? [p.path, ['Environment']] : [p.path]]));
 
 function isUnrelated(type: string): boolean {

@@ -137,7 +137,7 @@ const COMMANDS: Record<string, Command> = {
       'group': { type: 'string', value: 'ID', repeatable: true, description: 'only this group' },
       'vpc': { type: 'string', value: 'VPC', repeatable: true, description: 'only this VPC' },
       'interfaces': { type: 'boolean', description: 'unused available network interfaces too' },
-      'interface': { type: 'string', value: 'ENI', repeatable: true, description: 'only this interface (implies --interfaces)' },
+      'interface': { type: 'string', value: 'ENI', repeatable: true, description: 'only this interface (implies --interfaces; groups then only with --group)' },
       'exempt-tag': { type: 'string', value: 'KEY[=VALUE]', repeatable: true, description: 'keep what carries this tag (sg-strategy:keep always counts)' },
       'record-dir': { type: 'string', value: 'DIR|s3://BUCKET/PREFIX', description: 'where the record goes (default: sg-strategy-records)' },
       'apply': { type: 'boolean', description: 'delete; without it nothing is deleted' },

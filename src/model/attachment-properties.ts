@@ -49,6 +49,7 @@ export const SECURITY_GROUP_PROPERTIES: SecurityGroupProperty[] = [
   { resourceType: 'AWS::DAX::Cluster', path: ['SecurityGroupIds'] },
   { resourceType: 'AWS::FSx::FileSystem', path: ['SecurityGroupIds'] },
   { resourceType: 'AWS::Route53Resolver::ResolverEndpoint', path: ['SecurityGroupIds'] },
+  { resourceType: 'AWS::Transfer::Server', path: ['EndpointDetails', 'SecurityGroupIds'] },
 ];
 
 const BY_TYPE = new Map(SECURITY_GROUP_PROPERTIES.map(p => [p.resourceType, p]));

@@ -1,11 +1,12 @@
 import { securityGroupPropertyOf } from './attachment-properties';
+import { AWS_BEHAVIOURS, BehaviourId, DEFAULT_GROUP_FALLBACK } from './aws-behaviours';
 import { CDK_NO_TRAFFIC_RULE } from './cdk-placeholder';
-import { parseCidr } from './cidr';
+import { Cidr, parseCidr } from './cidr';
 import { IntrinsicResolver, Resolved } from './intrinsics';
 import { readTraffic } from './ports';
 import {
-  Attachment, LambdaNode, LoadBalancerNode, Peer, ResourceRef, SecurityGroupModel, SecurityGroupNode,
-  StackTemplate, Unresolved, VpcNode, resourceKey,
+  Attachment, InvalidRule, LambdaNode, LoadBalancerNode, Peer, PrefixListNode, ResourceRef, SecurityGroupModel,
+  SecurityGroupNode, SecurityGroupRule, ServicePorts, StackTemplate, Unresolved, VpcNode, refLabel, resourceKey,
 } from './types';
 
 /** The custom resource type of this library's LockedDefaultSecurityGroup. */
@@ -16,12 +17,20 @@ export const CDK_RESTRICT_DEFAULT_SECURITY_GROUP_TYPE = 'Custom::VpcRestrictDefa
 /** What the readers put in place of a template or resource they could not read, with the reason as `Error`. */
 export const UNREADABLE_TYPE = 'AWS::CDK::Unreadable';
 
-/** Property names that carry security groups on resource types the table does not list. */
-const GENERIC_GROUP_KEYS = new Set([
-  'SecurityGroupIds', 'SecurityGroups', 'VpcSecurityGroupIds', 'VPCSecurityGroups', 'GroupSet', 'SecurityGroupIdList', 'Groups',
-]);
+/**
+ * Property names that carry security groups on resource types the table does not list. `Groups` is left out:
+ * IAM users, Evidently launches and others use it for things that are not security groups. It is read only in
+ * an EC2 network-interface specification (`NetworkInterfaces[].Groups`), where it always holds groups.
+ */
+const GENERIC_GROUP_KEYS = new Set(['SecurityGroupIds', 'SecurityGroups', 'VpcSecurityGroupIds', 'VPCSecurityGroups', 'GroupSet', 'SecurityGroupIdList']);
 
 const RULE_TYPES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']);
+
+/** The properties that name a rule's peer, by direction. A rule names exactly one. */
+const PEER_KEYS = {
+  ingress: ['CidrIp', 'CidrIpv6', 'SourceSecurityGroupId', 'SourceSecurityGroupName', 'SourcePrefixListId'],
+  egress: ['CidrIp', 'CidrIpv6', 'DestinationSecurityGroupId', 'DestinationPrefixListId'],
+} as const;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -33,6 +42,23 @@ function pathValue(value: unknown, path: string[]): unknown {
   let current: unknown = value;
   for (const key of path) current = asRecord(current)[key];
   return current;
+}
+
+function isEmptyList(value: unknown): boolean {
+  return value === undefined || (Array.isArray(value) && value.length === 0);
+}
+
+/** A value that may be absent at deploy time: `Fn::If` (either branch may be AWS::NoValue) or `Ref: AWS::NoValue`. */
+function mayBeAbsent(value: unknown): boolean {
+  const record = asRecord(value);
+  return 'Fn::If' in record || record.Ref === 'AWS::NoValue';
+}
+
+/** How a fallback to the default group is judged: where the VPC comes from and which behaviour says so. */
+interface Fallback {
+  readonly vpc: () => string | undefined;
+  readonly by: BehaviourId;
+  readonly note?: string;
 }
 
 /**
@@ -51,7 +77,11 @@ class ModelBuilder {
   private readonly groups = new Map<string, Mutable<SecurityGroupNode>>();
   private readonly vpcs = new Map<string, Mutable<VpcNode>>();
   private readonly unresolved: Unresolved[] = [];
+  private readonly invalidRules: InvalidRule[] = [];
   private readonly loadBalancers = new Map<string, Mutable<LoadBalancerNode>>();
+  private readonly prefixLists = new Map<string, PrefixListNode>();
+  private readonly servicePorts = new Map<string, ServicePorts>();
+  private readonly forwarders = new Set<string>();
   private readonly lambdas: LambdaNode[] = [];
 
   constructor(private readonly stacks: StackTemplate[]) {
@@ -61,23 +91,30 @@ class ModelBuilder {
       groups: this.groups,
       vpcs: this.vpcs,
       loadBalancers: [],
+      prefixLists: this.prefixLists,
+      servicePorts: this.servicePorts,
+      forwarders: this.forwarders,
       lambdas: this.lambdas,
       unresolved: this.unresolved,
+      invalidRules: this.invalidRules,
     };
   }
 
   public build() {
     const passes: Array<(stackId: string, logicalId: string, resource: Record<string, any>) => void> = [
       (s, l, r) => this.addVpc(s, l, r),
-      (s, l, r) => this.addGroup(s, l, r),
+      (s, l, r) => this.addGroupOrPrefixList(s, l, r),
       (s, l, r) => this.addLocker(s, l, r),
       (s, l, r) => this.addRules(s, l, r),
       (s, l, r) => this.addUses(s, l, r),
+      (s, l, r) => this.addListener(s, l, r),
     ];
     for (const pass of passes) {
       for (const stack of this.stacks) {
         if (asRecord(stack.template).Resources !== undefined && typeof asRecord(stack.template).Resources !== 'object') {
-          this.unresolved.push({ at: this.ref(stack.stackId, '(Resources)', 'AWS::CloudFormation::Stack'), what: 'the template\'s Resources section is not an object' });
+          if (pass === passes[0]) {
+            this.unresolved.push({ at: this.ref(stack.stackId, '(Resources)', 'AWS::CloudFormation::Stack'), what: 'the template\'s Resources section is not an object' });
+          }
           continue;
         }
         for (const [logicalId, raw] of Object.entries(this.resolver.resources(stack.stackId))) {
@@ -97,6 +134,8 @@ class ModelBuilder {
       safely(() => this.addExports(stack.stackId), () => undefined);
     }
     this.addImplicitEgress();
+    this.addDefaultGroupRules();
+    this.addLoadBalancerServicePorts();
     (this.model as Mutable<SecurityGroupModel>).loadBalancers = [...this.loadBalancers.values()];
   }
 
@@ -104,9 +143,11 @@ class ModelBuilder {
     const stack = this.resolver.stack(stackId);
     const resource = this.resolver.resource(stackId, logicalId);
     const metadataPath = asRecord(resource?.Metadata)['aws:cdk:path'];
+    // A nested stack's name is a token until deploy; its construct path is the name a person knows it by.
+    const stackName = stack?.stackName && !stack.stackName.includes('${Token[') ? stack.stackName : stack?.constructPath ?? stackId;
     return {
       stackId,
-      stackName: stack?.stackName ?? stackId,
+      stackName,
       logicalId,
       type: type ?? (typeof resource?.Type === 'string' ? resource.Type : 'unknown'),
       constructPath: stack?.constructPaths?.[logicalId] ?? (typeof metadataPath === 'string' ? metadataPath : undefined),
@@ -114,7 +155,7 @@ class ModelBuilder {
     };
   }
 
-  // --- VPCs and groups ---------------------------------------------------------------------------------
+  // --- VPCs, groups and prefix lists ----------------------------------------------------------------------
 
   private addVpc(stackId: string, logicalId: string, resource: Record<string, any>) {
     if (resource.Type === 'AWS::EC2::VPC') {
@@ -133,13 +174,17 @@ class ModelBuilder {
         const parsed = value?.kind === 'literal' ? parseCidr(String(value.value)) : undefined;
         if (parsed) vpc.cidrs.push(parsed);
       }
+      if (props.AmazonProvidedIpv6CidrBlock === true || props.AmazonProvidedIpv6CidrBlock === 'true'
+        || props.Ipv6CidrBlock !== undefined || props.Ipv6IpamPoolId !== undefined || props.Ipv6Pool !== undefined) {
+        vpc.hasIpv6 = true;
+      }
     }
   }
 
   private vpcOf(key: string, ref: ResourceRef): Mutable<VpcNode> {
     let vpc = this.vpcs.get(key);
     if (!vpc) {
-      vpc = { key, ref, cidrs: [], defaultGroupKey: `${key}#default` };
+      vpc = { key, ref, cidrs: [], defaultGroupKey: `${key}#default`, hasIpv6: false, awsDefaultRules: [] };
       this.vpcs.set(key, vpc);
       this.groupNode(vpc.defaultGroupKey, { defaultOfVpc: key, vpcKey: key });
     }
@@ -149,13 +194,17 @@ class ModelBuilder {
   private groupNode(key: string, fields: Partial<SecurityGroupNode>): Mutable<SecurityGroupNode> {
     let group = this.groups.get(key);
     if (!group) {
-      group = { key, rules: [], attachments: [], references: [], exports: [], crossStackUses: [], ...fields };
+      group = { key, rules: [], attachments: [], references: [], exports: [], crossStackUses: [], egressDeclaredBy: [], ...fields };
       this.groups.set(key, group);
     }
     return group;
   }
 
-  private addGroup(stackId: string, logicalId: string, resource: Record<string, any>) {
+  private addGroupOrPrefixList(stackId: string, logicalId: string, resource: Record<string, any>) {
+    if (resource.Type === 'AWS::EC2::PrefixList') {
+      this.addPrefixList(stackId, logicalId, asRecord(resource.Properties));
+      return;
+    }
     if (resource.Type !== 'AWS::EC2::SecurityGroup') return;
     const props = asRecord(resource.Properties);
     const vpc = props.VpcId === undefined ? undefined : this.resolver.resolve(stackId, props.VpcId);
@@ -164,9 +213,32 @@ class ModelBuilder {
     this.groupNode(resourceKey(stackId, logicalId), {
       ref: this.ref(stackId, logicalId),
       vpcKey: vpc?.kind === 'resource' ? resourceKey(vpc.stackId, vpc.logicalId) : vpc?.kind === 'literal' ? `external:${vpc.value}` : undefined,
-      groupName: props.GroupName === undefined ? undefined : literalText(this.resolver.resolve(stackId, props.GroupName)) ?? '(computed)',
+      groupName: props.GroupName === undefined ? undefined : this.describeValue(stackId, props.GroupName, false),
       nameTag: typeof nameTag === 'string' ? nameTag : undefined,
       description: typeof props.GroupDescription === 'string' ? props.GroupDescription : undefined,
+    });
+  }
+
+  private addPrefixList(stackId: string, logicalId: string, props: Record<string, any>) {
+    const key = resourceKey(stackId, logicalId);
+    const maxEntries = this.resolver.resolve(stackId, props.MaxEntries);
+    const family = this.resolver.resolve(stackId, props.AddressFamily);
+    const entries: Cidr[] = [];
+    let unresolvedEntries = 0;
+    const list: unknown[] = Array.isArray(props.Entries) ? props.Entries : props.Entries === undefined ? [] : [props.Entries];
+    for (const entry of list) {
+      const cidr = this.resolver.resolve(stackId, asRecord(entry).Cidr);
+      const parsed = cidr.kind === 'literal' ? parseCidr(String(cidr.value)) : undefined;
+      if (parsed) entries.push(parsed);
+      else unresolvedEntries++;
+    }
+    this.prefixLists.set(key, {
+      key,
+      ref: this.ref(stackId, logicalId),
+      maxEntries: maxEntries.kind === 'literal' && Number.isInteger(Number(maxEntries.value)) ? Number(maxEntries.value) : undefined,
+      addressFamily: family.kind === 'literal' && (family.value === 'IPv4' || family.value === 'IPv6') ? family.value : undefined,
+      entries,
+      unresolvedEntries,
     });
   }
 
@@ -188,8 +260,14 @@ class ModelBuilder {
   private groupOfResolved(usingStackId: string, resolved: Resolved, user: ResourceRef): { key?: string; problem?: string } {
     if (resolved.kind === 'resource') {
       let key = this.securityGroupKey(resolved);
-      if (!key && resolved.attribute === 'DefaultSecurityGroup' && this.resolver.resource(resolved.stackId, resolved.logicalId)?.Type === 'AWS::EC2::VPC') {
+      const targetType = this.resolver.resource(resolved.stackId, resolved.logicalId)?.Type;
+      if (!key && resolved.attribute === 'DefaultSecurityGroup' && targetType === 'AWS::EC2::VPC') {
         key = this.vpcOf(resourceKey(resolved.stackId, resolved.logicalId), this.ref(resolved.stackId, resolved.logicalId)).defaultGroupKey;
+      }
+      if (!key && resolved.attribute === 'ClusterSecurityGroupId' && (targetType === 'AWS::EKS::Cluster' || targetType === 'Custom::AWSCDK-EKS-Cluster')) {
+        // EKS creates this group itself: it is a group, but not one the app defines (see AWS_BEHAVIOURS).
+        key = `eks:${resourceKey(resolved.stackId, resolved.logicalId)}`;
+        this.groupNode(key, { externalId: `the cluster security group of ${refLabel(this.ref(resolved.stackId, resolved.logicalId))}` });
       }
       if (!key) {
         return { problem: `${resolved.logicalId}${resolved.attribute ? '.' + resolved.attribute : ''} is not a security group` };
@@ -221,24 +299,25 @@ class ModelBuilder {
       for (const [direction, key] of [['ingress', 'SecurityGroupIngress'], ['egress', 'SecurityGroupEgress']] as const) {
         const list = props[key];
         if (list === undefined) continue;
+        if (direction === 'egress' && !isEmptyList(list)) this.groups.get(groupKey)?.egressDeclaredBy.push(origin());
         if (!Array.isArray(list)) {
           this.addUnreadableRule(groupKey, direction, origin(), `${key} is not a list (${describe(list)})`);
           continue;
         }
-        for (const entry of list) this.addRule(stackId, groupKey, direction, asRecord(entry), origin(), entry);
+        for (const entry of list) this.addRule(stackId, groupKey, direction, asRecord(entry), origin(), entry, false);
       }
     } else if (resource.Type === 'AWS::EC2::SecurityGroupIngress' || resource.Type === 'AWS::EC2::SecurityGroupEgress') {
       const direction = resource.Type === 'AWS::EC2::SecurityGroupIngress' ? 'ingress' : 'egress';
       const ref = origin();
       const target = props.GroupId !== undefined ? this.groupOf(stackId, props.GroupId, ref) : { problem: 'the rule names its group by GroupName, outside a VPC' };
-      if (!target.key) {
-        const key = `unresolved:${resourceKey(stackId, logicalId)}`;
-        this.groupNode(key, { externalId: `(group of ${logicalId})` });
+      let groupKey = target.key;
+      if (!groupKey) {
+        groupKey = `unresolved:${resourceKey(stackId, logicalId)}`;
+        this.groupNode(groupKey, { externalId: `(group of ${logicalId})` });
         this.unresolved.push({ at: ref, what: `the group this ${direction} rule belongs to cannot be known at synth: ${target.problem}`, rule: true });
-        this.addRule(stackId, key, direction, props, ref, props);
-        return;
       }
-      this.addRule(stackId, target.key, direction, props, ref, props);
+      if (direction === 'egress') this.groups.get(groupKey)?.egressDeclaredBy.push(ref);
+      this.addRule(stackId, groupKey, direction, props, ref, props, true);
     }
   }
 
@@ -246,7 +325,9 @@ class ModelBuilder {
     this.groups.get(groupKey)?.rules.push({ direction, groupKey, peer: { kind: 'unresolved', reason }, trafficProblem: reason, origin });
   }
 
-  private addRule(stackId: string, groupKey: string, direction: 'ingress' | 'egress', props: Record<string, any>, origin: ResourceRef, raw: unknown) {
+  private addRule(
+    stackId: string, groupKey: string, direction: 'ingress' | 'egress', props: Record<string, any>, origin: ResourceRef, raw: unknown, standalone: boolean,
+  ) {
     const group = this.groups.get(groupKey);
     if (!group) return;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || (Object.keys(props).length === 1 && Object.keys(props)[0].startsWith('Fn::'))) {
@@ -263,8 +344,9 @@ class ModelBuilder {
     if (direction === 'egress' && cidr?.kind === 'literal' && cidr.value === CDK_NO_TRAFFIC_RULE.cidrIp
       && traffic?.protocol === CDK_NO_TRAFFIC_RULE.ipProtocol && traffic.icmp?.type === CDK_NO_TRAFFIC_RULE.fromPort
       && traffic.icmp?.code === CDK_NO_TRAFFIC_RULE.toPort) {
-      return; // CDK's placeholder: no egress at all.
+      return; // CDK's placeholder: it declares egress (so AWS drops its default) but lets nothing through.
     }
+    this.checkRuleIsValid(stackId, direction, props, origin);
     const peer = this.peerOf(stackId, direction, props, origin);
     group.rules.push({
       direction,
@@ -274,9 +356,33 @@ class ModelBuilder {
       peer,
       description: typeof props.Description === 'string' ? props.Description : undefined,
       origin,
+      standalone,
     });
     if (peer.kind === 'unresolved' || problem) {
-      this.unresolved.push({ at: origin, what: peer.kind === 'unresolved' ? `the peer of a ${direction} rule: ${peer.reason}` : `the traffic of a ${direction} rule: ${problem}`, rule: true });
+      this.unresolved.push({ at: origin, what: peer.kind === 'unresolved' ? `the peer of an ${direction} rule: ${peer.reason}` : `the traffic of an ${direction} rule: ${problem}`, rule: true });
+    }
+  }
+
+  /** Rules EC2 refuses: more than one peer, or an address without a prefix length. */
+  private checkRuleIsValid(stackId: string, direction: 'ingress' | 'egress', props: Record<string, any>, at: ResourceRef) {
+    const peers = PEER_KEYS[direction].filter(key => props[key] !== undefined && !mayBeAbsent(props[key]));
+    if (peers.length > 1) {
+      this.invalidRules.push({ at, direction, behaviour: AWS_BEHAVIOURS.ruleNamesOnePeer.id, what: `names ${peers.length} peers (${peers.join(', ')}); a rule names exactly one`, certain: true });
+    }
+    for (const key of ['CidrIp', 'CidrIpv6'] as const) {
+      if (props[key] === undefined) continue;
+      const value = this.resolver.resolve(stackId, props[key]);
+      if (value.kind !== 'literal' || typeof value.value !== 'string' || value.value.includes('/') || !parseCidr(value.value)) continue;
+      const from = value.viaParameter ? ` (the default of parameter ${value.viaParameter})` : '';
+      this.invalidRules.push({
+        at,
+        direction,
+        behaviour: AWS_BEHAVIOURS.cidrNeedsPrefix.id,
+        what: `has ${key} "${value.value}"${from} without a prefix length; write ${value.value}/${key === 'CidrIp' ? 32 : 128} for one address`,
+        // EC2's refusal of an IPv6 address without a prefix is not reproduced anywhere we could find, and a
+        // parameter's default may not be the value deployed.
+        certain: key === 'CidrIp' && !value.viaParameter,
+      });
     }
   }
 
@@ -299,7 +405,10 @@ class ModelBuilder {
     if (candidates.prefixList !== undefined) {
       const value = this.resolver.resolve(stackId, candidates.prefixList);
       if (value.kind === 'literal') return { kind: 'prefixList', id: String(value.value), viaParameter: value.viaParameter };
-      if (value.kind === 'resource') return { kind: 'prefixList', id: value.logicalId };
+      if (value.kind === 'resource') {
+        const list = this.prefixLists.get(resourceKey(value.stackId, value.logicalId));
+        return { kind: 'prefixList', id: value.logicalId, prefixListKey: list?.key, holdsWorld: list?.entries.some(e => e.prefix === 0) };
+      }
       return { kind: 'unresolved', reason: `the prefix list: ${value.kind === 'unresolved' ? value.reason : 'a list'}` };
     }
     if (direction === 'ingress' && props.SourceSecurityGroupName !== undefined) {
@@ -308,22 +417,37 @@ class ModelBuilder {
     return { kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' };
   }
 
+  /** AWS's allow-all IPv4 egress, on every group of the app that has no egress at all, inline or standalone. */
   private addImplicitEgress() {
+    const behaviour = AWS_BEHAVIOURS.defaultEgressWithoutEgressRules;
     for (const group of this.groups.values()) {
-      if (!group.ref) continue;
-      const props = asRecord(this.resolver.resource(group.ref.stackId, group.ref.logicalId)?.Properties);
-      const egress = props.SecurityGroupEgress;
-      if (egress === undefined || (Array.isArray(egress) && egress.length === 0)) {
-        group.rules.push({
-          direction: 'egress',
-          groupKey: group.key,
-          traffic: { protocol: 'all' },
-          peer: { kind: 'cidr', cidr: parseCidr('0.0.0.0/0')! },
-          description: 'AWS default: all outbound traffic, because the group states no egress rule',
-          origin: group.ref,
-          implicit: true,
-        });
-      }
+      if (!group.ref || group.egressDeclaredBy.length > 0) continue;
+      group.rules.push({
+        direction: 'egress',
+        groupKey: group.key,
+        traffic: { protocol: 'all' },
+        peer: { kind: 'cidr', cidr: parseCidr('0.0.0.0/0')! },
+        description: 'AWS default: all outbound IPv4 traffic, because no egress rule targets the group',
+        origin: group.ref,
+        implicit: true,
+        implicitBy: behaviour.id,
+      });
+    }
+  }
+
+  /** The rules AWS gives each in-app VPC's default group, unless the app locks it. */
+  private addDefaultGroupRules() {
+    const id = AWS_BEHAVIOURS.defaultGroupRules.id;
+    for (const vpc of this.vpcs.values()) {
+      if (vpc.lockedBy) continue;
+      const groupKey = vpc.defaultGroupKey;
+      const rule = (direction: 'ingress' | 'egress', peer: Peer): SecurityGroupRule =>
+        ({ direction, groupKey, traffic: { protocol: 'all' }, peer, origin: vpc.ref, implicit: true, implicitBy: id, description: 'AWS default of the VPC\'s default group' });
+      vpc.awsDefaultRules.push(
+        rule('ingress', { kind: 'group', groupKey }),
+        rule('egress', { kind: 'cidr', cidr: parseCidr('0.0.0.0/0')! }),
+        ...(vpc.hasIpv6 ? [rule('egress', { kind: 'cidr', cidr: parseCidr('::/0')! })] : []),
+      );
     }
   }
 
@@ -339,48 +463,109 @@ class ModelBuilder {
     const props = asRecord(resource.Properties);
     const ref = this.ref(stackId, logicalId);
     const attachedKeys = new Set<string>();
-    const attach = (values: unknown, label?: string, fallbackVpc?: () => string | undefined) => {
-      const attachment = this.attachment(stackId, ref, values, label, fallbackVpc);
+    if ((type === 'AWS::EC2::Instance' || type === 'AWS::EC2::NetworkInterface') && String(props.SourceDestCheck) === 'false') {
+      this.forwarders.add(resourceKey(stackId, logicalId));
+    }
+    const attach = (values: unknown, label?: string, fallback?: Fallback, extra: Partial<Attachment> = {}) => {
+      const attachment = this.attachment(stackId, ref, values, label, fallback, extra);
       if (!attachment) return;
       attachment.groupKeys.forEach(k => attachedKeys.add(k));
       for (const key of attachment.groupKeys) this.groups.get(key)?.attachments.push(attachment);
     };
+    const fallbackOf = (vpc: () => string | undefined, note?: string): Fallback | undefined => {
+      const by = DEFAULT_GROUP_FALLBACK[type];
+      return by ? { vpc, by, note } : undefined;
+    };
+    const firstSubnetVpc = (subnets: unknown) => () => {
+      const first = this.resolver.items(this.resolver.resolve(stackId, subnets ?? []))[0];
+      return first?.kind === 'resource' ? this.vpcOfSubnet(first.stackId, { Ref: first.logicalId }) : undefined;
+    };
 
     switch (type) {
-      case 'AWS::EC2::Instance': {
-        const nis = Array.isArray(props.NetworkInterfaces) ? props.NetworkInterfaces.map(asRecord) : [];
-        const subnetVpc = () => this.vpcOfSubnet(stackId, props.SubnetId ?? nis[0]?.SubnetId);
-        if (nis.length > 0) {
-          nis.forEach((ni, i) => attach(ni.GroupSet, `network interface ${ni.DeviceIndex ?? i}`, () => this.vpcOfSubnet(stackId, ni.SubnetId)));
-        } else {
-          attach(props.SecurityGroupIds ?? props.SecurityGroups, undefined, subnetVpc);
-        }
+      case 'AWS::EC2::Instance':
+        this.attachInstance(stackId, ref, props, attach);
         break;
-      }
       case 'AWS::EC2::LaunchTemplate': {
+        // A template without groups is judged where it is used (an instance, an Auto Scaling group), not here.
         const data = asRecord(props.LaunchTemplateData);
         const nis = Array.isArray(data.NetworkInterfaces) ? data.NetworkInterfaces.map(asRecord) : [];
         if (nis.length > 0) {
-          nis.forEach((ni, i) => attach(ni.Groups, `network interface ${ni.DeviceIndex ?? i}`, () => this.vpcOfSubnet(stackId, ni.SubnetId)));
-        } else {
-          attach(data.SecurityGroupIds ?? data.SecurityGroups, undefined, () => undefined);
+          nis.forEach((ni, i) => { if (!isEmptyList(ni.Groups)) attach(ni.Groups, `network interface ${ni.DeviceIndex ?? i}`); });
+        } else if (!isEmptyList(data.SecurityGroupIds ?? data.SecurityGroups)) {
+          attach(data.SecurityGroupIds ?? data.SecurityGroups);
         }
         break;
       }
+      case 'AWS::AutoScaling::AutoScalingGroup':
+        this.attachAutoScalingGroup(stackId, ref, props, attach);
+        break;
       case 'AWS::EC2::VPCEndpoint': {
         // Gateway endpoints (the default type) have no interfaces; interface endpoints without groups get the default group.
         const isInterface = String(props.VpcEndpointType ?? 'Gateway') === 'Interface';
-        if (props.SecurityGroupIds !== undefined || isInterface) attach(props.SecurityGroupIds, undefined, () => this.vpcKeyOf(stackId, props.VpcId));
+        if (props.SecurityGroupIds !== undefined || isInterface) {
+          attach(props.SecurityGroupIds, undefined, fallbackOf(() => this.vpcKeyOf(stackId, props.VpcId)));
+        }
         break;
       }
       case 'AWS::RDS::DBInstance':
-        attach(props.VPCSecurityGroups, undefined, () => this.vpcOfSubnetGroup(stackId, props.DBSubnetGroupName, 'AWS::RDS::DBSubnetGroup'));
+        this.attachDbInstance(stackId, props, attach);
         break;
       case 'AWS::ElastiCache::CacheCluster':
-        attach(props.VpcSecurityGroupIds, undefined, () => this.vpcOfSubnetGroup(stackId, props.CacheSubnetGroupName, 'AWS::ElastiCache::SubnetGroup'));
+        attach(props.VpcSecurityGroupIds, undefined, fallbackOf(() => this.vpcOfSubnetGroup(stackId, props.CacheSubnetGroupName, 'AWS::ElastiCache::SubnetGroup')));
         break;
       case 'AWS::ElastiCache::ReplicationGroup':
-        attach(props.SecurityGroupIds, undefined, () => this.vpcOfSubnetGroup(stackId, props.CacheSubnetGroupName, 'AWS::ElastiCache::SubnetGroup'));
+        attach(props.SecurityGroupIds, undefined, fallbackOf(() => this.vpcOfSubnetGroup(stackId, props.CacheSubnetGroupName, 'AWS::ElastiCache::SubnetGroup')));
+        break;
+      case 'AWS::RDS::DBCluster':
+        attach(props.VpcSecurityGroupIds, undefined, fallbackOf(() => this.vpcOfSubnetGroup(stackId, props.DBSubnetGroupName, 'AWS::RDS::DBSubnetGroup')));
+        break;
+      case 'AWS::Redshift::Cluster':
+        attach(props.VpcSecurityGroupIds, undefined, fallbackOf(() => this.vpcOfSubnetGroup(stackId, props.ClusterSubnetGroupName, 'AWS::Redshift::ClusterSubnetGroup')));
+        break;
+      case 'AWS::ECS::Service':
+      case 'AWS::ECS::TaskSet': {
+        // Only the awsvpc network mode gives tasks interfaces of their own.
+        const network = asRecord(props.NetworkConfiguration);
+        const awsvpc = network.AwsvpcConfiguration ?? network.AwsVpcConfiguration;
+        if (awsvpc !== undefined) attach(asRecord(awsvpc).SecurityGroups, undefined, fallbackOf(firstSubnetVpc(asRecord(awsvpc).Subnets)));
+        break;
+      }
+      case 'AWS::OpenSearchService::Domain':
+      case 'AWS::Elasticsearch::Domain': {
+        // Without VPCOptions the domain has a public endpoint and no interfaces.
+        const vpcOptions = props.VPCOptions;
+        const options = asRecord(vpcOptions);
+        if (vpcOptions !== undefined) attach(options.SecurityGroupIds, undefined, fallbackOf(firstSubnetVpc(options.SubnetIds)));
+        break;
+      }
+      case 'AWS::MSK::Cluster': {
+        const info = asRecord(props.BrokerNodeGroupInfo);
+        attach(info.SecurityGroups, undefined, fallbackOf(firstSubnetVpc(info.ClientSubnets)));
+        break;
+      }
+      case 'AWS::ElasticLoadBalancing::LoadBalancer': {
+        if (props.Subnets === undefined) {
+          attach(props.SecurityGroups); // in EC2-Classic or the default VPC's AZs: ELB makes its own default_elb group
+          break;
+        }
+        const vpc = firstSubnetVpc(props.Subnets);
+        const inApp = vpc() !== undefined;
+        attach(props.SecurityGroups, undefined, inApp ? fallbackOf(vpc)
+          : { vpc, by: 'fallbackUnsettled', note: 'unless its subnets are in the account\'s default VPC, where ELB makes a default_elb group instead' });
+        break;
+      }
+      case 'AWS::EC2::NetworkInterface':
+        attach(props.GroupSet, undefined, fallbackOf(() => this.vpcOfSubnet(stackId, props.SubnetId)));
+        break;
+      case 'AWS::EFS::MountTarget':
+        attach(props.SecurityGroups, undefined, fallbackOf(() => this.vpcOfSubnet(stackId, props.SubnetId)));
+        break;
+      case 'AWS::FSx::FileSystem':
+        attach(props.SecurityGroupIds, undefined, fallbackOf(firstSubnetVpc(props.SubnetIds)));
+        break;
+      case 'AWS::Transfer::Server':
+        attach(pathValue(props, ['EndpointDetails', 'SecurityGroupIds']));
+        this.addTransferServicePorts(stackId, ref, props);
         break;
       default: {
         const known = securityGroupPropertyOf(type);
@@ -410,21 +595,141 @@ class ModelBuilder {
     }
   }
 
+  private attachInstance(stackId: string, ref: ResourceRef, props: Record<string, any>, attach: AttachFn) {
+    const nis = Array.isArray(props.NetworkInterfaces) ? props.NetworkInterfaces.map(asRecord) : [];
+    const template = this.launchTemplateOf(stackId, props.LaunchTemplate);
+    const fallback = (subnet: unknown): Fallback => ({
+      vpc: () => this.vpcOfSubnet(stackId, subnet) ?? template?.subnetVpc(),
+      by: 'fallbackToDefaultGroup',
+      note: template?.ref ? `it names no group, and neither does its launch template ${template.label}` : undefined,
+    });
+    if (nis.length > 0) {
+      nis.forEach((ni, i) => {
+        const label = `network interface ${ni.DeviceIndex ?? i}`;
+        if (!isEmptyList(ni.GroupSet)) {
+          attach(ni.GroupSet, label);
+        } else if (ni.NetworkInterfaceId !== undefined) {
+          // An existing interface keeps its own groups: an in-app one reports its own fallback.
+          const eni = this.resolver.resolve(stackId, ni.NetworkInterfaceId);
+          const eniProps = eni.kind === 'resource' ? asRecord(this.resolver.resource(eni.stackId, eni.logicalId)?.Properties) : {};
+          if (!isEmptyList(eniProps.GroupSet)) attach(this.resolver.resolve(eni.kind === 'resource' ? eni.stackId : stackId, eniProps.GroupSet), label);
+        } else if (template?.groups) {
+          attach(template.groups, label, undefined, { viaTemplate: template.ref });
+        } else if (!template || template.ref) {
+          attach(undefined, label, fallback(ni.SubnetId));
+        } else {
+          this.templateOutsideApp(ref, template, label);
+        }
+      });
+      return;
+    }
+    const own = props.SecurityGroupIds ?? props.SecurityGroups;
+    if (!isEmptyList(own)) {
+      attach(own);
+    } else if (template?.groups) {
+      attach(template.groups, undefined, undefined, { viaTemplate: template.ref });
+    } else if (!template || template.ref) {
+      attach(undefined, undefined, fallback(props.SubnetId));
+    } else {
+      this.templateOutsideApp(ref, template);
+    }
+  }
+
+  private templateOutsideApp(at: ResourceRef, template: TemplateInfo, label?: string) {
+    this.unresolved.push({ at, what: `its security groups${label ? ` (${label})` : ''} come from launch template ${template.label}, which is not in the app` });
+  }
+
+  private attachAutoScalingGroup(stackId: string, ref: ResourceRef, props: Record<string, any>, attach: AttachFn) {
+    const spec = props.LaunchTemplate ?? asRecord(asRecord(props.MixedInstancesPolicy).LaunchTemplate).LaunchTemplateSpecification;
+    const template = spec !== undefined ? this.launchTemplateOf(stackId, spec) : this.launchConfigurationOf(stackId, props.LaunchConfigurationName);
+    if (!template) return; // launched from an instance id: that instance's groups
+    if (!template.ref) {
+      this.templateOutsideApp(ref, template);
+      return;
+    }
+    const subnetVpc = () => {
+      const first = this.resolver.items(this.resolver.resolve(stackId, props.VPCZoneIdentifier ?? []))[0];
+      return (first?.kind === 'resource' ? this.vpcOfSubnet(first.stackId, { Ref: first.logicalId }) : undefined) ?? template.subnetVpc();
+    };
+    if (template.groups) {
+      attach(template.groups, undefined, undefined, { viaTemplate: template.ref });
+    } else {
+      attach(undefined, undefined, { vpc: subnetVpc, by: 'launchTemplateJudgedWhereUsed', note: `its launch template ${template.label} names no group` });
+    }
+  }
+
+  /** The in-app launch template a LaunchTemplateSpecification names, with its groups (undefined when it has none). */
+  private launchTemplateOf(stackId: string, spec: unknown): TemplateInfo | undefined {
+    if (spec === undefined) return undefined;
+    const record = asRecord(spec);
+    const target = this.resolver.resolve(stackId, record.LaunchTemplateId ?? record.LaunchTemplateName ?? record.Id ?? record.Name);
+    if (target.kind !== 'resource') return { label: outsideLabel(target), subnetVpc: () => undefined };
+    const resource = this.resolver.resource(target.stackId, target.logicalId);
+    if (resource?.Type !== 'AWS::EC2::LaunchTemplate') return { label: target.logicalId, subnetVpc: () => undefined };
+    const data = asRecord(asRecord(resource.Properties).LaunchTemplateData);
+    const nis = Array.isArray(data.NetworkInterfaces) ? data.NetworkInterfaces.map(asRecord) : [];
+    const own = data.SecurityGroupIds ?? data.SecurityGroups;
+    const fromInterfaces = nis.flatMap(ni => (Array.isArray(ni.Groups) ? ni.Groups : ni.Groups === undefined ? [] : [ni.Groups]));
+    const groups = !isEmptyList(own) ? own : fromInterfaces.length > 0 ? fromInterfaces : undefined;
+    const ref = this.ref(target.stackId, target.logicalId);
+    return {
+      ref,
+      label: refLabel(ref),
+      groups: groups === undefined ? undefined : this.resolver.resolve(target.stackId, groups),
+      subnetVpc: () => this.vpcOfSubnet(target.stackId, nis[0]?.SubnetId),
+    };
+  }
+
+  private launchConfigurationOf(stackId: string, name: unknown): TemplateInfo | undefined {
+    if (name === undefined) return undefined;
+    const target = this.resolver.resolve(stackId, name);
+    if (target.kind !== 'resource') return { label: outsideLabel(target), subnetVpc: () => undefined };
+    const resource = this.resolver.resource(target.stackId, target.logicalId);
+    if (resource?.Type !== 'AWS::AutoScaling::LaunchConfiguration') return { label: target.logicalId, subnetVpc: () => undefined };
+    const groups = asRecord(resource.Properties).SecurityGroups;
+    const ref = this.ref(target.stackId, target.logicalId);
+    return {
+      ref,
+      label: refLabel(ref),
+      groups: isEmptyList(groups) ? undefined : this.resolver.resolve(target.stackId, groups),
+      subnetVpc: () => undefined,
+    };
+  }
+
+  private attachDbInstance(stackId: string, props: Record<string, any>, attach: AttachFn) {
+    // A cluster member (Aurora, Neptune, DocumentDB) takes its cluster's groups; the cluster carries them.
+    if (props.DBClusterIdentifier !== undefined && isEmptyList(props.VPCSecurityGroups)) return;
+    const vpc = () => this.vpcOfSubnetGroup(stackId, props.DBSubnetGroupName, 'AWS::RDS::DBSubnetGroup');
+    const replica = props.SourceDBInstanceIdentifier !== undefined;
+    attach(props.VPCSecurityGroups, undefined, replica
+      ? { vpc, by: 'readReplicaGroups', note: 'it is a read replica that names no group' }
+      : { vpc, by: 'fallbackToDefaultGroup' });
+  }
+
   private attachment(
-    stackId: string, ref: ResourceRef, values: unknown, label?: string, fallbackVpc?: () => string | undefined,
+    stackId: string, ref: ResourceRef, values: unknown, label?: string, fallback?: Fallback, extra: Partial<Attachment> = {},
   ): Attachment | undefined {
-    const isEmpty = values === undefined || (Array.isArray(values) && values.length === 0);
-    if (isEmpty) {
-      if (!fallbackVpc) return undefined;
+    if (isEmptyList(values)) {
+      if (!fallback) return undefined;
       // AWS gives the resource its VPC's default group.
-      const vpcKey = fallbackVpc() ?? 'unknown-vpc';
+      const vpcKey = fallback.vpc() ?? 'unknown-vpc';
       const defaultKey = this.vpcs.get(vpcKey)?.defaultGroupKey ?? `${vpcKey}#default`;
-      this.groupNode(defaultKey, { defaultOfVpc: vpcKey, externalId: this.vpcs.has(vpcKey) ? undefined : `default group of ${vpcKey === 'unknown-vpc' ? 'a VPC outside the app' : vpcKey}` });
-      return { resource: ref, groupKeys: [defaultKey], unresolved: [], viaDefault: true, interfaceLabel: label };
+      this.groupNode(defaultKey, { defaultOfVpc: vpcKey, externalId: this.vpcs.has(vpcKey) ? undefined : describeVpcKey(vpcKey) });
+      return {
+        resource: ref,
+        groupKeys: [defaultKey],
+        unresolved: [],
+        viaDefault: true,
+        interfaceLabel: label,
+        fallbackBy: AWS_BEHAVIOURS[fallback.by].id,
+        fallbackNote: fallback.note,
+        ...extra,
+      };
     }
     const groupKeys: string[] = [];
     const unresolved: string[] = [];
-    for (const item of this.resolver.items(this.resolver.resolve(stackId, values))) {
+    const resolved = isResolved(values) ? values : this.resolver.resolve(stackId, values);
+    for (const item of this.resolver.items(resolved)) {
       const group = this.groupOfResolved(stackId, item, ref);
       if (group.key) {
         if (!groupKeys.includes(group.key)) groupKeys.push(group.key);
@@ -432,10 +737,11 @@ class ModelBuilder {
         unresolved.push(group.problem ?? 'unknown');
       }
     }
-    if (unresolved.length > 0) {
+    // Groups taken from a launch template are reported once, at the template.
+    if (unresolved.length > 0 && !extra.viaTemplate) {
       this.unresolved.push({ at: ref, what: `${unresolved.length} of its security groups${label ? ` (${label})` : ''}: ${unresolved.join('; ')}` });
     }
-    return { resource: ref, groupKeys, unresolved, viaDefault: false, interfaceLabel: label };
+    return { resource: ref, groupKeys, unresolved, viaDefault: false, interfaceLabel: label, ...extra };
   }
 
   private groupsMentioned(stackId: string, value: unknown): Set<string> {
@@ -507,16 +813,70 @@ class ModelBuilder {
     const lbType = type === 'AWS::ElasticLoadBalancing::LoadBalancer' ? 'classic' : String(props.Type ?? 'application');
     const groups = props.SecurityGroups;
     const attributes = Array.isArray(props.LoadBalancerAttributes) ? props.LoadBalancerAttributes.map(asRecord) : [];
+    // AWS's default scheme is internet-facing. A parameter counts by its default, as CIDRs do.
+    const scheme = props.Scheme === undefined ? undefined : this.resolver.resolve(stackId, props.Scheme);
+    const schemeValue = scheme === undefined ? 'internet-facing' : scheme.kind === 'literal' ? String(scheme.value) : undefined;
+    // A Classic Load Balancer lists its listeners inline; v2 listeners are resources of their own (addListener).
+    const inline = lbType === 'classic' && Array.isArray(props.Listeners) ? props.Listeners.map(asRecord) : [];
+    const listeners = inline.map(l => ({
+      ref, port: this.portOf(stackId, l.LoadBalancerPort), protocol: literalText(this.resolver.resolve(stackId, l.Protocol)),
+    }));
     this.loadBalancers.set(resourceKey(stackId, ref.logicalId), {
       ref,
       type: (['application', 'network', 'gateway', 'classic'].includes(lbType) ? lbType : 'application') as LoadBalancerNode['type'],
-      internetFacing: String(props.Scheme ?? 'internet-facing') === 'internet-facing',
+      internetFacing: schemeValue === 'internet-facing',
+      scheme: schemeValue === 'internet-facing' || schemeValue === 'internal' ? schemeValue : 'unknown',
+      schemeViaParameter: scheme?.kind === 'literal' ? scheme.viaParameter : undefined,
+      listeners,
       groupKeys,
-      withoutSecurityGroups: groups === undefined || (Array.isArray(groups) && groups.length === 0),
+      withoutSecurityGroups: isEmptyList(groups),
       privateLinkEnforcement: literalText(this.resolver.resolve(stackId, props.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic))
         ?? attributes.find(a => a.Key === 'security_groups.enforce_inbound_rules_on_private_link_traffic')?.Value,
       endpointServices: [],
     });
+  }
+
+  private addListener(stackId: string, logicalId: string, resource: Record<string, any>) {
+    if (resource.Type !== 'AWS::ElasticLoadBalancingV2::Listener') return;
+    const props = asRecord(resource.Properties);
+    const lb = this.resolver.resolve(stackId, props.LoadBalancerArn);
+    if (lb.kind !== 'resource') return;
+    this.loadBalancerOf(lb.stackId, lb.logicalId)?.listeners.push({
+      ref: this.ref(stackId, logicalId),
+      port: this.portOf(stackId, props.Port),
+      protocol: literalText(this.resolver.resolve(stackId, props.Protocol)),
+    });
+  }
+
+  /** A load balancer whose every listener's port is known accepts connections there and nowhere else. */
+  private addLoadBalancerServicePorts() {
+    for (const lb of this.loadBalancers.values()) {
+      if (lb.listeners.length === 0 || lb.listeners.some(l => l.port === undefined)) continue;
+      const ports = [...new Set(lb.listeners.map(l => l.port!))].sort((a, b) => a - b);
+      this.servicePorts.set(resourceKey(lb.ref.stackId, lb.ref.logicalId), { resource: lb.ref, ports, what: 'listeners', remoteAdministration: true });
+    }
+  }
+
+  /** A Transfer Family server listens for its protocols only: SFTP on 22 (or its SftpPorts), FTP and FTPS on 21 and 8192-8200. */
+  private addTransferServicePorts(stackId: string, ref: ResourceRef, props: Record<string, any>) {
+    const protocols = this.resolver.items(this.resolver.resolve(stackId, props.Protocols ?? ['SFTP']));
+    if (protocols.some(p => p.kind !== 'literal')) return;
+    const names = protocols.map(p => String((p as { value: unknown }).value).toUpperCase());
+    const sftpPorts = pathValue(props, ['ProtocolDetails', 'SftpPorts']);
+    const configured = Array.isArray(sftpPorts) ? sftpPorts.map(p => this.portOf(stackId, asRecord(p).SftpPort)) : [22];
+    if (configured.some(p => p === undefined)) return;
+    const ports = [
+      ...(names.includes('SFTP') ? configured as number[] : []),
+      ...(names.includes('FTP') || names.includes('FTPS') ? [21, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200] : []),
+    ];
+    this.servicePorts.set(resourceKey(stackId, ref.logicalId), {
+      resource: ref, ports: [...new Set(ports)].sort((a, b) => a - b), what: names.join(', '), remoteAdministration: false,
+    });
+  }
+
+  private portOf(stackId: string, value: unknown): number | undefined {
+    const port = this.resolver.resolve(stackId, value);
+    return port.kind === 'literal' && Number.isInteger(Number(port.value)) ? Number(port.value) : undefined;
   }
 
   private addExports(stackId: string) {
@@ -524,13 +884,65 @@ class ModelBuilder {
     for (const output of Object.values(outputs).map(asRecord)) {
       const name = asRecord(output.Export).Name;
       if (name === undefined) continue;
-      const exportName = literalText(this.resolver.resolve(stackId, name));
       const value = this.resolver.resolve(stackId, output.Value);
-      if (value.kind !== 'resource' || !exportName || value.stackId !== stackId) continue;
+      if (value.kind !== 'resource' || value.stackId !== stackId) continue;
       const key = this.securityGroupKey(value);
-      if (key) this.groups.get(key)?.exports.push(exportName);
+      // A name computed at deploy time (Fn::Sub of ${AWS::StackName}...) is still an export.
+      if (key) this.groups.get(key)?.exports.push(this.describeValue(stackId, name));
     }
   }
+
+  /**
+   * A value as a person reads it: literal text where synth knows it, `${Name}` for a parameter or pseudo
+   * parameter it does not, and the default of a parameter said as such.
+   */
+  private describeValue(stackId: string, value: unknown, annotate = true, depth = 0): string {
+    const resolved = this.resolver.resolve(stackId, value);
+    if (resolved.kind === 'literal') {
+      return resolved.viaParameter && annotate ? `${resolved.value} (the default of parameter ${resolved.viaParameter})` : String(resolved.value);
+    }
+    if (depth > 8) return '${...}';
+    const record = asRecord(value);
+    if (typeof record.Ref === 'string') return `\${${record.Ref}}`;
+    if (record['Fn::ImportValue'] !== undefined) return `\${ImportValue ${this.describeValue(stackId, record['Fn::ImportValue'], false, depth + 1)}}`;
+    if (typeof record['Fn::Sub'] === 'string') return record['Fn::Sub'];
+    if (Array.isArray(record['Fn::Sub']) && typeof record['Fn::Sub'][0] === 'string') {
+      const vars = asRecord(record['Fn::Sub'][1]);
+      return record['Fn::Sub'][0].replace(/\$\{([^}!][^}]*)\}/g, (m, name: string) => (name in vars ? this.describeValue(stackId, vars[name], false, depth + 1) : m));
+    }
+    const join = record['Fn::Join'];
+    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+      return join[1].map((part: unknown) => this.describeValue(stackId, part, false, depth + 1)).join(join[0]);
+    }
+    return '${...}';
+  }
+}
+
+type AttachFn = (values: unknown, label?: string, fallback?: Fallback, extra?: Partial<Attachment>) => void;
+
+interface TemplateInfo {
+  /** Undefined when the template is not in the app. */
+  readonly ref?: ResourceRef;
+  readonly label: string;
+  /** The template's groups, already resolved in its own stack; undefined when it names none. */
+  readonly groups?: Resolved;
+  readonly subnetVpc: () => string | undefined;
+}
+
+function outsideLabel(target: Resolved): string {
+  return target.kind === 'literal' ? String(target.value) : `(${target.kind === 'unresolved' ? target.reason : 'a list'})`;
+}
+
+function isResolved(value: unknown): value is Resolved {
+  const kind = asRecord(value).kind;
+  return kind === 'literal' || kind === 'resource' || kind === 'list' || kind === 'unresolved';
+}
+
+/** How a VPC the app does not define is named in labels. */
+function describeVpcKey(vpcKey: string): string {
+  if (vpcKey === 'default-vpc') return 'the account\'s default VPC';
+  if (vpcKey === 'unknown-vpc') return 'a VPC outside the app';
+  return vpcKey.startsWith('external:') ? `VPC ${vpcKey.slice('external:'.length)}` : vpcKey;
 }
 
 function literalText(resolved: Resolved): string | undefined {
@@ -552,7 +964,8 @@ function findGroupKeyed(props: Record<string, any>): Array<{ path: string; value
     }
     for (const [key, child] of Object.entries(value)) {
       if (key.startsWith('Fn::') || key === 'Ref') return;
-      if (GENERIC_GROUP_KEYS.has(key)) found.push({ path: [...path, key].join('.'), value: child });
+      const inInterface = key === 'Groups' && path.some(p => p === 'NetworkInterfaces');
+      if (GENERIC_GROUP_KEYS.has(key) || inInterface) found.push({ path: [...path, key].join('.'), value: child });
       else visit(child, [...path, key], depth + 1);
     }
   };

@@ -35,7 +35,15 @@ export interface ResourceRef {
 export type Peer =
   | { readonly kind: 'cidr'; readonly cidr: Cidr; readonly viaParameter?: string; readonly vpcCidrOf?: string }
   | { readonly kind: 'group'; readonly groupKey: string }
-  | { readonly kind: 'prefixList'; readonly id: string; readonly viaParameter?: string }
+  | {
+    readonly kind: 'prefixList';
+    readonly id: string;
+    readonly viaParameter?: string;
+    /** The AWS::EC2::PrefixList in the app, by resource key; undefined for a list known only by id. */
+    readonly prefixListKey?: string;
+    /** An entry of the in-app list is 0.0.0.0/0 or ::/0: the rule is open to the world. */
+    readonly holdsWorld?: boolean;
+  }
   | { readonly kind: 'unresolved'; readonly reason: string };
 
 export interface SecurityGroupRule {
@@ -48,8 +56,15 @@ export interface SecurityGroupRule {
   readonly description?: string;
   /** The resource that states the rule: the group itself for inline rules, else the standalone rule. */
   readonly origin: ResourceRef;
-  /** AWS's allow-all egress, present because the group states no egress of its own. */
+  /**
+   * A rule AWS puts there, not the template: the allow-all IPv4 egress of a group with no egress at all, or a
+   * VPC default group's own rules. Which one is in `implicitBy`.
+   */
   readonly implicit?: boolean;
+  /** The AWS_BEHAVIOURS id that puts an implicit rule there. */
+  readonly implicitBy?: string;
+  /** For a rule the template states: whether it is inline in the group or a standalone resource. */
+  readonly standalone?: boolean;
 }
 
 export interface SecurityGroupNode {
@@ -69,8 +84,13 @@ export interface SecurityGroupNode {
   readonly attachments: Attachment[];
   /** Resources that mention the group other than by carrying it or by a rule (custom resources, outputs...). */
   readonly references: ResourceRef[];
-  /** Export names under which its id leaves its stack. */
+  /** Export names under which its id leaves its stack; a name computed at deploy time shows its unknown parts as `${...}`. */
   readonly exports: string[];
+  /**
+   * Where the group's egress is declared, inline or by standalone AWS::EC2::SecurityGroupEgress resources from
+   * any stack. A group with neither keeps AWS's allow-all IPv4 egress (see AWS_BEHAVIOURS).
+   */
+  readonly egressDeclaredBy: ResourceRef[];
   /** Uses of the group from other stacks. */
   readonly crossStackUses: CrossStackUse[];
 }
@@ -91,6 +111,11 @@ export interface Attachment {
   readonly unresolved: string[];
   /** The resource gave no group and AWS puts the VPC's default group on it. */
   readonly viaDefault: boolean;
+  /** For a fallback: the AWS_BEHAVIOURS id that establishes it, and a note on how the model got there. */
+  readonly fallbackBy?: string;
+  readonly fallbackNote?: string;
+  /** The groups came from this launch template or launch configuration. */
+  readonly viaTemplate?: ResourceRef;
   /** Which interface, for resources that declare several. */
   readonly interfaceLabel?: string;
 }
@@ -102,12 +127,32 @@ export interface VpcNode {
   readonly defaultGroupKey: string;
   /** The resource that locks the default group, if any. */
   readonly lockedBy?: ResourceRef;
+  /** The VPC has an IPv6 block (its default group then also sends to ::/0). */
+  readonly hasIpv6: boolean;
+  /**
+   * The rules AWS gives the default group (see AWS_BEHAVIOURS), empty when the app locks it. Kept apart from the
+   * default group's `rules`, which hold only what the app states.
+   */
+  readonly awsDefaultRules: SecurityGroupRule[];
+}
+
+export interface ListenerNode {
+  readonly ref: ResourceRef;
+  /** Undefined when the port cannot be known at synth. */
+  readonly port?: number;
+  readonly protocol?: string;
 }
 
 export interface LoadBalancerNode {
   readonly ref: ResourceRef;
   readonly type: 'application' | 'network' | 'gateway' | 'classic';
+  /** True only when the scheme is known to be internet-facing. */
   readonly internetFacing: boolean;
+  readonly scheme: 'internet-facing' | 'internal' | 'unknown';
+  /** The scheme came from the default of this parameter. */
+  readonly schemeViaParameter?: string;
+  /** Its listeners in the app. Classic load balancers list theirs inline. */
+  readonly listeners: ListenerNode[];
   readonly groupKeys: string[];
   /** The SecurityGroups property is absent or an empty list. */
   readonly withoutSecurityGroups: boolean;
@@ -117,9 +162,44 @@ export interface LoadBalancerNode {
   readonly endpointServices: ResourceRef[];
 }
 
+/**
+ * The ports a managed resource accepts connections on, whatever its groups admit (see AWS_BEHAVIOURS): a
+ * load balancer's listeners, a Transfer Family server's protocols.
+ */
+export interface ServicePorts {
+  readonly resource: ResourceRef;
+  readonly ports: number[];
+  /** What listens there, in words: "listeners", "SFTP". */
+  readonly what: string;
+  /** False where the port is a managed file service and not a shell, even on 22 (Transfer Family's SFTP). */
+  readonly remoteAdministration: boolean;
+}
+
+export interface PrefixListNode {
+  readonly key: string;
+  readonly ref: ResourceRef;
+  /** What a reference to the list weighs against a group's rule quota; undefined when not known at synth. */
+  readonly maxEntries?: number;
+  readonly addressFamily?: 'IPv4' | 'IPv6';
+  readonly entries: Cidr[];
+  /** Entries that could not be read. */
+  readonly unresolvedEntries: number;
+}
+
 export interface LambdaNode {
   readonly ref: ResourceRef;
   readonly groupKeys: string[];
+}
+
+/** A rule the template states that AWS will refuse. */
+export interface InvalidRule {
+  readonly at: ResourceRef;
+  readonly direction: 'ingress' | 'egress';
+  readonly what: string;
+  /** The AWS_BEHAVIOURS id that says AWS refuses it. */
+  readonly behaviour: string;
+  /** False where the refusal is not certain (a parameter's default may not be what is deployed). */
+  readonly certain: boolean;
 }
 
 /** Something the model could not understand. Becomes a finding, never a silent pass. */
@@ -134,11 +214,23 @@ export interface SecurityGroupModel {
   readonly groups: Map<string, SecurityGroupNode>;
   readonly vpcs: Map<string, VpcNode>;
   readonly loadBalancers: LoadBalancerNode[];
+  readonly prefixLists: Map<string, PrefixListNode>;
+  /** By resource key: resources known to accept connections only on some ports. Absent where not known. */
+  readonly servicePorts: Map<string, ServicePorts>;
+  /** Resource keys of instances and interfaces that forward traffic for others (SourceDestCheck false: NAT, routers). */
+  readonly forwarders: Set<string>;
   readonly lambdas: LambdaNode[];
+  /** Rules CloudFormation or EC2 will refuse: the template will not deploy. */
+  readonly invalidRules: InvalidRule[];
   readonly unresolved: Unresolved[];
 }
 
 /** The one place that says how a resource is keyed. */
 export function resourceKey(stackId: string, logicalId: string): string {
   return `${stackId}|${logicalId}`;
+}
+
+/** How a resource is named in messages: its construct path where known, else stack and logical id. */
+export function refLabel(ref: ResourceRef): string {
+  return ref.constructPath ? ref.constructPath.replace(/\/(Resource|Default)$/, '') : `${ref.stackName}/${ref.logicalId}`;
 }

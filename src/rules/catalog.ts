@@ -3,8 +3,10 @@ import { crossStackSecurityGroupReference } from './cross-stack-security-group-r
 import { defaultSecurityGroupOpen } from './default-security-group-open';
 import { defaultSecurityGroupUsed } from './default-security-group-used';
 import { duplicateSecurityGroup } from './duplicate-security-group';
+import { egressRevokesDefaultOfExternalGroup } from './egress-revokes-default-of-external-group';
 import { groupNameConvention } from './group-name-convention';
 import { hardcodedGroupName } from './hardcoded-group-name';
+import { invalidSecurityGroupRule } from './invalid-security-group-rule';
 import { lambdaEniDeletionDelay } from './lambda-eni-deletion-delay';
 import { networkLoadBalancerWithoutSecurityGroup } from './network-load-balancer-without-security-group';
 import { privateLinkNlbOpenIngress } from './private-link-nlb-open-ingress';
@@ -23,10 +25,12 @@ import { worldOpenIngress } from './world-open-ingress';
 
 /** The rule catalog, in the order RULES.md lists it. */
 export const RULES: RuleDefinition[] = [
+  invalidSecurityGroupRule,
   worldOpenAdminPort,
   worldOpenDataPort,
   worldOpenIngress,
   unrestrictedEgress,
+  egressRevokesDefaultOfExternalGroup,
   wideCidrIngress,
   allPortsFromPeer,
   selfReferencingAllPorts,

@@ -17,7 +17,7 @@ export const duplicateSecurityGroup: RuleDefinition = {
   id: 'DuplicateSecurityGroup',
   defaultLevel: 'warning',
   title: 'Groups in one VPC with identical rules: consolidate',
-  rationale: 'Copies of one group drift apart over time, and every copy is another thing to audit. Groups that other rules name are identities (like a ServerClientPair\'s client group) and are not counted as copies.',
+  rationale: 'Copies of one group drift apart over time, and every copy is another thing to audit. Groups that other rules name, or that admit nothing (CDK\'s per-construct groups), are identities and are not counted as copies.',
   fix: 'Keep one group and attach it to every resource that needs those rules.',
   example: '// two groups in one VPC that both admit 10.0.0.0/24 on tcp 443 and nothing else are flagged',
   check(model) {
@@ -26,6 +26,9 @@ export const duplicateSecurityGroup: RuleDefinition = {
     const buckets = new Map<string, SecurityGroupNode[]>();
     for (const group of model.groups.values()) {
       if (!group.ref || !group.vpcKey || group.defaultOfVpc || namedByRules.has(group.key)) continue;
+      // A group that admits nothing is an identity (CDK makes one per construct): merging two gives nothing back
+      // and would widen every rule later written for either.
+      if (!group.rules.some(r => r.direction === 'ingress')) continue;
       const sig = signature(group);
       if (!sig) continue;
       const key = `${group.vpcKey}\n${sig}`;

@@ -14,6 +14,8 @@ export const groupNameConvention: RuleDefinition = {
     for (const group of model.groups.values()) {
       if (!group.ref || group.defaultOfVpc) continue;
       const name = group.nameTag ?? group.groupName;
+      // A name known only at deploy time (a parameter without default, ${AWS::StackName}...) cannot be judged here.
+      if (name?.includes('${')) continue;
       if (name === undefined) {
         findings.push({ at: group.ref, message: `${groupLabel(model, group.key)} has neither a Name tag nor a GroupName to match ${pattern}.` });
       } else if (!pattern.test(name)) {

@@ -1,5 +1,6 @@
+import { AWS_BEHAVIOURS, AwsBehaviour } from '../model/aws-behaviours';
 import { describeTraffic } from '../model/ports';
-import { Peer, ResourceRef, SecurityGroupModel, SecurityGroupNode, SecurityGroupRule } from '../model/types';
+import { Peer, ResourceRef, SecurityGroupModel, SecurityGroupNode, SecurityGroupRule, refLabel, resourceKey } from '../model/types';
 
 export type Level = 'error' | 'warning' | 'info';
 
@@ -14,7 +15,6 @@ export interface RuleParameters {
   readonly widestPublicIpv6Prefix: number;
   readonly securityGroupsPerInterfaceQuota: number;
   readonly securityGroupsPerInterfaceHardLimit: number;
-  readonly lambdaSecurityGroupLimit: number;
   readonly rulesPerDirectionQuota: number;
   readonly groupNamePattern?: RegExp;
   /** Whether a rule runs; rules use it to pick the most specific of overlapping rules. */
@@ -47,16 +47,15 @@ export function groupLabel(model: SecurityGroupModel, key: string): string {
   const group = model.groups.get(key);
   if (!group) return key;
   if (group.defaultOfVpc) {
+    // The model names a VPC outside the app by what it knows of it: "VPC vpc-1", "the account's default VPC".
     const vpc = model.vpcs.get(group.defaultOfVpc);
-    return vpc ? `the default security group of ${refLabel(vpc.ref)}` : `the default security group of ${group.externalId ?? 'a VPC outside the app'}`;
+    return `the default security group of ${vpc ? refLabel(vpc.ref) : group.externalId ?? 'a VPC outside the app'}`;
   }
   if (group.ref) return refLabel(group.ref);
   return group.externalId ?? key;
 }
 
-export function refLabel(ref: ResourceRef): string {
-  return ref.constructPath ? ref.constructPath.replace(/\/(Resource|Default)$/, '') : `${ref.stackName}/${ref.logicalId}`;
-}
+export { refLabel };
 
 export function peerLabel(model: SecurityGroupModel, peer: Peer, self?: string): string {
   switch (peer.kind) {
@@ -65,7 +64,7 @@ export function peerLabel(model: SecurityGroupModel, peer: Peer, self?: string):
       return `${peer.cidr.text}${via}`;
     }
     case 'group': return peer.groupKey === self ? 'itself' : `group ${groupLabel(model, peer.groupKey)}`;
-    case 'prefixList': return `prefix list ${peer.id}`;
+    case 'prefixList': return `prefix list ${peer.id}${peer.holdsWorld ? ', which holds the whole internet' : ''}`;
     case 'unresolved': return `an unresolved peer (${peer.reason})`;
   }
 }
@@ -76,8 +75,22 @@ export function ruleLabel(model: SecurityGroupModel, rule: SecurityGroupRule): s
   return rule.direction === 'ingress' ? `admits ${traffic} from ${peer}` : `sends ${traffic} to ${peer}`;
 }
 
+/** 0.0.0.0/0, ::/0, or a prefix list of the app with either among its entries (see AWS_BEHAVIOURS). */
 export function isWorldPeer(peer: Peer): boolean {
-  return peer.kind === 'cidr' && peer.cidr.prefix === 0;
+  return (peer.kind === 'cidr' && peer.cidr.prefix === 0) || (peer.kind === 'prefixList' && peer.holdsWorld === true);
+}
+
+/**
+ * For a rule whose default level is error: the level of a finding that relies on an AWS behaviour, a warning
+ * where the behaviour is unsettled (the finding then says so), else the rule's own.
+ */
+export function errorUnlessUnsettled(behaviourId: string | undefined): Level | undefined {
+  const behaviour = behaviourId === undefined ? undefined : behaviourById(behaviourId);
+  return behaviour?.certainty === 'unsettled' ? 'warning' : undefined;
+}
+
+export function behaviourById(id: string): AwsBehaviour | undefined {
+  return Object.values(AWS_BEHAVIOURS).find(b => b.id === id);
 }
 
 export function* allRules(model: SecurityGroupModel): Generator<{ group: SecurityGroupNode; rule: SecurityGroupRule }> {
@@ -111,4 +124,9 @@ export function groupsNamingEachGroup(model: SecurityGroupModel): Map<string, Se
     }
   }
   return namedBy;
+}
+
+/** A group carried only by instances that forward traffic for others (NAT instances, routers): see AWS_BEHAVIOURS. */
+export function carriedOnlyByForwarders(model: SecurityGroupModel, group: SecurityGroupNode): boolean {
+  return group.attachments.length > 0 && group.attachments.every(a => model.forwarders.has(resourceKey(a.resource.stackId, a.resource.logicalId)));
 }

@@ -1,10 +1,11 @@
 import { RawFinding, RuleDefinition, allRules, groupLabel, isWorldPeer } from './rule';
+import { AWS_BEHAVIOURS } from '../model/aws-behaviours';
 
 export const unrestrictedEgress: RuleDefinition = {
   id: 'UnrestrictedEgress',
   defaultLevel: 'warning',
   title: 'All protocols to 0.0.0.0/0 or ::/0, counting AWS\'s implicit allow-all and CDK\'s allowAllOutbound',
-  rationale: 'Unrestricted egress lets a compromised workload reach anything: exfiltration, command and control, lateral movement. A group that states no egress rule keeps AWS\'s implicit allow-all, and CDK\'s allowAllOutbound (the default for most constructs) writes the same rule explicitly.',
+  rationale: 'Unrestricted egress lets a compromised workload reach anything: exfiltration, command and control, lateral movement. A group with no egress rule at all, inline or as a standalone AWS::EC2::SecurityGroupEgress from any stack, keeps AWS\'s implicit IPv4 allow-all; any egress rule, even CDK\'s "no traffic" placeholder or a rule to another group, removes it. CDK\'s allowAllOutbound (the default for most constructs) writes the allow-all explicitly.',
   fix: 'Set allowAllOutbound: false and add the egress the workload needs, for example to a ServerClientPair\'s server group or to VPC endpoints.',
   example: "new ec2.SecurityGroup(this, 'Sg', { vpc });                            // flagged\nnew ec2.SecurityGroup(this, 'Sg', { vpc, allowAllOutbound: false }); // fine",
   check(model) {
@@ -14,7 +15,7 @@ export const unrestrictedEgress: RuleDefinition = {
       if (group.defaultOfVpc) continue; // DefaultSecurityGroupOpen speaks for default groups
       const cidr = rule.peer.kind === 'cidr' ? rule.peer.cidr.text : '';
       const message = rule.implicit
-        ? `${groupLabel(model, group.key)} states no egress rule, so AWS lets it send all traffic to 0.0.0.0/0.`
+        ? `${groupLabel(model, group.key)} has no egress rule, inline or standalone, so AWS lets it send all IPv4 traffic to 0.0.0.0/0. For IPv6 the sources disagree: ${AWS_BEHAVIOURS.defaultEgressIpv6.caveat}.`
         : `${groupLabel(model, group.key)} sends all traffic to ${cidr}.`;
       findings.push({ at: rule.origin, message });
     }

@@ -7,16 +7,17 @@ export const worldOpenAdminPort: RuleDefinition = {
   id: 'WorldOpenAdminPort',
   defaultLevel: 'error',
   title: '0.0.0.0/0 or ::/0 reaches a remote-administration port (SSH, RDP, Telnet, WinRM, VNC)',
-  rationale: 'Remote-administration ports open to the internet are scanned within minutes and are the most common way into an instance. The check counts every protocol that carries the port (tcp, udp, all traffic, by name or number) and every range that includes it.',
+  rationale: 'Remote-administration ports open to the internet are scanned within minutes and are the most common way into an instance. The check counts every protocol that carries the port (tcp, udp, all traffic, by name or number), every range that includes it, and prefix lists of the app that hold 0.0.0.0/0 or ::/0. A rule that also reaches data or other ports is reported under those rules too. A group carried only by load balancers is judged by their listener ports.',
   fix: 'Reach instances through SSM Session Manager or a bastion, or admit a named security group or a narrow corporate CIDR instead of the world.',
   example: 'sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22)); // flagged\nsg.addIngressRule(bastion, ec2.Port.tcp(22));               // fine',
   check(model, params) {
     const findings: RawFinding[] = [];
     for (const { group, rule } of allRules(model)) {
-      const hit = classifyWorldOpen(rule, params);
-      if (hit?.category !== 'WorldOpenAdminPort') continue;
+      const hit = classifyWorldOpen(model, group, rule, params).find(h => h.category === 'WorldOpenAdminPort');
+      if (!hit) continue;
       const names = hit.ports.map(p => (NAMES[p] ? `${NAMES[p]} ${p}` : String(p))).join(', ');
-      findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}, which reaches ${names}.` });
+      const scope = hit.scope ? `; ${hit.scope}` : '';
+      findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}, which reaches ${names}${scope}.` });
     }
     return findings;
   },

@@ -11,9 +11,10 @@ export const worldOpenDataPort: RuleDefinition = {
   check(model, params) {
     const findings: RawFinding[] = [];
     for (const { group, rule } of allRules(model)) {
-      const hit = classifyWorldOpen(rule, params);
-      if (hit?.category !== 'WorldOpenDataPort') continue;
-      findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}, which reaches data port(s) ${formatPorts(hit.ports)}.` });
+      const hit = classifyWorldOpen(model, group, rule, params).find(h => h.category === 'WorldOpenDataPort');
+      if (!hit) continue;
+      const scope = hit.scope ? `; ${hit.scope}` : '';
+      findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}, which reaches data port${hit.ports.length > 1 ? 's' : ''} ${formatPorts(hit.ports)}${scope}.` });
     }
     return findings;
   },

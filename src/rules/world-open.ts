@@ -1,38 +1,99 @@
-import { RuleParameters, isWorldPeer } from './rule';
-import { hasPorts, isAllPorts, portsCarried } from '../model/ports';
-import { SecurityGroupRule } from '../model/types';
+import { RuleParameters, formatPorts, isWorldPeer, refLabel } from './rule';
+import { carriesPort, hasPorts } from '../model/ports';
+import { SecurityGroupModel, SecurityGroupNode, SecurityGroupRule, resourceKey } from '../model/types';
 
-/** Which catalog rule speaks for a world-open ingress rule: the most specific one that is enabled. */
+/** The catalog rules that speak for a world-open ingress rule: one per category of port the rule reaches. */
 export type WorldOpenCategory = 'WorldOpenAdminPort' | 'WorldOpenDataPort' | 'WorldOpenIngress';
 
-export interface WorldOpenClassification {
+export interface WorldOpenHit {
   readonly category: WorldOpenCategory;
-  /** The configured ports the rule reaches, for admin and data findings. */
+  /** The ports of that category the rule reaches; for WorldOpenIngress, known only where listeners bound it. */
   readonly ports: number[];
+  /** Set when the group is carried only by load balancers: what bounds the exposure, in words. */
+  readonly scope?: string;
+  /** For WorldOpenIngress with a scope: every port reachable through the listeners. */
+  readonly reachable?: number[];
 }
 
 /**
- * Classify an ingress rule open to 0.0.0.0/0 or ::/0. ICMP is not a port and is never classified: its
- * FromPort/ToPort are a type and code, so "ICMP type 22" is not SSH.
+ * Where every resource that carries a group accepts connections only on known ports (a load balancer's
+ * listeners, a Transfer Family server's protocols), the world can reach those ports and no others, whatever the
+ * rule admits (see AWS_BEHAVIOURS). Undefined when anything else carries the group.
  */
-export function classifyWorldOpen(rule: SecurityGroupRule, params: RuleParameters): WorldOpenClassification | undefined {
-  if (rule.direction !== 'ingress' || !isWorldPeer(rule.peer)) return undefined;
-  // Open to the world on ports synth cannot read: never a pass.
-  if (!rule.traffic) return { category: 'WorldOpenIngress', ports: [] };
-  const traffic = rule.traffic;
-  if (traffic.protocol === 'icmp' || traffic.protocol === 'icmpv6') return undefined;
-  const admin = hasPorts(traffic) ? portsCarried(traffic, params.adminPorts) : [];
-  if (admin.length > 0 && params.isEnabled('WorldOpenAdminPort')) return { category: 'WorldOpenAdminPort', ports: admin };
-  const data = hasPorts(traffic) ? portsCarried(traffic, params.dataPorts) : [];
-  if (data.length > 0 && params.isEnabled('WorldOpenDataPort')) return { category: 'WorldOpenDataPort', ports: data };
-  return { category: 'WorldOpenIngress', ports: [] };
+export function serviceScope(
+  model: SecurityGroupModel, group: SecurityGroupNode,
+): { ports: number[]; words: string; remoteAdministration: boolean } | undefined {
+  if (group.attachments.length === 0) return undefined;
+  const services = [];
+  for (const attachment of group.attachments) {
+    const service = model.servicePorts.get(resourceKey(attachment.resource.stackId, attachment.resource.logicalId));
+    if (!service) return undefined;
+    services.push(service);
+  }
+  const ports = [...new Set(services.flatMap(s => s.ports))].sort((a, b) => a - b);
+  const names = [...new Set(services.map(s => `${refLabel(s.resource)} (${s.what} on ${formatPorts(s.ports)})`))];
+  return {
+    ports,
+    words: `it is carried only by ${names.join(', ')}, so the world reaches ${ports.length > 0 ? formatPorts(ports) : 'none of its ports'}`,
+    remoteAdministration: services.some(s => s.remoteAdministration),
+  };
 }
 
-/** Whether the rule admits only ports from `allowed` (say 80 and 443). */
-export function onlyAllowedPorts(rule: SecurityGroupRule, allowed: number[]): boolean {
+/**
+ * Classify an ingress rule open to the world: one hit per category of port it reaches, so that acknowledging a
+ * bastion's SSH does not also silence a database port on the same rule. ICMP is not a port and is never
+ * classified: its FromPort/ToPort are a type and code, so "ICMP type 22" is not SSH. A port in a category that
+ * is switched off counts as "any other port", so nothing reached goes unreported.
+ */
+export function classifyWorldOpen(
+  model: SecurityGroupModel, group: SecurityGroupNode, rule: SecurityGroupRule, params: RuleParameters,
+): WorldOpenHit[] {
+  if (rule.direction !== 'ingress' || !isWorldPeer(rule.peer)) return [];
+  // Open to the world on ports synth cannot read: never a pass.
+  if (!rule.traffic) return [{ category: 'WorldOpenIngress', ports: [] }];
   const traffic = rule.traffic;
-  if (!traffic || !traffic.ports || isAllPorts(traffic)) return false;
-  if (traffic.protocol !== 'tcp') return false;
+  if (traffic.protocol === 'icmp' || traffic.protocol === 'icmpv6') return [];
+  const adminOn = params.isEnabled('WorldOpenAdminPort');
+  const dataOn = params.isEnabled('WorldOpenDataPort');
+  const hits: WorldOpenHit[] = [];
+
+  const scope = serviceScope(model, group);
+  if (scope) {
+    const reachable = scope.ports.filter(port => carriesPort(traffic, port));
+    if (reachable.length === 0) return [];
+    // Transfer Family's SFTP on 22 is a file service, not a shell: not an admin port there.
+    const admin = adminOn && scope.remoteAdministration ? reachable.filter(p => params.adminPorts.includes(p)) : [];
+    const data = dataOn ? reachable.filter(p => params.dataPorts.includes(p) && !admin.includes(p)) : [];
+    const other = reachable.filter(p => !admin.includes(p) && !data.includes(p));
+    if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin, scope: scope.words });
+    if (data.length > 0) hits.push({ category: 'WorldOpenDataPort', ports: data, scope: scope.words });
+    if (other.length > 0) hits.push({ category: 'WorldOpenIngress', ports: other, scope: scope.words, reachable });
+    return hits;
+  }
+
+  const admin = adminOn && hasPorts(traffic) ? ascending(params.adminPorts.filter(p => carriesPort(traffic, p))) : [];
+  const data = dataOn && hasPorts(traffic) ? ascending(params.dataPorts.filter(p => carriesPort(traffic, p) && !admin.includes(p))) : [];
+  if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin });
+  if (data.length > 0) hits.push({ category: 'WorldOpenDataPort', ports: data });
+  if (reachesOtherPorts(traffic, admin.length + data.length)) hits.push({ category: 'WorldOpenIngress', ports: [] });
+  return hits;
+}
+
+function ascending(ports: number[]): number[] {
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/** Whether the traffic reaches more ports than the `classified` ones it was already reported for. */
+function reachesOtherPorts(traffic: NonNullable<SecurityGroupRule['traffic']>, classified: number): boolean {
+  if (!hasPorts(traffic) || traffic.protocol === 'all' || !traffic.ports) return true;
+  return traffic.ports.to - traffic.ports.from + 1 > classified;
+}
+
+/** Whether every port in `ports` (or, without ports, every port the rule admits) is one of `allowed` on tcp. */
+export function onlyAllowedPorts(rule: SecurityGroupRule, allowed: number[], ports?: number[]): boolean {
+  if (ports) return ports.every(p => allowed.includes(p));
+  const traffic = rule.traffic;
+  if (!traffic || !traffic.ports || traffic.protocol !== 'tcp') return false;
   for (let port = traffic.ports.from; port <= traffic.ports.to; port++) {
     if (!allowed.includes(port)) return false;
   }

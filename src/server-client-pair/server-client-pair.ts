@@ -120,8 +120,8 @@ export class ServerClientPair extends Construct {
         : `Client group of ${this.node.path}; reaches only its server group`,
       securityGroupName: props.usePhysicalNames ? clientName : undefined,
     });
-    // Their egress goes to security groups, which CDK writes as separate resources; without an inline rule
-    // AWS would keep its default allow-all egress on both.
+    // Their egress goes to security groups, which CDK writes as separate resources. Those remove AWS's default
+    // allow-all once created; the inline placeholder keeps egress closed before that, and in the group's own definition.
     keepEgressClosed(server);
     keepEgressClosed(client);
     if (serverName && clientName) {

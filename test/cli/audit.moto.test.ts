@@ -4,6 +4,7 @@
  * Load Balancer and an interface endpoint. Moto gives load balancers no network interfaces and puts no groups
  * on an endpoint's interfaces, so those two are seen through their own configuration ("configured on").
  */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import {
   AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand,
   CreateVpcEndpointCommand, EC2Client, RunInstancesCommand,
@@ -30,6 +31,7 @@ beforeAll(async () => {
     elb: new ElasticLoadBalancingClient(config),
     lambda: new LambdaClient(config),
     ecs: new ECSClient(config),
+    autoscaling: new AutoScalingClient(config),
   });
 }, 60_000);
 

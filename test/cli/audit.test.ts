@@ -3,13 +3,19 @@
  * paginations, ECS tasks and Lambda functions (deleted ones included), denied services and credentials.
  * The interfaces are shaped as AWS describes them for each managed service.
  */
-import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeVpcEndpointsCommand, EC2Client, NetworkInterface } from '@aws-sdk/client-ec2';
+import { AutoScalingClient, DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
+  DescribeVpcEndpointsCommand, EC2Client, NetworkInterface,
+} from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DescribeLoadBalancersCommand as DescribeClassicCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { attributeInterface } from '../../src/cli/audit/attribute';
+import { auditInterfaces } from '../../src/cli/audit/interface-audit';
+import { InventoryReader } from '../../src/cli/audit/inventory';
 import { AuditOptions, runAudit } from '../../src/cli/audit/run-audit';
 import { RetryPolicy } from '../../src/handlers/shared/aws-calls';
 import { awsError } from '../support/aws-errors';
@@ -21,12 +27,14 @@ const clients = {
   elb: new ElasticLoadBalancingClient(config),
   lambda: new LambdaClient(config),
   ecs: new ECSClient(config),
+  autoscaling: new AutoScalingClient(config),
 };
 const ec2 = mockClient(clients.ec2);
 const elbv2 = mockClient(clients.elbv2);
 const elb = mockClient(clients.elb);
 const lambda = mockClient(clients.lambda);
 const ecs = mockClient(clients.ecs);
+const autoscaling = mockClient(clients.autoscaling);
 
 const waits: number[] = [];
 const fakeClock: RetryPolicy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000, sleep: async ms => { waits.push(ms); }, random: () => 0.5 };
@@ -53,10 +61,13 @@ async function audit(options: Partial<AuditOptions> = {}) {
 
 beforeEach(() => {
   waits.length = 0;
-  for (const mock of [ec2, elbv2, elb, lambda, ecs]) mock.reset();
+  for (const mock of [ec2, elbv2, elb, lambda, ecs, autoscaling]) mock.reset();
   ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
   ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
   ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+  ec2.on(DescribeLaunchTemplatesCommand).resolves({ LaunchTemplates: [] });
+  ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({ LaunchTemplateVersions: [] });
+  autoscaling.on(DescribeLaunchConfigurationsCommand).resolves({ LaunchConfigurations: [] });
   elbv2.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] });
   elb.on(DescribeClassicCommand).resolves({ LoadBalancerDescriptions: [] });
   lambda.on(ListFunctionsCommand).resolves({ Functions: [] });
@@ -137,6 +148,73 @@ test('Lambda: a function that exists, one with hyphens in its name, and one alre
   });
   expect(gone.canBeRemoved).toBe(false);
   expect(gone.why).toBe('1 interface of deleted Lambda functions still carries it (AWS releases them in up to 45 minutes, then look again)');
+});
+
+test('groups named only by a launch template version, a launch configuration or a published function version are in use', async () => {
+  ec2.on(DescribeSecurityGroupsCommand).resolves({
+    SecurityGroups: [group('sg-lt1', 'lt-v1'), group('sg-lt2', 'lt-v2-eni'), { ...group('sg-named', 'by-name'), VpcId: 'vpc-default' },
+      group('sg-lc', 'lc'), group('sg-fn1', 'fn-v1'), group('sg-free', 'free')],
+  });
+  ec2.on(DescribeLaunchTemplatesCommand).resolves({ LaunchTemplates: [{ LaunchTemplateId: 'lt-0a1', LaunchTemplateName: 'nodes' }] });
+  ec2.on(DescribeLaunchTemplateVersionsCommand, { LaunchTemplateId: 'lt-0a1', NextToken: undefined }).resolves({
+    LaunchTemplateVersions: [{ VersionNumber: 1, LaunchTemplateData: { SecurityGroupIds: ['sg-lt1'] } }],
+    NextToken: 'v2',
+  });
+  ec2.on(DescribeLaunchTemplateVersionsCommand, { LaunchTemplateId: 'lt-0a1', NextToken: 'v2' }).resolves({
+    LaunchTemplateVersions: [
+      { VersionNumber: 2, LaunchTemplateData: { NetworkInterfaces: [{ DeviceIndex: 0, Groups: ['sg-lt2'] }] } },
+      { VersionNumber: 3, LaunchTemplateData: { SecurityGroups: ['by-name'] } },
+      { VersionNumber: 4, LaunchTemplateData: { ImageId: 'ami-1' } },
+    ],
+  });
+  autoscaling.on(DescribeLaunchConfigurationsCommand).resolves({ LaunchConfigurations: [{ LaunchConfigurationName: 'legacy', SecurityGroups: ['sg-lc'] } as any] });
+  // AWS lists published versions only when asked for ALL; each keeps the VPC configuration it was published with.
+  lambda.on(ListFunctionsCommand).resolves({ Functions: [{ FunctionName: 'orders', Version: '$LATEST', VpcConfig: { SecurityGroupIds: [] } }] });
+  lambda.on(ListFunctionsCommand, { FunctionVersion: 'ALL' }).resolves({
+    Functions: [
+      { FunctionName: 'orders', Version: '$LATEST', VpcConfig: { SecurityGroupIds: [] } },
+      { FunctionName: 'orders', Version: '1', VpcConfig: { SecurityGroupIds: ['sg-fn1'] } },
+    ],
+  });
+  const { report, err } = await audit();
+  const byId = Object.fromEntries(report.groups.map((g: any) => [g.groupId, g]));
+  expect(byId['sg-lt1'].configuredOn).toEqual([{ kind: 'EC2 launch template', id: 'nodes:1' }]);
+  expect(byId['sg-lt2'].configuredOn).toEqual([{ kind: 'EC2 launch template', id: 'nodes:2' }]);
+  expect(byId['sg-named'].configuredOn).toEqual([{ kind: 'EC2 launch template', id: 'nodes:3' }]);
+  expect(byId['sg-lc'].configuredOn).toEqual([{ kind: 'Auto Scaling launch configuration', id: 'legacy' }]);
+  expect(byId['sg-fn1'].configuredOn).toEqual([{ kind: 'Lambda function', id: 'orders:1' }]);
+  expect(byId['sg-lt1'].why).toBe('EC2 launch template nodes:1 is configured with it');
+  expect(report.groups.filter((g: any) => g.canBeRemoved).map((g: any) => g.groupId)).toEqual(['sg-free']);
+  expect(err).toContain('launch templates: 1');
+  expect(err).toContain('launch configurations: 1');
+});
+
+test('launch templates or configurations the caller may not read are a warning', async () => {
+  ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [group('sg-1', 'a')] });
+  ec2.on(DescribeLaunchTemplatesCommand).rejects(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
+  autoscaling.on(DescribeLaunchConfigurationsCommand).rejects(awsError('AccessDenied', 'not authorized to perform: autoscaling:DescribeLaunchConfigurations'));
+  const { code, report } = await audit();
+  expect(code).toBe(0);
+  expect(report.warnings).toEqual([
+    'Could not list launch templates (UnauthorizedOperation): a group that only it names is not seen as used.',
+    'Could not list launch configurations (AccessDenied): a group that only it names is not seen as used.',
+  ]);
+});
+
+test('a task still being provisioned owns its interface before its details name it: the interface is not taken for stuck', async () => {
+  const attachment = '6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b';
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({
+    NetworkInterfaces: [eni('eni-new', ['sg-1'], { Status: 'available', RequesterManaged: true, Description: `arn:aws:ecs:eu-west-1:111111111111:attachment/${attachment}` })],
+  });
+  ecs.on(ListClustersCommand).resolves({ clusterArns: ['arn:aws:ecs:eu-west-1:111111111111:cluster/orders'] });
+  ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+  ecs.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: ['arn:aws:ecs:eu-west-1:111111111111:task/orders/abc'] });
+  ecs.on(DescribeTasksCommand).resolves({
+    tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:111111111111:task/orders/abc', lastStatus: 'PROVISIONING', attachments: [{ id: attachment, type: 'ElasticNetworkInterface', status: 'PRECREATED', details: [] }] }],
+  });
+  const inventory = await new InventoryReader(clients, () => undefined, fakeClock).read();
+  const [audited] = auditInterfaces(inventory, new Map(), new Date());
+  expect(audited).toMatchObject({ owner: 'present', release: 'owner-may-use-it', resource: { kind: 'ECS task', id: 'arn:aws:ecs:eu-west-1:111111111111:task/orders/abc' } });
 });
 
 test('a service the caller may not read is a warning, and the audit goes on', async () => {

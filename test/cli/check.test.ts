@@ -127,8 +127,9 @@ describe('sg-strategy check', () => {
   test('reads a hand-written YAML template: finds -1 from ::/0 and passes 443 from the world', async () => {
     const run = await runCli(['check', HAND_WRITTEN, '--format', 'json']);
     const findings = JSON.parse(run.out).findings;
+    // Every protocol from ::/0 reaches admin, data and other ports: one finding under each rule.
     const web = findings.filter((f: any) => f.logicalId === 'WebSg');
-    expect(web.map((f: any) => f.ruleId)).toEqual(['WorldOpenAdminPort']);
+    expect(web.map((f: any) => f.ruleId)).toEqual(['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress']);
     expect(web[0].message).toContain('admits all traffic from ::/0');
     expect(web[0].level).toBe('error');
     expect(findings.some((f: any) => f.message.includes('tcp 443'))).toBe(false);

@@ -3,6 +3,7 @@
  * through the EC2 API: groups in use, unused, default, CloudFormation-tagged and exempt, and interfaces in
  * use, left by the account, and left by services (marked requester-managed by the fake, which moto cannot).
  */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import {
   AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand,
   CreateManagedPrefixListCommand, CreateNetworkInterfaceCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand,
@@ -58,6 +59,7 @@ export function cleanupClients(moto: MotoServer): { clients: AuditClients; ec2: 
     elb: new ElasticLoadBalancingClient(config),
     lambda: new LambdaClient(config),
     ecs: new ECSClient(config),
+    autoscaling: new AutoScalingClient(config),
     s3,
   };
   return { clients, ec2, fake, s3 };

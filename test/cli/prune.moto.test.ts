@@ -6,10 +6,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { CreateLaunchConfigurationCommand } from '@aws-sdk/client-auto-scaling';
 import {
-  AttachNetworkInterfaceCommand, AuthorizeSecurityGroupIngressCommand, CreateNetworkInterfaceCommand, DescribeNetworkInterfacesCommand,
-  DescribeSecurityGroupsCommand, EC2Client,
+  AcceptVpcPeeringConnectionCommand, AllocateAddressCommand, AssociateAddressCommand, AttachNetworkInterfaceCommand,
+  AuthorizeSecurityGroupIngressCommand, CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, CreateNetworkInterfaceCommand,
+  CreateSecurityGroupCommand, CreateVpcCommand, CreateVpcPeeringConnectionCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
+  EC2Client,
 } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { buildCleanupAccount, buildRichGroups, CleanupAccount, cleanupClients } from './cleanup-account';
 import { AuditClients } from '../../src/cli/audit/inventory';
@@ -57,6 +61,14 @@ async function prune(...argv: string[]) {
   return { code, report: JSON.parse(out.join('')) as PruneReport, err: err.join('\n') };
 }
 
+/** An active peering connection between the account's VPC and `other`. */
+async function peerWith(other: string): Promise<string> {
+  const created = await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: account.vpcId, PeerVpcId: other }));
+  const pcx = created.VpcPeeringConnection!.VpcPeeringConnectionId!;
+  await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+  return pcx;
+}
+
 const outcomes = (report: PruneReport) => Object.fromEntries(report.items.map(i => [i.id, i.outcome]));
 const groupIds = async () => ((await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [account.vpcId] }] }))).SecurityGroups ?? []).map(g => g.GroupId!).sort();
 const interfaceIds = async () => ((await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: [account.vpcId] }] }))).NetworkInterfaces ?? [])
@@ -99,6 +111,8 @@ describe('the plan', () => {
     expect(fake.deletes).toEqual([]);
     expect(records()).toEqual([]);
     expect({ groups: await groupIds(), interfaces: await interfaceIds() }).toEqual(before);
+    // No peering and no transit gateway: no group can be named from another VPC, so none is asked about.
+    expect(fake.referenceQueries).toEqual([]);
   });
 
   test('interfaces go first, then each group before the groups its rules name', async () => {
@@ -117,9 +131,67 @@ describe('the plan', () => {
     expect(outcomes(report)[account.spare]).toBe('kept');
   });
 
+  test('--interface limits the plan to those interfaces: naming one deletes no group', async () => {
+    const { report } = await prune('--interface', account.leftoverInterface);
+    expect(outcomes(report)).toEqual({ [account.leftoverInterface]: 'would-delete' });
+    const both = await prune('--interface', account.leftoverInterface, '--group', 'leftover');
+    expect(outcomes(both.report)).toEqual({ [account.leftoverInterface]: 'would-delete', [account.leftover]: 'would-delete' });
+  });
+
   test('--group limits the plan, and a default group named on purpose is still refused', async () => {
     const { report } = await prune('--group', `${account.spare},${account.defaultGroup}`, '--group', 'db');
     expect(outcomes(report)).toEqual({ [account.db]: 'would-delete', [account.spare]: 'kept', [account.defaultGroup]: 'kept' });
+  });
+
+  test('a group that only a launch template version or a launch configuration names is kept: AWS would delete it, and the next launch fails', async () => {
+    const group = async (name: string) =>
+      (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: account.vpcId }))).GroupId!;
+    const [nodes, nodesV2, legacy] = [await group('asg-nodes'), await group('asg-nodes-v2'), await group('legacy-asg')];
+    const template = await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: 'nodes', LaunchTemplateData: { ImageId: 'ami-12c6146b', SecurityGroupIds: [nodes] } }));
+    await ec2.send(new CreateLaunchTemplateVersionCommand({
+      LaunchTemplateId: template.LaunchTemplate!.LaunchTemplateId, LaunchTemplateData: { ImageId: 'ami-12c6146b', NetworkInterfaces: [{ DeviceIndex: 0, Groups: [nodesV2] }] },
+    }));
+    await clients.autoscaling.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: 'legacy', ImageId: 'ami-12c6146b', InstanceType: 't3.micro', SecurityGroups: [legacy] }));
+    const { code, report } = await prune('--apply', '--group', nodes, '--group', nodesV2, '--group', legacy, '--group', 'platform');
+    expect(code).toBe(0);
+    expect(outcomes(report)).toEqual({ [nodes]: 'kept', [nodesV2]: 'kept', [legacy]: 'kept', [account.platform]: 'deleted' });
+    const why = Object.fromEntries(report.items.map(i => [i.id, i.why]));
+    expect(why[nodes]).toBe('EC2 launch template nodes:1 is configured with it');
+    expect(why[nodesV2]).toBe('EC2 launch template nodes:2 is configured with it');
+    expect(why[legacy]).toBe('Auto Scaling launch configuration legacy is configured with it');
+    expect(fake.deletes).toEqual([`DeleteSecurityGroup ${account.platform}`]);
+  });
+
+  test('a list that could not be read keeps every group: the resource configured with one may be in it', async () => {
+    const denied = new LambdaClient({ ...moto.clientConfig, maxAttempts: 1 });
+    denied.send = (async () => { throw awsError('AccessDeniedException', 'not authorized to perform: lambda:ListFunctions'); }) as any;
+    clients = { ...clients, lambda: denied };
+    const { code, report } = await prune('--apply', '--interfaces');
+    expect(code).toBe(0);
+    expect(report.warnings).toEqual(['Could not list Lambda functions (AccessDeniedException): a deleted function cannot be told from a live one.']);
+    const groups = report.items.filter(i => i.kind === 'group');
+    expect(groups.every(i => i.outcome === 'kept')).toBe(true);
+    expect(groups.find(i => i.id === account.db)!.why).toBe('the Lambda functions could not be listed (see the warnings), so whether one of them is configured with it is unknown');
+    // The account's own leftover interface is still the account's: it goes, and only it.
+    expect(fake.deletes).toEqual([`DeleteNetworkInterface ${account.leftoverInterface}`]);
+    expect(await groupIds()).toContain(account.db);
+  });
+
+  test('an unused interface holding an Elastic IP is kept (deleting it releases the address), and so is one given one after the plan', async () => {
+    const address = async () => (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
+    const held = await address();
+    await ec2.send(new AssociateAddressCommand({ AllocationId: held, NetworkInterfaceId: account.leftoverInterface }));
+    const late = await address();
+    fake.beforeNext(c => c instanceof DescribeNetworkInterfacesCommand && c.input.NetworkInterfaceIds?.[0] === account.lambdaInterface, async () => {
+      await ec2.send(new AssociateAddressCommand({ AllocationId: late, NetworkInterfaceId: account.lambdaInterface }));
+    });
+    const { code, report } = await prune('--apply', '--interface', account.leftoverInterface, '--interface', account.lambdaInterface);
+    expect(code).toBe(1);
+    expect(report.items.find(i => i.id === account.leftoverInterface)).toMatchObject({
+      outcome: 'kept', why: expect.stringMatching(new RegExp(`^it holds Elastic IP [\\d.]+ \\(${held}\\), which deleting it would release`)),
+    });
+    expect(report.items.find(i => i.id === account.lambdaInterface)).toMatchObject({ outcome: 'skipped', why: expect.stringMatching(/^Elastic IP [\d.]+ was associated with it; not deleted$/) });
+    expect(fake.deletes).toEqual([]);
   });
 
   test('a group that is not there is an error, and so is a bad flag', async () => {
@@ -272,6 +344,37 @@ describe('races and partial failures', () => {
     });
     const { report } = await prune('--apply', '--group', 'platform');
     expect(report.items[0]).toMatchObject({ outcome: 'skipped', why: 'its rules or tags changed since the record was written; not deleted' });
+  });
+
+  test('a group named from across a peering (another account\'s rule) is kept, and one named so after the plan is not deleted', async () => {
+    const other = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.71.0.0/16' }))).Vpc!.VpcId!;
+    const pcx = await peerWith(other);
+    fake.referenceAcross(account.platform, 'vpc-0aaaabbbbccccdddd', pcx);
+    fake.beforeNext(c => c instanceof DescribeSecurityGroupsCommand && c.input.GroupIds?.[0] === account.db, () => {
+      fake.referenceAcross(account.db, 'vpc-0aaaabbbbccccdddd', pcx);
+    });
+    const { code, report, err } = await prune('--apply', '--group', 'platform', '--group', 'db', '--group', 'stack');
+    expect(code).toBe(1);
+    expect(report.items.find(i => i.id === account.platform)).toMatchObject({
+      outcome: 'kept', why: `rules in groups of vpc-0aaaabbbbccccdddd (${pcx}) name it across a peering or transit gateway; AWS would delete it and leave those rules stale`,
+    });
+    expect(report.items.find(i => i.id === account.db)).toMatchObject({
+      outcome: 'skipped', why: `rules in groups of vpc-0aaaabbbbccccdddd (${pcx}) name it now, across a peering or transit gateway; not deleted`,
+    });
+    expect(fake.deletes).toEqual([]);
+    // Asked once per group in scope of the peered VPC when planning (CloudFormation's too), and again just before a delete.
+    expect(fake.referenceQueries.sort()).toEqual([account.db, account.db, account.platform, account.stack].sort());
+    expect(err).toContain('VPCs with a peering connection or transit gateway attachment: 2');
+  });
+
+  test('when AWS will not say what names a group from across a peering, no group of the peered VPC is deleted', async () => {
+    const other = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.72.0.0/16' }))).Vpc!.VpcId!;
+    await peerWith(other);
+    fake.refuseReferences('UnauthorizedOperation');
+    const { code, report } = await prune('--apply', '--group', 'platform');
+    expect(code).toBe(0);
+    expect(report.items[0]).toMatchObject({ outcome: 'kept', why: 'whether a rule across a peering or transit gateway names it is unknown (UnauthorizedOperation)' });
+    expect(fake.deletes).toEqual([]);
   });
 
   test('throttled deletes back off and go on; a delete that fails otherwise is reported with the rest, and exits 1', async () => {

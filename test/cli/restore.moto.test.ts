@@ -6,14 +6,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  CreateSecurityGroupCommand, DeleteManagedPrefixListCommand, DescribeSecurityGroupsCommand, EC2Client, IpPermission, SecurityGroup,
+  AuthorizeSecurityGroupEgressCommand, CreateSecurityGroupCommand, DeleteManagedPrefixListCommand, DescribeSecurityGroupsCommand, EC2Client,
+  IpPermission, RevokeSecurityGroupEgressCommand, SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import { buildCleanupAccount, buildRichGroups, CleanupAccount, cleanupClients } from './cleanup-account';
 import { AuditClients } from '../../src/cli/audit/inventory';
 import { runPrune } from '../../src/cli/audit/prune';
-import { PruneRecord } from '../../src/cli/audit/record';
+import { PruneRecord, validRecord, writeRecord } from '../../src/cli/audit/record';
 import { RestoreReport, runRestore } from '../../src/cli/audit/restore';
+import { AwsSession } from '../../src/cli/audit/session';
+import { awsError } from '../support/aws-errors';
 import { runCli, tempDir } from '../support/cli';
+import { FakeEc2DeleteRefusals } from '../support/fake-ec2-delete-refusals';
 import { MotoServer, startMotoServer } from '../support/moto-server';
 
 let moto: MotoServer;
@@ -26,6 +30,7 @@ let peer: string;
 let prefixList: string;
 let before: { rich: SecurityGroup; peer: SecurityGroup };
 let recordFile: string;
+let fake: FakeEc2DeleteRefusals;
 
 beforeAll(async () => {
   moto = await startMotoServer();
@@ -40,7 +45,6 @@ const describe1 = async (id: string) => (await ec2.send(new DescribeSecurityGrou
 
 beforeEach(async () => {
   await moto.reset();
-  let fake;
   ({ clients, ec2, fake } = cleanupClients(moto));
   account = await buildCleanupAccount(ec2, fake);
   ({ rich, peer, prefixList } = await buildRichGroups(ec2, account.vpcId));
@@ -109,6 +113,31 @@ test('restoring twice makes nothing twice', async () => {
   expect(rules((await describe1(first.report.groups[0].newGroupId!)).IpPermissions)).toHaveLength(rules(before.rich.IpPermissions).length);
 });
 
+test('the allow-all egress CDK writes with a description comes back with its description', async () => {
+  // CDK's allowAllOutbound group: AWS's default egress, stated again with CDK's description.
+  const cdk = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'cdk-made', Description: 'cdk-made group', VpcId: account.vpcId }))).GroupId!;
+  await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: cdk, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  await ec2.send(new AuthorizeSecurityGroupEgressCommand({
+    GroupId: cdk, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'Allow all outbound traffic by default' }] }],
+  }));
+  const out: string[] = [];
+  expect(await runPrune(['--group', cdk, '--apply', '--format', 'json'], io(out, []), { clients: () => clients })).toBe(0);
+  const { code, report } = await restore(JSON.parse(out.join('')).record);
+  expect(code).toBe(0);
+  expect(rules((await describe1(report.groups[0].newGroupId!)).IpPermissionsEgress)).toEqual(['-1 - 0.0.0.0/0 Allow all outbound traffic by default']);
+});
+
+test('a restore stopped after making a group is finished by the next run, default egress removed included', async () => {
+  fake.beforeNext(c => c instanceof DescribeSecurityGroupsCommand && c.input.GroupIds !== undefined, () => {
+    throw awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.');
+  });
+  await expect(restore(recordFile, '--group', 'rich')).rejects.toThrow(/UnauthorizedOperation/);
+  const again = await restore(recordFile, '--group', 'rich');
+  expect(again.report.groups[0].created).toBe(false);
+  const after = await describe1(again.report.groups[0].newGroupId!);
+  expect(rules(after.IpPermissionsEgress)).toEqual([`tcp 443-443 ${prefixList} `]);
+});
+
 test('a group restored alone says which rules could not come back, and exits 1', async () => {
   const onlyPeer = await restore(recordFile, '--group', 'peer');
   expect(onlyPeer.code).toBe(1);
@@ -171,6 +200,19 @@ describe('a record it did not write', () => {
     expect(run.err).toMatch(message);
     const named = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['rich', 'peer'] }] }));
     expect(named.SecurityGroups).toEqual([]);
+  });
+
+  test('a record of the European Sovereign Cloud (eusc-de-east-1) is a record', () => {
+    expect(validRecord({ ...good(), region: 'eusc-de-east-1' }, 'record.json').region).toBe('eusc-de-east-1');
+    expect(() => validRecord({ ...good(), region: 'Frankfurt' }, 'record.json')).toThrow('"region" is not an AWS region');
+  });
+
+  test('prune writes no record that restore would refuse, and so deletes nothing', async () => {
+    const dir = path.join(cwd, 'checked');
+    const broken = { ...good(), groups: [{ ...good().groups[0], vpcId: '' }] };
+    await expect(writeRecord(broken, { dir }, {} as AwsSession)).rejects.toThrow(
+      'the record about to be written is not a record that sg-strategy prune wrote: groups[0].vpcId is missing. Nothing was deleted.');
+    expect(fs.existsSync(dir)).toBe(false);
   });
 
   test('AWS\'s own tags (aws:...) cannot be set, and are listed', async () => {

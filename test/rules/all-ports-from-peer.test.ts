@@ -1,5 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { analyseApp, findingsOf, testStack } from '../support/analyse-app';
+import { analyse } from '../../src/checks/engine';
+import { analyseApp, findingsOf, handTemplate, testStack } from '../support/analyse-app';
 
 const RULE = 'AllPortsFromPeer';
 
@@ -26,5 +27,13 @@ describe(RULE, () => {
     const app1 = new ec2.SecurityGroup(stack, 'App', { vpc, allowAllOutbound: false });
     new ec2.SecurityGroup(stack, 'Db', { vpc, allowAllOutbound: false }).addIngressRule(app1, ec2.Port.tcp(5432));
     expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
+  });
+
+  test('all ports from a prefix list is flagged, unless the list holds the world, which WorldOpenIngress reports (L1)', () => {
+    const list = (cidr: string) => ({ Type: 'AWS::EC2::PrefixList', Properties: { AddressFamily: 'IPv4', MaxEntries: 1, PrefixListName: cidr, Entries: [{ Cidr: cidr }] } });
+    const group = (pl: string) => ({ Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: '-1', SourcePrefixListId: { Ref: pl } }] } });
+    const { findings } = analyse(handTemplate({ Office: list('192.0.2.0/24'), World: list('0.0.0.0/0'), A: group('Office'), B: group('World') }), {}, []);
+    expect(findingsOf(findings, RULE).map(f => f.message)).toEqual([expect.stringContaining('Hand/A admits all traffic from prefix list Office')]);
+    expect(findingsOf(findings, 'WorldOpenIngress').map(f => f.logicalId)).toEqual(['B']);
   });
 });

@@ -17,7 +17,10 @@ describe(RULE, () => {
 
   test.each([
     ['an EC2 instance in a subnet', (stack: any, vpc: ec2.Vpc) => new ec2.CfnInstance(stack, 'R', { imageId: 'ami-1', subnetId: vpc.isolatedSubnets[0].subnetId })],
-    ['a launch-template interface', (stack: any) => new ec2.CfnLaunchTemplate(stack, 'R', { launchTemplateData: { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: false }] } })],
+    ['an instance launched from a launch template without groups', (stack: any, vpc: ec2.Vpc) => {
+      const lt = new ec2.CfnLaunchTemplate(stack, 'Lt', { launchTemplateData: { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: false }] } });
+      return new ec2.CfnInstance(stack, 'R', { subnetId: vpc.isolatedSubnets[0].subnetId, launchTemplate: { launchTemplateId: lt.ref, version: lt.attrLatestVersionNumber } });
+    }],
     ['an interface endpoint', (stack: any, vpc: ec2.Vpc) => new ec2.CfnVPCEndpoint(stack, 'R', { vpcId: vpc.vpcId, serviceName: 'com.amazonaws.eu-west-1.ssm', vpcEndpointType: 'Interface' })],
     ['an RDS instance', (stack: any, vpc: ec2.Vpc) => {
       const subnets = new rds.CfnDBSubnetGroup(stack, 'Subnets', { dbSubnetGroupDescription: 'x', subnetIds: vpc.isolatedSubnets.map(s => s.subnetId) });
@@ -28,7 +31,8 @@ describe(RULE, () => {
     build(stack, vpc);
     const found = findingsOf(analyseApp(app), RULE);
     expect(found).toHaveLength(1);
-    expect(found[0].message).toContain('names no security group, so AWS attaches');
+    expect(found[0]).toMatchObject({ level: 'error', logicalId: 'R' });
+    expect(found[0].message).toMatch(/R gets the default security group of Stack\/Vpc: it names no (security )?group/);
   });
 
   test('a gateway endpoint has no interfaces and is not flagged', () => {

@@ -1,5 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { analyseApp, findingsOf, testStack } from '../support/analyse-app';
+import { analyseApp, findingsOf, testStack, vpcFunction } from '../support/analyse-app';
 
 const RULE = 'DuplicateSecurityGroup';
 
@@ -29,6 +29,13 @@ describe(RULE, () => {
     for (const [id, vpcId] of [['A', vpc.vpcId], ['B', other.ref]]) {
       new ec2.CfnSecurityGroup(stack, id, { groupDescription: 'x', vpcId, securityGroupIngress: [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.5.0/24' }] });
     }
+    expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
+  });
+
+  test('groups that admit nothing, like the one CDK makes for each Lambda function, are identities, not copies (L2)', () => {
+    const { app, stack, vpc } = testStack();
+    vpcFunction(stack, 'One', vpc);
+    vpcFunction(stack, 'Two', vpc);
     expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
   });
 });

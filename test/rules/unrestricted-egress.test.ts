@@ -19,13 +19,38 @@ describe(RULE, () => {
     expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
   });
 
-  test('flags a group whose only egress is a standalone resource: AWS keeps its allow-all (L1)', () => {
+  test('a group whose only egress is a standalone resource has lost AWS\'s allow-all: compliant (L1)', () => {
     const { app, stack, vpc } = testStack();
     const sg = new ec2.CfnSecurityGroup(stack, 'Sg', { groupDescription: 'x', vpcId: vpc.vpcId });
     new ec2.CfnSecurityGroupEgress(stack, 'Https', { groupId: sg.attrGroupId, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.0.0/16' });
-    const found = findingsOf(analyseApp(app), RULE);
+    expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
+  });
+
+  test('the least-privilege pattern, allowAllOutbound: false and connections.allowTo another group, is compliant (L2)', () => {
+    const { app, stack, vpc } = testStack();
+    const db = new ec2.SecurityGroup(stack, 'Db', { vpc, allowAllOutbound: false });
+    const app_ = new ec2.SecurityGroup(stack, 'App', { vpc, allowAllOutbound: false });
+    app_.connections.allowTo(db, ec2.Port.tcp(5432));
+    expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
+  });
+
+  test('a standalone egress from another stack removes the allow-all too (L1)', () => {
+    const { findings } = analyse([
+      { stackId: 'A', stackName: 'A', template: { Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } } }, Outputs: { O: { Value: { 'Fn::GetAtt': ['Sg', 'GroupId'] }, Export: { Name: 'sg' } } } } },
+      { stackId: 'B', stackName: 'B', template: { Resources: { E: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: { 'Fn::ImportValue': 'sg' }, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16' } } } } },
+    ], {}, []);
+    expect(findingsOf(findings, RULE)).toEqual([]);
+  });
+
+  test('flags a group with no egress at all, inline or standalone, and says the allow-all is IPv4 (L1)', () => {
+    const { findings } = analyse(handTemplate({
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupEgress: [] } },
+      In: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { Ref: 'Sg' }, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16' } },
+    }), {}, []);
+    const found = findingsOf(findings, RULE);
     expect(found).toHaveLength(1);
-    expect(found[0].message).toContain('states no egress rule');
+    expect(found[0].message).toContain('all IPv4 traffic to 0.0.0.0/0');
+    expect(found[0].message).toContain('coverage-roadmap#2241');
   });
 
   test('flags -1 to ::/0 (L1)', () => {

@@ -30,12 +30,24 @@ describe(RULE, () => {
     expect(findingsOf(findings, 'WorldOpenIngress')).toEqual([]);
   });
 
-  test('a range that includes SSH is an admin finding, not a data finding', () => {
+  test('a range that reaches SSH, data ports and other ports is reported under each rule, so acknowledging one keeps the others', () => {
     const { findings } = analyse(handTemplate({
       Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '0.0.0.0/0' }] } },
     }), {}, []);
     expect(findingsOf(findings, 'WorldOpenAdminPort')).toHaveLength(1);
-    expect(findingsOf(findings, RULE)).toEqual([]);
+    expect(findingsOf(findings, RULE)).toHaveLength(1);
+    expect(findingsOf(findings, RULE)[0].message).toContain('5432');
+    expect(findingsOf(findings, RULE)[0].message).not.toContain(' 22,');
+    expect(findingsOf(findings, 'WorldOpenIngress')).toHaveLength(1);
+  });
+
+  test('tcp 5000-6000 from the world reaches VNC and WinRM, databases and other ports: one finding under each rule', () => {
+    const { findings } = analyse(handTemplate({
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5000, ToPort: 6000, CidrIp: '0.0.0.0/0' }] } },
+    }), {}, []);
+    expect(findingsOf(findings, RULE).map(f => f.message)).toEqual([expect.stringContaining('data ports 5432, 5439, 5601, 5984')]);
+    expect(findingsOf(findings, 'WorldOpenAdminPort').map(f => f.message)).toEqual([expect.stringContaining('VNC 5900, WinRM 5985')]);
+    expect(findingsOf(findings, 'WorldOpenIngress')).toHaveLength(1);
   });
 
   test('with WorldOpenAdminPort disabled, the same range is a data finding', () => {

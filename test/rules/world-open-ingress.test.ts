@@ -54,4 +54,13 @@ describe(RULE, () => {
     }), {}, []);
     expect(findingsOf(findings, RULE)).toHaveLength(1);
   });
+
+  test('80 and 443 on a group that a public load balancer shares with an instance are flagged: the instance is reached directly (L1)', () => {
+    const { findings } = analyse(handTemplate({
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }] } },
+      Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internet-facing', SecurityGroups: [{ Ref: 'Sg' }] } },
+      I: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [{ Ref: 'Sg' }] } },
+    }), {}, []);
+    expect(findingsOf(findings, RULE).map(f => f.message)).toEqual([expect.stringContaining('It is also carried by Hand/I, which the world reaches directly.')]);
+  });
 });

@@ -14,14 +14,18 @@
  *   `InvalidPrefixListID.NotFound` (moto accepts any id).
  * - throttling: `RequestLimitExceeded`.
  *
+ * It also answers DescribeSecurityGroupReferences, which moto lacks: the VPCs across a peering or transit
+ * gateway whose rules name a group (another account's, so not in moto), as the test declares them; a group that
+ * is not there is `InvalidGroup.NotFound`.
+ *
  * The state is moto's: the fake asks moto, through the real client, what carries and names a group, just
  * before it lets the delete through. It also marks interfaces requester-managed (moto makes every interface
  * the account's own), and can run a step just before a delete, for races.
  */
 import {
   AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand,
-  DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
-  EC2Client, NetworkInterface,
+  DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupReferencesCommand, DescribeSecurityGroupsCommand,
+  EC2Client, NetworkInterface, SecurityGroupReference,
 } from '@aws-sdk/client-ec2';
 import { awsError } from './aws-errors';
 
@@ -30,7 +34,11 @@ type Send = (command: unknown) => Promise<any>;
 export class FakeEc2DeleteRefusals {
   /** Every delete the fake answered, in order: "DeleteSecurityGroup sg-..." or "DeleteNetworkInterface eni-...". */
   readonly deletes: string[] = [];
+  /** Every group DescribeSecurityGroupReferences was asked about, in order. */
+  readonly referenceQueries: string[] = [];
   private readonly managed = new Map<string, Partial<NetworkInterface>>();
+  private readonly references: SecurityGroupReference[] = [];
+  private referencesError?: string;
   private readonly before: Array<{ matches: (command: any) => boolean; step: () => Promise<void> | void }> = [];
   private throttles = 0;
   private groupInUseError = 'DependencyViolation';
@@ -41,6 +49,18 @@ export class FakeEc2DeleteRefusals {
   /** Describes the interface as AWS describes one a service manages: RequesterManaged, and the service's requester id and type. */
   manage(interfaceId: string, fields: Partial<NetworkInterface> = {}): this {
     this.managed.set(interfaceId, { RequesterManaged: true, RequesterId: 'AROAEXAMPLESERVICE', ...fields });
+    return this;
+  }
+
+  /** A rule in a group of `referencingVpcId` (another account's, across `connection`) names `groupId`. */
+  referenceAcross(groupId: string, referencingVpcId: string, connection: string): this {
+    this.references.push({ GroupId: groupId, ReferencingVpcId: referencingVpcId, ...(connection.startsWith('tgw-') ? { TransitGatewayId: connection } : { VpcPeeringConnectionId: connection }) });
+    return this;
+  }
+
+  /** DescribeSecurityGroupReferences fails with this error name (say, UnauthorizedOperation). */
+  refuseReferences(errorName: string): this {
+    this.referencesError = errorName;
     return this;
   }
 
@@ -71,13 +91,22 @@ export class FakeEc2DeleteRefusals {
   handles(command: unknown): boolean {
     return command instanceof DeleteSecurityGroupCommand || command instanceof DeleteNetworkInterfaceCommand
       || command instanceof DescribeNetworkInterfacesCommand || command instanceof DescribeSecurityGroupsCommand
-      || command instanceof AuthorizeSecurityGroupIngressCommand || command instanceof AuthorizeSecurityGroupEgressCommand;
+      || command instanceof AuthorizeSecurityGroupIngressCommand || command instanceof AuthorizeSecurityGroupEgressCommand
+      || command instanceof DescribeSecurityGroupReferencesCommand;
   }
 
   async send(command: unknown): Promise<any> {
     const hook = this.before.findIndex(b => b.matches(command));
     if (hook >= 0) await this.before.splice(hook, 1)[0].step();
     if (command instanceof DescribeSecurityGroupsCommand) return this.real(command);
+    if (command instanceof DescribeSecurityGroupReferencesCommand) {
+      const ids = command.input.GroupId ?? [];
+      this.referenceQueries.push(...ids);
+      if (this.referencesError) throw awsError(this.referencesError, 'You are not authorized to perform this operation.');
+      const described = await this.real(new DescribeSecurityGroupsCommand({ GroupIds: ids })).catch(() => undefined);
+      if ((described?.SecurityGroups ?? []).length !== ids.length) throw awsError('InvalidGroup.NotFound', `The security group '${ids.join(',')}' does not exist`);
+      return { SecurityGroupReferenceSet: this.references.filter(r => ids.includes(r.GroupId!)) };
+    }
     if (command instanceof AuthorizeSecurityGroupIngressCommand || command instanceof AuthorizeSecurityGroupEgressCommand) {
       const named = (command.input.IpPermissions ?? []).flatMap(p => (p.PrefixListIds ?? []).map(l => l.PrefixListId!));
       if (named.length > 0) {

@@ -4,7 +4,7 @@ import type { NetworkInterface } from '@aws-sdk/client-ec2';
 export type ResourceKind =
   | 'EC2 instance' | 'Lambda function' | 'ECS task' | 'Application Load Balancer' | 'Network Load Balancer'
   | 'Gateway Load Balancer' | 'Classic Load Balancer' | 'VPC endpoint' | 'RDS database' | 'NAT gateway'
-  | 'EFS mount target' | 'unattached interface' | 'other';
+  | 'EFS mount target' | 'EC2 launch template' | 'Auto Scaling launch configuration' | 'unattached interface' | 'other';
 
 /** The resource behind an interface, as far as the account tells. */
 export interface AttributedResource {
@@ -66,7 +66,7 @@ export function attributeInterface(eni: NetworkInterface, lookups: AttributionLo
   const description = eni.Description ?? '';
   const type = eni.InterfaceType ?? '';
 
-  const task = lookups.tasksByInterface?.get(id);
+  const task = lookups.tasksByInterface?.get(id) ?? lookups.tasksByInterface?.get(ecsAttachmentId(description) ?? '');
   if (task) return { kind: 'ECS task', id: task.taskArn, detail: [`cluster ${task.cluster}`, task.group, task.lastStatus?.toLowerCase()].filter(Boolean).join(', ') };
   const endpoint = lookups.endpointsByInterface.get(id);
   if (endpoint) return { kind: 'VPC endpoint', id: endpoint.id, detail: [endpoint.type?.toLowerCase(), endpoint.serviceName].filter(Boolean).join(', ') || undefined };
@@ -110,6 +110,11 @@ export function attributeInterface(eni: NetworkInterface, lookups: AttributionLo
     description ? `"${description}"` : undefined,
   ].filter(Boolean);
   return { kind: 'other', id, detail: facts.join(', ') || 'the interface says nothing about what created it' };
+}
+
+/** The attachment id an ECS task's interface is described with ("arn:aws:ecs:...:attachment/<id>"). */
+export function ecsAttachmentId(description: string): string | undefined {
+  return /^arn:aws[a-z-]*:ecs:[^\s]*:attachment\/([0-9a-f-]+)$/.exec(description)?.[1];
 }
 
 function lambdaFunction(description: string, parsed: string | undefined, functionNames: ReadonlySet<string> | undefined): AttributedResource {

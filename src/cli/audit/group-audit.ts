@@ -77,7 +77,13 @@ export function auditGroups(inventory: Inventory): GroupAudit[] {
   };
   for (const lb of inventory.loadBalancers ?? []) configure(lb.securityGroups, { kind: lb.kind, id: lb.name });
   for (const endpoint of inventory.endpoints) configure(endpoint.groupIds, { kind: 'VPC endpoint', id: endpoint.id });
-  for (const fn of inventory.functions ?? []) configure(fn.securityGroupIds, { kind: 'Lambda function', id: fn.name });
+  for (const fn of inventory.functions ?? []) {
+    configure(fn.securityGroupIds, { kind: 'Lambda function', id: !fn.version || fn.version === '$LATEST' ? fn.name : `${fn.name}:${fn.version}` });
+  }
+  // A launch spec may name a group by name (a default VPC's); any group of that name counts, to be safe.
+  const idsOf = (refs: string[]) => [...new Set(refs.flatMap(r => (r.startsWith('sg-') ? [r] : inventory.groups.filter(g => g.GroupName === r).map(g => g.GroupId ?? ''))))];
+  for (const spec of inventory.launchTemplates ?? []) configure(idsOf(spec.groups), { kind: 'EC2 launch template', id: spec.id });
+  for (const spec of inventory.launchConfigurations ?? []) configure(idsOf(spec.groups), { kind: 'Auto Scaling launch configuration', id: spec.id });
 
   const names = new Map(inventory.groups.map(g => [g.GroupId ?? '', g.GroupName]));
   const references = new Map<string, ReferencingRule[]>();
@@ -105,7 +111,9 @@ export function auditGroups(inventory: Inventory): GroupAudit[] {
     const interfaces = carriers.get(id) ?? [];
     // A resource seen through its interfaces is not listed again as configured with the group.
     const seen = new Set(interfaces.map(i => `${i.resource.kind}|${i.resource.id}`));
-    const configuredOn = (configured.get(id) ?? []).filter(u => !seen.has(`${u.kind}|${u.id}`));
+    const configuredOn = (configured.get(id) ?? []).filter((u, i, all) => !seen.has(`${u.kind}|${u.id}`)
+      && !(u.kind === 'Lambda function' && seen.has(`${u.kind}|${u.id.replace(/:[^:]+$/, '')}`))
+      && all.findIndex(o => o.kind === u.kind && o.id === u.id) === i);
     const referencedBy = references.get(id) ?? [];
     const isDefault = group.GroupName === 'default';
     const reasons: string[] = [];

@@ -1,5 +1,5 @@
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
-import { AttributedResource, attributeInterface } from './attribute';
+import { AttributedResource, attributeInterface, ecsAttachmentId } from './attribute';
 import { attributionLookups } from './group-audit';
 import { LAMBDA_RELEASE_MINUTES } from './interface-lifecycle';
 import { Inventory } from './inventory';
@@ -98,7 +98,7 @@ export function ownerOf(eni: NetworkInterface, resource: AttributedResource, inv
       return resource.releasing ? 'gone' : 'present';
     case 'ECS task':
       if (!inventory.tasksByInterface) return 'unknown';
-      return inventory.tasksByInterface.has(id) ? 'present' : 'gone';
+      return inventory.tasksByInterface.has(id) || inventory.tasksByInterface.has(ecsAttachmentId(description) ?? '') ? 'present' : 'gone';
     case 'Application Load Balancer': case 'Network Load Balancer': case 'Gateway Load Balancer': case 'Classic Load Balancer':
       if (!inventory.loadBalancers) return 'unknown';
       return inventory.loadBalancers.some(lb => lb.interfaceDescription === description) ? 'present' : 'gone';
@@ -120,6 +120,11 @@ function verdict(
   if (inUse) {
     const managed = eni.RequesterManaged ? `; AWS deletes it with ${behind}` : '';
     return { release: 'in-use', why: `used by ${behind}${managed}` };
+  }
+  // Deleting an interface releases its Elastic IP (delete_eni): one kept with an address is likely kept on purpose.
+  const elastic = eni.Association?.AllocationId ? eni.Association : undefined;
+  if (elastic) {
+    return { release: 'owner-may-use-it', why: `it holds Elastic IP ${elastic.PublicIp ?? ''} (${elastic.AllocationId}), which deleting it would release; disassociate the address first if the interface is not wanted` };
   }
   if (owner === 'present') {
     return { release: 'owner-may-use-it', why: `${behind} still exists and may attach it again; delete ${resource.kind === 'Lambda function' ? 'or change the function' : 'that resource'} instead` };

@@ -1,7 +1,8 @@
+import { AutoScalingClient, DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
-  DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeVpcEndpointsCommand, EC2Client,
-  NetworkInterface, SecurityGroup,
+  DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
+  DescribeVpcEndpointsCommand, EC2Client, NetworkInterface, SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DescribeLoadBalancersCommand as DescribeClassicLoadBalancersCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
@@ -19,6 +20,8 @@ export interface AuditClients {
   readonly elb: ElasticLoadBalancingClient;
   readonly lambda: LambdaClient;
   readonly ecs: ECSClient;
+  /** For the launch configurations that name a group. */
+  readonly autoscaling: AutoScalingClient;
   /** For `audit --interfaces`: when an interface was detached. Made on demand when absent. */
   readonly cloudtrail?: CloudTrailClient;
   /** For `prune --record-dir s3://...` and `restore s3://...`. Made on demand when absent. */
@@ -27,7 +30,20 @@ export interface AuditClients {
 
 export interface KnownFunction {
   readonly name: string;
+  /** `$LATEST`, or the number of a published version, whose configuration is its own. */
+  readonly version?: string;
   readonly securityGroupIds: string[];
+}
+
+/**
+ * A launch template version or a launch configuration that names groups. Nothing is running from it yet,
+ * so no interface carries the group, and AWS deletes the group without a word; the next launch then fails.
+ */
+export interface KnownLaunchSpec {
+  /** `name:version` for a launch template version, the name for a launch configuration. */
+  readonly id: string;
+  /** Group ids, or group names (a default VPC's, and EC2-Classic's launch configurations). */
+  readonly groups: string[];
 }
 
 /** Everything `audit` reads from one region. Lists that could not be read are undefined, with a warning. */
@@ -39,6 +55,9 @@ export interface Inventory {
   readonly endpointsListed: boolean;
   readonly loadBalancers?: KnownLoadBalancer[];
   readonly functions?: KnownFunction[];
+  readonly launchTemplates?: KnownLaunchSpec[];
+  readonly launchConfigurations?: KnownLaunchSpec[];
+  /** Keyed by interface id, and by ECS attachment id (what the interface's description names). */
   readonly tasksByInterface?: Map<string, KnownTask>;
   readonly warnings: string[];
 }
@@ -66,9 +85,23 @@ export class InventoryReader {
     const listedEndpoints = await this.optional('VPC endpoints', 'endpoint interfaces are named from their descriptions only', warnings, () => this.endpoints());
     const loadBalancers = await this.optional('load balancers', 'load-balancer interfaces are named from their descriptions only', warnings, () => this.loadBalancers());
     const functions = await this.optional('Lambda functions', 'a deleted function cannot be told from a live one', warnings, () => this.functions());
+    const unseen = 'a group that only it names is not seen as used';
+    const launchTemplates = await this.optional('launch templates', unseen, warnings, () => this.launchTemplates());
+    const launchConfigurations = await this.optional('launch configurations', unseen, warnings, () => this.launchConfigurations());
     const tasksByInterface = await this.optional('ECS tasks', 'task interfaces are named from their descriptions only', warnings, () => this.tasks());
     const endpoints = listedEndpoints ?? [];
-    return { groups, interfaces, endpoints, endpointsListed: listedEndpoints !== undefined, loadBalancers, functions, tasksByInterface, warnings };
+    return {
+      groups,
+      interfaces,
+      endpoints,
+      endpointsListed: listedEndpoints !== undefined,
+      loadBalancers,
+      functions,
+      launchTemplates,
+      launchConfigurations,
+      tasksByInterface,
+      warnings,
+    };
   }
 
   private async endpoints() {
@@ -108,9 +141,37 @@ export class InventoryReader {
   }
 
   private async functions(): Promise<KnownFunction[]> {
-    const found = await this.list('Lambda functions', token => this.clients.lambda.send(new ListFunctionsCommand({ MaxItems: 50, Marker: token }))
+    // Published versions keep the VPC configuration they were published with; without ALL, only $LATEST is listed.
+    const found = await this.list('Lambda functions', token => this.clients.lambda.send(new ListFunctionsCommand({ FunctionVersion: 'ALL', MaxItems: 50, Marker: token }))
       .then(r => ({ items: r.Functions ?? [], nextToken: r.NextMarker })));
-    return found.map(f => ({ name: f.FunctionName ?? '', securityGroupIds: f.VpcConfig?.SecurityGroupIds ?? [] }));
+    return found.map(f => ({ name: f.FunctionName ?? '', version: f.Version, securityGroupIds: f.VpcConfig?.SecurityGroupIds ?? [] }));
+  }
+
+  /** Every version of every launch template: an Auto Scaling group or a fleet may launch any of them. */
+  private async launchTemplates(): Promise<KnownLaunchSpec[]> {
+    const templates = await this.list('launch templates', token => this.clients.ec2.send(new DescribeLaunchTemplatesCommand({ MaxResults: 200, NextToken: token }))
+      .then(r => ({ items: r.LaunchTemplates ?? [], nextToken: r.NextToken })));
+    const specs: KnownLaunchSpec[] = [];
+    for (const template of templates) {
+      const versions = await this.list(`versions of ${template.LaunchTemplateName}`, token => this.clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({
+        LaunchTemplateId: template.LaunchTemplateId, MaxResults: 200, NextToken: token,
+      })).then(r => ({ items: r.LaunchTemplateVersions ?? [], nextToken: r.NextToken })), true);
+      for (const v of versions) {
+        const data = v.LaunchTemplateData;
+        const groups = [
+          ...data?.SecurityGroupIds ?? [], ...data?.SecurityGroups ?? [],
+          ...(data?.NetworkInterfaces ?? []).flatMap(n => n.Groups ?? []),
+        ];
+        if (groups.length > 0) specs.push({ id: `${template.LaunchTemplateName ?? template.LaunchTemplateId}:${v.VersionNumber}`, groups });
+      }
+    }
+    return specs;
+  }
+
+  private async launchConfigurations(): Promise<KnownLaunchSpec[]> {
+    const found = await this.list('launch configurations', token => this.clients.autoscaling.send(new DescribeLaunchConfigurationsCommand({ MaxRecords: 100, NextToken: token }))
+      .then(r => ({ items: r.LaunchConfigurations ?? [], nextToken: r.NextToken })));
+    return found.filter(c => (c.SecurityGroups ?? []).length > 0).map(c => ({ id: c.LaunchConfigurationName ?? '', groups: c.SecurityGroups ?? [] }));
   }
 
   private async tasks(): Promise<Map<string, KnownTask>> {
@@ -127,8 +188,11 @@ export class InventoryReader {
           const described = await this.call('describe ECS tasks', () => this.clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch })));
           for (const task of described.tasks ?? []) {
             for (const attachment of task.attachments ?? []) {
+              const known = { taskArn: task.taskArn ?? '', cluster: cluster.split('/').pop() ?? cluster, group: task.group, lastStatus: task.lastStatus };
               const eni = attachment.details?.find(d => d.name === 'networkInterfaceId')?.value;
-              if (eni) byInterface.set(eni, { taskArn: task.taskArn ?? '', cluster: cluster.split('/').pop() ?? cluster, group: task.group, lastStatus: task.lastStatus });
+              if (eni) byInterface.set(eni, known);
+              // The interface's description names the attachment, which a task has before its details name the interface.
+              if (attachment.type === 'ElasticNetworkInterface' && attachment.id) byInterface.set(attachment.id, known);
             }
           }
         }
@@ -162,12 +226,18 @@ export class InventoryReader {
     try {
       return await read();
     } catch (error) {
-      const cause = (error as { cause?: unknown }).cause ?? error;
-      if (!DENIED.has(errorName(cause))) throw error;
-      warnings.push(`Could not list ${what} (${errorName(cause)}): ${lost}.`);
+      const denied = deniedName(error);
+      if (!denied) throw error;
+      warnings.push(`Could not list ${what} (${denied}): ${lost}.`);
       return undefined;
     }
   }
+}
+
+/** The error's name if it means "this caller may not read that" (the cause's, for a CliError); otherwise undefined. */
+export function deniedName(error: unknown): string | undefined {
+  const name = errorName((error as { cause?: unknown }).cause ?? error);
+  return DENIED.has(name) ? name : undefined;
 }
 
 /**

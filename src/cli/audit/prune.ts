@@ -1,13 +1,14 @@
 import {
-  DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
+  DeleteNetworkInterfaceCommand, DeleteSecurityGroupCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupReferencesCommand,
+  DescribeSecurityGroupsCommand, DescribeTransitGatewayVpcAttachmentsCommand, DescribeVpcPeeringConnectionsCommand,
   EC2Client, IpPermission, NetworkInterface, SecurityGroup, Tag,
 } from '@aws-sdk/client-ec2';
 import { auditGroups, GroupAudit } from './group-audit';
 import { auditInterfaces, InterfaceAudit } from './interface-audit';
-import { Inventory, InventoryReader } from './inventory';
+import { deniedName, Inventory, InventoryReader } from './inventory';
 import { placeText, PruneRecord, RecordedGroup, RecordedInterface, recordPlace, RECORD_KIND, relativeTo, writeRecord } from './record';
 import { AwsSession, choiceFlag, CleanupDependencies, listFlag, openSession, parseFlags, stringFlag } from './session';
-import { errorMessage, errorName } from '../../handlers/shared/aws-calls';
+import { allPages, errorMessage, errorName } from '../../handlers/shared/aws-calls';
 import { counted } from '../counted';
 import { CliError } from '../inputs';
 import type { CliIo } from '../main';
@@ -113,7 +114,8 @@ export async function runPrune(argv: readonly string[], io: CliIo, deps: Cleanup
   io.err(`sg-strategy prune: reading ${session.region}${session.profile ? ` as profile ${session.profile}` : ''}${apply ? '' : ' (dry run: nothing is deleted without --apply)'}...`);
   const inventory = await new InventoryReader(session.clients, text => io.err(text), session.policy, session.profile).read();
   const now = deps.now?.() ?? new Date();
-  const plan = planPrune(inventory, options, now);
+  const crossVpc = await readCrossVpcReferences(session, inventory, options, text => io.err(text));
+  const plan = planPrune(inventory, options, now, crossVpc);
   const toDelete = plan.filter(p => p.delete);
 
   let items: PruneItem[];
@@ -128,7 +130,7 @@ export async function runPrune(argv: readonly string[], io: CliIo, deps: Cleanup
     const results = new Map<string, PruneItem>();
     for (const [i, planned] of toDelete.entries()) {
       io.err(`  ${planned.kind} ${planned.id} (${i + 1}/${toDelete.length})...`);
-      const result = await deleteOne(planned, recorded, session);
+      const result = await deleteOne(planned, recorded, session, crossVpc);
       io.err(`    ${result.outcome}${result.outcome === 'deleted' ? '' : `: ${result.why}`}`);
       results.set(planned.id, result);
     }
@@ -146,11 +148,89 @@ function item(planned: Planned, outcome: Outcome, why: string): PruneItem {
 }
 
 /**
+ * Rules in other VPCs that name a group, across a VPC peering connection or a transit gateway. The account's
+ * own groups are in the inventory; these may be another account's, which only DescribeSecurityGroupReferences
+ * tells. AWS deletes a group that such a rule names, and leaves the rule stale (DeleteSecurityGroup refuses
+ * only for a reference from the same VPC), so prune must ask.
+ */
+export interface CrossVpcReferences {
+  /** VPCs with a peering connection or a transit gateway attachment: only their groups can be named from across. */
+  readonly connectedVpcs: ReadonlySet<string>;
+  /** Group id -> the VPCs whose rules name it, as "vpc-... (pcx-...)". */
+  readonly referencedFrom: ReadonlyMap<string, string[]>;
+  /** Group id -> why it is not known (the call was denied); '*' for every group. */
+  readonly unknown: ReadonlyMap<string, string>;
+}
+
+const NO_CROSS_VPC: CrossVpcReferences = { connectedVpcs: new Set(), referencedFrom: new Map(), unknown: new Map() };
+
+/** Peering connections and transit gateway attachments that may carry a reference (none that is over). */
+const ENDED_PEERING = new Set(['deleted', 'rejected', 'failed', 'expired']);
+const ENDED_ATTACHMENT = new Set(['deleted', 'deleting', 'failed', 'rejected']);
+
+/** Asks AWS which groups in scope are named from across a peering or transit gateway; only groups of connected VPCs are asked about. */
+async function readCrossVpcReferences(
+  session: AwsSession, inventory: Inventory, options: PruneOptions, progress: (text: string) => void,
+): Promise<CrossVpcReferences> {
+  const ec2 = session.clients.ec2;
+  const connectedVpcs = new Set<string>();
+  try {
+    const peerings = await allPages(token => session.call('list VPC peering connections', () => ec2.send(new DescribeVpcPeeringConnectionsCommand({ MaxResults: 1000, NextToken: token })))
+      .then(r => ({ items: r.VpcPeeringConnections ?? [], nextToken: r.NextToken })));
+    for (const p of peerings.filter(x => !ENDED_PEERING.has(x.Status?.Code ?? ''))) {
+      for (const vpc of [p.RequesterVpcInfo?.VpcId, p.AccepterVpcInfo?.VpcId]) if (vpc) connectedVpcs.add(vpc);
+    }
+    const attachments = await allPages(token => session.call('list transit gateway VPC attachments', () => ec2.send(new DescribeTransitGatewayVpcAttachmentsCommand({ MaxResults: 1000, NextToken: token })))
+      .then(r => ({ items: r.TransitGatewayVpcAttachments ?? [], nextToken: r.NextToken })));
+    for (const a of attachments.filter(x => !ENDED_ATTACHMENT.has(x.State ?? ''))) if (a.VpcId) connectedVpcs.add(a.VpcId);
+  } catch (error) {
+    const denied = deniedName(error);
+    if (!denied) throw error;
+    inventory.warnings.push(`Could not list VPC peering connections or transit gateway attachments (${denied}): no group is deleted, since rules across them may name it.`);
+    return { ...NO_CROSS_VPC, unknown: new Map([['*', `VPC peering connections and transit gateway attachments could not be listed (${denied}), so whether a rule across one names it is unknown`]]) };
+  }
+  progress(`  VPCs with a peering connection or transit gateway attachment: ${connectedVpcs.size}`);
+
+  const referencedFrom = new Map<string, string[]>();
+  const unknown = new Map<string, string>();
+  const asked = inventory.groups.filter(g => g.GroupId && g.VpcId && connectedVpcs.has(g.VpcId) && g.GroupName !== 'default' && groupInScope(g, options));
+  for (const group of asked) {
+    try {
+      const from = await crossVpcReferences(ec2, group.GroupId!, session);
+      if (from.length > 0) referencedFrom.set(group.GroupId!, from);
+    } catch (error) {
+      const denied = deniedName(error);
+      if (!denied) throw error;
+      unknown.set(group.GroupId!, `whether a rule across a peering or transit gateway names it is unknown (${denied})`);
+    }
+  }
+  if (asked.length > 0) progress(`  groups asked about rules across them: ${asked.length}, named from across: ${referencedFrom.size}`);
+  return { connectedVpcs, referencedFrom, unknown };
+}
+
+/** The VPCs across a peering or transit gateway whose rules name the group, as "vpc-... (pcx-...)". */
+async function crossVpcReferences(ec2: EC2Client, groupId: string, session: AwsSession): Promise<string[]> {
+  const found = await session.call(`ask which VPCs across a peering name ${groupId}`, () => ec2.send(new DescribeSecurityGroupReferencesCommand({ GroupId: [groupId] })));
+  return (found.SecurityGroupReferenceSet ?? []).filter(r => r.GroupId === undefined || r.GroupId === groupId)
+    .map(r => `${r.ReferencingVpcId ?? 'a VPC'}${r.VpcPeeringConnectionId ?? r.TransitGatewayId ? ` (${r.VpcPeeringConnectionId ?? r.TransitGatewayId})` : ''}`);
+}
+
+/**
+ * Whether the flags put a group in scope: its VPC is one of --vpc, and it is one of --group. Naming
+ * interfaces (--interface) without --group puts no group in scope: asking for one interface deletes no group.
+ */
+function groupInScope(group: SecurityGroup, options: PruneOptions): boolean {
+  if (options.vpcs.length > 0 && !(group.VpcId !== undefined && options.vpcs.includes(group.VpcId))) return false;
+  if (options.groups.length > 0) return options.groups.includes(group.GroupId ?? '') || options.groups.includes(group.GroupName ?? '');
+  return options.interfaceIds.length === 0;
+}
+
+/**
  * What to delete and what to keep, in the order to delete: interfaces first, then groups, each group before
  * the groups its rules name. A group held only by interfaces or by rules of groups that are themselves to be
  * deleted is deleted after them.
  */
-export function planPrune(inventory: Inventory, options: PruneOptions, now: Date): Planned[] {
+export function planPrune(inventory: Inventory, options: PruneOptions, now: Date, crossVpc: CrossVpcReferences = NO_CROSS_VPC): Planned[] {
   const inVpc = (vpcId?: string) => options.vpcs.length === 0 || (vpcId !== undefined && options.vpcs.includes(vpcId));
   const exemptBy = (tags: Tag[] | undefined) => options.exemptTags.find(
     e => (tags ?? []).some(t => t.Key === e.key && (e.value === undefined || t.Value === e.value)));
@@ -179,16 +259,32 @@ export function planPrune(inventory: Inventory, options: PruneOptions, now: Date
   const groups = new Map<string, Planned>();
   for (const group of inventory.groups) {
     const id = group.GroupId ?? '';
-    if (!inVpc(group.VpcId)) continue;
-    if (options.groups.length > 0 && !options.groups.includes(id) && !options.groups.includes(group.GroupName ?? '')) continue;
+    if (!groupInScope(group, options)) continue;
     const audit = audits.get(id)!;
     const planned = { kind: 'group' as const, id, name: group.GroupName, vpcId: group.VpcId };
     const stack = group.Tags?.find(t => t.Key === STACK_TAG)?.Value;
     const exempt = exemptBy(group.Tags);
-    if (audit.isDefault) groups.set(id, { ...planned, delete: false, why: audit.why });
-    else if (stack) groups.set(id, { ...planned, delete: false, why: `it belongs to CloudFormation stack ${stack}: delete it through the stack, or the stack drifts and its next update fails` });
-    else if (exempt) groups.set(id, { ...planned, delete: false, why: exemptText(exempt) });
+    const from = crossVpc.referencedFrom.get(id);
+    const refusal = audit.isDefault ? audit.why
+      : stack ? `it belongs to CloudFormation stack ${stack}: delete it through the stack, or the stack drifts and its next update fails`
+        : exempt ? exemptText(exempt)
+          : from ? `rules in groups of ${from.join(', ')} name it across a peering or transit gateway; AWS would delete it and leave those rules stale`
+            : crossVpc.unknown.get(id) ?? crossVpc.unknown.get('*');
+    if (refusal) groups.set(id, { ...planned, delete: false, why: refusal });
     else candidates.push({ group, audit });
+  }
+
+  // A list that could not be read may hold the only resource configured with a group: then no group is safe.
+  const unread = [
+    inventory.endpointsListed ? undefined : 'VPC endpoints',
+    inventory.loadBalancers ? undefined : 'load balancers',
+    inventory.functions ? undefined : 'Lambda functions',
+    inventory.launchTemplates ? undefined : 'launch templates',
+    inventory.launchConfigurations ? undefined : 'launch configurations',
+  ].filter((l): l is string => l !== undefined);
+  if (unread.length > 0) {
+    const why = `the ${unread.join(', ')} could not be listed (see the warnings), so whether one of them is configured with it is unknown`;
+    for (const { audit } of candidates.splice(0)) groups.set(audit.groupId, { kind: 'group', id: audit.groupId, name: audit.groupName, vpcId: audit.vpcId, delete: false, why });
   }
 
   // Rounds: a group becomes deletable once all that holds it is deletable too.
@@ -279,12 +375,12 @@ const IN_USE_ERRORS = new Set(['DependencyViolation', 'InvalidGroup.InUse', 'Inv
 const NOT_FOUND_ERRORS = new Set(['InvalidGroup.NotFound', 'InvalidNetworkInterfaceID.NotFound']);
 
 /** Checks one planned deletion against the account as it is now, then deletes it, and says what happened. */
-async function deleteOne(planned: Planned, record: PruneRecord, session: AwsSession): Promise<PruneItem> {
+async function deleteOne(planned: Planned, record: PruneRecord, session: AwsSession, crossVpc: CrossVpcReferences): Promise<PruneItem> {
   const ec2 = session.clients.ec2;
   const done = (outcome: Outcome, why: string) => item(planned, outcome, why);
   try {
     const blocker = planned.kind === 'group'
-      ? await groupBlocker(ec2, record.groups.find(g => g.groupId === planned.id)!, session)
+      ? await groupBlocker(ec2, record.groups.find(g => g.groupId === planned.id)!, session, crossVpc)
       : await interfaceBlocker(ec2, record.interfaces.find(i => i.interfaceId === planned.id)!, session);
     if (blocker === 'gone') return done('already-gone', 'it was no longer there');
     if (blocker) return done('skipped', `${blocker}; not deleted`);
@@ -308,7 +404,7 @@ async function deleteOne(planned: Planned, record: PruneRecord, session: AwsSess
 }
 
 /** Why the group must not be deleted now, 'gone' if it is not there, or undefined if it may go. */
-async function groupBlocker(ec2: EC2Client, recorded: RecordedGroup, session: AwsSession): Promise<string | undefined> {
+async function groupBlocker(ec2: EC2Client, recorded: RecordedGroup, session: AwsSession, crossVpc: CrossVpcReferences): Promise<string | undefined> {
   const id = recorded.groupId;
   let current: SecurityGroup | undefined;
   try {
@@ -330,6 +426,10 @@ async function groupBlocker(ec2: EC2Client, recorded: RecordedGroup, session: Aw
     for (const g of found.SecurityGroups ?? []) if (g.GroupId && g.GroupId !== id) naming.add(g.GroupId);
   }
   if (naming.size > 0) return `rules in ${[...naming].join(', ')} name it now`;
+  if (crossVpc.connectedVpcs.has(recorded.vpcId)) {
+    const from = await crossVpcReferences(ec2, id, session);
+    if (from.length > 0) return `rules in groups of ${from.join(', ')} name it now, across a peering or transit gateway`;
+  }
   return undefined;
 }
 
@@ -346,6 +446,7 @@ async function interfaceBlocker(ec2: EC2Client, recorded: RecordedInterface, ses
   if (current.Status !== 'available' || current.Attachment?.Status === 'attached' || current.Attachment?.Status === 'attaching') {
     return `it came into use (${current.Status}${current.Attachment?.InstanceId ? ` on ${current.Attachment.InstanceId}` : ''})`;
   }
+  if (current.Association?.AllocationId) return `Elastic IP ${current.Association.PublicIp ?? current.Association.AllocationId} was associated with it`;
   const groups = (current.Groups ?? []).map(g => g.GroupId ?? '').sort();
   if (JSON.stringify(groups) !== JSON.stringify([...recorded.groupIds].sort())) return 'its groups changed since the record was written';
   return undefined;

@@ -78,6 +78,12 @@ export function relativeTo(cwd: string, where: string): string {
  * caller deletes nothing.
  */
 export async function writeRecord(record: PruneRecord, place: RecordPlace, session: AwsSession): Promise<string> {
+  // A record restore would refuse is no record: check it with restore's own reader before writing it.
+  try {
+    validRecord(JSON.parse(JSON.stringify(record)), 'the record about to be written');
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} Nothing was deleted.`);
+  }
   const name = `sg-strategy-prune-${record.region}-${record.createdAt.replace(/[:.]/g, '-')}.json`;
   const body = `${JSON.stringify(record, undefined, 2)}\n`;
   if ('dir' in place) {
@@ -150,7 +156,8 @@ export function validRecord(value: unknown, where: string): PruneRecord {
   if (typeof r !== 'object' || r === null) return fail('it is not an object');
   if (r.kind !== RECORD_KIND) fail(`"kind" is ${JSON.stringify(r.kind)}, not "${RECORD_KIND}"`);
   if (r.schemaVersion !== '1.0') fail(`"schemaVersion" is ${JSON.stringify(r.schemaVersion)}; this command reads "1.0"`);
-  if (typeof r.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r.region)) fail('"region" is not an AWS region');
+  // Partition prefixes run from "us" to "eusc" (eusc-de-east-1, the SDK's partitions table).
+  if (typeof r.region !== 'string' || !/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(r.region)) fail('"region" is not an AWS region');
   if (!Array.isArray(r.groups) || !Array.isArray(r.interfaces)) fail('"groups" and "interfaces" must be lists');
   r.groups!.forEach((g, i) => {
     const at = `groups[${i}]`;

@@ -95,7 +95,7 @@ async function restoreGroups(
   for (const group of chosen) {
     const state = made.get(group.groupId)!;
     if (!state.newGroupId) continue;
-    const result = await restoreRules(group, state.newGroupId, state.created, newIds, session);
+    const result = await restoreRules(group, state.newGroupId, newIds, session);
     state.rules += result.restored;
     state.notRestored.push(...result.notRestored);
     // Rules of other groups that named this one: they come back only with their own group.
@@ -178,27 +178,34 @@ function source(p: IpPermission): string {
     ?? (pair ? `${pair.UserId && pair.VpcPeeringConnectionId ? `${pair.UserId}/` : ''}${pair.GroupId}` : '?');
 }
 
-/** One split rule's protocol, ports and CIDR source: what AWS's default egress rules are told apart by. */
-const ruleKey = (p: IpPermission) => `${p.IpProtocol}|${p.FromPort ?? ''}|${p.ToPort ?? ''}|${source(p)}`;
+/** One split rule's protocol, ports, source and description: a default egress rule differs from a described one. */
+const ruleKey = (p: IpPermission) => `${p.IpProtocol}|${p.FromPort ?? ''}|${p.ToPort ?? ''}|${source(p)}|${description(p) ?? ''}`;
+
+function description(p: IpPermission): string | undefined {
+  return p.IpRanges?.[0]?.Description ?? p.Ipv6Ranges?.[0]?.Description ?? p.PrefixListIds?.[0]?.Description ?? p.UserIdGroupPairs?.[0]?.Description;
+}
+
+/** AWS's default egress of a new group: all traffic to 0.0.0.0/0 (and to ::/0 in a VPC with IPv6), undescribed. */
+const isDefaultEgress = (p: IpPermission) => p.IpProtocol === '-1' && !description(p) && ['0.0.0.0/0', '::/0'].includes(source(p));
 
 async function restoreRules(
-  group: RecordedGroup, newId: string, created: boolean, newIds: ReadonlyMap<string, string>, session: AwsSession,
+  group: RecordedGroup, newId: string, newIds: ReadonlyMap<string, string>, session: AwsSession,
 ): Promise<{ restored: number; notRestored: string[] }> {
   const ec2 = session.clients.ec2;
   const notRestored: string[] = [];
   let restored = 0;
   const egress = group.ipPermissionsEgress.flatMap(split);
-  if (created) {
-    // A new group comes with AWS's default egress (all traffic to 0.0.0.0/0, and to ::/0 in some VPCs); the
-    // deleted group may not have had it, so whatever the new group has that the record does not is revoked.
-    const fresh = await session.call(`describe ${newId}`, () => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [newId] })));
-    const recorded = new Set(egress.map(ruleKey));
-    for (const extra of (fresh.SecurityGroups?.[0]?.IpPermissionsEgress ?? []).flatMap(split).filter(p => !recorded.has(ruleKey(p)))) {
-      try {
-        await session.call(`remove the default egress rule of ${newId}`, () => ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: newId, IpPermissions: [extra] })));
-      } catch (error) {
-        notRestored.push(`the new group keeps AWS's default egress ${permissionTraffic(extra)} to ${source(extra)}, which the deleted one did not have: ${errorMessage(error)}`);
-      }
+  // A new group comes with AWS's default egress; the deleted group may not have had it (or had it with a
+  // description), so a default rule the record does not hold is revoked. Also for a group an earlier run made,
+  // in case that run stopped before this step.
+  const fresh = await session.call(`describe ${newId}`, () => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [newId] })));
+  const recorded = new Set(egress.map(ruleKey));
+  const extras = (fresh.SecurityGroups?.[0]?.IpPermissionsEgress ?? []).flatMap(split).filter(p => isDefaultEgress(p) && !recorded.has(ruleKey(p)));
+  for (const extra of extras) {
+    try {
+      await session.call(`remove the default egress rule of ${newId}`, () => ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: newId, IpPermissions: [extra] })));
+    } catch (error) {
+      notRestored.push(`the new group keeps AWS's default egress ${permissionTraffic(extra)} to ${source(extra)}, which the deleted one did not have: ${errorMessage(error)}`);
     }
   }
   const rules = [

@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
@@ -34,6 +35,7 @@ export const defaultAuditClients: AuditClientFactory = ({ region, profile }) => 
     elb: new ElasticLoadBalancingClient(config),
     lambda: new LambdaClient(config),
     ecs: new ECSClient(config),
+    autoscaling: new AutoScalingClient(config),
   };
 };
 

@@ -1,0 +1,29 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { analyse } from '../../src/checks/engine';
+import { analyseApp, findingsOf, handTemplate, testStack } from '../support/analyse-app';
+
+const RULE = 'InvalidSecurityGroupRule';
+
+describe(RULE, () => {
+  test('flags an address without a prefix length, written through the L1 (error)', () => {
+    const { app, stack, vpc } = testStack();
+    const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
+    new ec2.CfnSecurityGroupIngress(stack, 'One', { groupId: sg.securityGroupId, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.0.5' });
+    const found = findingsOf(analyseApp(app), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', logicalId: expect.stringMatching(/^One/) })]);
+    expect(found[0].message).toContain('write 10.0.0.5/32 for one address. The template will not deploy');
+  });
+
+  test('ec2.Peer.ipv4 with a /32 is compliant (L2)', () => {
+    const { app, stack, vpc } = testStack();
+    new ec2.SecurityGroup(stack, 'Sg', { vpc }).addIngressRule(ec2.Peer.ipv4('10.0.0.5/32'), ec2.Port.tcp(443));
+    expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
+  });
+
+  test('flags an egress rule with a CIDR and a destination prefix list (L1)', () => {
+    const { findings } = analyse(handTemplate({
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/8', DestinationPrefixListId: 'pl-1234' }] } },
+    }), {}, []);
+    expect(findingsOf(findings, RULE).map(f => f.message)).toEqual([expect.stringContaining('An egress rule of Hand/Sg names 2 peers (CidrIp, DestinationPrefixListId)')]);
+  });
+});
