@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { RuleCatalog, SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../../src';
 import { hostLanguage, inLanguage, languageOfAgent, languageOfTemplates, memberName } from '../../src/checks/language';
+import { rulesMarkdown } from '../../src/rules/rules-markdown';
 import { ENV } from '../support/analyse-app';
-import { tempDir } from '../support/cli';
+import { runCli, tempDir } from '../support/cli';
 
 describe('the app\'s language', () => {
   test.each([
@@ -83,5 +85,66 @@ describe('names and code in the app\'s language', () => {
       + 'admit `ec2.Peer.securityGroupId(\'sg-1\')` (Python: `ec2.Peer.security_group_id(\'sg-1\')`), '
       + 'or pair them with `ServerClientPair.addServer` (Python: `ServerClientPair.add_server`).');
     expect(inLanguage('Admit only `ec2.Port.tcp(5432)`.', undefined)).toBe('Admit only `ec2.Port.tcp(5432)`.');
+  });
+});
+
+describe('fix texts in findings, in the app\'s language', () => {
+  const UNRESTRICTED = /Set `allowAllOutbound: false`|Set `allow_all_outbound=False`|Set `\.allowAllOutbound\(false\)`/;
+
+  /** An app whose one group allows all egress (UnrestrictedEgress), synthesized under JSII_AGENT, as the CLI would. */
+  function synth(agent: string | undefined, deliver?: (app: App) => void) {
+    const saved = process.env.JSII_AGENT;
+    if (agent === undefined) delete process.env.JSII_AGENT;
+    else process.env.JSII_AGENT = agent;
+    try {
+      const outdir = tempDir('sg-language-fix-');
+      const app = new App({ outdir, analyticsReporting: true });
+      const stack = new Stack(app, 'Stack', { env: ENV });
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true });
+      new ec2.SecurityGroup(stack, 'Open', { vpc });
+      deliver?.(app);
+      app.synth();
+      return outdir;
+    } finally {
+      if (saved === undefined) delete process.env.JSII_AGENT;
+      else process.env.JSII_AGENT = saved;
+    }
+  }
+
+  const fixOf = (findings: any[]) => findings.find((f: any) => f.ruleId === 'UnrestrictedEgress').fix.match(UNRESTRICTED)[0];
+  const reported = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'sg-strategy-report.json'), 'utf8')).findings;
+
+  test.each([
+    ['Python/3.11.7', 'Set `allow_all_outbound=False`'],
+    ['Java/17.0.9', 'Set `.allowAllOutbound(false)`'],
+    [undefined, 'Set `allowAllOutbound: false`'],
+  ])('under JSII_AGENT=%s the Aspect and the plugin write %s', (agent, expected) => {
+    expect(fixOf(reported(synth(agent, app => Aspects.of(app).add(new SecurityGroupStrategyChecks()))))).toBe(expected);
+    expect(fixOf(reported(synth(agent, app => Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin()))))).toBe(expected);
+  });
+
+  test('check gives the fix in the language CDK recorded in the assembly, and both forms where it recorded none', async () => {
+    const fromCheck = async (dir: string) => JSON.parse((await runCli(['check', dir, '--format', 'json'])).out).findings;
+    expect(fixOf(await fromCheck(synth('Python/3.11.7')))).toBe('Set `allow_all_outbound=False`');
+    expect(fixOf(await fromCheck(synth('Java/17.0.9')))).toBe('Set `.allowAllOutbound(false)`');
+    const unknown = tempDir('sg-language-unknown-');
+    const app = new App({ outdir: unknown, analyticsReporting: false });
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    new ec2.SecurityGroup(stack, 'Open', { vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['eu-west-1a'] }) });
+    app.synth();
+    const both = (await fromCheck(unknown)).find((f: any) => f.ruleId === 'UnrestrictedEgress').fix;
+    expect(both).toContain('Set `allowAllOutbound: false` (Python: `allow_all_outbound=False`)');
+  });
+
+  test('the catalog gives fixes in the host language; RULES.md in TypeScript and Python', () => {
+    const saved = process.env.JSII_AGENT;
+    try {
+      process.env.JSII_AGENT = 'Python/3.11.7';
+      expect(RuleCatalog.rules().find(r => r.id === 'UnrestrictedEgress')!.fix).toContain('`allow_all_outbound=False`');
+    } finally {
+      if (saved === undefined) delete process.env.JSII_AGENT;
+      else process.env.JSII_AGENT = saved;
+    }
+    expect(rulesMarkdown()).toContain('Set `allowAllOutbound: false` (Python: `allow_all_outbound=False`)');
   });
 });
