@@ -111,6 +111,15 @@ describe('a nested stack whose template is not in the assembly', () => {
     expect(finding.message).toContain('https://example-bucket.s3.amazonaws.com/vendor/network.yaml');
   });
 
+  test('is the same warning from the Aspect, which builds no template for it either', () => {
+    const dir = outdir();
+    const app = appWithExternalTemplate(dir);
+    Aspects.of(app).add(new SecurityGroupStrategyChecks());
+    app.synth();
+    const [finding] = unread(report(dir).findings);
+    expect(finding).toMatchObject({ level: 'warning', constructPath: 'Top/Vendor', stackName: 'Top', templatePath: 'Top.template.json' });
+  });
+
   test('is a warning from check, which an acknowledgement on the nested stack covers', async () => {
     const dir = outdir();
     const app = appWithExternalTemplate(dir);
