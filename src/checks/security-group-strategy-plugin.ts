@@ -100,7 +100,8 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
     // Info findings are in the reports; CDK's validation report gets what needs attention.
     const violations: PolicyViolation[] = findings.filter(f => f.level !== 'info').map(f => ({
       ruleName: f.ruleId,
-      description: f.message,
+      // CDK's report heads each violation with its description: the rule, then the path and what it admits.
+      description: `${f.ruleId}: ${f.message}`,
       fix: f.fix,
       severity: f.level,
       violatingResources: [{
