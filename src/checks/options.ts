@@ -119,3 +119,19 @@ export interface SecurityGroupStrategyOptions {
    */
   readonly reportDirectory?: string;
 }
+
+/**
+ * What the Aspect and the plugin show while the app synthesizes. The `sg-strategy` command has its own output.
+ */
+export interface SynthOutputOptions {
+  /**
+   * Print the findings table to stderr when the checks run, with where the reports are.
+   *
+   * `cdk synth` shows the Aspect's annotations and the plugin's validation report itself. An app run on its own
+   * (`python app.py`, `node app.js`) shows no annotations, so the Aspect's findings are not seen there unless
+   * this prints them.
+   *
+   * @default false
+   */
+  readonly printFindings?: boolean;
+}

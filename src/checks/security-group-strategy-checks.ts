@@ -3,7 +3,8 @@ import { IConstruct } from 'constructs';
 import { collectAcknowledgements } from './acknowledgements';
 import { Finding, analyse, resolveParameters } from './engine';
 import { hostLanguage } from './language';
-import { SecurityGroupStrategyOptions } from './options';
+import { SecurityGroupStrategyOptions, SynthOutputOptions } from './options';
+import { printFindings } from './print-findings';
 import { writeReports } from './reports/write-reports';
 import { templatesFromTree } from './templates-from-tree';
 import { packageVersion } from './version';
@@ -11,7 +12,7 @@ import { packageVersion } from './version';
 /**
  * Properties of the SecurityGroupStrategyChecks Aspect.
  */
-export interface SecurityGroupStrategyChecksProps extends SecurityGroupStrategyOptions {}
+export interface SecurityGroupStrategyChecksProps extends SecurityGroupStrategyOptions, SynthOutputOptions {}
 
 /**
  * Checks every security group of the app against the rule catalog at `cdk synth`.
@@ -26,7 +27,7 @@ export interface SecurityGroupStrategyChecksProps extends SecurityGroupStrategyO
  * synth through a validation error instead, and all their findings are in the reports.
  */
 export class SecurityGroupStrategyChecks implements IAspect {
-  private readonly options: SecurityGroupStrategyOptions;
+  private readonly options: SecurityGroupStrategyChecksProps;
   // Every node visited so far. Aspects visit parents before children, so a node whose parent is here is
   // inside a scope already being checked; that test is O(1) for each of the app's constructs.
   private readonly visited = new WeakSet<IConstruct>();
@@ -34,6 +35,11 @@ export class SecurityGroupStrategyChecks implements IAspect {
   constructor(props: SecurityGroupStrategyChecksProps = {}) {
     resolveParameters(props, hostLanguage());
     this.options = props;
+  }
+
+  /** @internal Whether it writes the reports into the cloud assembly directory, where the plugin would too. */
+  public get _writesReportsToAssembly(): boolean {
+    return (this.options.writeReports ?? true) && this.options.reportDirectory === undefined;
   }
 
   public visit(node: IConstruct): void {
@@ -63,10 +69,12 @@ export class SecurityGroupStrategyChecks implements IAspect {
       }
       annotate(target, finding);
     }
+    let reports: string[] = [];
     if (this.options.writeReports ?? true) {
       const directory = this.options.reportDirectory ?? rootStage?.outdir;
-      if (directory) writeReports(directory, model, findings, packageVersion());
+      if (directory) reports = writeReports(directory, model, findings, packageVersion());
     }
+    if (this.options.printFindings) printFindings(findings.filter(f => isWithin(f.constructPath, scope.node.path)), reports);
     return errors;
   }
 }

@@ -1,11 +1,16 @@
 import * as path from 'path';
-import { IPolicyValidationContext, IPolicyValidationPlugin, NestedStack, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
+import {
+  Aspects, IPolicyValidationContext, IPolicyValidationPlugin, NestedStack, PolicyValidationPluginReport, PolicyViolation, Stack, Stage,
+} from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { collectAcknowledgements } from './acknowledgements';
-import { analyse, resolveParameters } from './engine';
+import { PATH_SCOPED_ACKNOWLEDGEMENTS, PLUGINS_MAY_REWRITE_ASSEMBLY_FILES, cdkOlderThan, errorsMaskedAppWide } from './cdk-release';
+import { Finding, analyse, resolveParameters } from './engine';
 import { hostLanguage } from './language';
-import { SecurityGroupStrategyOptions } from './options';
+import { SecurityGroupStrategyOptions, SynthOutputOptions } from './options';
+import { printFindings } from './print-findings';
 import { writeReports } from './reports/write-reports';
+import { SecurityGroupStrategyChecks } from './security-group-strategy-checks';
 import { AssemblyHints, templatesFromFiles } from './templates-from-assembly';
 import { constructPathsByStack } from './templates-from-tree';
 import { packageVersion } from './version';
@@ -49,7 +54,7 @@ function reportInFailureMessage(app: IConstruct): void {
 /**
  * Properties of the SecurityGroupStrategyPlugin.
  */
-export interface SecurityGroupStrategyPluginProps extends SecurityGroupStrategyOptions {}
+export interface SecurityGroupStrategyPluginProps extends SecurityGroupStrategyOptions, SynthOutputOptions {}
 
 /**
  * The same checks as a CDK validation plugin: `Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin())`.
@@ -63,7 +68,7 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
   public readonly name = 'sg-strategy';
   public readonly version?: string;
   public readonly ruleIds?: string[];
-  private readonly options: SecurityGroupStrategyOptions;
+  private readonly options: SecurityGroupStrategyPluginProps;
 
   constructor(props: SecurityGroupStrategyPluginProps = {}) {
     resolveParameters(props, hostLanguage());
@@ -91,19 +96,33 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
     templates = templates.map(t => (t.templatePath ? { ...t, templatePath: path.relative(assembly, path.resolve(t.templatePath)).split(path.sep).join('/') } : t));
     const { model, findings } = analyse(templates, this.options, acknowledgements, hostLanguage());
 
-    // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, so leave reports to the Aspect.
-    const mustNotWrite = (app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate === true;
+    // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, and so do
+    // releases before 2.268.0 when a plugin rewrites a file already in the assembly: there the Aspect writes the
+    // reports into it, and the plugin only into a reportDirectory of its own. When the app's Aspect writes the
+    // same reports there, the plugin leaves them to it.
+    const intoAssembly = this.options.reportDirectory === undefined;
+    const aspectWrites = app !== undefined && Aspects.of(app).all.some(a => a instanceof SecurityGroupStrategyChecks && a._writesReportsToAssembly);
+    const mustNotWrite = (app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate === true
+      || (intoAssembly && (aspectWrites || cdkOlderThan(PLUGINS_MAY_REWRITE_ASSEMBLY_FILES)));
+    let reports: string[] = [];
     if ((this.options.writeReports ?? true) && !mustNotWrite) {
-      writeReports(this.options.reportDirectory ?? assembly, model, findings, this.version ?? packageVersion(), { writtenAssembly: assembly });
+      const directory = this.options.reportDirectory ?? assembly;
+      reports = writeReports(directory, model, findings, this.version ?? packageVersion(), { writtenAssembly: assembly });
     }
+    if (this.options.printFindings) printFindings(findings, reports);
 
-    // Info findings are in the reports; CDK's validation report gets what needs attention.
+    // Info findings are in the reports; CDK's validation report gets what needs attention. An aws-cdk-lib that
+    // applies acknowledgements app-wide would drop an open error whose rule is acknowledged elsewhere: those are
+    // reported as fatal, which no release drops.
+    const masked = cdkOlderThan(PATH_SCOPED_ACKNOWLEDGEMENTS) ? errorsMaskedAppWide(findings) : new Set<Finding>();
     const violations: PolicyViolation[] = findings.filter(f => f.level !== 'info').map(f => ({
       ruleName: f.ruleId,
       // CDK's report heads each violation with its description: the rule, then the path and what it admits.
-      description: `${f.ruleId}: ${f.message}`,
+      description: masked.has(f)
+        ? `${f.ruleId}: ${f.message} (Fatal: this aws-cdk-lib, older than 2.271.0, would apply the acknowledgement of ${f.ruleId} elsewhere in the app to this finding too.)`
+        : `${f.ruleId}: ${f.message}`,
       fix: f.fix,
-      severity: f.level,
+      severity: masked.has(f) ? 'fatal' : f.level,
       violatingResources: [{
         resourceLogicalId: f.logicalId.startsWith('(') ? undefined : f.logicalId,
         // CDK's own report gets the path it gave us.

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseCfnYamlDocument } from './cfn-yaml';
 import { CliError } from './cli-error';
 import { MetadataEntry, acknowledgementsAt } from '../checks/acknowledgements';
 import { Acknowledgement } from '../checks/engine';
@@ -188,6 +187,16 @@ function stackMetadata(directory: string, artifact: NonNullable<Manifest['artifa
   }
 }
 
+/**
+ * The YAML reader, loaded when the first YAML template is read: the yaml package is a third of the command's
+ * code, and `check` over JSON (every cloud assembly) starts without it.
+ */
+function yamlReader(): typeof import('./cfn-yaml') {
+  // A require, not an import: esbuild then evaluates the module, and the yaml package, only when this runs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./cfn-yaml') as typeof import('./cfn-yaml');
+}
+
 /** Reads one template written in JSON or YAML, and for YAML where its resources are written. */
 export function readTemplateFile(file: string, given: string = file): { template: StackTemplate; resourcePositions?: Map<string, SourcePosition> } {
   // A byte-order mark is not JSON, but editors write one and CloudFormation reads the file regardless.
@@ -200,7 +209,7 @@ export function readTemplateFile(file: string, given: string = file): { template
     if (asJson) {
       template = JSON.parse(text);
     } else {
-      ({ value: template, resourcePositions } = parseCfnYamlDocument(text));
+      ({ value: template, resourcePositions } = yamlReader().parseCfnYamlDocument(text));
     }
   } catch (e) {
     const as = asJson ? 'JSON' : 'YAML';

@@ -233,7 +233,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
       return EXIT.OK;
     }
     if (name === 'help') {
-      const topic = rest[0];
+      // `help help` and `help --help` ask for the usage, like `help` alone.
+      const topic = ['help', '--help', '-h'].includes(rest[0]) ? undefined : rest[0];
       if (topic !== undefined && !COMMANDS[topic]) throw unknownCommand(topic);
       io.out(topic ? commandHelp(topic) : usage());
       return EXIT.OK;
