@@ -80,6 +80,21 @@ describe.each(variants)('nested stacks %s', (_, variant) => {
     expect(errors(report(dir).findings)).toEqual(expected(prefix));
   });
 
+  test('with both deliveries, the one report holds what the plugin failed synth on', () => {
+    const dir = outdir();
+    const app = nestedApp(dir, variant);
+    Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
+    Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin());
+    expect(() => app.synth()).toThrow(/WorldOpenAdminPort/);
+    expect(errors(report(dir).findings)).toEqual(expected(prefix));
+    // In a Stage the Aspect's errors fail synth first, before CDK runs any plugin.
+    if (variant.stage) return;
+    const cdkReport = JSON.parse(fs.readFileSync(path.join(dir, 'validation-report.json'), 'utf8'));
+    const pluginSaw = cdkReport.pluginReports.find((r: any) => r.pluginName === 'sg-strategy').violations
+      .filter((v: any) => v.severity === 'error').map((v: any) => `${v.ruleName} ${v.violatingConstructs[0].constructPath}`).sort();
+    expect(pluginSaw).toEqual(expected(prefix).map(e => e.replace(/ \[.*\]$/, '')));
+  });
+
   test('check finds them in the assembly', async () => {
     const dir = outdir();
     nestedApp(dir, variant).synth();
