@@ -6,6 +6,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { FindingLevel, SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../../src';
 import { ENV, testApp } from '../support/analyse-app';
+import { withJsiiAgent } from '../support/jsii-agent';
 
 function outdir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'sg-strategy-'));
@@ -119,18 +120,12 @@ describe('SecurityGroupStrategyChecks (Aspect)', () => {
   });
 
   test('option errors name the options as the app\'s language does: admin_ports from Python', () => {
-    const saved = process.env.JSII_AGENT;
-    try {
-      process.env.JSII_AGENT = 'Python/3.11.7';
-      expect(() => new SecurityGroupStrategyChecks({ adminPorts: [70000], ruleLevels: { WorldOpenAdminPort: 'fatal' } }))
-        .toThrow(/^Invalid sg-strategy options: rule_levels: WorldOpenAdminPort is 'fatal'.*; admin_ports: 70000 is not a port/);
-      process.env.JSII_AGENT = 'Java/17.0.9';
-      expect(() => new SecurityGroupStrategyPlugin({ widestPublicIpv6Prefix: 129 })).toThrow(/widestPublicIpv6Prefix: 129 is not a prefix length/);
-    } finally {
-      if (saved === undefined) delete process.env.JSII_AGENT;
-      else process.env.JSII_AGENT = saved;
-    }
+    withJsiiAgent('Python/3.11.7', () => expect(() => new SecurityGroupStrategyChecks({ adminPorts: [70000], ruleLevels: { WorldOpenAdminPort: 'fatal' } }))
+      .toThrow(/^Invalid sg-strategy options: rule_levels: WorldOpenAdminPort is 'fatal'.*; admin_ports: 70000 is not a port/));
+    withJsiiAgent('Java/17.0.9', () => expect(() => new SecurityGroupStrategyPlugin({ widestPublicIpv6Prefix: 129 }))
+      .toThrow(/widestPublicIpv6Prefix: 129 is not a prefix length/));
   });
+
 
   test('stacks inside a Stage are checked: their errors fail synth, and the report lists them', () => {
     const dir = outdir();

@@ -7,6 +7,7 @@ import { hostLanguage, inLanguage, languageOfAgent, languageOfTemplates, memberN
 import { rulesMarkdown } from '../../src/rules/rules-markdown';
 import { ENV } from '../support/analyse-app';
 import { runCli, tempDir } from '../support/cli';
+import { withJsiiAgent } from '../support/jsii-agent';
 
 describe('the app\'s language', () => {
   test.each([
@@ -26,19 +27,13 @@ describe('the app\'s language', () => {
 
   /** Synthesizes a stack with version reporting, as the CDK CLI does, under the given JSII_AGENT. */
   function templatesSynthesizedBy(agent: string | undefined) {
-    const saved = process.env.JSII_AGENT;
-    if (agent === undefined) delete process.env.JSII_AGENT;
-    else process.env.JSII_AGENT = agent;
-    try {
+    return withJsiiAgent(agent, () => {
       const outdir = tempDir('sg-language-');
       const app = new App({ outdir, analyticsReporting: true });
       new ec2.Vpc(new Stack(app, 'Stack', { env: ENV }), 'Vpc', { maxAzs: 1, natGateways: 0 });
       app.synth();
       return [{ template: JSON.parse(fs.readFileSync(path.join(outdir, 'Stack.template.json'), 'utf8')) }];
-    } finally {
-      if (saved === undefined) delete process.env.JSII_AGENT;
-      else process.env.JSII_AGENT = saved;
-    }
+    });
   }
 
   test.each([
@@ -93,10 +88,7 @@ describe('fix texts in findings, in the app\'s language', () => {
 
   /** An app whose one group allows all egress (UnrestrictedEgress), synthesized under JSII_AGENT, as the CLI would. */
   function synth(agent: string | undefined, deliver?: (app: App) => void) {
-    const saved = process.env.JSII_AGENT;
-    if (agent === undefined) delete process.env.JSII_AGENT;
-    else process.env.JSII_AGENT = agent;
-    try {
+    return withJsiiAgent(agent, () => {
       const outdir = tempDir('sg-language-fix-');
       const app = new App({ outdir, analyticsReporting: true });
       const stack = new Stack(app, 'Stack', { env: ENV });
@@ -105,10 +97,7 @@ describe('fix texts in findings, in the app\'s language', () => {
       deliver?.(app);
       app.synth();
       return outdir;
-    } finally {
-      if (saved === undefined) delete process.env.JSII_AGENT;
-      else process.env.JSII_AGENT = saved;
-    }
+    });
   }
 
   const fixOf = (findings: any[]) => findings.find((f: any) => f.ruleId === 'UnrestrictedEgress').fix.match(UNRESTRICTED)[0];
@@ -137,14 +126,8 @@ describe('fix texts in findings, in the app\'s language', () => {
   });
 
   test('the catalog gives fixes in the host language; RULES.md in TypeScript and Python', () => {
-    const saved = process.env.JSII_AGENT;
-    try {
-      process.env.JSII_AGENT = 'Python/3.11.7';
-      expect(RuleCatalog.rules().find(r => r.id === 'UnrestrictedEgress')!.fix).toContain('`allow_all_outbound=False`');
-    } finally {
-      if (saved === undefined) delete process.env.JSII_AGENT;
-      else process.env.JSII_AGENT = saved;
-    }
+    const python = withJsiiAgent('Python/3.11.7', () => RuleCatalog.rules().find(r => r.id === 'UnrestrictedEgress')!.fix);
+    expect(python).toContain('`allow_all_outbound=False`');
     expect(rulesMarkdown()).toContain('Set `allowAllOutbound: false` (Python: `allow_all_outbound=False`)');
   });
 });
