@@ -155,7 +155,9 @@ export function unreadableNestedStack(
   parent: { stackId: string; stackName: string; templatePath?: string }, logicalId: string, resource: any, constructPath?: string,
 ): StackTemplate {
   const url = resource?.Properties?.TemplateURL;
-  const named = typeof url === 'string' ? ` ${url}` : '';
+  // Name the template as its URL says, or by the file name a URL built with Fn::Sub or Fn::Join ends with.
+  const file = typeof url === 'string' ? url : templateUrlFileName(url);
+  const named = file === undefined ? '' : ` ${file}`;
   const error = `this nested stack's template${named} is in neither the cloud assembly nor the templates given`;
   return {
     stackId: `${parent.stackId}/${logicalId}`,

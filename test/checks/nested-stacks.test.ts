@@ -162,5 +162,8 @@ describe('a nested stack whose template is not in the assembly', () => {
     // The rule's group is the parent's, passed as a parameter: the nested template is read as the parent's child.
     expect(findings.find((f: any) => f.ruleId === 'WorldOpenAdminPort').message).toMatch(/^parent\/Sg admits tcp 22/);
     expect(unread(findings).map((f: any) => `${f.stackName}/${f.logicalId}`)).toEqual(['parent/Other']);
+    // Without rules.yaml beside it, the warning names the file to pass.
+    const alone = JSON.parse((await runCli(['check', 'parent.json', '--format', 'json'], dir)).out).findings;
+    expect(unread(alone).find((f: any) => f.logicalId === 'Rules').message).toContain("this nested stack's template rules.yaml is in neither");
   });
 });
