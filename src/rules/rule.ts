@@ -35,6 +35,10 @@ export interface RuleDefinition {
   /** One line: what the rule flags. */
   readonly title: string;
   readonly rationale: string;
+  /**
+   * What to do. Code is written in backticks, as TypeScript (`allowAllOutbound: false`, `ec2.Port.tcp(5432)`):
+   * findings give it in the app's language (see checks/language.ts).
+   */
   readonly fix: string;
   /** A short TypeScript example of the flagged pattern and its fix. */
   readonly example: string;
