@@ -182,8 +182,8 @@ describe('OpenIngressRemediator', () => {
     new OpenIngressRemediator(s, 'Rem', { notificationTopic: new sns.Topic(s, 'Alerts', { enforceSSL: true, masterKey: key }) });
     expect(() => app.synth()).not.toThrow();
     expect(validationViolations(outdir)).toEqual([]);
-    const statements = Template.fromStack(s).findResources('AWS::IAM::Policy');
-    const kmsActions = Object.values(statements).flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+    const policies = Template.fromStack(s).findResources('AWS::IAM::Policy');
+    const kmsActions = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement)
       .filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith('kms:GenerateDataKey')));
     // The acknowledgement covers one key: the topic's.
     expect(kmsActions.map((st: any) => st.Resource)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^TopicKey/), 'Arn'] }]);
