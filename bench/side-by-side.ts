@@ -14,6 +14,9 @@ export interface Measured {
   /** Peak resident set size of the whole process, in MiB. */
   readonly rssMiB: number;
   readonly resources: number;
+  /** Wall-clock and CPU milliseconds spent inside the checks' own entry points, where the variant has them. */
+  readonly insideMs?: number;
+  readonly insideCpuMs?: number;
 }
 
 export function median(values: number[]): number {
@@ -48,6 +51,31 @@ export function interleave<V extends string>(variants: V[], rounds: number, run:
   return results;
 }
 
+/**
+ * Time the calls of `methods` on `prototype` from now on: what runs inside a checker, measured in the synth that
+ * runs it, which the machine's noise touches far less than the difference of two whole synths.
+ */
+export function timeInside(targets: Array<[prototype: object, method: string]>): () => { ms: number; cpuMs: number } {
+  let ms = 0;
+  let cpuMs = 0;
+  for (const [prototype, method] of targets) {
+    const record = prototype as Record<string, (...args: unknown[]) => unknown>;
+    const original = record[method];
+    record[method] = function (this: unknown, ...args: unknown[]) {
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        ms += performance.now() - start;
+        const used = process.cpuUsage(cpu);
+        cpuMs += (used.user + used.system) / 1000;
+      }
+    };
+  }
+  return () => ({ ms, cpuMs });
+}
+
 /** The median over rounds of `pick(variant) / pick(baseline)`, each pair from the same round. */
 export function medianRatio<V extends string>(results: Map<V, Measured[]>, variant: V, baseline: V, pick: (m: Measured) => number): number {
   const base = results.get(baseline)!;
@@ -55,7 +83,9 @@ export function medianRatio<V extends string>(results: Map<V, Measured[]>, varia
 }
 
 /** The median over rounds of the difference between two variants' ratios to the baseline, each from the same round. */
-export function medianGap<V extends string>(results: Map<V, Measured[]>, variant: V, reference: V, baseline: V, pick: (m: Measured) => number): number {
+export function medianGap<V extends string>(
+  results: Map<V, Measured[]>, variant: V, reference: V, baseline: V, pick: (m: Measured) => number,
+): number {
   const base = results.get(baseline)!;
   const ref = results.get(reference)!;
   return median(results.get(variant)!.map((m, r) => (pick(m) - pick(ref[r])) / pick(base[r])));

@@ -7,7 +7,7 @@ import { App, AppProps, AspectPriority, Aspects, Validations } from 'aws-cdk-lib
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildSync } from 'esbuild';
 import { addServiceStacks } from './generated-app';
-import { Measured, interleave, measureWork, median, medianGap, medianRatio, runConditions } from './side-by-side';
+import { Measured, interleave, measureWork, median, medianGap, medianRatio, runConditions, timeInside } from './side-by-side';
 import { SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../src';
 
 // Synth time of a generated app, measured side by side in one run: bare, with this library's Aspect, with its
@@ -50,6 +50,8 @@ function measure(name: VariantName, stacks: number, units: number): Measured {
   const app = new App({
     outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:enable-path-metadata': true }, ...variant.appProps,
   } as AppProps);
+  // The Aspect's work is its validation (`check`), the plugin's is `validate`.
+  const inside = timeInside([[SecurityGroupStrategyChecks.prototype, 'check'], [SecurityGroupStrategyPlugin.prototype, 'validate']]);
   variant.setup?.(app);
   addServiceStacks(app, stacks, units);
   // CDK prints each validation report to stderr; all variants are silenced alike.
@@ -68,7 +70,8 @@ function measure(name: VariantName, stacks: number, units: number): Measured {
     resources += Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf8')).Resources ?? {}).length;
   }
   fs.rmSync(outdir, { recursive: true, force: true });
-  return { ...measured, resources };
+  const { ms: insideMs, cpuMs: insideCpuMs } = inside();
+  return { ...measured, resources, ...(insideMs > 0 ? { insideMs, insideCpuMs } : {}) };
 }
 
 // The children run this file bundled to JavaScript (aws-cdk-lib and the other packages stay in node_modules), so
@@ -109,8 +112,12 @@ function run(label: string, stacks: number, units: number, rounds: number) {
     const gap = { wall: medianGap(results, ours, empty, 'bare', wall), cpu: medianGap(results, ours, empty, 'bare', cpu), addedMs: 0 };
     gap.addedMs = gap.wall * bareMs;
     gaps[ours] = gap;
+    // Inside: the checker's own entry point, timed in each synth, over that synth's bare round.
+    const insideRatio = median(results.get(ours)!.map((m, r) => (m.insideCpuMs ?? 0) / results.get('bare')![r].cpuMs));
+    const insideMs = median(results.get(ours)!.map(m => m.insideCpuMs ?? 0));
     console.log(`  ${ours} above ${empty}: ${gap.wall.toFixed(3)} (CPU ${gap.cpu.toFixed(3)}; target 0.03), `
-      + `${gap.addedMs.toFixed(0)} ms, ${((gap.addedMs * 1000) / resources).toFixed(0)} µs a resource`);
+      + `${gap.addedMs.toFixed(0)} ms, ${((gap.addedMs * 1000) / resources).toFixed(0)} µs a resource; `
+      + `inside it ${insideMs.toFixed(0)} ms CPU, ${insideRatio.toFixed(3)} of the bare synth's CPU, ${((insideMs * 1000) / resources).toFixed(0)} µs a resource`);
   }
   return { label, stacks, resources, rounds, bareMs, results, gaps };
 }
@@ -133,12 +140,19 @@ if (process.argv[2] === '--child') {
   console.log(`\nRun ended: ${runConditions()}`);
   if (process.env.BENCH_JSON) {
     const summary = (r: ReturnType<typeof run>) => ({
-      resources: r.resources, stacks: r.stacks, rounds: r.rounds, bareMs: r.bareMs, gaps: r.gaps,
+      resources: r.resources,
+      stacks: r.stacks,
+      rounds: r.rounds,
+      bareMs: r.bareMs,
+      gaps: r.gaps,
       variants: Object.fromEntries(RUN_VARIANTS.map(v => [v, {
-        ratio: medianRatio(r.results, v, 'bare', wall), cpuRatio: medianRatio(r.results, v, 'bare', cpu),
-        rssMiB: median(r.results.get(v)!.map(m => m.rssMiB)), runs: r.results.get(v),
+        ratio: medianRatio(r.results, v, 'bare', wall),
+        cpuRatio: medianRatio(r.results, v, 'bare', cpu),
+        rssMiB: median(r.results.get(v)!.map(m => m.rssMiB)),
+        runs: r.results.get(v),
       }])),
     });
-    fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify({ conditions: runConditions(), small: summary(small), large: summary(large) }, undefined, 1));
+    const all = { conditions: runConditions(), small: summary(small), large: summary(large) };
+    fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(all, undefined, 1));
   }
 }
