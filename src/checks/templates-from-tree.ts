@@ -135,7 +135,9 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
     Object.assign(e.outputs, rendered.Outputs ?? {});
     if (resourceType === 'AWS::CloudFormation::Stack') {
       nestedStackResources ??= new Set(constructs.filter(NestedStack.isNestedStack).map(n => (n as NestedStack).nestedStackResource));
-      if (!nestedStackResources.has(construct)) external.push({ stack, logicalId, resource: rendered.Resources?.[logicalId], path: construct.node.path });
+      if (!nestedStackResources.has(construct)) {
+        external.push({ stack, logicalId, resource: rendered.Resources?.[logicalId], path: construct.node.path });
+      }
     }
   }
   const templates: StackTemplate[] = [];
