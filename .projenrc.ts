@@ -187,7 +187,7 @@ project.setScript('sg-strategy', '(projen bundle:cli/bin >/dev/null 2>&1 || proj
 
 // `npm run bench`: synth time with and without the checks, side by side (not a test: timings are not asserted).
 project.addTask('bench', {
-  description: 'Measure synth time bare, with the sg-strategy Aspect and plugin, and with cdk-nag, on generated apps; then the command\'s check',
+  description: 'Measure synth time and memory bare, with the sg-strategy Aspect and plugin, with CDK\'s built-in validation and with cdk-nag, on generated apps; then the command\'s check',
   exec: 'ts-node --project tsconfig.dev.json bench/synth-bench.ts',
 });
 // `sg-strategy check` over a ~12k-resource assembly, beside starting Node and reading the templates.
