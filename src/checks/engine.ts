@@ -2,7 +2,10 @@ import { FindingLevel, SecurityGroupStrategyOptions } from './options';
 import { QUOTAS } from '../model/aws-behaviours';
 import { buildModel } from '../model/build-model';
 import { ResourceRef, SecurityGroupModel, StackTemplate } from '../model/types';
-import { ACKNOWLEDGEMENT_WITHOUT_REASON, RULES, RULE_IDS } from '../rules/catalog';
+import { NO_DECLARATIONS, ReachabilityDeclarations } from '../reachability/declarations';
+import { EffectiveAccess } from '../reachability/effective-access';
+import { evaluatePolicies } from '../reachability/evaluate';
+import { ACKNOWLEDGEMENT_WITHOUT_REASON, REACHABILITY_VIOLATION, RULES, RULE_IDS } from '../rules/catalog';
 import { Level, RuleParameters } from '../rules/rule';
 
 /** One finding, as every delivery and report sees it. */
@@ -172,14 +175,31 @@ function covers(ackPath: string, findingPath: string): boolean {
   return ackPath === '' || findingPath === ackPath || findingPath.startsWith(`${ackPath}/`);
 }
 
-/** Build the model and run the catalog: what every delivery does. */
+/**
+ * The reachability policies the app declares, evaluated over the model: a ReachabilityViolation for each
+ * place a statement is broken. One that depends on something the app does not settle is at most a warning.
+ */
+export function reachabilityFindings(
+  model: SecurityGroupModel, declarations: ReachabilityDeclarations, options: SecurityGroupStrategyOptions = {},
+): Finding[] {
+  const id = REACHABILITY_VIOLATION.id;
+  if ((options.disabledRules ?? []).includes(id)) return [];
+  if (declarations.statements.length === 0 && (declarations.problems ?? []).length === 0) return [];
+  const configured = (options.ruleLevels?.[id] as Level | undefined) ?? REACHABILITY_VIOLATION.defaultLevel;
+  return evaluatePolicies(new EffectiveAccess(model), declarations).map(v =>
+    toFinding(id, !v.certain && configured === 'error' ? 'warning' : configured, v.message, REACHABILITY_VIOLATION.fix, v.at));
+}
+
+/** Build the model, run the catalog and evaluate the app's reachability policies: what every delivery does. */
 export function analyse(
   stacks: StackTemplate[],
   options: SecurityGroupStrategyOptions,
   acknowledgements: Acknowledgement[],
+  declarations: ReachabilityDeclarations = NO_DECLARATIONS,
 ): { model: SecurityGroupModel; findings: Finding[] } {
   const params = resolveParameters(options);
   const model = buildModel(stacks);
-  const findings = applyAcknowledgements(runRules(model, params, options), acknowledgements, options);
+  const raw = [...runRules(model, params, options), ...reachabilityFindings(model, declarations, options)];
+  const findings = applyAcknowledgements(raw, acknowledgements, options);
   return { model, findings };
 }

@@ -6,6 +6,7 @@ import { SecurityGroupStrategyOptions } from './options';
 import { writeReports } from './reports/write-reports';
 import { templatesFromTree } from './templates-from-tree';
 import { packageVersion } from './version';
+import { collectDeclarations } from '../reachability/collect';
 
 /**
  * Properties of the SecurityGroupStrategyChecks Aspect.
@@ -48,7 +49,8 @@ export class SecurityGroupStrategyChecks implements IAspect {
   private check(scope: IConstruct): string[] {
     const root = scope.node.root;
     const all = root.node.findAll();
-    const { model, findings } = analyse(templatesFromTree(root, all), this.options, collectAcknowledgements(root, all));
+    const declarations = collectDeclarations(root, all);
+    const { model, findings } = analyse(templatesFromTree(root, all), this.options, collectAcknowledgements(root, all), declarations);
 
     const rootStage = Stage.isStage(root) ? root : undefined;
     const errors: string[] = [];

@@ -9,6 +9,7 @@ import { templatesFromFiles, withConstructPaths } from './templates-from-assembl
 import { constructPathsByStack } from './templates-from-tree';
 import { packageVersion } from './version';
 import { StackTemplate } from '../model/types';
+import { collectDeclarations } from '../reachability/collect';
 import { RULE_IDS } from '../rules/catalog';
 
 function lacksPathMetadata(stack: StackTemplate): boolean {
@@ -63,7 +64,7 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
     // Reports name templates relative to the cloud assembly, as the Aspect does, never by a machine's path.
     const assembly = app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.');
     templates = templates.map(t => (t.templatePath ? { ...t, templatePath: path.relative(assembly, path.resolve(t.templatePath)).split(path.sep).join('/') } : t));
-    const { model, findings } = analyse(templates, this.options, acknowledgements);
+    const { model, findings } = analyse(templates, this.options, acknowledgements, app ? collectDeclarations(app, all) : undefined);
 
     // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, so leave reports to the Aspect.
     const mustNotWrite = (app as { _confirmValidationPluginsDoNotMutate?: boolean } | undefined)?._confirmValidationPluginsDoNotMutate === true;

@@ -7,6 +7,7 @@ import { Acknowledgement } from '../checks/engine';
 import { SourcePosition, jsonResourcePositions } from '../checks/reports/template-positions';
 import { TemplateFile, templatesFromFiles, withConstructPaths } from '../checks/templates-from-assembly';
 import { StackTemplate } from '../model/types';
+import { ReachabilityDeclarations, declarationsAt, mergeDeclarations } from '../reachability/declarations';
 
 export { CliError } from './cli-error';
 
@@ -21,6 +22,8 @@ export interface LoadedInputs {
   /** The cloud assemblies read, relative to the working directory. */
   readonly assemblies: string[];
   readonly positions: ResourcePositions;
+  /** The reachability policies and tiers the assemblies' apps declare. */
+  readonly declarations: ReachabilityDeclarations;
 }
 
 /** `file` relative to `cwd`, with forward slashes: how reports name it on every platform. */
@@ -37,6 +40,7 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
   const constructPaths = new Map<string, Record<string, string>>();
   const handWritten: StackTemplate[] = [];
   const acknowledgements: Acknowledgement[] = [];
+  const declarations: ReachabilityDeclarations[] = [];
   const assemblies: string[] = [];
   const yamlPositions = new Map<string, Map<string, SourcePosition>>();
   for (const given of paths) {
@@ -50,7 +54,7 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
       if (!fs.existsSync(manifest)) {
         throw new CliError(`${given} is a directory without manifest.json, so it is not a cloud assembly. Run cdk synth and pass its cdk.out, or pass template files.`);
       }
-      readAssembly(path.dirname(manifest), given, { files, acknowledgements, constructPaths });
+      readAssembly(path.dirname(manifest), given, { files, acknowledgements, constructPaths, declarations });
       assemblies.push(relativePath(cwd, path.dirname(manifest)));
     } else {
       const { template, resourcePositions } = readTemplateFile(resolved, given);
@@ -67,6 +71,7 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
     acknowledgements,
     assemblies,
     positions: resourcePositionsReader(cwd, yamlPositions),
+    declarations: mergeDeclarations(...declarations),
   };
 }
 
@@ -104,6 +109,7 @@ interface AssemblyContents {
   readonly acknowledgements: Acknowledgement[];
   /** Construct paths by stack path and logical id, for templates synthesized without `aws:cdk:path` metadata. */
   readonly constructPaths: Map<string, Record<string, string>>;
+  readonly declarations: ReachabilityDeclarations[];
 }
 
 function readAssembly(directory: string, given: string, contents: AssemblyContents): void {
@@ -134,6 +140,7 @@ function readAssembly(directory: string, given: string, contents: AssemblyConten
       const constructPath = slashedPath.replace(/^\//, '');
       const list = Array.isArray(entries) ? entries : [];
       contents.acknowledgements.push(...acknowledgementsAt(constructPath, list));
+      contents.declarations.push(declarationsAt(constructPath, list));
       for (const entry of list) if (entry?.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') paths[entry.data] = constructPath;
     }
     contents.constructPaths.set(stackPath, paths);
