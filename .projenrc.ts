@@ -1,7 +1,12 @@
 import { awscdk, javascript } from 'projen';
 
-// The oldest aws-cdk-lib with Validations and IPolicyValidationPlugin; users may have anything newer.
-const MIN_CDK_VERSION = '2.257.0';
+// The oldest aws-cdk-lib this library supports, tested by test/consumers/floor. 2.258.0 is the first that gives
+// validation plugins the construct tree (for acknowledgements) and lets them add files to the cloud assembly
+// (the reports). Before 2.269.0 Validations refuses the ids of cdk-nag's IAM5 findings (src/core/nag.ts
+// records them itself), and before 2.271.0 its report applies an acknowledgement app-wide (the plugin reports
+// errors it would hide as fatal). Maven Central has aws-cdk-lib for Java up to 2.263.0 only, so a higher floor
+// would leave the Java package nothing to build against.
+const MIN_CDK_VERSION = '2.258.0';
 // What we develop and test against: the newest release.
 const DEV_CDK_VERSION = '2.276.0';
 
@@ -18,13 +23,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
   tsconfigDevFile: 'tsconfig.dev.json',
-  tsconfigDev: { compilerOptions: {}, include: ['examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'] },
+  // test/consumers are apps of the packed library, built where it is installed (see its run.sh files).
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'],
+    exclude: ['test/consumers'],
+  },
   // Lint tests and examples with the dev tsconfig, which includes them; the jsii tsconfig covers only src/.
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'scripts', 'bench'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
+    // The test task reports what eslint finds and changes no file, so CI fails on it; `npx projen eslint --fix` fixes.
+    commandOptions: { fix: false },
   },
 
   cdkVersion: MIN_CDK_VERSION,
@@ -75,6 +87,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // are not all on the registry we install from, so `npm ci` rejects the lock file. These versions need none.
   jestOptions: {
     jestVersion: '^29',
+    // `jest --ci`: a snapshot that does not match fails instead of being rewritten (`npx projen test:update` rewrites).
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
@@ -90,13 +104,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '__pycache__/',
     '.pytest_cache/',
     'test/consumers/python/test-report.xml',
+    'test/consumers/floor/.work/',
     '/.jsii.tabl.json',
   ],
 });
 
+// esbuild's install script only swaps its JavaScript launcher for the native binary; the launcher finds the
+// binary (@esbuild/<platform>) without it. Declining it here is what npm 12 will do to unreviewed scripts,
+// and the fresh-clone demo in CI proves that bundling works without it.
+project.package.addField('allowScripts', { esbuild: false });
+
 // projen asks for eslint-import-resolver-typescript 4 (see jestOptions for why not).
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
+
+project.eslint?.addIgnorePattern('test/consumers/');
 
 // The Python tools' venv and rosetta's working files are not part of the package.
 project.npmignore?.addPatterns('/examples/', '/.ci/', '/test/consumers/', '/bench/', '/scripts/', '/.venv/', '/rosetta/', '/.jsii.tabl.json');
@@ -147,11 +169,18 @@ project.postCompileTask.spawn(behavioursDoc);
 // Rosetta compiles every TypeScript snippet in the README against the fixture in rosetta/.
 project.postCompileTask.exec('jsii-rosetta extract --strict');
 
-// `npm run demo`: synthesize the example app and print what it built.
-project.addTask('demo', {
+// `npm run demo`: synthesize the example app and print what it built. Its constructs' handlers are assets, so
+// it bundles them first; a fresh clone has no assets/.
+const demo = project.addTask('demo', {
   description: 'Synthesize the example app in examples/ and print what it built',
   exec: 'ts-node --project tsconfig.dev.json examples/demo.ts',
 });
+demo.prependSpawn(project.bundler.bundleTask);
+
+// `npm run sg-strategy -- check cdk.out`: the command in a clone, where `npx sg-strategy` finds no installed
+// package. A plain script rather than a projen task, so the command's exit codes (1 findings, 2 could not run)
+// reach the caller; the bundle is rebuilt quietly first, and its errors are shown if it fails.
+project.setScript('sg-strategy', '(projen bundle:cli/bin >/dev/null 2>&1 || projen bundle:cli/bin) && node assets/cli/bin/sg-strategy.js');
 
 // `npm run bench`: synth time with and without the checks, side by side (not a test: timings are not asserted).
 project.addTask('bench', {
@@ -172,6 +201,12 @@ const consumers = project.addTask('test:consumers', {
 });
 consumers.exec('bash test/consumers/python/run.sh');
 consumers.exec('bash test/consumers/java/run.sh');
+// The npm package with the oldest aws-cdk-lib it declares: every construct, the Aspect and the plugin.
+const floor = project.addTask('test:floor', {
+  description: `Install the packed library with aws-cdk-lib ${MIN_CDK_VERSION} (the declared floor) and synthesize every construct with the checks`,
+  exec: 'bash test/consumers/floor/run.sh',
+});
+consumers.spawn(floor);
 
 // cfn-lint over the demo's templates: what our constructs synthesize must be valid CloudFormation.
 const lintTemplates = project.addTask('test:templates', {

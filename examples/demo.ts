@@ -69,11 +69,12 @@ console.log(table(nlbFindings(before)).replace(/^/gm, '  '));
 console.log('  and after it:');
 console.log(table(nlbFindings(after)).replace(/^/gm, '  '));
 
-// The same checks after synth, from the command line: what CI runs over cdk.out, and why a group stays.
+// The same checks after synth, from the command line: what CI runs over cdk.out, and why a group stays. They run
+// in this process; the line printed before each is how to run it yourself from the root of this clone.
 void (async () => {
   const cdkOut = path.relative(process.cwd(), path.join(__dirname, 'cdk.out'));
   for (const argv of [['check', cdkOut], ['explain', 'OrdersData/Database/ClientSecurityGroup', cdkOut]]) {
-    console.log(`\n$ npx sg-strategy ${argv.join(' ')}`);
+    console.log(`\n$ npm run --silent sg-strategy -- ${argv.join(' ')}`);
     const code = await sgStrategy(argv);
     console.log(`(exit code ${code})`);
   }

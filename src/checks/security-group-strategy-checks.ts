@@ -2,7 +2,9 @@ import { Annotations, IAspect, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { collectAcknowledgements } from './acknowledgements';
 import { Finding, analyse, resolveParameters } from './engine';
-import { SecurityGroupStrategyOptions } from './options';
+import { hostLanguage } from './language';
+import { SecurityGroupStrategyOptions, SynthOutputOptions } from './options';
+import { printFindings } from './print-findings';
 import { writeReports } from './reports/write-reports';
 import { templatesFromTree } from './templates-from-tree';
 import { packageVersion } from './version';
@@ -11,7 +13,7 @@ import { collectDeclarations } from '../reachability/collect';
 /**
  * Properties of the SecurityGroupStrategyChecks Aspect.
  */
-export interface SecurityGroupStrategyChecksProps extends SecurityGroupStrategyOptions {}
+export interface SecurityGroupStrategyChecksProps extends SecurityGroupStrategyOptions, SynthOutputOptions {}
 
 /**
  * Checks every security group of the app against the rule catalog at `cdk synth`.
@@ -26,14 +28,19 @@ export interface SecurityGroupStrategyChecksProps extends SecurityGroupStrategyO
  * synth through a validation error instead, and all their findings are in the reports.
  */
 export class SecurityGroupStrategyChecks implements IAspect {
-  private readonly options: SecurityGroupStrategyOptions;
+  private readonly options: SecurityGroupStrategyChecksProps;
   // Every node visited so far. Aspects visit parents before children, so a node whose parent is here is
   // inside a scope already being checked; that test is O(1) for each of the app's constructs.
   private readonly visited = new WeakSet<IConstruct>();
 
   constructor(props: SecurityGroupStrategyChecksProps = {}) {
-    resolveParameters(props);
+    resolveParameters(props, hostLanguage());
     this.options = props;
+  }
+
+  /** @internal Whether it writes the reports into the cloud assembly directory, where the plugin would too. */
+  public get _writesReportsToAssembly(): boolean {
+    return (this.options.writeReports ?? true) && this.options.reportDirectory === undefined;
   }
 
   public visit(node: IConstruct): void {
@@ -50,7 +57,7 @@ export class SecurityGroupStrategyChecks implements IAspect {
     const root = scope.node.root;
     const all = root.node.findAll();
     const declarations = collectDeclarations(root, all);
-    const { model, findings } = analyse(templatesFromTree(root, all), this.options, collectAcknowledgements(root, all), declarations);
+    const { model, findings } = analyse(templatesFromTree(root, all), this.options, collectAcknowledgements(root, all), hostLanguage(), declarations);
 
     const rootStage = Stage.isStage(root) ? root : undefined;
     const errors: string[] = [];
@@ -64,10 +71,12 @@ export class SecurityGroupStrategyChecks implements IAspect {
       }
       annotate(target, finding);
     }
+    let reports: string[] = [];
     if (this.options.writeReports ?? true) {
       const directory = this.options.reportDirectory ?? rootStage?.outdir;
-      if (directory) writeReports(directory, model, findings, packageVersion());
+      if (directory) reports = writeReports(directory, model, findings, packageVersion());
     }
+    if (this.options.printFindings) printFindings(findings.filter(f => isWithin(f.constructPath, scope.node.path)), reports);
     return errors;
   }
 }

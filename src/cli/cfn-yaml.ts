@@ -4,10 +4,19 @@
  * CloudFormation reads YAML 1.1, without the binary, omap, pairs, set and timestamp tags, aliases or hash
  * merges (AWS CloudFormation User Guide, "Template formats"). Plain scalars resolve the way PyYAML resolves
  * them (its resolver.py), which is how cfn-lint and cfn-flip read templates: `yes` is true, `0755` is 493,
- * `012345678901` stays a string. Aliases are read as PyYAML reads them; merge keys, which cfn-flip cannot read
- * either, are refused. A local tag outside the known short forms (`!Rain::Embed`, a function newer than
- * this list) becomes `{ "Fn::Name": value }` as cfn-flip makes it, for the model to report what it cannot
- * resolve. Anything refused is a CfnYamlError naming the line.
+ * `012345678901` stays a string. CloudFormation agrees on booleans and octal (users report `YES` deployed as
+ * "true" and `0300` as 192) but reads some numbers PyYAML leaves as strings, as SnakeYAML 1.x does: an account
+ * id `012345678901` written unquoted was deployed as 1.2345678901E10 (skyarch.net, "CloudFormation YAML
+ * について"). Such values are not ports, protocols or addresses, so the model reads them alike either way.
+ *
+ * Aliases and merge keys are read as PyYAML reads them. CloudFormation refuses a template that holds them
+ * ("YAML aliases are not allowed in CloudFormation templates"), but `aws cloudformation package` and the SAM
+ * CLI resolve both before CloudFormation sees the template (aws/aws-cli#3827), and cfn-lint reads both
+ * (aws-cloudformation/cfn-lint#1182): the template deployed is the one read here.
+ *
+ * A local tag outside the known short forms (`!Rain::Embed`, a function newer than this list) becomes
+ * `{ "Fn::Name": value }` as cfn-flip makes it, for the model to report what it cannot resolve. Anything
+ * refused is a CfnYamlError naming the line.
  */
 import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, parseAllDocuments, visit } from 'yaml';
 import type { CollectionTag, Document, Node, ScalarTag, YAMLError } from 'yaml';
@@ -127,8 +136,13 @@ function lineOf(lines: LineCounter, offset: number): number {
   return lines.linePos(offset).line;
 }
 
+// What the yaml package reports when nesting outruns the stack, some thousand levels down.
+const TOO_DEEP = /Maximum call stack size exceeded/;
+const TOO_DEEP_MESSAGE = 'the template is nested more deeply than this reader follows';
+
 function refusal(error: YAMLError, lines: LineCounter): CfnYamlError {
   const line = error.linePos?.[0]?.line ?? lineOf(lines, error.pos[0]);
+  if (TOO_DEEP.test(error.message)) return new CfnYamlError(line, TOO_DEEP_MESSAGE);
   const unresolved = /^Unresolved tag: (.*)$/.exec(error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
   if (unresolved) {
     const tag = unresolved[1].replace(/^tag:yaml\.org,2002:/, '!!');
@@ -138,9 +152,9 @@ function refusal(error: YAMLError, lines: LineCounter): CfnYamlError {
 }
 
 /**
- * Refuse what CloudFormation refuses and PyYAML would read silently: a key given twice in one mapping, and
- * merge keys. Resolve a plain scalar under the non-specific tag `!` as if it had no tag, as PyYAML and
- * SnakeYAML do, and wrap the nodes of unknown local tags.
+ * Refuse what CloudFormation refuses and PyYAML would read silently: a key given twice in one mapping (merge
+ * keys aside, which PyYAML applies in turn). Resolve a scalar under the non-specific tag `!`, quoted or not,
+ * as if it had no tag, as PyYAML and SnakeYAML do, and wrap the nodes of unknown local tags.
  */
 function check(document: Document.Parsed, lines: LineCounter): void {
   visit(document, {
@@ -150,9 +164,7 @@ function check(document: Document.Parsed, lines: LineCounter): void {
       for (const pair of map.items) {
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
         const at = (pair.key as Node | null)?.range?.[0] ?? map.range?.[0] ?? 0;
-        if (isScalar(pair.key) && pair.key.source === '<<' && pair.key.type === 'PLAIN') {
-          throw new CfnYamlError(lineOf(lines, at), 'merge key << : CloudFormation does not support YAML hash merges; write the keys out');
-        }
+        if (isScalar(pair.key) && pair.key.source === '<<' && pair.key.type === 'PLAIN') continue;
         if (seen.has(key)) throw new CfnYamlError(lineOf(lines, at), `duplicate key "${String(key)}"; CloudFormation refuses a template that gives a key twice`);
         seen.add(key);
       }
@@ -162,7 +174,7 @@ function check(document: Document.Parsed, lines: LineCounter): void {
       if (!alias.resolve(document)) throw new CfnYamlError(lineOf(lines, alias.range?.[0] ?? 0), `alias *${alias.source} names no anchor before it`);
     },
     Scalar(_, scalar) {
-      if (scalar.tag === '!' && scalar.type === 'PLAIN' && typeof scalar.source === 'string') scalar.value = resolvePlain(scalar.source);
+      if (scalar.tag === '!' && typeof scalar.value === 'string') scalar.value = resolvePlain(scalar.value);
       else if (isOtherLocalTag(scalar.tag)) return wrapOtherTag(scalar);
       return undefined;
     },
@@ -195,7 +207,7 @@ export function parseCfnYamlDocument(source: string): CfnYamlDocument {
     version: '1.1',
     schema: 'failsafe',
     customTags: [...PLAIN_SCALARS, ...CFN_TAGS],
-    merge: false,
+    merge: true,
     uniqueKeys: false,
     prettyErrors: true,
     lineCounter: lines,
@@ -212,8 +224,13 @@ export function parseCfnYamlDocument(source: string): CfnYamlDocument {
   }
   const document = withContent[0];
   if (!document) return { value: null, resourcePositions: new Map() };
-  check(document, lines);
-  return { value: document.toJS(), resourcePositions: resourcePositionsOf(document, lines) };
+  try {
+    check(document, lines);
+    return { value: document.toJS(), resourcePositions: resourcePositionsOf(document, lines) };
+  } catch (e) {
+    if (e instanceof RangeError && TOO_DEEP.test(e.message)) throw new CfnYamlError(1, TOO_DEEP_MESSAGE);
+    throw e;
+  }
 }
 
 /** Read a YAML CloudFormation template: its value alone. */

@@ -254,7 +254,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
       return EXIT.OK;
     }
     if (name === 'help') {
-      const topic = rest[0];
+      // `help help` and `help --help` ask for the usage, like `help` alone.
+      const topic = ['help', '--help', '-h'].includes(rest[0]) ? undefined : rest[0];
       if (topic !== undefined && !COMMANDS[topic]) throw unknownCommand(topic);
       io.out(topic ? commandHelp(topic) : usage());
       return EXIT.OK;
@@ -292,7 +293,7 @@ function check(args: ParsedArgs, io: CliIo): number {
   const configFile = args.values.get('config')?.[0];
   const options: SecurityGroupStrategyOptions = configFile ? loadConfig(configFile, io.cwd) : {};
   const inputs = read(args.positional, io);
-  const { findings } = analyse(inputs.templates, options, inputs.acknowledgements, inputs.declarations);
+  const { findings } = analyse(inputs.templates, options, inputs.acknowledgements, inputs.language, inputs.declarations);
   if (format === 'json') {
     io.out(JSON.stringify(jsonReport(findings, packageVersion()), undefined, 2));
   } else if (format === 'sarif') {

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as config from 'aws-cdk-lib/aws-config';
@@ -11,6 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
 import { ec2ApiCallPattern } from '../core/cloudtrail';
 import { checkPorts, validationError } from '../core/errors';
+import { acknowledgeNagFinding } from '../core/nag';
 
 /**
  * Properties of SecurityGroupMonitoring.
@@ -201,10 +202,7 @@ export class SecurityGroupMonitoring extends Construct {
       enforceSSL: true,
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(365) }],
     });
-    Validations.of(bucket).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-S1',
-      reason: 'Only AWS Config writes this bucket; its deliveries are recorded by Config itself.',
-    });
+    acknowledgeNagFinding(bucket, 'AwsSolutions-S1', 'Only AWS Config writes this bucket; its deliveries are recorded by Config itself.');
     const account = Stack.of(this).account;
     const configService = new iam.ServicePrincipal('config.amazonaws.com');
     bucket.addToResourcePolicy(new iam.PolicyStatement({
@@ -224,10 +222,8 @@ export class SecurityGroupMonitoring extends Construct {
       assumedBy: configService,
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWS_ConfigRole')],
     });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]',
-      reason: 'AWS_ConfigRole is the policy AWS maintains for the Config recorder, and follows the resource types Config supports.',
-    });
+    acknowledgeNagFinding(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]',
+      'AWS_ConfigRole is the policy AWS maintains for the Config recorder, and follows the resource types Config supports.');
     const recorder = new config.CfnConfigurationRecorder(this, 'Recorder', {
       roleArn: role.roleArn,
       recordingGroup: {

@@ -68,6 +68,24 @@ export interface ServerClientPairProps {
 }
 
 /**
+ * How `addServer` and `addClient` put a pair's group on a resource.
+ */
+export interface PairMemberOptions {
+  /**
+   * Remove the security group that the resource created for itself because it was given none, so that it
+   * carries only the pair's groups (and any group you gave it yourself).
+   *
+   * RDS instances and clusters, Lambda functions, ECS services and EC2 instances make such a group, which
+   * allows all outbound traffic. Removed, it is not in the template at all. Rules given to the resource
+   * through its `connections` afterwards would land on that removed group, so they fail synth, naming the
+   * resource; give them to the pair's groups instead.
+   *
+   * @default false - the resource keeps its own groups and gets the pair's group besides
+   */
+  readonly dropAutomaticSecurityGroup?: boolean;
+}
+
+/**
  * Two security groups for one service: the server group admits only the client group, on the service ports,
  * and the client group reaches only the server group, on those ports.
  *
@@ -146,20 +164,22 @@ export class ServerClientPair extends Construct {
    * Give a resource the server group: an RDS instance, cluster or proxy, an ECS service, an EC2 instance, a
    * load balancer, or anything else that is IConnectable.
    *
-   * The resource keeps its own groups.
+   * The resource keeps its own groups, unless `dropAutomaticSecurityGroup` removes the one it made for itself.
    */
-  public addServer(resource: ec2.IConnectable): void {
+  public addServer(resource: ec2.IConnectable, options: PairMemberOptions = {}): void {
     this.checkSameVpc(resource);
-    attachToConnectable(resource, this.serverSecurityGroup, this);
+    attachToConnectable(resource, this.serverSecurityGroup, this, { dropAutomaticGroup: options.dropAutomaticSecurityGroup });
   }
 
   /**
    * Give a resource the client group: a Lambda function in the VPC, an ECS service, an EC2 instance, or
    * anything else that is IConnectable.
+   *
+   * The resource keeps its own groups, unless `dropAutomaticSecurityGroup` removes the one it made for itself.
    */
-  public addClient(resource: ec2.IConnectable): void {
+  public addClient(resource: ec2.IConnectable, options: PairMemberOptions = {}): void {
     this.checkSameVpc(resource);
-    attachToConnectable(resource, this.clientSecurityGroup, this);
+    attachToConnectable(resource, this.clientSecurityGroup, this, { dropAutomaticGroup: options.dropAutomaticSecurityGroup });
   }
 
   /**

@@ -59,9 +59,12 @@ describe('the CloudFormation YAML reader', () => {
       ['!And [!Condition A, !Not [!Condition B]]', { 'Fn::And': [{ Condition: 'A' }, { 'Fn::Not': [{ Condition: 'B' }] }] }],
       ['!Or [!Condition A, !Condition B]', { 'Fn::Or': [{ Condition: 'A' }, { Condition: 'B' }] }],
       ['!Transform { Name: AWS::Include, Parameters: { Location: s3://b/k } }', { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k' } } }],
-      // PyYAML and SnakeYAML resolve a plain scalar under the non-specific tag as if it had none.
+      // PyYAML and SnakeYAML (so cfn-lint, cfn-flip and, by its reading, CloudFormation) resolve a scalar under the
+      // non-specific tag as if it had no tag and no quotes: their parsers mark it implicit whatever its style.
       ['! 22', 22],
-      ['! "22"', '22'],
+      ['! "22"', 22],
+      ["! 'yes'", true],
+      ['! "x y"', 'x y'],
       ['! [a, 1]', ['a', 1]],
     ])('%s', (source, expected) => {
       expect(parseCfnYaml(`Value: ${source}`)).toEqual({ Value: expected });
@@ -171,10 +174,37 @@ describe('the CloudFormation YAML reader', () => {
     expect(parseCfnYaml(`A: ${source}`)).toEqual({ A: expected });
   });
 
+  // CloudFormation refuses both, but `aws cloudformation package` and the SAM CLI resolve them as PyYAML does.
   test('anchors and aliases are read as PyYAML reads them', () => {
     expect(parseCfnYaml(yaml('Base: &base { IpProtocol: tcp, FromPort: 22 }', 'Same: *base'))).toEqual({
       Base: { IpProtocol: 'tcp', FromPort: 22 },
       Same: { IpProtocol: 'tcp', FromPort: 22 },
+    });
+  });
+
+  test('merge keys are read as PyYAML reads them: the mapping\'s own keys win, wherever the merge is written', () => {
+    expect(parseCfnYaml(yaml(
+      'Ssh: &ssh { IpProtocol: tcp, FromPort: 22, ToPort: 22 }',
+      'Wider:',
+      '  <<: *ssh',
+      '  ToPort: 23',
+      'Before:',
+      '  ToPort: 23',
+      '  <<: *ssh',
+      'Listed:',
+      '  <<: [*ssh, { CidrIp: 10.0.0.0/8 }]',
+      'Twice:',
+      '  <<: *ssh',
+      '  <<: { CidrIp: 10.0.0.0/8 }',
+      'Quoted:',
+      "  '<<': 1",
+    ))).toEqual({
+      Ssh: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22 },
+      Wider: { IpProtocol: 'tcp', FromPort: 22, ToPort: 23 },
+      Before: { IpProtocol: 'tcp', FromPort: 22, ToPort: 23 },
+      Listed: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '10.0.0.0/8' },
+      Twice: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '10.0.0.0/8' },
+      Quoted: { '<<': 1 },
     });
   });
 
@@ -184,7 +214,6 @@ describe('the CloudFormation YAML reader', () => {
     ['Resources:\n\tA: 1', 2, /tab/i],
     ['A: [1, 2', 1, /flow sequence|not closed|expected/i],
     ['A: 1\n---\nB: 2', 2, /a second YAML document/],
-    ['Base: &b { A: 1 }\nRule:\n  <<: *b', 3, /merge key << .*CloudFormation does not support/],
     ['A: "open', 1, /quote|not closed|missing/i],
     ['A:\n  - 1\n  B: 2', 3, /./],
   ])('refuses %j at line %i', (source, line, message) => {
@@ -193,6 +222,17 @@ describe('the CloudFormation YAML reader', () => {
     expect(error?.line).toBe(line);
     expect(error?.message).toMatch(new RegExp(`^line ${line}: `));
     expect(error?.message).toMatch(message);
+  });
+
+  test('nesting deeper than the reader follows is refused at its line, not a crash', () => {
+    const depth = 3000;
+    const source = ['Resources:', ...Array.from({ length: depth }, (_, i) => `${'  '.repeat(i + 1)}- `), `${'  '.repeat(depth + 1)}x`].join('\n');
+    const error = refusal(source);
+    expect(error).toBeInstanceOf(CfnYamlError);
+    expect(error?.line).toBeGreaterThan(1);
+    expect(error?.message).toMatch(/nested more deeply than this reader follows$/);
+    // Depths real templates reach are read.
+    expect(parseCfnYaml(`A: ${'['.repeat(100)}${']'.repeat(100)}`)).toEqual({ A: JSON.parse(`${'['.repeat(100)}${']'.repeat(100)}`) });
   });
 
   test('a document start and end marker are fine, and so is a file of comments', () => {

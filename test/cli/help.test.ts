@@ -11,6 +11,13 @@ describe('sg-strategy help', () => {
     for (const command of [...COMMANDS, 'help']) expect(run.out).toMatch(new RegExp(`^ {2}${command} +\\S`, 'm'));
   });
 
+  test.each([['help', 'help'], ['help', '--help'], ['help', '-h']])('%s %s prints the usage too', async (...argv) => {
+    const run = await runCli(argv);
+    expect(run.code).toBe(0);
+    expect(run.err).toBe('');
+    expect(run.out).toBe((await runCli(['--help'])).out);
+  });
+
   test('no command at all prints the usage as an error', async () => {
     const run = await runCli([]);
     expect(run.code).toBe(2);

@@ -1,5 +1,6 @@
 import { CfnResource, Errors, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -280,6 +281,70 @@ describe('ServerClientPair attachments', () => {
     expect(JSON.stringify(lambdaGroups)).toContain('Fn::ImportValue');
     expect(rulesOf(data, server, 'ingress')).toEqual([expect.objectContaining({ SourceSecurityGroupId: { 'Fn::GetAtt': [client, 'GroupId'] } })]);
     expect(app.synth().stacks).toHaveLength(2);
+  });
+});
+
+describe('ServerClientPair dropAutomaticSecurityGroup', () => {
+  const securityGroupIds = (template: Template, type: string, path: string[]): string[] => {
+    let value: any = (Object.values(template.findResources(type))[0] as any).Properties;
+    for (const key of path) value = value[key];
+    return value.map(groupRef);
+  };
+
+  test('an RDS instance and a Lambda function carry only the pair\'s groups, and the groups CDK made for them are gone', () => {
+    const { stack, vpc } = testStack();
+    const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
+    pair.addServer(postgres(stack, vpc), { dropAutomaticSecurityGroup: true });
+    pair.addClient(vpcFunction(stack, 'Fn', vpc), { dropAutomaticSecurityGroup: true });
+
+    const template = Template.fromStack(stack);
+    const { server, client } = pairIds(template);
+    expect(securityGroupIds(template, 'AWS::RDS::DBInstance', ['VPCSecurityGroups'])).toEqual([server]);
+    expect(securityGroupIds(template, 'AWS::Lambda::Function', ['VpcConfig', 'SecurityGroupIds'])).toEqual([client]);
+    // The VPC's default group aside, the pair's two are the only groups left.
+    expect(Object.keys(template.findResources('AWS::EC2::SecurityGroup')).sort()).toEqual([client, server].sort());
+  });
+
+  test('a group the user gave the resource stays, beside the pair\'s', () => {
+    const { stack, vpc } = testStack();
+    const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
+    const monitoring = new ec2.SecurityGroup(stack, 'Monitoring', { vpc, allowAllOutbound: false });
+    pair.addServer(postgres(stack, vpc, 'Db', { securityGroups: [monitoring] }), { dropAutomaticSecurityGroup: true });
+    const template = Template.fromStack(stack);
+    expect(securityGroupIds(template, 'AWS::RDS::DBInstance', ['VPCSecurityGroups']))
+      .toEqual([stack.getLogicalId(monitoring.node.defaultChild as ec2.CfnSecurityGroup), pairIds(template).server]);
+  });
+
+  test('a resource that is the server of one pair and the client of another carries both, and nothing else', () => {
+    const { stack, vpc } = testStack();
+    const db = new ServerClientPair(stack, 'Db', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
+    const api = new ServerClientPair(stack, 'Api', { vpc, name: 'api', ports: [ec2.Port.tcp(8080)] });
+    const worker = vpcFunction(stack, 'Worker', vpc);
+    api.addServer(worker);
+    db.addClient(worker, { dropAutomaticSecurityGroup: true });
+    const template = Template.fromStack(stack);
+    expect(securityGroupIds(template, 'AWS::Lambda::Function', ['VpcConfig', 'SecurityGroupIds']).sort())
+      .toEqual([pairIds(template, 'api').server, pairIds(template, 'db').client].sort());
+  });
+
+  test('a rule given through the resource\'s connections afterwards fails synth, naming the resource', () => {
+    const { app, stack, vpc } = testStack();
+    const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'db', ports: [ec2.Port.tcp(5432)] });
+    const db = postgres(stack, vpc);
+    pair.addServer(db, { dropAutomaticSecurityGroup: true });
+    db.connections.allowDefaultPortFrom(ec2.Peer.ipv4('10.9.0.0/16'));
+    expect(() => app.synth()).toThrow(/Stack\/Db.*rules were given to Stack\/Db\/SecurityGroup after it was taken off Stack\/Db/s);
+  });
+
+  test('a resource whose group list CDK renders itself cannot drop its group: the error says what to do instead', () => {
+    const { stack, vpc } = testStack();
+    const pair = new ServerClientPair(stack, 'Pair', { vpc, name: 'web', ports: [ec2.Port.tcp(443)] });
+    const fleet = new autoscaling.AutoScalingGroup(stack, 'Fleet', {
+      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    expect(() => pair.addServer(fleet, { dropAutomaticSecurityGroup: true }))
+      .toThrow(/Stack\/Pair: cannot take Stack\/Fleet\/InstanceSecurityGroup off Stack\/Fleet.*when you create it/);
+    pair.addServer(fleet);
   });
 });
 

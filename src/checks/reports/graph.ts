@@ -38,10 +38,11 @@ function sameTraffic(a: SecurityGroupRule, b: SecurityGroupRule): boolean {
 /**
  * Whether `group`'s rules in `direction` may let `traffic` to or from the group `peerKey`: a rule naming that
  * group, or one whose peer is an address range, prefix list or unknown peer that may hold its members. Only a
- * certain "no" makes an edge half-open.
+ * certain "no" makes an edge half-open, so a group the app does not declare (a literal id, an import from
+ * outside, a VPC's default group), whose rules the model holds only in part, may allow anything.
  */
 function mayAllow(group: SecurityGroupNode | undefined, direction: 'ingress' | 'egress', peerKey: string, traffic: Traffic | undefined): boolean {
-  if (!group || !traffic) return true;
+  if (!group?.ref || !traffic) return true;
   return group.rules.some(rule => rule.direction === direction
     && (rule.peer.kind !== 'group' || rule.peer.groupKey === peerKey)
     && (!rule.traffic || trafficCovers(rule.traffic, traffic)));

@@ -15,8 +15,9 @@ export function jsonResourcePositions(text: string): Map<string, SourcePosition>
   // For each open object or array: whether a string here is a key, and the last key read.
   const stack: Array<{ object: boolean; expectKey: boolean; key?: string }> = [];
   let line = 1;
-  let lineStart = 0;
-  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
+  // A byte-order mark is not a column of the first line.
+  let lineStart = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let i = lineStart; i < text.length; i++) {
     const c = text[i];
     if (c === '\n') {
       line++;

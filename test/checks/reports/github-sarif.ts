@@ -1,7 +1,8 @@
 /**
  * What GitHub code scanning asks of an uploaded SARIF file beyond the SARIF 2.1.0 schema, from "SARIF support
  * for code scanning" (docs.github.com, code-security/reference/code-scanning/sarif-files): the properties it
- * marks required, with no empty strings; its limits on runs, results, rules, tags and locations; the 1024- and
+ * marks required, with no empty strings; its limits on runs, results, rules, tags and locations ("About code
+ * scanning limits on SARIF results": 20, 25,000, 25,000, 20 and 1,000); the 1024- and
  * 255-character limits on descriptions and names; security-severity as a string score above 0 and up to 10;
  * and relative artifact URIs, since a file's path must be the same in every run.
  */
@@ -46,7 +47,7 @@ export function githubSarifProblems(log: any): string[] {
       need(ruleIds.has(result.ruleId), `${at}: ruleId names a rule of the run`);
       need(result.ruleIndex === undefined || rules[result.ruleIndex]?.id === result.ruleId, `${at}: ruleIndex points at its rule`);
       need(text(result.message?.text), `${at}: message.text is required`);
-      need(Array.isArray(result.locations) && result.locations.length >= 1 && result.locations.length <= 10, `${at}: 1 to 10 locations`);
+      need(Array.isArray(result.locations) && result.locations.length >= 1 && result.locations.length <= 1000, `${at}: 1 to 1,000 locations`);
       for (const location of result.locations ?? []) {
         const uri = location.physicalLocation?.artifactLocation?.uri;
         need(text(uri), `${at}: physicalLocation.artifactLocation.uri is required`);

@@ -61,3 +61,67 @@ describe('the security-group graph', () => {
     expect(dot.match(/arrowhead=tee/g)).toHaveLength(2);
   });
 });
+
+/**
+ * Two stacks: Api's App sends to Data's Db (imported), and Db admits it; Data's Web admits App on 80, which App's
+ * egress does not allow. Groups whose rules the app does not hold (a literal id, the default group of a VPC)
+ * may allow anything, so no edge from them is half-open. Addresses and prefix lists are peers of their own.
+ */
+function twoStacks() {
+  return buildModel([
+    {
+      stackId: 'Api',
+      stackName: 'Api',
+      template: {
+        Resources: {
+          App: group({ SecurityGroupEgress: [{ ...tcp(443), DestinationPrefixListId: 'pl-0a1b' }] }),
+          AppToDb: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: id('App'), ...tcp(5432), DestinationSecurityGroupId: { 'Fn::ImportValue': 'db-sg' } } },
+        },
+        Outputs: { AppSg: { Value: id('App'), Export: { Name: 'app-sg' } } },
+      },
+    },
+    {
+      stackId: 'Data',
+      stackName: 'Data',
+      template: {
+        Resources: {
+          Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+          Db: group({
+            VpcId: { Ref: 'Vpc' },
+            SecurityGroupIngress: [
+              { ...tcp(5432), SourceSecurityGroupId: { 'Fn::ImportValue': 'app-sg' } },
+              { ...tcp(5432), SourceSecurityGroupId: 'sg-0123456789abcdef0' },
+              { ...tcp(5432), SourceSecurityGroupId: { 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] } },
+              { ...tcp(22), CidrIp: '10.0.0.0/16' },
+            ],
+          }),
+          Web: group({ SecurityGroupIngress: [{ ...tcp(80), SourceSecurityGroupId: { 'Fn::ImportValue': 'app-sg' } }] }),
+        },
+        Outputs: { DbSg: { Value: id('Db'), Export: { Name: 'db-sg' } } },
+      },
+    },
+  ]);
+}
+
+describe('the graph across stacks and peers', () => {
+  const { nodes, edges } = graphEdges(twoStacks());
+  const label = (key: string) => nodes.get(key)!.label;
+  const into = (to: string) => edges.filter(e => label(e.to) === to).map(e => `${label(e.from)} ${e.kind}: ${e.label}`).sort();
+
+  test('a permission between groups of two stacks is one edge, and half-open when the sender does not allow it', () => {
+    expect(into('Data/Db').filter(e => e.startsWith('Api/'))).toEqual(['Api/App permits: tcp 5432']);
+    expect(into('Data/Web')).toEqual(['Api/App half-open: tcp 80 (half-open: no matching egress)']);
+  });
+
+  test('a group whose rules are outside the app, by literal id or as a VPC\'s default group, is never half-open', () => {
+    expect(into('Data/Db').filter(e => !e.startsWith('Api/') && !e.startsWith('10.'))).toEqual([
+      'sg-0123456789abcdef0 permits: tcp 5432',
+      'the default security group of Data/Vpc permits: tcp 5432',
+    ]);
+  });
+
+  test('addresses and prefix lists are peers of their own', () => {
+    expect(into('Data/Db')).toContain('10.0.0.0/16 admits: tcp 22');
+    expect(edges.filter(e => label(e.from) === 'Api/App' && label(e.to) === 'prefix list pl-0a1b').map(e => `${e.kind}: ${e.label}`)).toEqual(['sends: tcp 443']);
+  });
+});

@@ -98,6 +98,11 @@ describe('jsonResourcePositions', () => {
     expect(Object.keys(JSON.parse(text.slice(1)).Resources)).toEqual([...positions.keys()]);
   });
 
+  test('counts columns on the first line after a byte-order mark, as the YAML reader does', () => {
+    expect(jsonResourcePositions('\uFEFF{"Resources": {"A": {}}}').get('A')).toEqual({ line: 1, column: 16, endColumn: 19 });
+    expect(jsonResourcePositions('{"Resources": {"A": {}}}').get('A')).toEqual({ line: 1, column: 16, endColumn: 19 });
+  });
+
   test('gives nothing, and does not throw, for text that is not a template', () => {
     expect(jsonResourcePositions('[1, 2]').size).toBe(0);
     expect(jsonResourcePositions('{"Resources": ').size).toBe(0);

@@ -1,5 +1,8 @@
 """The Aspect and the validation plugin, from Python, across jsii."""
 import json
+import subprocess
+import sys
+import textwrap
 
 import aws_cdk as cdk
 import pytest
@@ -52,3 +55,47 @@ def test_plugin_fails_synth_and_writes_the_report(tmp_path):
     with pytest.raises(Exception, match="WorldOpenAdminPort"):
         app.synth()
     assert_one_error_and_one_acknowledged(tmp_path)
+
+
+# A whole app run as `python app.py`, outside the CDK CLI: what the README says each delivery does there.
+PLAIN_APP = textwrap.dedent(
+    """
+    import aws_cdk as cdk
+    from aws_cdk import aws_ec2 as ec2
+    from cdk_sg_strategy import SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin
+
+    app = cdk.App()
+    stack = cdk.Stack(app, "Plain", env=cdk.Environment(account="111111111111", region="eu-west-1"))
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0, restrict_default_security_group=True)
+    ec2.SecurityGroup(stack, "Web", vpc=vpc, allow_all_outbound=False).add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(22))
+    if "{delivery}" == "aspect":
+        cdk.Aspects.of(app).add(SecurityGroupStrategyChecks(print_findings=True), priority=cdk.AspectPriority.READONLY)
+    else:
+        cdk.Validations.of(app).add_plugins(SecurityGroupStrategyPlugin())
+    app.synth()
+    """
+)
+
+
+def run_plain_app(tmp_path, delivery):
+    app = tmp_path / "app.py"
+    app.write_text(PLAIN_APP.replace("{delivery}", delivery), encoding="utf-8")
+    return subprocess.run([sys.executable, str(app)], capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_python_app_py_with_the_aspect_exits_0_and_print_findings_shows_the_table(tmp_path):
+    result = run_plain_app(tmp_path, "aspect")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("sg-strategy: 1 error, ") for line in lines), result.stderr
+    assert any(line.startswith("  ERROR   WorldOpenAdminPort") and "Plain/Web/Resource" in line for line in lines), result.stderr
+    # The reports are in the App's temporary directory, and the table says that they will be gone.
+    assert "CDK removes this temporary directory when the app exits" in result.stderr
+    # Printed through the jsii runtime as text, not as Python bytes.
+    assert not any(line.startswith("b'") for line in lines), result.stderr
+
+
+def test_python_app_py_with_the_plugin_fails(tmp_path):
+    result = run_plain_app(tmp_path, "plugin")
+    assert result.returncode != 0
+    assert "WorldOpenAdminPort" in result.stderr

@@ -3,6 +3,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_rds as rds
 from aws_cdk.assertions import Template
 
 from cdk_sg_strategy import ServerClientPair
@@ -85,6 +86,39 @@ def test_a_lambda_client_gets_the_client_group(stack):
     client = group_by_description(template, "db-clients:")
     function = next(r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function")
     assert client in [group_ref(g) for g in function["Properties"]["VpcConfig"]["SecurityGroupIds"]]
+
+
+def test_drop_automatic_security_group_leaves_only_the_pairs_groups(stack):
+    # The README's Python example: the function and the database carry the pair's groups and nothing else.
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
+    db = ServerClientPair(stack, "Database", vpc=vpc, name="orders-db", ports=[ec2.Port.tcp(5432)])
+    database = rds.DatabaseInstance(
+        stack,
+        "Postgres",
+        vpc=vpc,
+        vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+        engine=rds.DatabaseInstanceEngine.postgres(version=rds.PostgresEngineVersion.VER_16),
+    )
+    handler = lambda_.Function(
+        stack,
+        "Handler",
+        runtime=lambda_.Runtime.PYTHON_3_12,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return None\n"),
+        vpc=vpc,
+    )
+    db.add_server(database, drop_automatic_security_group=True)
+    db.add_client(handler, drop_automatic_security_group=True)
+    template = Template.from_stack(stack).to_json()
+    server = group_by_description(template, "orders-db: server")
+    client = group_by_description(template, "orders-db-clients:")
+    resources = template["Resources"].values()
+    instance = next(r for r in resources if r["Type"] == "AWS::RDS::DBInstance")
+    function = next(r for r in resources if r["Type"] == "AWS::Lambda::Function")
+    assert [group_ref(g) for g in instance["Properties"]["VPCSecurityGroups"]] == [server]
+    assert [group_ref(g) for g in function["Properties"]["VpcConfig"]["SecurityGroupIds"]] == [client]
+    groups = [r for r in resources if r["Type"] == "AWS::EC2::SecurityGroup"]
+    assert len(groups) == 2
 
 
 def test_all_traffic_is_refused_with_the_construct_path(stack):
