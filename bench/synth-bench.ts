@@ -6,7 +6,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { App, AppProps, AspectPriority, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { addServiceStacks } from './generated-app';
+import { addReachabilityPolicies, addServiceStacks } from './generated-app';
 import { SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../src';
 
 // Synth time of a generated app, measured side by side in one run: bare, with this library's Aspect, with
@@ -15,26 +15,101 @@ import { SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../src
 // Every synth runs in a fresh process, as `cdk synth` does: CDK keeps global token state that would grow
 // without bound in one process, and a warm process would hide the checks' own start-up cost.
 
-type Variant = 'bare' | 'empty Aspect' | 'sg-strategy Aspect' | 'empty plugin' | 'sg-strategy plugin' | 'cdk-nag AwsSolutions';
+type Variant = 'bare' | 'empty Aspect' | 'sg-strategy Aspect' | 'empty plugin' | 'sg-strategy plugin' | 'cdk-nag AwsSolutions'
+  | 'Aspect without reachability' | 'Aspect + policies';
 // The empty Aspect visits every construct and does nothing, and the empty plugin reports nothing: what
-// CDK's own Aspect and validation-plugin machinery costs before any check runs.
-const VARIANTS: Variant[] = ['bare', 'empty Aspect', 'sg-strategy Aspect', 'empty plugin', 'sg-strategy plugin', 'cdk-nag AwsSolutions'];
+// CDK's own Aspect and validation-plugin machinery costs before any check runs. "Aspect without reachability" is the
+// Aspect with the reachability code replaced by no-ops (no matrix, no report, no policies read): the checks
+// alone. "sg-strategy Aspect" adds the effective-access matrix and its report; "Aspect + policies" adds
+// tiers and the statements of addReachabilityPolicies over them.
+const ALL_VARIANTS: Variant[] = [
+  'bare', 'empty Aspect', 'sg-strategy Aspect', 'empty plugin', 'sg-strategy plugin', 'cdk-nag AwsSolutions',
+  'Aspect without reachability', 'Aspect + policies',
+];
+// BENCH_VARIANTS (comma-separated) runs a subset, for instance only the reachability figures on a busy machine.
+const VARIANTS: Variant[] = process.env.BENCH_VARIANTS
+  ? ['bare', ...ALL_VARIANTS.filter(v => v !== 'bare' && process.env.BENCH_VARIANTS!.split(',').map(x => x.trim()).includes(v))]
+  : ALL_VARIANTS;
 
-function buildApp(variant: Variant, stacks: number, unitsPerStack: number, outdir: string): App {
+/* eslint-disable @typescript-eslint/no-require-imports */
+// The modules through which every delivery reaches the reachability code. The compiled code calls their exports
+// through the module object, so replacing an export here replaces it for the Aspect too.
+const REACHABILITY_EXPORTS: Array<[any, string[]]> = [
+  [require('../src/reachability/effective-access'), ['EffectiveAccess']],
+  [require('../src/reachability/report'), ['reachabilityReport', 'reachabilityMarkdown']],
+  [require('../src/reachability/collect'), ['collectDeclarations']],
+  [require('../src/reachability/evaluate'), ['evaluatePolicies']],
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Replaces the reachability code the deliveries call with no-ops, for the "no reachability" variant. */
+function withoutReachability() {
+  const [[access], [report], [collect], [evaluate]] = REACHABILITY_EXPORTS;
+  access.EffectiveAccess = class {};
+  report.reachabilityReport = () => ({});
+  report.reachabilityMarkdown = () => '';
+  collect.collectDeclarations = () => ({ statements: [], tiers: [], problems: [] });
+  evaluate.evaluatePolicies = () => [];
+}
+
+/**
+ * Times every call into the reachability code (the outermost only, so nested calls count once): the cost of
+ * reachability measured inside the synth, which a ratio of whole synths blurs with the machine's noise.
+ */
+function timingReachability(): () => number {
+  let spent = 0;
+  let depth = 0;
+  const timed = <T>(call: () => T): T => {
+    const start = depth++ === 0 ? performance.now() : 0;
+    try {
+      return call();
+    } finally {
+      if (--depth === 0) spent += performance.now() - start;
+    }
+  };
+  for (const [module, names] of REACHABILITY_EXPORTS) {
+    for (const name of names) {
+      const original = module[name];
+      module[name] = name === 'EffectiveAccess'
+        ? new Proxy(original, { construct: (target, args) => timed(() => Reflect.construct(target, args)) })
+        : (...args: unknown[]) => timed(() => original(...args));
+    }
+  }
+  // The matrix is computed on first use, inside the report and the policies' evaluation: both timed above.
+  return () => spent;
+}
+
+interface Measured {
+  readonly ms: number;
+  readonly resources: number;
+  /** Time spent inside the reachability code, where the variant runs it. */
+  readonly reachabilityMs?: number;
+  /** Policy statements declared, and ReachabilityViolations found. */
+  readonly statements?: number;
+  readonly violations?: number;
+}
+
+function buildApp(variant: Variant, stacks: number, unitsPerStack: number, outdir: string): { app: App; statements: number } {
   // Path metadata on, as `cdk synth` sets it: templates then name each resource's construct path.
   const app = new App({ outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:enable-path-metadata': true } } as AppProps);
   if (variant === 'empty Aspect') Aspects.of(app).add({ visit: () => undefined }, { priority: AspectPriority.READONLY });
-  if (variant === 'sg-strategy Aspect') Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
+  if (variant === 'sg-strategy Aspect' || variant === 'Aspect without reachability' || variant === 'Aspect + policies') {
+    Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
+  }
   if (variant === 'empty plugin') Validations.of(app).addPlugins({ name: 'empty', validate: () => ({ success: true, violations: [] }) });
   if (variant === 'sg-strategy plugin') Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin());
   if (variant === 'cdk-nag AwsSolutions') Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   addServiceStacks(app, stacks, unitsPerStack);
-  return app;
+  const statements = variant === 'Aspect + policies' ? addReachabilityPolicies(app) : 0;
+  return { app, statements };
 }
 
-function measure(variant: Variant, stacks: number, units: number): { ms: number; resources: number } {
+function measure(variant: Variant, stacks: number, units: number): Measured {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-bench-'));
-  const app = buildApp(variant, stacks, units, outdir);
+  const withReachability = variant === 'sg-strategy Aspect' || variant === 'Aspect + policies';
+  if (variant === 'Aspect without reachability') withoutReachability();
+  const reachabilityMs = withReachability ? timingReachability() : undefined;
+  const { app, statements } = buildApp(variant, stacks, units, outdir);
   // CDK prints each validation report to stderr; all variants are silenced alike.
   const printError = console.error;
   console.error = () => undefined;
@@ -51,8 +126,13 @@ function measure(variant: Variant, stacks: number, units: number): { ms: number;
   for (const file of fs.readdirSync(outdir).filter(f => f.endsWith('.template.json'))) {
     resources += Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf8')).Resources ?? {}).length;
   }
+  // The variants measure what they say: a matrix where reachability runs, none where it is replaced.
+  const reportFile = path.join(outdir, 'sg-strategy-reachability.json');
+  const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : undefined;
+  if (withReachability && !Array.isArray(report?.access)) throw new Error(`${variant}: no effective-access matrix was written`);
+  if (variant === 'Aspect without reachability' && report?.access !== undefined) throw new Error(`${variant}: the reachability code still ran`);
   fs.rmSync(outdir, { recursive: true, force: true });
-  return { ms, resources };
+  return { ms, resources, reachabilityMs: reachabilityMs?.(), statements, violations: report?.violations?.length };
 }
 
 function median(values: number[]): number {
@@ -60,7 +140,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function child(variant: Variant, stacks: number, units: number): { ms: number; resources: number } {
+function child(variant: Variant, stacks: number, units: number): Measured {
   const result = spawnSync(process.execPath, [
     '--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only', __filename, '--child', variant, String(stacks), String(units),
   ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -70,22 +150,24 @@ function child(variant: Variant, stacks: number, units: number): { ms: number; r
 }
 
 function run(label: string, stacks: number, units: number, rounds: number) {
-  const times = new Map<Variant, number[]>(VARIANTS.map(v => [v, []]));
-  let resources = 0;
+  const results = new Map<Variant, Measured[]>(VARIANTS.map(v => [v, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const variant of VARIANTS) {
-      const result = child(variant, stacks, units);
-      times.get(variant)!.push(result.ms);
-      if (variant === 'bare') resources = result.resources;
-    }
+    for (const variant of VARIANTS) results.get(variant)!.push(child(variant, stacks, units));
   }
-  const bare = median(times.get('bare')!);
+  const times = (v: Variant) => results.get(v)!.map(m => m.ms);
+  const resources = results.get('bare')![0].resources;
+  const bare = median(times('bare'));
   console.log(`\n${label}: ${resources} resources in ${stacks} stack(s), median of ${rounds} rounds`);
   for (const variant of VARIANTS) {
-    const m = median(times.get(variant)!);
-    console.log(`  ${variant.padEnd(22)} ${(m / 1000).toFixed(2).padStart(7)} s   ratio ${(m / bare).toFixed(3)}`);
+    const m = median(times(variant));
+    const last = results.get(variant)![rounds - 1];
+    const inside = last.reachabilityMs === undefined ? ''
+      : `   reachability inside it ${(median(results.get(variant)!.map(x => x.reachabilityMs!)) / 1000).toFixed(2)} s`
+        + (last.statements ? ` (${last.statements} statements, ${last.violations ?? 0} violations)` : '');
+    console.log(`  ${variant.padEnd(28)} ${(m / 1000).toFixed(2).padStart(7)} s   ratio ${(m / bare).toFixed(3)}${inside}`);
   }
-  return { resources, bare, ratios: Object.fromEntries(VARIANTS.map(v => [v, median(times.get(v)!) / bare])) };
+  const reachabilityMs = (v: Variant) => median(results.get(v)!.map(x => x.reachabilityMs ?? 0));
+  return { resources, bare, reachabilityMs, ratios: Object.fromEntries(VARIANTS.map(v => [v, median(times(v)) / bare])) as Record<Variant, number> };
 }
 
 if (process.argv[2] === '--child') {
@@ -98,7 +180,22 @@ if (process.argv[2] === '--child') {
   const small = run('~3k resources', Number(process.env.BENCH_STACKS_SMALL ?? 6), units, rounds);
   const large = run('~12k resources', Number(process.env.BENCH_STACKS_LARGE ?? 25), units, rounds);
   const perResource = (r: ReturnType<typeof run>, v: Variant) => (r.bare * (r.ratios[v] - 1)) / r.resources;
-  for (const v of ['sg-strategy Aspect', 'sg-strategy plugin'] as Variant[]) {
+  for (const v of (['sg-strategy Aspect', 'sg-strategy plugin'] as Variant[]).filter(x => VARIANTS.includes(x))) {
     console.log(`\nAdded synth time per resource, ${v}: ${(perResource(small, v) * 1000).toFixed(0)} µs at ~3k, ${(perResource(large, v) * 1000).toFixed(0)} µs at ~12k`);
+  }
+  // Issue 18's budget: reachability and the policies add at most 2% to synth beyond the checks. Two figures: the
+  // ratio of whole synths (side by side, so noisy at this size), and the time measured inside the synth.
+  const reachabilityVariants = (['sg-strategy Aspect', 'Aspect + policies'] as Variant[]).filter(x => VARIANTS.includes(x));
+  if (VARIANTS.includes('Aspect without reachability')) {
+    console.log('\nReachability beyond the checks (budget: 2% of synth with the checks)');
+    for (const [label, r] of [['~3k', small], ['~12k', large]] as const) {
+      const checks = r.ratios['Aspect without reachability'];
+      const figures = reachabilityVariants.map(v => {
+        const bySynths = ((r.ratios[v] - checks) / checks) * 100;
+        const inside = (r.reachabilityMs(v) / (r.bare * checks)) * 100;
+        return `${v}: ${bySynths.toFixed(1)}% by whole synths, ${inside.toFixed(1)}% measured inside`;
+      });
+      console.log(`  at ${label}: ${figures.join('; ')}`);
+    }
   }
 }

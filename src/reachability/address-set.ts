@@ -65,7 +65,17 @@ export class AddressSet {
   }
 
   public overlaps(other: AddressSet): boolean {
-    return !this.intersect(other).isEmpty;
+    // Without building the intersection: this runs for every rule against every kind of interface.
+    let i = 0;
+    let j = 0;
+    while (i < this.intervals.length && j < other.intervals.length) {
+      const [a1, a2] = this.intervals[i];
+      const [b1, b2] = other.intervals[j];
+      if (a1 <= b2 && b1 <= a2) return true;
+      if (a2 < b2) i++;
+      else j++;
+    }
+    return false;
   }
 
   public subtract(other: AddressSet): AddressSet {
@@ -83,7 +93,13 @@ export class AddressSet {
   }
 
   public contains(other: AddressSet): boolean {
-    return other.subtract(this).isEmpty;
+    // Each interval of `other` lies within one of this set's, which are disjoint and not adjacent.
+    let i = 0;
+    for (const [b1, b2] of other.intervals) {
+      while (i < this.intervals.length && this.intervals[i][1] < b1) i++;
+      if (i === this.intervals.length || this.intervals[i][0] > b1 || this.intervals[i][1] < b2) return false;
+    }
+    return true;
   }
 
   public signature(): string {

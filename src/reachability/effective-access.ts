@@ -129,6 +129,15 @@ export interface AddressAccess {
 
 const FAMILIES: readonly Family[] = [4, 6];
 
+const NO_ADDRESS_ACCESS: AddressAccess = {
+  someCertain: TrafficSet.EMPTY,
+  somePossible: TrafficSet.EMPTY,
+  everyCertain: TrafficSet.EMPTY,
+  everyPossible: TrafficSet.EMPTY,
+  rules: [],
+  caveats: [],
+};
+
 /** The effective access of an app: its interface kinds and the flows between them. */
 export class EffectiveAccess {
   public readonly kinds: InterfaceKind[] = [];
@@ -138,6 +147,9 @@ export class EffectiveAccess {
   private readonly kindsByKey = new Map<string, InterfaceKind>();
   private readonly rulesByGroup = new Map<string, { ingress: EffectiveRule[]; egress: EffectiveRule[] }>();
   private readonly flowCache = new Map<string, Flow | undefined>();
+  private readonly addressesByVpc = new Map<string, Record<Family, Participation>>();
+  /** Address sets by CIDR text: most rules of an app name a few ranges. */
+  private readonly setsByCidr = new Map<string, Record<Family, AddressSet>>();
   private matrix?: Flow[];
 
   constructor(public readonly model: SecurityGroupModel) {
@@ -213,8 +225,11 @@ export class EffectiveAccess {
 
   /** Traffic between an address endpoint and a kind: `ingress` for traffic into the kind, `egress` for traffic out of it. */
   public addressAccess(kind: InterfaceKind, direction: 'ingress' | 'egress', endpoint: AddressEndpoint): AddressAccess {
-    const rules = direction === 'ingress' ? kind.ingress : kind.egress;
+    const rules = (direction === 'ingress' ? kind.ingress : kind.egress)
+      .filter(r => r.peer.kind !== 'group');
     const accepts = direction === 'ingress' ? kind.accepts : TrafficSet.ALL;
+    // Most interfaces name only groups: nothing outside the app's interfaces reaches them or is reached.
+    if (rules.length === 0) return endpoint.caveat ? { ...NO_ADDRESS_ACCESS, caveats: [endpoint.caveat] } : NO_ADDRESS_ACCESS;
     let someCertain = TrafficSet.EMPTY;
     let somePossible = TrafficSet.EMPTY;
     let everyCertain = TrafficSet.EMPTY;
@@ -265,7 +280,7 @@ export class EffectiveAccess {
   public rulesOf(groupKey: string): { ingress: EffectiveRule[]; egress: EffectiveRule[] } {
     let rules = this.rulesByGroup.get(groupKey);
     if (!rules) {
-      rules = effectiveRules(this.model, groupKey);
+      rules = effectiveRules(this.model, groupKey, this.setsByCidr);
       this.rulesByGroup.set(groupKey, rules);
     }
     return rules;
@@ -321,6 +336,16 @@ export class EffectiveAccess {
   }
 
   private addressesOf(vpcKey: string | undefined): Record<Family, Participation> {
+    const key = vpcKey ?? '';
+    let addresses = this.addressesByVpc.get(key);
+    if (!addresses) {
+      addresses = this.participationOf(vpcKey);
+      this.addressesByVpc.set(key, addresses);
+    }
+    return addresses;
+  }
+
+  private participationOf(vpcKey: string | undefined): Record<Family, Participation> {
     const vpc = vpcKey === undefined ? undefined : this.model.vpcs.get(vpcKey);
     if (!vpc) return { 4: { kind: 'yes', set: AddressSet.whole(4) }, 6: { kind: 'maybe', set: AddressSet.whole(6) } };
     const v4 = AddressSet.ofCidrs(4, vpc.cidrs);
@@ -424,8 +449,10 @@ export class EffectiveAccess {
     }
     // Address rules on both sides: by class of VPC addresses.
     const classes = new Map<string, InterfaceKind[]>();
+    const signatures = new Map<Record<Family, Participation>, string>();
     for (const k of kinds) {
-      const signature = FAMILIES.map(f => participationSignature(k.addresses[f])).join('|');
+      let signature = signatures.get(k.addresses);
+      if (signature === undefined) signatures.set(k.addresses, signature = FAMILIES.map(f => participationSignature(k.addresses[f])).join('|'));
       (classes.get(signature) ?? classes.set(signature, []).get(signature)!).push(k);
     }
     const addressTraffic = (rules: readonly EffectiveRule[], other: InterfaceKind) => {
@@ -515,7 +542,9 @@ export function coverage(rules: ReadonlyArray<{ set: AddressSet; traffic: Traffi
 const IMPLICIT_EGRESS = AWS_BEHAVIOURS.defaultEgressWithoutEgressRules.id;
 
 /** A group's rules as the computation reads them. */
-function effectiveRules(model: SecurityGroupModel, groupKey: string): { ingress: EffectiveRule[]; egress: EffectiveRule[] } {
+function effectiveRules(
+  model: SecurityGroupModel, groupKey: string, setsByCidr: Map<string, Record<Family, AddressSet>>,
+): { ingress: EffectiveRule[]; egress: EffectiveRule[] } {
   const group = model.groups.get(groupKey);
   const ingress: EffectiveRule[] = [];
   const egress: EffectiveRule[] = [];
@@ -523,7 +552,7 @@ function effectiveRules(model: SecurityGroupModel, groupKey: string): { ingress:
   const vpc = group.defaultOfVpc ? model.vpcs.get(group.defaultOfVpc) : undefined;
   const stated = [...group.rules, ...(vpc?.awsDefaultRules ?? [])];
   for (const rule of stated) {
-    for (const effective of fromModelRule(model, rule)) (effective.direction === 'ingress' ? ingress : egress).push(effective);
+    for (const effective of fromModelRule(model, rule, setsByCidr)) (effective.direction === 'ingress' ? ingress : egress).push(effective);
     if (rule.implicitBy === IMPLICIT_EGRESS) {
       // The IPv6 half of the default egress is unsettled (see AWS_BEHAVIOURS): possible, never certain.
       const behaviour = AWS_BEHAVIOURS.defaultEgressIpv6;
@@ -548,7 +577,9 @@ function effectiveRules(model: SecurityGroupModel, groupKey: string): { ingress:
   return { ingress, egress };
 }
 
-function fromModelRule(model: SecurityGroupModel, rule: SecurityGroupRule): EffectiveRule[] {
+function fromModelRule(
+  model: SecurityGroupModel, rule: SecurityGroupRule, setsByCidr: Map<string, Record<Family, AddressSet>>,
+): EffectiveRule[] {
   const traffic = rule.traffic ? TrafficSet.of(rule.traffic) : TrafficSet.ALL;
   const trafficCaveat = rule.traffic ? undefined : `a rule's traffic cannot be read (${rule.trafficProblem ?? 'unknown'})`;
   const base = { direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule };
@@ -556,8 +587,11 @@ function fromModelRule(model: SecurityGroupModel, rule: SecurityGroupRule): Effe
   switch (peer.kind) {
     case 'group':
       return [{ ...base, peer: { kind: 'group', groupKey: peer.groupKey }, caveat: trafficCaveat }];
-    case 'cidr':
-      return [{ ...base, peer: { kind: 'addresses', sets: setsOf([peer.cidr]) }, caveat: trafficCaveat }];
+    case 'cidr': {
+      let sets = setsByCidr.get(peer.cidr.text);
+      if (!sets) setsByCidr.set(peer.cidr.text, sets = setsOf([peer.cidr]));
+      return [{ ...base, peer: { kind: 'addresses', sets }, caveat: trafficCaveat }];
+    }
     case 'prefixList': {
       const list = peer.prefixListKey ? model.prefixLists.get(peer.prefixListKey) : undefined;
       if (!list) return [{ ...base, peer: { kind: 'unknown' }, caveat: trafficCaveat ?? `prefix list ${peer.id} is not defined in the app, so its entries are not known` }];
