@@ -90,6 +90,7 @@ class PolicyEvaluator {
   private readonly resolver: EndpointResolver;
   private readonly witness: Witness;
   private flowsInto?: Map<InterfaceKind, Flow[]>;
+  private flowsOutOf?: Map<InterfaceKind, Flow[]>;
 
   constructor(private readonly access: EffectiveAccess, declarations: ReachabilityDeclarations) {
     this.resolver = new EndpointResolver(access, declarations);
@@ -140,11 +141,19 @@ class PolicyEvaluator {
       for (const s of this.ends(source)) this.addressReach('egress', s, target.addresses, ports, findings);
       return;
     }
+    // Between members of the app, the matrix holds every flow: look up the flows out of each source's kind
+    // rather than try every pair of ends, which grows with the product of two tiers.
+    const targets = this.ends(target);
+    const membersByKind = new Map<InterfaceKind, End[]>();
+    for (const t of targets) if (t.member) (membersByKind.get(t.kind) ?? membersByKind.set(t.kind, []).get(t.kind)!).push(t);
+    const supposedTargets = targets.filter(t => !t.member);
     for (const s of this.ends(source)) {
-      for (const t of this.ends(target)) {
-        if (sameResource(s, t)) continue;
-        const flow = this.access.flow(s.kind, t.kind);
-        if (!flow) continue;
+      const pairs: Array<[End, Flow | undefined]> = s.member
+        ? this.flowsOutOfKind(s.kind).flatMap(flow => (membersByKind.get(flow.to) ?? []).map((t): [End, Flow] => [t, flow]))
+        : targets.filter(t => t.member).map((t): [End, Flow | undefined] => [t, this.access.flow(s.kind, t.kind)]);
+      for (const t of supposedTargets) pairs.push([t, this.access.flow(s.kind, t.kind)]);
+      for (const [t, flow] of pairs) {
+        if (!flow || sameResource(s, t)) continue;
         const possible = flow.possible.intersect(ports);
         if (possible.isEmpty) continue;
         const certain = flow.certain.intersect(ports);
@@ -155,6 +164,15 @@ class PolicyEvaluator {
         });
       }
     }
+  }
+
+  /** The flows out of a kind of the app's members, from the matrix. */
+  private flowsOutOfKind(kind: InterfaceKind): Flow[] {
+    if (!this.flowsOutOf) {
+      this.flowsOutOf = new Map();
+      for (const flow of this.access.flows()) (this.flowsOutOf.get(flow.from) ?? this.flowsOutOf.set(flow.from, []).get(flow.from)!).push(flow);
+    }
+    return this.flowsOutOf.get(kind) ?? [];
   }
 
   /** An address endpoint reaching an end (ingress) or an end reaching it (egress), on `ports`. */
