@@ -4,7 +4,11 @@ import { Construct, IConstruct } from 'constructs';
 import {
   DEFAULT_TIER_TAG_KEY, EndpointSpec, GroupSpec, PolicyStatement, PortSpec, REACHABILITY_POLICY_METADATA, StatementKind, TIER_METADATA,
 } from './declarations';
+import { hostLanguage, memberName } from '../checks/language';
 import { validationError } from '../core/errors';
+
+/** A method as the app's language spells it (`only_from` in Python), for errors about its input. */
+const method = (name: string) => memberName(name, hostLanguage());
 
 /**
  * Who or what a reachability policy speaks of: constructs that carry security groups, a tier, the internet,
@@ -183,14 +187,14 @@ export class ReachabilityPolicy extends Construct {
    * reaching each other do not count.
    */
   public onlyFrom(target: ReachabilityEndpoint, sources: ReachabilityEndpoint[], options: ReachabilityPortOptions = {}): void {
-    if (sources.length === 0) throw validationError(this, 'onlyFrom needs at least one source; to say nothing may reach it, use never with ReachabilityEndpoint.of(stack) or notFromInternet.');
-    if (target.isAddressRange) throw validationError(this, `onlyFrom: ${target.label} is an address range, which has no security group to admit anything; name what carries the groups.`);
+    if (sources.length === 0) throw validationError(this, `${method('onlyFrom')} needs at least one source; to say nothing may reach it, use ${method('never')} with ReachabilityEndpoint.of(stack) or ${method('notFromInternet')}.`);
+    if (target.isAddressRange) throw validationError(this, `${method('onlyFrom')}: ${target.label} is an address range, which has no security group to admit anything; name what carries the groups.`);
     this.record('onlyFrom', target, sources, options.ports, options.description);
   }
 
   /** `source` never reaches `target`, on any traffic or on `options.ports`. */
   public never(source: ReachabilityEndpoint, target: ReachabilityEndpoint, options: ReachabilityPortOptions = {}): void {
-    if (source.isAddressRange && target.isAddressRange) throw validationError(this, `never: ${source.label} and ${target.label} are both address ranges, which security groups do not stand between.`);
+    if (source.isAddressRange && target.isAddressRange) throw validationError(this, `${method('never')}: ${source.label} and ${target.label} are both address ranges, which security groups do not stand between.`);
     this.record('never', target, [source], options.ports, options.description);
   }
 
@@ -200,7 +204,7 @@ export class ReachabilityPolicy extends Construct {
    * 128.0.0.0/1), on any traffic or on `options.ports`.
    */
   public notFromInternet(target: ReachabilityEndpoint, options: ReachabilityPortOptions = {}): void {
-    if (target.isAddressRange) throw validationError(this, `notFromInternet: ${target.label} is an address range, not something with security groups.`);
+    if (target.isAddressRange) throw validationError(this, `${method('notFromInternet')}: ${target.label} is an address range, not something with security groups.`);
     this.record('notFromInternet', target, [], options.ports, options.description);
   }
 
@@ -209,7 +213,7 @@ export class ReachabilityPolicy extends Construct {
    * allow it. A failure says which side is missing and the smallest rule that fixes it.
    */
   public mustReach(source: ReachabilityEndpoint, target: ReachabilityEndpoint, port: ec2.Port, options: ReachabilityStatementOptions = {}): void {
-    if (source.isAddressRange && target.isAddressRange) throw validationError(this, `mustReach: ${source.label} and ${target.label} are both address ranges, which security groups do not stand between.`);
+    if (source.isAddressRange && target.isAddressRange) throw validationError(this, `${method('mustReach')}: ${source.label} and ${target.label} are both address ranges, which security groups do not stand between.`);
     this.record('mustReach', target, [source], [port], options.description);
   }
 
