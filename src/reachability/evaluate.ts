@@ -91,6 +91,7 @@ class PolicyEvaluator {
   private readonly witness: Witness;
   private flowsInto?: Map<InterfaceKind, Flow[]>;
   private flowsOutOf?: Map<InterfaceKind, Flow[]>;
+  private carried?: Set<string>;
 
   constructor(private readonly access: EffectiveAccess, declarations: ReachabilityDeclarations) {
     this.resolver = new EndpointResolver(access, declarations);
@@ -212,11 +213,14 @@ class PolicyEvaluator {
           const allowed = s.member ? allowedResources.has(s.member.resourceKey) || within(s.kind, allowedAddresses) : allowedKinds.has(s.kind);
           const possible = allowed ? beyond(flow.possible) : flow.possible;
           if (possible.isEmpty) continue;
-          const certain = allowed ? beyond(flow.certain) : flow.certain;
+          // A group nothing in the app carries stands for whatever outside the app carries it: it may reach the
+          // target, which is worth saying, but the app alone does not make it so.
+          const certain = !s.member ? TrafficSet.EMPTY : allowed ? beyond(flow.certain) : flow.certain;
+          const outside = s.member ? [] : [`nothing in the app carries ${this.witness.groups(s.kind)}, so only what outside the app is given it reaches the target`];
           findings.add(this.at(t), {
             text: `${this.witness.flow(s, t, flow, certain.isEmpty ? possible : certain)}${allowed ? ' It may reach it, but not on that.' : ''}`,
             certain: !certain.isEmpty,
-            caveats: certain.isEmpty ? flow.caveats : [],
+            caveats: certain.isEmpty ? [...outside, ...flow.caveats] : [],
           });
         }
       }
@@ -289,7 +293,14 @@ class PolicyEvaluator {
         this.flowsInto.set(flow.to, list);
       }
     }
-    if (kind.members.length > 0) return this.flowsInto.get(kind) ?? [];
+    if (kind.members.length > 0) {
+      // The matrix holds flows between the app's members; a group the kind admits that nothing in the app
+      // carries is a sender too (a SAR application's function, an instance outside the app given the group).
+      if (!this.carried) this.carried = new Set(this.access.kinds.filter(k => k.members.length > 0).flatMap(k => k.groups));
+      const uncarried = [...new Set(kind.ingress.flatMap(r => (r.peer.kind === 'group' && !this.carried!.has(r.peer.groupKey) ? [r.peer.groupKey] : [])))];
+      const fromOutside = uncarried.map(g => this.access.flow(this.access.supposedMemberOf(g), kind)).filter((f): f is Flow => f !== undefined);
+      return [...(this.flowsInto.get(kind) ?? []), ...fromOutside];
+    }
     // A supposed member is not in the matrix: ask each kind of the app.
     return this.access.kinds.filter(k => k.members.length > 0).map(k => this.access.flow(k, kind)).filter((f): f is Flow => f !== undefined);
   }

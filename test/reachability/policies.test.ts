@@ -66,6 +66,25 @@ describe('onlyFrom', () => {
     expect(found[0].message).toContain('It may reach it, but not on that.');
   });
 
+  test('a group the database admits that nothing in the app carries may reach it: a warning, with the path, and naming the group accepts it', () => {
+    const { app, stack, vpc, db, policy } = orders();
+    // A SAR application or a stack outside the app is given this group; nothing in the app carries it.
+    const partner = new ec2.SecurityGroup(stack, 'PartnerSg', { vpc });
+    db.connections.allowDefaultPortFrom(partner);
+    policy.onlyFrom(ReachabilityEndpoint.of(db), [ReachabilityEndpoint.tier('api')], { ports: [ec2.Port.tcp(5432)] });
+    const found = violations(app);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ level: 'warning', constructPath: 'Orders/Db/Resource' });
+    expect(found[0].message).toContain('a member of `Orders/PartnerSg` (nothing in the app carries it) reaches `Orders/Db` (carries `Orders/Db/SecurityGroup`) on tcp 5432');
+    expect(found[0].message).toContain('Not certain: nothing in the app carries `Orders/PartnerSg`');
+
+    const named = orders();
+    const partnerToo = new ec2.SecurityGroup(named.stack, 'PartnerSg', { vpc: named.vpc });
+    named.db.connections.allowDefaultPortFrom(partnerToo);
+    named.policy.onlyFrom(ReachabilityEndpoint.of(named.db), [ReachabilityEndpoint.tier('api'), ReachabilityEndpoint.of(partnerToo)], { ports: [ec2.Port.tcp(5432)] });
+    expect(violations(named.app)).toEqual([]);
+  });
+
   test('naming the address range among the sources accepts it', () => {
     const { app, vpc, db, policy } = orders();
     db.connections.allowDefaultPortFrom(ec2.Peer.ipv4('10.0.0.0/24'));
