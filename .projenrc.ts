@@ -92,6 +92,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
+      // Tests that drive moto server or synthesize several apps take seconds on a busy 2-core machine, and one
+      // that times out leaves moto's state to the next; a hang still fails, after 30 s rather than 5.
+      testTimeout: 30_000,
     },
   },
 
