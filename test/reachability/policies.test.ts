@@ -14,7 +14,8 @@ const RULE = 'ReachabilityViolation';
 
 /** The app's ReachabilityViolation findings, read the way the plugin and `check` read an app. */
 function violations(app: App, options: SecurityGroupStrategyOptions = {}): Finding[] {
-  return analyse(synthTemplates(app), options, collectAcknowledgements(app), undefined, collectDeclarations(app)).findings.filter(f => f.ruleId === RULE);
+  const { findings } = analyse(synthTemplates(app), options, collectAcknowledgements(app), undefined, collectDeclarations(app));
+  return findings.filter(f => f.ruleId === RULE);
 }
 
 /** An orders service: a database whose group admits the api's group, a worker, and a policy to fill in. */
