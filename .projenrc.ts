@@ -197,6 +197,11 @@ const checkBench = project.addTask('bench:check', {
 });
 checkBench.prependSpawn(project.bundler.bundleTask);
 project.tasks.tryFind('bench')!.spawn(checkBench);
+// `npm run bench:reachability`: what reachability and policies add to synth beyond the checks (issue 18's budget).
+project.addTask('bench:reachability', {
+  description: 'Synth time of the Aspect without reachability, with its matrix and report, and with policies, side by side',
+  exec: 'ts-node --project tsconfig.dev.json bench/reachability-bench.ts',
+});
 
 // Consumer tests: the packaged wheel and jar, used from Python and Java as a user would.
 const consumers = project.addTask('test:consumers', {

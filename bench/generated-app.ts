@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { ReachabilityEndpoint, ReachabilityPolicy, Tier } from '../src';
 
 // The generated app the benchmarks measure: stacks of a typical service, each unit about 18 resources.
 
@@ -38,4 +39,23 @@ export function addServiceStacks(app: App, stacks: number, unitsPerStack: number
     });
     for (let i = 0; i < unitsPerStack; i++) addUnit(stack, vpc, i);
   }
+}
+
+/**
+ * Reachability policies over the generated app, about as many as a large app states: the stacks are five tiers,
+ * no stack is reached from the internet, no tier reaches the next, and the first five stacks' first function is
+ * reached only by its own tier and its VPC, on 443. Returns the number of statements.
+ */
+export function addReachabilityPolicies(app: App): number {
+  const stacks = app.node.children.filter((c): c is Stack => Stack.isStack(c));
+  const tier = (i: number) => `service${i % 5}`;
+  stacks.forEach((stack, i) => Tier.assign(stack, tier(i)));
+  const policy = new ReachabilityPolicy(stacks[0], 'Reachability');
+  for (const stack of stacks) policy.notFromInternet(ReachabilityEndpoint.of(stack));
+  for (let i = 0; i < 5; i++) policy.never(ReachabilityEndpoint.tier(tier(i)), ReachabilityEndpoint.tier(tier(i + 1)));
+  for (const [i, stack] of stacks.slice(0, 5).entries()) {
+    const vpc = stack.node.findChild('Vpc') as ec2.IVpc;
+    policy.onlyFrom(ReachabilityEndpoint.of(stack.node.findChild('Fn0')), [ReachabilityEndpoint.tier(tier(i)), ReachabilityEndpoint.vpcCidr(vpc)], { ports: [ec2.Port.tcp(443)] });
+  }
+  return stacks.length + 5 + Math.min(stacks.length, 5);
 }

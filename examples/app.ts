@@ -7,8 +7,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import {
-  LockDefaultSecurityGroups, OpenIngressRemediator, PrivateLinkServiceSwap, SecuredNetworkLoadBalancer, SecurityGroupMonitoring,
-  SecurityGroupStrategyChecks, ServerClientPair,
+  LockDefaultSecurityGroups, OpenIngressRemediator, PrivateLinkServiceSwap, ReachabilityEndpoint, ReachabilityPolicy, SecuredNetworkLoadBalancer,
+  SecurityGroupMonitoring, SecurityGroupStrategyChecks, ServerClientPair, Tier,
 } from '../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -46,7 +46,10 @@ export class FlawedOrdersStack extends Stack {
       machineImage: ec2.MachineImage.latestAmazonLinux2023(),
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
     });
-    apiFunction(this, vpc);
+    const api = apiFunction(this, vpc);
+    // The team's intent, which the groups above do not keep: only the API reaches the database. The bastion
+    // sends anything anywhere, and the database admits the whole VPC.
+    new ReachabilityPolicy(this, 'Reachability').onlyFrom(ReachabilityEndpoint.of(db), [ReachabilityEndpoint.of(api)], { ports: [ec2.Port.tcp(5432)] });
     new elbv2.NetworkLoadBalancer(this, 'Nlb', { vpc, internetFacing: false, disableSecurityGroups: true } as elbv2.NetworkLoadBalancerProps);
   }
 }
@@ -80,7 +83,16 @@ export class DataStack extends Stack {
 export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, data: DataStack, props?: StackProps) {
     super(scope, id, props);
-    apiFunction(this, data.vpc, { securityGroups: [data.database.clientSecurityGroup] });
+    const api = apiFunction(this, data.vpc, { securityGroups: [data.database.clientSecurityGroup] });
+    Tier.assign(this, 'api');
+    // The same intent, kept: only the api tier reaches the database, on 5432; the API does reach it; and nothing
+    // on the internet reaches either stack.
+    const policy = new ReachabilityPolicy(this, 'Reachability');
+    const database = ReachabilityEndpoint.of(data.node.findChild('Postgres'));
+    policy.onlyFrom(database, [ReachabilityEndpoint.tier('api')], { ports: [ec2.Port.tcp(5432)] });
+    policy.mustReach(ReachabilityEndpoint.of(api), database, ec2.Port.tcp(5432));
+    policy.notFromInternet(ReachabilityEndpoint.of(data));
+    policy.notFromInternet(ReachabilityEndpoint.of(this));
   }
 }
 

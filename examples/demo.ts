@@ -5,11 +5,14 @@ import { buildFixedApp, buildFlawedApp, buildPartnerLinkApp, PartnerLinkPhase } 
 import { LockedDefaultSecurityGroup, OpenIngressRemediator, SecurityGroupMonitoring } from '../src';
 import { findingsTable, TabulatedFinding } from '../src/cli/findings-table';
 import { main as sgStrategy } from '../src/cli/main';
+import { collectDeclarations } from '../src/reachability/collect';
+import { describeStatement } from '../src/reachability/evaluate';
 
 // Synthesize the flawed app and the fixed one, print the findings of each, and where the reports are.
 
 interface ReportFinding extends TabulatedFinding {
   constructPath: string | null;
+  message: string;
 }
 
 function table(findings: ReportFinding[]): string {
@@ -30,10 +33,38 @@ function run(title: string, build: (outdir: string) => App, outdir: string) {
   const watchers = app.node.findAll().filter(c => c instanceof OpenIngressRemediator || c instanceof SecurityGroupMonitoring).map(c => c.node.path);
   console.log(`  after deploy, watched by: ${watchers.length ? watchers.join(', ') : 'nothing'}`);
   console.log('\n  reports:');
-  for (const file of ['sg-strategy-report.json', 'sg-strategy-report.sarif', 'sg-strategy-graph.md']) {
+  for (const file of ['sg-strategy-report.json', 'sg-strategy-report.sarif', 'sg-strategy-graph.md', 'sg-strategy-reachability.json']) {
     console.log(`    ${relative(path.join(outdir, file))}`);
   }
+  reachability(app, report.findings);
   return report;
+}
+
+/** Text in lines of at most 120 characters, each after `indent`. */
+function wrap(text: string, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + word.length > 120) {
+      lines.push(indent + line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, indent + line].join('\n');
+}
+
+/** Each reachability statement the app declares, whether it holds, and for one that does not, the witness. */
+function reachability(app: App, findings: ReportFinding[]) {
+  const { statements } = collectDeclarations(app);
+  if (statements.length === 0) return;
+  console.log('\n  reachability policies (security groups only: routes, network ACLs and public addresses are out of scope):');
+  for (const statement of statements) {
+    const broken = findings.filter(f => f.ruleId === 'ReachabilityViolation' && f.message.includes(`${describeStatement(statement)} (declared at ${statement.declaredAt})`));
+    console.log(`    ${broken.length ? 'VIOLATED' : 'holds   '} ${describeStatement(statement)}`);
+    for (const f of broken) console.log(wrap(f.message.replace(/^The reachability policy .*? \(declared at [^)]*\) is \w+( \w+)?: /, ''), '             '));
+  }
 }
 
 const flawed = run('The orders service as it is often written', buildFlawedApp, path.join(__dirname, 'cdk.out.flawed'));
@@ -73,7 +104,7 @@ console.log(table(nlbFindings(after)).replace(/^/gm, '  '));
 // in this process; the line printed before each is how to run it yourself from the root of this clone.
 void (async () => {
   const cdkOut = path.relative(process.cwd(), path.join(__dirname, 'cdk.out'));
-  for (const argv of [['check', cdkOut], ['explain', 'OrdersData/Database/ClientSecurityGroup', cdkOut]]) {
+  for (const argv of [['check', cdkOut], ['explain', 'OrdersData/Database/ClientSecurityGroup', cdkOut], ['reach', 'OrdersApi/Api', 'OrdersData/Postgres', cdkOut]]) {
     console.log(`\n$ npm run --silent sg-strategy -- ${argv.join(' ')}`);
     const code = await sgStrategy(argv);
     console.log(`(exit code ${code})`);

@@ -6,3 +6,4 @@ export * from './open-ingress-remediator';
 export * from './security-group-monitoring';
 export * from './secured-network-load-balancer';
 export * from './private-link-service-swap';
+export * from './reachability';

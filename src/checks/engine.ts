@@ -3,7 +3,10 @@ import { FindingLevel, SecurityGroupStrategyOptions } from './options';
 import { QUOTAS } from '../model/aws-behaviours';
 import { buildModel } from '../model/build-model';
 import { ResourceRef, SecurityGroupModel, StackTemplate } from '../model/types';
-import { ACKNOWLEDGEMENT_WITHOUT_REASON, RULES, RULE_IDS } from '../rules/catalog';
+import { NO_DECLARATIONS, ReachabilityDeclarations } from '../reachability/declarations';
+import { EffectiveAccess } from '../reachability/effective-access';
+import { evaluatePolicies } from '../reachability/evaluate';
+import { ACKNOWLEDGEMENT_WITHOUT_REASON, REACHABILITY_VIOLATION, RULES, RULE_IDS } from '../rules/catalog';
 import { Level, RuleParameters } from '../rules/rule';
 
 /** One finding, as every delivery and report sees it. */
@@ -194,17 +197,35 @@ function covers(ackPath: string, findingPath: string): boolean {
 }
 
 /**
- * Build the model and run the catalog: what every delivery does. Fix texts name code as the app's language
- * does, and in TypeScript and Python where `language` is not known.
+ * The reachability policies the app declares, evaluated over the model: a ReachabilityViolation for each
+ * place a statement is broken. One that depends on something the app does not settle is at most a warning.
+ */
+export function reachabilityFindings(
+  model: SecurityGroupModel, declarations: ReachabilityDeclarations, options: SecurityGroupStrategyOptions = {}, language?: Language,
+): Finding[] {
+  const id = REACHABILITY_VIOLATION.id;
+  if ((options.disabledRules ?? []).includes(id)) return [];
+  if (declarations.statements.length === 0 && (declarations.problems ?? []).length === 0) return [];
+  const configured = configuredLevel(options, id) ?? REACHABILITY_VIOLATION.defaultLevel;
+  const fix = inLanguage(REACHABILITY_VIOLATION.fix, language);
+  return evaluatePolicies(new EffectiveAccess(model), declarations).map(v =>
+    toFinding(id, !v.certain && configured === 'error' ? 'warning' : configured, v.message, fix, v.at));
+}
+
+/**
+ * Build the model, run the catalog and evaluate the app's reachability policies: what every delivery does.
+ * Fix texts name code as the app's language does, and in TypeScript and Python where `language` is not known.
  */
 export function analyse(
   stacks: StackTemplate[],
   options: SecurityGroupStrategyOptions,
   acknowledgements: Acknowledgement[],
   language?: Language,
+  declarations: ReachabilityDeclarations = NO_DECLARATIONS,
 ): { model: SecurityGroupModel; findings: Finding[] } {
   const params = resolveParameters(options, language);
   const model = buildModel(stacks);
-  const findings = applyAcknowledgements(runRules(model, params, options, language), acknowledgements, options, language);
+  const raw = [...runRules(model, params, options, language), ...reachabilityFindings(model, declarations, options, language)];
+  const findings = applyAcknowledgements(raw, acknowledgements, options, language);
   return { model, findings };
 }

@@ -8,6 +8,7 @@ import { printFindings } from './print-findings';
 import { writeReports } from './reports/write-reports';
 import { analyseTree } from './templates-from-tree';
 import { packageVersion } from './version';
+import { collectDeclarations } from '../reachability/collect';
 
 /**
  * Properties of the SecurityGroupStrategyChecks Aspect.
@@ -55,7 +56,8 @@ export class SecurityGroupStrategyChecks implements IAspect {
   private check(scope: IConstruct): string[] {
     const root = scope.node.root;
     const all = root.node.findAll();
-    const { model, findings } = analyseTree(root, all, this.options, collectAcknowledgements(root, all), hostLanguage());
+    const declarations = collectDeclarations(root, all);
+    const { model, findings } = analyseTree(root, all, this.options, collectAcknowledgements(root, all), hostLanguage(), declarations);
 
     const rootStage = Stage.isStage(root) ? root : undefined;
     const errors: string[] = [];

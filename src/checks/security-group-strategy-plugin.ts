@@ -14,6 +14,7 @@ import { SecurityGroupStrategyChecks } from './security-group-strategy-checks';
 import { AssemblyHints, templatesFromFiles } from './templates-from-assembly';
 import { constructPathsByStack } from './templates-from-tree';
 import { packageVersion } from './version';
+import { collectDeclarations } from '../reachability/collect';
 import { RULE_IDS } from '../rules/catalog';
 
 /**
@@ -94,7 +95,7 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
     // Reports name templates relative to the cloud assembly, as the Aspect does, never by a machine's path.
     const assembly = app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.');
     templates = templates.map(t => (t.templatePath ? { ...t, templatePath: path.relative(assembly, path.resolve(t.templatePath)).split(path.sep).join('/') } : t));
-    const { model, findings } = analyse(templates, this.options, acknowledgements, hostLanguage());
+    const { model, findings } = analyse(templates, this.options, acknowledgements, hostLanguage(), app ? collectDeclarations(app, all) : undefined);
 
     // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, and so do
     // releases before 2.268.0 when a plugin rewrites a file already in the assembly: there the Aspect writes the

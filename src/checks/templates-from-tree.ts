@@ -1,7 +1,7 @@
 import { join, relative, sep } from 'path';
 import { CfnElement, CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { Acknowledgement, Finding, analyse } from './engine';
+import { Acknowledgement, analyse } from './engine';
 import { Language } from './language';
 import { SecurityGroupStrategyOptions } from './options';
 import { unreadableNestedStack } from './templates-from-assembly';
@@ -10,6 +10,7 @@ import { SECURITY_GROUP_PROPERTIES } from '../model/attachment-properties';
 import { DEFAULT_GROUP_FALLBACK } from '../model/aws-behaviours';
 import { UNREADABLE_TYPE } from '../model/build-model';
 import { SecurityGroupModel, StackTemplate } from '../model/types';
+import { ReachabilityDeclarations } from '../reachability/declarations';
 
 // Resource types that never carry a security group in a property the model reads (aws-cdk-lib's L1 typings say
 // so: a test checks it). The Aspect skips rendering them at first, which is most of the cost of reading a large
@@ -73,10 +74,11 @@ export function mayNeedSkippedResources(model: SecurityGroupModel): boolean {
  */
 export function analyseTree(
   root: IConstruct, constructs: IConstruct[], options: SecurityGroupStrategyOptions, acknowledgements: Acknowledgement[], language?: Language,
-): { model: SecurityGroupModel; findings: Finding[] } {
-  const first = analyse(templatesFromTree(root, constructs), options, acknowledgements, language);
+  declarations?: ReachabilityDeclarations,
+): ReturnType<typeof analyse> {
+  const first = analyse(templatesFromTree(root, constructs), options, acknowledgements, language, declarations);
   if (!mayNeedSkippedResources(first.model)) return first;
-  return analyse(templatesFromTree(root, constructs, { everything: true }), options, acknowledgements, language);
+  return analyse(templatesFromTree(root, constructs, { everything: true }), options, acknowledgements, language, declarations);
 }
 
 /** How much of the tree to render. */

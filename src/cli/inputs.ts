@@ -7,6 +7,7 @@ import { Language, languageOfTemplates } from '../checks/language';
 import { SourcePosition, jsonResourcePositions } from '../checks/reports/template-positions';
 import { NESTED_STACK_RESOURCE_PATH, TemplateFile, templateUrlFileName, templatesFromFiles, unreadableNestedStack } from '../checks/templates-from-assembly';
 import { StackTemplate } from '../model/types';
+import { ReachabilityDeclarations, declarationsAt, mergeDeclarations } from '../reachability/declarations';
 
 export { CliError } from './cli-error';
 
@@ -21,6 +22,8 @@ export interface LoadedInputs {
   /** The cloud assemblies read, relative to the working directory. */
   readonly assemblies: string[];
   readonly positions: ResourcePositions;
+  /** The reachability policies and tiers the assemblies' apps declare. */
+  readonly declarations: ReachabilityDeclarations;
   /** The language the assemblies' app is written in, from CDK's analytics in its templates, where it says. */
   readonly language?: Language;
 }
@@ -40,6 +43,7 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
   const assetFiles = new Map<string, string>();
   const handWritten: StackTemplate[] = [];
   const acknowledgements: Acknowledgement[] = [];
+  const declarations: ReachabilityDeclarations[] = [];
   const assemblies: string[] = [];
   const yamlPositions = new Map<string, Map<string, SourcePosition>>();
   for (const given of paths) {
@@ -53,7 +57,7 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
       if (!fs.existsSync(manifest)) {
         throw new CliError(`${given} is a directory without manifest.json, so it is not a cloud assembly. Run cdk synth and pass its cdk.out, or pass template files.`);
       }
-      readAssembly(path.dirname(manifest), given, { files, acknowledgements, constructPaths, assetFiles });
+      readAssembly(path.dirname(manifest), given, { files, acknowledgements, constructPaths, assetFiles, declarations });
       assemblies.push(relativePath(cwd, path.dirname(manifest)));
     } else {
       const { template, resourcePositions } = readTemplateFile(resolved, given);
@@ -71,6 +75,7 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
     acknowledgements,
     assemblies,
     positions: resourcePositionsReader(cwd, yamlPositions),
+    declarations: mergeDeclarations(...declarations),
   };
 }
 
@@ -113,6 +118,7 @@ interface AssemblyContents {
   readonly constructPaths: Map<string, Record<string, string>>;
   /** Asset files by hash, from the legacy synthesizer's `aws:cdk:asset` metadata. */
   readonly assetFiles: Map<string, string>;
+  readonly declarations: ReachabilityDeclarations[];
 }
 
 function readAssembly(directory: string, given: string, contents: AssemblyContents): void {
@@ -146,6 +152,7 @@ function readAssembly(directory: string, given: string, contents: AssemblyConten
       const constructPath = slashedPath.replace(/^\//, '');
       const list = Array.isArray(entries) ? entries : [];
       contents.acknowledgements.push(...acknowledgementsAt(constructPath, list));
+      contents.declarations.push(declarationsAt(constructPath, list));
       for (const entry of list) {
         if (entry?.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') logicalIds.push([constructPath, entry.data]);
         if (entry?.type === 'aws:cdk:asset') addAssetFile(directory, entry.data, contents.assetFiles);

@@ -9,6 +9,7 @@ import { explainGroup, explanationText, findGroup } from './explain';
 import { findingsSummary, findingsTable } from './findings-table';
 import { LoadedInputs, loadInputs } from './inputs';
 import { wrap } from './layout';
+import { REACH_OPTIONS, VERIFY_OPTIONS, reach, verify } from './reach';
 import { similarNames } from './similar-names';
 import { analyse } from '../checks/engine';
 import { SecurityGroupStrategyOptions } from '../checks/options';
@@ -92,6 +93,26 @@ const COMMANDS: Record<string, Command> = {
       help: HELP_OPTION,
     },
     run: explain,
+  },
+  reach: {
+    synopsis: `sg-strategy reach <from> <to> ${PATHS} [--port tcp:5432 ...] [--format text|json]`,
+    summary: 'whether A can reach B through the security groups, on what, and through which rules',
+    description: 'Names each end by construct path, logical id (or Stack/LogicalId), group name, Name tag, tier:NAME, a CIDR, a prefix '
+      + 'list id or internet, and prints the traffic that can flow from the first to the second: the sender\'s egress and the '
+      + 'receiver\'s ingress, each rule with its stack and logical id. With --port, says which side refuses what is missing. '
+      + 'Security groups only: routes, network ACLs and public addresses are out of scope. Reads ./cdk.out when given no path.',
+    options: REACH_OPTIONS,
+    run: reach,
+  },
+  verify: {
+    synopsis: `sg-strategy verify --policy FILE ${PATHS} [--format table|json] [--verbose]`,
+    summary: 'the reachability policies of a file, checked against an assembly or templates; exit 1 on a violation',
+    description: 'Reads policies (onlyFrom, never, notFromInternet, mustReach) from a YAML or JSON file, names their endpoints by construct '
+      + 'path, logical id, group name, Name tag or tier, and reports each broken one as a ReachabilityViolation with the path that breaks '
+      + 'it. Tiers come from the file, from Tier.assign in the app, or from tags. It honours the app\'s acknowledgements. Reads ./cdk.out '
+      + 'when given no path.',
+    options: VERIFY_OPTIONS,
+    run: verify,
   },
   audit: {
     synopsis: 'sg-strategy audit [--region r] [--profile p] [--group sg-... ...] [--unused] [--format table|json]\n'
@@ -234,7 +255,7 @@ function check(args: ParsedArgs, io: CliIo): number {
   const configFile = args.values.get('config')?.[0];
   const options: SecurityGroupStrategyOptions = configFile ? loadConfig(configFile, io.cwd) : {};
   const inputs = read(args.positional, io);
-  const { findings } = analyse(inputs.templates, options, inputs.acknowledgements, inputs.language);
+  const { findings } = analyse(inputs.templates, options, inputs.acknowledgements, inputs.language, inputs.declarations);
   if (format === 'json') {
     io.out(JSON.stringify(jsonReport(findings, packageVersion()), undefined, 2));
   } else if (format === 'sarif') {

@@ -44,7 +44,7 @@ export const AWS_BEHAVIOURS = {
       { title: 'AWS::EC2::SecurityGroup', url: `${CFN}/aws-resource-ec2-securitygroup.html` },
       { title: 'aws-cdk#22279: SecurityGroup tracks IPv4 and IPv6 allow-all separately, as CloudFormation does', url: 'https://github.com/aws/aws-cdk/pull/22279' },
     ],
-    rules: ['UnrestrictedEgress'],
+    rules: ['UnrestrictedEgress', 'ReachabilityViolation'],
   },
   defaultEgressIpv6: {
     id: 'default-egress-ipv6',
@@ -55,7 +55,7 @@ export const AWS_BEHAVIOURS = {
       { title: 'AWS::EC2::SecurityGroup', url: `${CFN}/aws-resource-ec2-securitygroup.html` },
       issue('aws-cloudformation/cloudformation-coverage-roadmap', 2241, 'No IPv6 egress by default'),
     ],
-    rules: ['UnrestrictedEgress'],
+    rules: ['UnrestrictedEgress', 'ReachabilityViolation'],
   },
   standaloneEgressRemovesDefault: {
     id: 'standalone-egress-removes-default',
@@ -69,7 +69,7 @@ export const AWS_BEHAVIOURS = {
       issue('aws/aws-cdk', 24806, 'Connections.allowFrom overwrites the other group\'s allowTo'),
       issue('aws-cloudformation/cfn-language-discussion', 157, 'security group egress rule is deleted when adding another egress rule'),
     ],
-    rules: ['UnrestrictedEgress', 'EgressRevokesDefaultOfExternalGroup'],
+    rules: ['UnrestrictedEgress', 'EgressRevokesDefaultOfExternalGroup', 'ReachabilityViolation'],
   },
   eksClusterSecurityGroup: {
     id: 'eks-cluster-security-group',
@@ -86,7 +86,7 @@ export const AWS_BEHAVIOURS = {
       { title: 'Amazon VPC: default security groups for your VPCs', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html' },
       issue('aws/aws-cdk', 29709, 'restrictDefaultSecurityGroup does not remove the IPv6 egress rule'),
     ],
-    rules: ['DefaultSecurityGroupOpen', 'DefaultSecurityGroupUsed'],
+    rules: ['DefaultSecurityGroupOpen', 'DefaultSecurityGroupUsed', 'ReachabilityViolation'],
   },
   restrictDefaultSecurityGroupFlag: {
     id: 'restrict-default-security-group-flag',
@@ -109,7 +109,7 @@ export const AWS_BEHAVIOURS = {
       { title: 'MSK BrokerNodeGroupInfo', url: 'https://docs.aws.amazon.com/msk/1.0/apireference/clusters.html#clusters-model-brokernodegroupinfo' },
       { title: 'Configure security groups for your Classic Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-vpc-security-groups.html' },
     ],
-    rules: ['DefaultSecurityGroupUsed'],
+    rules: ['DefaultSecurityGroupUsed', 'ReachabilityViolation'],
   },
   fallbackUnsettled: {
     id: 'fallback-unsettled',
@@ -125,7 +125,7 @@ export const AWS_BEHAVIOURS = {
       { title: 'ElastiCache CreateCacheCluster: SecurityGroupIds', url: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheCluster.html' },
       { title: 'RDS CreateDBCluster: VpcSecurityGroupIds (no default stated)', url: 'https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html' },
     ],
-    rules: ['DefaultSecurityGroupUsed'],
+    rules: ['DefaultSecurityGroupUsed', 'ReachabilityViolation'],
   },
   clusterMembersUseClusterGroups: {
     id: 'cluster-members-use-cluster-groups',
@@ -135,7 +135,7 @@ export const AWS_BEHAVIOURS = {
       { title: 'RDS CreateDBInstance: VpcSecurityGroupIds ("managed by the DB cluster")', url: 'https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html' },
       { title: 'AWS::RDS::DBInstance VPCSecurityGroups', url: `${CFN}/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-vpcsecuritygroups` },
     ],
-    rules: ['DefaultSecurityGroupUsed'],
+    rules: ['DefaultSecurityGroupUsed', 'ReachabilityViolation'],
   },
   readReplicaGroups: {
     id: 'read-replica-groups',
@@ -191,7 +191,7 @@ export const AWS_BEHAVIOURS = {
     statement: 'A rule that references a prefix list admits every address in the list\'s entries; a list with 0.0.0.0/0 or ::/0 opens the rule to the world.',
     certainty: 'documented',
     sources: [{ title: 'Amazon VPC: managed prefix lists', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html' }],
-    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress'],
+    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress', 'ReachabilityViolation'],
   },
   loadBalancerListenerPorts: {
     id: 'load-balancer-listener-ports',
@@ -201,7 +201,7 @@ export const AWS_BEHAVIOURS = {
       { title: 'Security groups for your Application Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html' },
       { title: 'Listeners for your Network Load Balancers', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html' },
     ],
-    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress'],
+    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress', 'ReachabilityViolation'],
   },
   networkLoadBalancerGroupsAtCreation: {
     id: 'network-load-balancer-groups-at-creation',
@@ -221,7 +221,7 @@ export const AWS_BEHAVIOURS = {
       { title: 'Transfer Family SftpPortWithOptions ("the port on which the server listens for SFTP connections")', url: 'https://docs.aws.amazon.com/transfer/latest/APIReference/API_SftpPortWithOptions.html' },
       { title: 'Transfer Family: configuring an SFTP, FTPS, or FTP server endpoint', url: 'https://docs.aws.amazon.com/transfer/latest/userguide/sftp-for-transfer-family.html' },
     ],
-    rules: ['WorldOpenAdminPort', 'WorldOpenIngress'],
+    rules: ['WorldOpenAdminPort', 'WorldOpenIngress', 'ReachabilityViolation'],
   },
   lambdaInterfacesInbound: {
     id: 'lambda-interfaces-inbound',
@@ -278,6 +278,30 @@ export const AWS_BEHAVIOURS = {
       { title: 'EC2 Ipv6Range: CidrIpv6 ("use the /128 prefix length")', url: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Ipv6Range.html' },
     ],
     rules: ['InvalidSecurityGroupRule'],
+  },
+  rulesAggregateAcrossGroups: {
+    id: 'rules-aggregate-across-groups',
+    statement: 'The groups of a network interface act as one: the rules of every group it carries are aggregated, and traffic passes where any one rule allows it. Rules only allow; none denies.',
+    certainty: 'documented',
+    sources: [{ title: 'Amazon VPC: security group rules ("the rules from each security group are aggregated"; allow rules, not deny rules)', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html' }],
+    rules: ['ReachabilityViolation'],
+  },
+  groupReferenceMatchesMembers: {
+    id: 'group-reference-matches-members',
+    statement: 'A rule whose peer is a security group admits traffic from (or sends it to) the network interfaces that carry that group, by their private addresses. It does not borrow the referenced group\'s rules, and an address inside the VPC without the group does not match.',
+    certainty: 'documented',
+    sources: [
+      { title: 'AWS::EC2::SecurityGroupIngress ("the instances that are associated with a source security group")', url: `${CFN}/aws-resource-ec2-securitygroupingress.html` },
+      { title: 'Amazon VPC: security group rules, security group referencing', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html#security-group-referencing' },
+    ],
+    rules: ['ReachabilityViolation'],
+  },
+  statefulReturnTraffic: {
+    id: 'stateful-return-traffic',
+    statement: 'Security groups are stateful: responses to traffic a group allowed flow back whatever the other direction\'s rules say. A connection needs only the initiator\'s egress and the receiver\'s ingress, and replies do not make the receiver reach the initiator.',
+    certainty: 'documented',
+    sources: [{ title: 'Amazon EC2 security group connection tracking', url: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html' }],
+    rules: ['ReachabilityViolation'],
   },
 } as const satisfies Record<string, AwsBehaviour>;
 

@@ -60,4 +60,28 @@ export const ACKNOWLEDGEMENT_WITHOUT_REASON: Omit<RuleDefinition, 'check'> = {
   example: "Validations.of(sg).acknowledge({ id: 'sg-strategy::WorldOpenIngress', reason: '' }); // refused",
 };
 
-export const RULE_IDS = [...RULES.map(r => r.id), ACKNOWLEDGEMENT_WITHOUT_REASON.id];
+/** Reported when the security groups break a reachability policy the app (or a policy file) declares. */
+export const REACHABILITY_VIOLATION: Omit<RuleDefinition, 'check'> = {
+  id: 'ReachabilityViolation',
+  defaultLevel: 'error',
+  title: 'The security groups break a reachability policy: something reaches what it must not, or cannot reach what it must',
+  rationale: 'A ReachabilityPolicy states who may reach whom (only from, never, not from the internet, must reach). The engine computes what '
+    + 'the groups let through, both sides of every connection, and gives the path that breaks the policy in words: each resource, the groups '
+    + 'it carries, and each rule with its stack and logical id. A "must reach" that fails says which side is missing and the smallest rule '
+    + 'that fixes it. A violation that depends on something the app does not settle (an unresolved peer, a group defined outside the app, '
+    + 'an address rule between two VPCs, an unsettled AWS behaviour) is a warning that says so. Security groups only: routes, network ACLs '
+    + 'and public addresses are out of scope.',
+  fix: 'Remove or narrow the rule the witness names (prefer a group reference to an address range), add the missing side for a "must reach", '
+    + 'or change the policy if the access is intended.',
+  example: [
+    "const policy = new ReachabilityPolicy(this, 'Reachability');",
+    "policy.onlyFrom(ReachabilityEndpoint.of(database), [ReachabilityEndpoint.tier('api')], { ports: [ec2.Port.tcp(5432)] });",
+    'database.connections.allowDefaultPortFrom(ec2.Peer.ipv4(vpc.vpcCidrBlock)); // flagged: the whole VPC reaches it',
+    'database.connections.allowDefaultPortFrom(api); // compliant',
+  ].join('\n'),
+};
+
+/** Rules the deliveries report, beside the catalog's rules over the model. */
+export const DELIVERED_RULES = [ACKNOWLEDGEMENT_WITHOUT_REASON, REACHABILITY_VIOLATION];
+
+export const RULE_IDS = [...RULES.map(r => r.id), ...DELIVERED_RULES.map(r => r.id)];

@@ -1,4 +1,4 @@
-import { ACKNOWLEDGEMENT_WITHOUT_REASON, RULES } from './catalog';
+import { DELIVERED_RULES, RULES } from './catalog';
 import { hostLanguage, inLanguage } from '../checks/language';
 import { FindingLevel } from '../checks/options';
 
@@ -29,7 +29,7 @@ export class RuleCatalog {
 
   /** Every rule, in catalog order. */
   public static rules(): RuleInfo[] {
-    return [...RULES, ACKNOWLEDGEMENT_WITHOUT_REASON].map(rule => ({
+    return [...RULES, ...DELIVERED_RULES].map(rule => ({
       id: rule.id,
       defaultLevel: rule.defaultLevel as FindingLevel,
       title: rule.title,

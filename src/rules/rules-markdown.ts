@@ -1,10 +1,10 @@
-import { ACKNOWLEDGEMENT_WITHOUT_REASON, RULES } from './catalog';
+import { DELIVERED_RULES, RULES } from './catalog';
 import { DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS } from '../checks/engine';
 import { inLanguage } from '../checks/language';
 
 /** RULES.md, generated from the catalog so the two never disagree. */
 export function rulesMarkdown(): string {
-  const rules = [...RULES, ACKNOWLEDGEMENT_WITHOUT_REASON];
+  const rules = [...RULES, ...DELIVERED_RULES];
   const lines = [
     '<!-- Generated from src/rules/catalog.ts by `npx projen docgen:rules`. Do not edit. -->',
     '# Rule catalog',

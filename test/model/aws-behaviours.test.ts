@@ -10,6 +10,7 @@ import { AWS_BEHAVIOURS } from '../../src/model/aws-behaviours';
 import { awsBehavioursMarkdown } from '../../src/model/aws-behaviours-markdown';
 import { buildModel } from '../../src/model/build-model';
 import { StackTemplate } from '../../src/model/types';
+import { EffectiveAccess } from '../../src/reachability/effective-access';
 import { ENV, analyseApp, findingsOf, handTemplate, modelOf, testStack } from '../support/analyse-app';
 
 // One describe per row of the ground-truth table, named by its id: the last test checks that none is missing.
@@ -445,6 +446,59 @@ behaviour(AWS_BEHAVIOURS.cidrNeedsPrefix, () => {
       ['warning', expect.stringContaining(`Not certain: ${caveat}; this rests on the default of parameter Office, and the value deployed may differ.`)],
       ['warning', expect.stringContaining('2001:db8::1/128')],
     ]);
+  });
+});
+
+// The reachability computation (src/reachability) reads these three.
+function accessOf(resources: Record<string, unknown>) {
+  const model = buildModel(handTemplate({ ...VPC, ...resources }));
+  const access = new EffectiveAccess(model);
+  const kind = (logicalId: string) => access.members.find(m => m.resource.logicalId === logicalId)!.kind;
+  return { access, kind };
+}
+const group = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'GroupId'] });
+const sgOf = (rules: Record<string, unknown[]>) => ({ Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, ...rules } });
+const eni = (...groups: string[]) => ({ Type: 'AWS::EC2::NetworkInterface', Properties: { SubnetId: subnet, GroupSet: groups.map(group) } });
+const closed = [{ IpProtocol: 'icmp', FromPort: 3, ToPort: 4, CidrIp: '192.0.2.1/32' }];
+
+behaviour(AWS_BEHAVIOURS.rulesAggregateAcrossGroups, () => {
+  test('an interface with two groups admits what either admits', () => {
+    const { access, kind } = accessOf({
+      Client: sgOf({ SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/16' }] }),
+      Web: sgOf({ SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, SourceSecurityGroupId: group('Client') }], SecurityGroupEgress: closed }),
+      Tls: sgOf({ SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: group('Client') }], SecurityGroupEgress: closed }),
+      C: eni('Client'),
+      S: eni('Web', 'Tls'),
+    });
+    expect(access.flow(kind('C'), kind('S'))!.certain.toString()).toBe('tcp 80, tcp 443');
+  });
+});
+
+behaviour(AWS_BEHAVIOURS.groupReferenceMatchesMembers, () => {
+  test('a rule naming a group admits what carries it, not another interface of the same VPC', () => {
+    const { access, kind } = accessOf({
+      App: sgOf({ SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '10.0.0.0/16' }] }),
+      Other: sgOf({ SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '10.0.0.0/16' }] }),
+      Db: sgOf({ SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: group('App') }], SecurityGroupEgress: closed }),
+      A: eni('App'),
+      O: eni('Other'),
+      D: eni('Db'),
+    });
+    expect(access.flow(kind('A'), kind('D'))!.certain.toString()).toBe('tcp 5432');
+    expect(access.flow(kind('O'), kind('D'))).toBeUndefined();
+  });
+});
+
+behaviour(AWS_BEHAVIOURS.statefulReturnTraffic, () => {
+  test('a connection needs the initiator\'s egress and the receiver\'s ingress only, and replies are not a connection back', () => {
+    const { access, kind } = accessOf({
+      App: sgOf({ SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, DestinationSecurityGroupId: group('Db') }] }),
+      Db: sgOf({ SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: group('App') }], SecurityGroupEgress: closed }),
+      A: eni('App'),
+      D: eni('Db'),
+    });
+    expect(access.flow(kind('A'), kind('D'))!.certain.toString()).toBe('tcp 5432');
+    expect(access.flow(kind('D'), kind('A'))).toBeUndefined();
   });
 });
 

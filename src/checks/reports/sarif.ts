@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { SourcePosition } from './template-positions';
-import { ACKNOWLEDGEMENT_WITHOUT_REASON, RULES } from '../../rules/catalog';
+import { DELIVERED_RULES, RULES } from '../../rules/catalog';
 import { Finding } from '../engine';
 
 const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note' };
@@ -57,7 +57,7 @@ function fingerprint(f: Finding): string {
  * `options.uriBase`; acknowledged findings carry an accepted suppression with the reason.
  */
 export function sarifReport(findings: Finding[], version: string, options: SarifOptions): Record<string, unknown> {
-  const rules = [...RULES, ACKNOWLEDGEMENT_WITHOUT_REASON];
+  const rules = [...RULES, ...DELIVERED_RULES];
   const physicalLocation = (f: Finding) => {
     const artifact = f.templatePath ?? options.fallbackArtifact;
     if (!artifact) return undefined;

@@ -5,12 +5,15 @@ import { jsonReport } from './json';
 import { CLOUD_ASSEMBLY_BASE, sarifReport } from './sarif';
 import { SourcePosition, jsonResourcePositions } from './template-positions';
 import { SecurityGroupModel } from '../../model/types';
+import { EffectiveAccess } from '../../reachability/effective-access';
+import { REACHABILITY_REPORT_FILE, reachabilityMarkdown, reachabilityReport } from '../../reachability/report';
 import { Finding } from '../engine';
 
 export const REPORT_FILES = {
   json: 'sg-strategy-report.json',
   sarif: 'sg-strategy-report.sarif',
   graph: 'sg-strategy-graph.md',
+  reachability: REACHABILITY_REPORT_FILE,
 };
 
 export interface WriteReportsOptions {
@@ -38,7 +41,7 @@ function assemblyPositions(assembly: string) {
   };
 }
 
-/** Write the three reports into `directory`. Returns their paths. */
+/** Write the reports into `directory`. Returns their paths. */
 export function writeReports(
   directory: string, model: SecurityGroupModel, findings: Finding[], version: string, options: WriteReportsOptions = {},
 ): string[] {
@@ -48,10 +51,12 @@ export function writeReports(
     positions: options.writtenAssembly ? assemblyPositions(options.writtenAssembly) : undefined,
     fallbackArtifact: 'manifest.json',
   });
+  const reachability = reachabilityReport(new EffectiveAccess(model), findings, version);
   const files = [
     [REPORT_FILES.json, JSON.stringify(jsonReport(findings, version), undefined, 2)],
     [REPORT_FILES.sarif, JSON.stringify(sarif)],
-    [REPORT_FILES.graph, graphMarkdown(model)],
+    [REPORT_FILES.graph, `${graphMarkdown(model)}\n${reachabilityMarkdown(reachability)}`],
+    [REPORT_FILES.reachability, JSON.stringify(reachability, undefined, 2)],
   ];
   return files.map(([name, content]) => {
     const file = path.join(directory, name);
