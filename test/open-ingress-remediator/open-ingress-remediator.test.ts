@@ -1,10 +1,11 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { OpenIngressRemediator } from '../../src';
-import { ENV, acknowledgementReasons, nagCheckedStack, testApp } from '../support/analyse-app';
+import { ENV, acknowledgementReasons, nagCheckedStack, testApp, validationViolations } from '../support/analyse-app';
 
 function stack(): Stack {
   return new Stack(testApp(), 'Stack', { env: ENV });
@@ -168,9 +169,16 @@ describe('OpenIngressRemediator', () => {
   });
 
   test("cdk-nag's AwsSolutions pack and our plugin find nothing, with each acknowledgement justified", () => {
-    const { app, stack: s } = nagCheckedStack('rem-nag-');
+    const { app, stack: s, outdir } = nagCheckedStack('rem-nag-');
     new OpenIngressRemediator(s, 'Rem', { notificationTopic: new sns.Topic(s, 'Alerts', { enforceSSL: true }) });
-    expect(() => app.synth()).not.toThrow();
+    // Beside it, a VPC without a flow log and with its default group open, which each pack flags: proof that both
+    // ran over this stack, and found nothing else.
+    new ec2.Vpc(s, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: false });
+    expect(() => app.synth()).toThrow(/AwsSolutions-VPC7/);
+    expect(validationViolations(outdir).sort((a, b) => a.rule.localeCompare(b.rule))).toEqual([
+      { plugin: 'AwsSolutions', rule: 'AwsSolutions-VPC7', paths: ['Stack/Vpc/Resource'] },
+      { plugin: 'sg-strategy', rule: 'DefaultSecurityGroupOpen', paths: ['Stack/Vpc/Resource'] },
+    ]);
     const reasons = acknowledgementReasons(s);
     expect(reasons.length).toBeGreaterThanOrEqual(4);
     for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
