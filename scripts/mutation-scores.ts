@@ -1,7 +1,7 @@
 /**
  * The mutation score per folder of src/, from the report Stryker writes (`npm run mutation` runs this after it).
  *
- *   ts-node --project tsconfig.dev.json scripts/mutation-scores.ts [--survivors] [report.json]
+ *   ts-node --project tsconfig.dev.json scripts/mutation-scores.ts [--survivors] [report.json ...]
  *
  * A folder's score is Stryker's: mutants detected (killed, or timed out) over mutants that compiled and ran
  * (detected, survived, or run by no test). `--survivors` lists every mutant no test detected, file by file.
@@ -32,12 +32,18 @@ interface Tally {
 
 const args = process.argv.slice(2);
 const listSurvivors = args.includes('--survivors');
-const reportPath = args.find(a => !a.startsWith('--')) ?? path.join('reports', 'mutation', 'mutation.json');
-if (!fs.existsSync(reportPath)) {
-  console.error(`${reportPath} does not exist: run \`npm run mutation\` first.`);
+const REPORTS = path.join('reports', 'mutation');
+// Without a report named, every folder's report that scripts/mutation.ts left (reports/mutation/<folder>.json).
+const named = args.filter(a => !a.startsWith('--'));
+const reportPaths = named.length > 0 ? named : fs.existsSync(REPORTS)
+  ? fs.readdirSync(REPORTS).filter(f => f.endsWith('.json') && !f.endsWith('.incremental.json')).sort().map(f => path.join(REPORTS, f))
+  : [];
+const missing = reportPaths.filter(p => !fs.existsSync(p));
+if (reportPaths.length === 0 || missing.length > 0) {
+  console.error(`${missing.length > 0 ? missing.join(', ') : `No report in ${REPORTS}`}: run \`npm run mutation\` first.`);
   process.exit(2);
 }
-const report = JSON.parse(fs.readFileSync(reportPath, 'utf8')) as Report;
+const report: Report = { files: Object.assign({}, ...reportPaths.map(p => (JSON.parse(fs.readFileSync(p, 'utf8')) as Report).files)) };
 
 /** src/handlers/shared/aws-calls.ts counts under src/handlers. */
 function folderOf(file: string): string {
@@ -86,7 +92,7 @@ if (listSurvivors) {
   for (const s of survivors) console.log(`  ${s}`);
   console.log('');
 }
-console.log(`Mutation score per folder (${reportPath})`);
+console.log(`Mutation score per folder (${reportPaths.join(', ')})`);
 console.log(`${'folder'.padEnd(28)} ${'score'.padStart(7)} ${'detected'.padStart(9)} ${'survived'.padStart(9)} ${'no cover'.padStart(9)} ${'invalid'.padStart(9)}`);
 for (const [folder, tally] of [...byFolder].sort(([a], [b]) => a.localeCompare(b))) console.log(row(folder, tally));
 console.log(row('all', total));
