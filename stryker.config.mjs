@@ -19,8 +19,15 @@ export default {
     '!src/**/index.ts',
   ],
   testRunner: 'jest',
-  // Jest's 5 s default fails a synth in a beforeAll on instrumented code on a busy machine.
-  jest: { enableFindRelatedTests: true, config: { testTimeout: 60_000 } },
+  jest: {
+    enableFindRelatedTests: true,
+    config: {
+      // Jest's 5 s default fails a synth in a beforeAll on instrumented code on a busy machine.
+      testTimeout: 60_000,
+      // MUTATION_TESTS=test/rules/**/*.test.ts bounds a run to those tests: a lower bound on the score, in minutes.
+      ...(process.env.MUTATION_TESTS ? { testMatch: process.env.MUTATION_TESTS.split(',').map(glob => `<rootDir>/${glob}`) } : {}),
+    },
+  },
   // Each mutant runs only the tests that executed its code in the first, instrumented run.
   coverageAnalysis: 'perTest',
   // A mutant in code that runs when a module loads (a rule's title, a table of ports) is covered by no one test,
