@@ -94,6 +94,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
       // Every source file counts, so one that no test loads shows as 0% instead of being left out.
       collectCoverageFrom: ['src/**/*.ts'],
+      // Tests that drive moto server or synthesize several apps take seconds on a busy 2-core machine, and one
+      // that times out leaves moto's state to the next; a hang still fails, after 30 s rather than 5.
+      testTimeout: 30_000,
     },
   },
 
@@ -186,7 +189,7 @@ project.setScript('sg-strategy', '(projen bundle:cli/bin >/dev/null 2>&1 || proj
 
 // `npm run bench`: synth time with and without the checks, side by side (not a test: timings are not asserted).
 project.addTask('bench', {
-  description: 'Measure synth time bare, with the sg-strategy Aspect and plugin, and with cdk-nag, on generated apps; then the command\'s check',
+  description: 'Measure synth time and memory bare, with the sg-strategy Aspect and plugin, with CDK\'s built-in validation and with cdk-nag, on generated apps; then the command\'s check',
   exec: 'ts-node --project tsconfig.dev.json bench/synth-bench.ts',
 });
 // `sg-strategy check` over a ~12k-resource assembly, beside starting Node and reading the templates.

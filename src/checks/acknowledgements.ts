@@ -30,5 +30,11 @@ export function acknowledgementsAt(path: string, entries: readonly MetadataEntry
 
 /** Every acknowledgement of an sg-strategy rule in the tree below `root`, read from CDK's metadata. */
 export function collectAcknowledgements(root: IConstruct, constructs: IConstruct[] = root.node.findAll()): Acknowledgement[] {
-  return constructs.flatMap(construct => acknowledgementsAt(construct.node.path, construct.node.metadata));
+  const found: Acknowledgement[] = [];
+  for (const construct of constructs) {
+    // A construct's path is built from its scopes on every read: read it only where there is something to say.
+    const metadata = construct.node.metadata;
+    if (metadata.some(entry => entry?.type === ACKNOWLEDGED_RULES_METADATA)) found.push(...acknowledgementsAt(construct.node.path, metadata));
+  }
+  return found;
 }

@@ -1,15 +1,21 @@
 import { join, relative, sep } from 'path';
 import { CfnElement, CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { Acknowledgement, Finding, analyse } from './engine';
+import { Language } from './language';
+import { SecurityGroupStrategyOptions } from './options';
 import { unreadableNestedStack } from './templates-from-assembly';
 import { readL1Property } from '../core/l1-fields';
 import { SECURITY_GROUP_PROPERTIES } from '../model/attachment-properties';
 import { DEFAULT_GROUP_FALLBACK } from '../model/aws-behaviours';
 import { UNREADABLE_TYPE } from '../model/build-model';
-import { StackTemplate } from '../model/types';
+import { SecurityGroupModel, StackTemplate } from '../model/types';
 
-// Resource types that never carry, reference or define a security group. The Aspect skips rendering them,
-// which is most of the cost of reading a large app; everything else is rendered exactly as synth renders it.
+// Resource types that never carry a security group in a property the model reads (aws-cdk-lib's L1 typings say
+// so: a test checks it). The Aspect skips rendering them at first, which is most of the cost of reading a large
+// app. They can still *name* a group (an IAM policy on its ARN, a state machine's definition), which is what keeps
+// a group from being unused; `mayNeedSkippedResources` says when the model must see them, and the Aspect then
+// renders them too. Everything rendered is rendered exactly as synth renders it.
 const UNRELATED_PREFIXES = [
   'AWS::IAM::', 'AWS::Logs::', 'AWS::S3::', 'AWS::SNS::', 'AWS::SQS::', 'AWS::KMS::', 'AWS::CloudWatch::',
   'AWS::Events::', 'AWS::DynamoDB::', 'AWS::ApiGateway::', 'AWS::ApiGatewayV2::', 'AWS::StepFunctions::',
@@ -20,6 +26,11 @@ const UNRELATED_TYPES = new Set([
   'AWS::Lambda::Permission', 'AWS::Lambda::Version', 'AWS::Lambda::Alias', 'AWS::Lambda::EventSourceMapping',
   'AWS::Lambda::LayerVersion', 'AWS::Lambda::Url', 'AWS::ECS::TaskDefinition', 'AWS::ECS::Cluster',
   'AWS::EC2::Route', 'AWS::EC2::RouteTable', 'AWS::EC2::SubnetRouteTableAssociation',
+]);
+// Types in those namespaces whose properties do carry groups: an EventBridge rule's or schedule's ECS target, an
+// API Gateway VPC link, a secret's hosted rotation function.
+const CARRIERS_IN_UNRELATED_NAMESPACES = new Set([
+  'AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::ApiGatewayV2::VpcLink', 'AWS::SecretsManager::RotationSchedule',
 ]);
 
 // Types the model reads only for their security groups (and, for functions, environment variables that may
@@ -36,8 +47,46 @@ const PARTIAL_PATHS = new Map<string, string[][]>(SECURITY_GROUP_PROPERTIES
   .filter(p => !RENDERED_WHOLE.has(p.resourceType) && !(p.resourceType in DEFAULT_GROUP_FALLBACK))
   .map(p => [p.resourceType, p.resourceType === 'AWS::Lambda::Function' ? [p.path, ['Environment']] : [p.path]]));
 
-function isUnrelated(type: string): boolean {
+/** Whether the first rendering skips resources of this type: they carry no group, though they may name one. */
+export function skippedAtFirst(type: string): boolean {
+  if (CARRIERS_IN_UNRELATED_NAMESPACES.has(type)) return false;
   return UNRELATED_TYPES.has(type) || UNRELATED_PREFIXES.some(p => type.startsWith(p));
+}
+
+/**
+ * Whether a model built without the skipped resources may differ from one built with them. A skipped resource
+ * carries no group, so it can only name one, which keeps that group from being unused: a model where every
+ * group is attached, named or exported cannot change. A reference the model could not follow may point at a
+ * skipped resource, so it too asks for everything.
+ */
+export function mayNeedSkippedResources(model: SecurityGroupModel): boolean {
+  if (model.unresolved.length > 0) return true;
+  for (const group of model.groups.values()) {
+    if (group.ref && group.attachments.length === 0 && group.references.length === 0 && group.exports.length === 0) return true;
+  }
+  return false;
+}
+
+/**
+ * The model and findings of the app below `root`, as the Aspect gets them at validation: from the resources the
+ * model reads, and from every resource where the skipped ones might matter.
+ */
+export function analyseTree(
+  root: IConstruct, constructs: IConstruct[], options: SecurityGroupStrategyOptions, acknowledgements: Acknowledgement[], language?: Language,
+): { model: SecurityGroupModel; findings: Finding[] } {
+  const first = analyse(templatesFromTree(root, constructs), options, acknowledgements, language);
+  if (!mayNeedSkippedResources(first.model)) return first;
+  return analyse(templatesFromTree(root, constructs, { everything: true }), options, acknowledgements, language);
+}
+
+/** How much of the tree to render. */
+export interface TreeRendering {
+  /**
+   * Render resources of the types `skippedAtFirst` names too.
+   *
+   * @default false
+   */
+  readonly everything?: boolean;
 }
 
 /**
@@ -45,13 +94,14 @@ function isUnrelated(type: string): boolean {
  * are concerned, rendered the way synth renders them so overrides and escape hatches are seen. Call it
  * after `prepare` (from a validation), when cross-stack references are already imports.
  */
-export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = root.node.findAll()): StackTemplate[] {
+export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = root.node.findAll(), rendering: TreeRendering = {}): StackTemplate[] {
   type Section = Record<string, unknown>;
   type Sections = { resources: Section; parameters: Section; outputs: Section; paths: Record<string, string> };
   const byStack = new Map<Stack, Sections>();
   // AWS::CloudFormation::Stack resources whose template is not in the app (a CfnStack with a TemplateURL of its own).
   const external: Array<{ stack: Stack; logicalId: string; resource: unknown; path: string }> = [];
-  const nestedStackResources = new Set(constructs.filter(NestedStack.isNestedStack).map(n => (n as NestedStack).nestedStackResource));
+  // Built when the first AWS::CloudFormation::Stack is met: most apps have none.
+  let nestedStackResources: Set<unknown> | undefined;
   const entry = (stack: Stack) => {
     let e = byStack.get(stack);
     if (!e) {
@@ -60,21 +110,34 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
     }
     return e;
   };
+  // Each type's decision is made once: a large app has thousands of resources of a few dozen types.
+  const skipType = new Map<string, boolean>();
+  const skipped = (type: string) => {
+    let skip = skipType.get(type);
+    if (skip === undefined) skipType.set(type, skip = !rendering.everything && skippedAtFirst(type));
+    return skip;
+  };
   for (const construct of constructs) {
-    if (Stack.isStack(construct)) entry(construct);
-    if (!CfnElement.isCfnElement(construct)) continue;
-    if (CfnResource.isCfnResource(construct) && isUnrelated(construct.cfnResourceType)) continue;
+    if (!CfnElement.isCfnElement(construct)) {
+      if (Stack.isStack(construct)) entry(construct);
+      continue;
+    }
+    const resourceType = CfnResource.isCfnResource(construct) ? construct.cfnResourceType : undefined;
+    if (resourceType !== undefined && skipped(resourceType)) continue;
     const stack = construct.stack;
     const logicalId = stack.resolve(construct.logicalId) as string;
-    const partial = CfnResource.isCfnResource(construct) ? renderPartially(stack, construct, logicalId) : undefined;
+    const partial = resourceType !== undefined ? renderPartially(stack, construct as CfnResource, logicalId) : undefined;
     const rendered = partial ?? renderElement(stack, construct, logicalId);
     const e = entry(stack);
     e.paths[logicalId] = construct.node.path;
     Object.assign(e.resources, rendered.Resources ?? {});
     Object.assign(e.parameters, rendered.Parameters ?? {});
     Object.assign(e.outputs, rendered.Outputs ?? {});
-    if (CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::CloudFormation::Stack' && !nestedStackResources.has(construct)) {
-      external.push({ stack, logicalId, resource: rendered.Resources?.[logicalId], path: construct.node.path });
+    if (resourceType === 'AWS::CloudFormation::Stack') {
+      nestedStackResources ??= new Set(constructs.filter(NestedStack.isNestedStack).map(n => (n as NestedStack).nestedStackResource));
+      if (!nestedStackResources.has(construct)) {
+        external.push({ stack, logicalId, resource: rendered.Resources?.[logicalId], path: construct.node.path });
+      }
     }
   }
   const templates: StackTemplate[] = [];

@@ -16,6 +16,9 @@ export interface OptionSpec {
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
+/** Every command's --help, -h. */
+export const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'print this help' };
+
 export interface ParsedArgs {
   readonly positional: string[];
   /** Each string flag's values, in order; one value unless the flag is repeatable. */
@@ -84,4 +87,14 @@ function argumentError(command: string, e: Error & { code?: string }, known: str
 /** The value of a flag with choices, or its default: the first choice. */
 export function choice(args: ParsedArgs, flag: string, options: OptionSpecs): string {
   return args.values.get(flag)?.[0] ?? options[flag].choices![0];
+}
+
+/** A string flag's value; undefined when absent. */
+export function stringValue(args: ParsedArgs, flag: string): string | undefined {
+  return args.values.get(flag)?.[0];
+}
+
+/** A repeatable flag's values, each of which may also be a comma-separated list. */
+export function listValues(args: ParsedArgs, flag: string): string[] {
+  return (args.values.get(flag) ?? []).flatMap(v => v.split(',')).map(v => v.trim()).filter(v => v !== '');
 }

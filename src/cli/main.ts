@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { OptionSpecs, ParsedArgs, choice, parseArgs } from './args';
+import { AUDIT_OPTIONS, PRUNE_OPTIONS, RESTORE_OPTIONS } from './account-options';
+import { HELP_OPTION, OptionSpecs, ParsedArgs, choice, parseArgs } from './args';
 import type { AuditClientFactory } from './audit/run-audit';
 import { CliError, isCliError } from './cli-error';
 import { loadConfig } from './config';
@@ -46,15 +47,9 @@ interface Command {
   /** What the command does, for its help. */
   readonly description: string;
   readonly options: OptionSpecs;
-  /**
-   * Set for the commands that read their own flags (the account commands, which live in a bundle of their
-   * own): `options` then only lists them for the help, and `run` gets the words as typed.
-   */
-  readonly parsesOwnFlags?: boolean;
-  run(args: ParsedArgs, io: CliIo, deps: CliDependencies, argv: readonly string[]): number | Promise<number>;
+  run(args: ParsedArgs, io: CliIo, deps: CliDependencies): number | Promise<number>;
 }
 
-const HELP_OPTION = { type: 'boolean', short: 'h', description: 'print this help' } as const;
 const PATHS = '[cdk.out | template ...]';
 const EXIT_CODES = 'Exit codes: 0 fine; 1 check found an error-level finding that is not acknowledged, or prune or restore\n'
   + 'left something undone; 2 the command could not run.';
@@ -106,19 +101,7 @@ const COMMANDS: Record<string, Command> = {
       + 'each, and the rules that name them, with the AWS SDK\'s usual credentials. With --interfaces, one line per '
       + 'network interface: what is behind it, whether it is used, how long an unused one has been so, and whether AWS '
       + 'deletes it itself. It never changes anything.',
-    options: {
-      'region': { type: 'string', value: 'REGION', description: 'the region (default: AWS_REGION, or the profile\'s)' },
-      'profile': { type: 'string', value: 'NAME', description: 'a profile of ~/.aws/config' },
-      'group': { type: 'string', value: 'ID|NAME', repeatable: true, description: 'only this group (repeat, or separate with commas)' },
-      'unused': { type: 'boolean', description: 'only the groups (or interfaces) that can be removed' },
-      'interfaces': { type: 'boolean', description: 'one line per network interface instead of per group' },
-      'used': { type: 'boolean', description: 'with --interfaces: only the interfaces in use' },
-      'interface': { type: 'string', value: 'ENI', repeatable: true, description: 'with --interfaces: only this interface' },
-      'vpc': { type: 'string', value: 'VPC', repeatable: true, description: 'with --interfaces: only the interfaces of this VPC' },
-      'no-history': { type: 'boolean', description: 'with --interfaces: do not ask CloudTrail how long an interface has been unused' },
-      'format': { type: 'string', choices: ['table', 'json'], description: 'a table or JSON' },
-      'help': HELP_OPTION,
-    },
+    options: AUDIT_OPTIONS,
     run: audit,
   },
   prune: {
@@ -130,21 +113,8 @@ const COMMANDS: Record<string, Command> = {
       + 'stack, interfaces AWS manages, and anything with an exemption tag. With --apply it writes a record of '
       + 'everything it will delete first, then checks each again just before deleting it. Exit 1 when something '
       + 'planned was not deleted.',
-    parsesOwnFlags: true,
-    options: {
-      'region': { type: 'string', value: 'REGION', description: 'the region (default: AWS_REGION, or the profile\'s)' },
-      'profile': { type: 'string', value: 'NAME', description: 'a profile of ~/.aws/config' },
-      'group': { type: 'string', value: 'ID', repeatable: true, description: 'only this group' },
-      'vpc': { type: 'string', value: 'VPC', repeatable: true, description: 'only this VPC' },
-      'interfaces': { type: 'boolean', description: 'unused available network interfaces too' },
-      'interface': { type: 'string', value: 'ENI', repeatable: true, description: 'only this interface (implies --interfaces; groups then only with --group)' },
-      'exempt-tag': { type: 'string', value: 'KEY[=VALUE]', repeatable: true, description: 'keep what carries this tag (sg-strategy:keep always counts)' },
-      'record-dir': { type: 'string', value: 'DIR|s3://BUCKET/PREFIX', description: 'where the record goes (default: sg-strategy-records)' },
-      'apply': { type: 'boolean', description: 'delete; without it nothing is deleted' },
-      'format': { type: 'string', choices: ['table', 'json'], description: 'a table or JSON' },
-      'help': HELP_OPTION,
-    },
-    run: (_args, io, deps, argv) => accountCommands().runPrune(argv, io, { clients: deps.auditClients }),
+    options: PRUNE_OPTIONS,
+    run: (args, io, deps) => accountCommands().runPrune(args, io, { clients: deps.auditClients }),
   },
   restore: {
     synopsis: 'sg-strategy restore <record> [--group sg-... ...] [--region r] [--profile p] [--format table|json]',
@@ -152,15 +122,8 @@ const COMMANDS: Record<string, Command> = {
     description: 'Makes each recorded group again in its VPC, with its name, description, tags and rules, points rules '
       + 'among them at the new ids, and lists what could not come back, such as rules in other groups that named '
       + 'the old id. Running it twice makes nothing twice.',
-    parsesOwnFlags: true,
-    options: {
-      group: { type: 'string', value: 'ID', repeatable: true, description: 'only this group of the record' },
-      region: { type: 'string', value: 'REGION', description: 'the region (default: the record\'s)' },
-      profile: { type: 'string', value: 'NAME', description: 'a profile of ~/.aws/config' },
-      format: { type: 'string', choices: ['table', 'json'], description: 'a table or JSON' },
-      help: HELP_OPTION,
-    },
-    run: (_args, io, deps, argv) => accountCommands().runRestore(argv, io, { clients: deps.auditClients }),
+    options: RESTORE_OPTIONS,
+    run: (args, io, deps) => accountCommands().runRestore(args, io, { clients: deps.auditClients }),
   },
 };
 
@@ -251,8 +214,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), dep
       io.out(commandHelp(name));
       return EXIT.OK;
     }
-    const args = command.parsesOwnFlags ? { positional: [], values: new Map(), switches: new Set<string>() } : parseArgs(name, rest, command.options);
-    return await command.run(args, io, deps, rest);
+    return await command.run(parseArgs(name, rest, command.options), io, deps);
   } catch (e) {
     if (isCliError(e)) {
       io.err(`sg-strategy: ${e.message}`);
@@ -329,8 +291,8 @@ function accountCommands(): typeof import('./audit/account') {
   return require('./audit/account') as typeof import('./audit/account');
 }
 
-async function audit(args: ParsedArgs, io: CliIo, deps: CliDependencies, argv: readonly string[]): Promise<number> {
-  if (args.switches.has('interfaces')) return accountCommands().runInterfaces(argv, io, { clients: deps.auditClients });
+async function audit(args: ParsedArgs, io: CliIo, deps: CliDependencies): Promise<number> {
+  if (args.switches.has('interfaces')) return accountCommands().runInterfaces(args, io, { clients: deps.auditClients });
   for (const flag of ['used', 'interface', 'vpc', 'no-history']) {
     if (args.switches.has(flag) || args.values.has(flag)) throw new CliError(`audit: --${flag} goes with --interfaces`);
   }

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { ec2ApiCallPattern } from '../core/cloudtrail';
 import { checkPorts, validationError } from '../core/errors';
 import { handlerFunction } from '../core/handler-function';
-import { acknowledgeWildcardResource } from '../core/nag';
+import { acknowledgeNagFinding, acknowledgeWildcardResource } from '../core/nag';
 
 /**
  * Properties of an OpenIngressRemediator.
@@ -195,6 +195,11 @@ export class OpenIngressRemediator extends Construct {
       }));
     }
     props.notificationTopic?.grantPublish(role);
+    if (props.notificationTopic?.masterKey) {
+      // grantPublish adds the key's actions that SNS needs to encrypt a message, on that one key.
+      acknowledgeNagFinding(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        'Publishing to an encrypted topic needs a data key of the topic\'s KMS key; CDK\'s grantPublish grants kms:GenerateDataKey* on that one key only.');
+    }
 
     new events.Rule(this, 'Schedule', {
       description: 'Scans every security group for ingress open to the world',

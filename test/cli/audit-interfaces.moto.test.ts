@@ -7,6 +7,8 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { CreateSubnetCommand, CreateVpcCommand, CreateNetworkInterfaceCommand, EC2Client, NetworkInterface } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildCleanupAccount, CleanupAccount, cleanupClients } from './cleanup-account';
+import { AUDIT_OPTIONS } from '../../src/cli/account-options';
+import { parseArgs } from '../../src/cli/args';
 import { AttributedResource } from '../../src/cli/audit/attribute';
 import { auditInterfaces, duration, InterfaceAudit, ownerOf } from '../../src/cli/audit/interface-audit';
 import { detachedSince } from '../../src/cli/audit/interface-history';
@@ -51,7 +53,7 @@ async function interfaces(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const io = { cwd: process.cwd(), env: {}, out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
-  const code = await runInterfaces(['--interfaces', '--vpc', account.vpcId, '--format', 'json', ...argv], io, { clients: () => clients, now: () => NOW, retryPolicy: fakeClock });
+  const code = await runInterfaces(parseArgs('audit', ['--interfaces', '--vpc', account.vpcId, '--format', 'json', ...argv], AUDIT_OPTIONS), io, { clients: () => clients, now: () => NOW, retryPolicy: fakeClock });
   const report = JSON.parse(out.join('')) as InterfacesReport;
   return { code, report, byId: Object.fromEntries(report.interfaces.map(i => [i.interfaceId, i])) as Record<string, InterfaceAudit>, err: err.join('\n') };
 }

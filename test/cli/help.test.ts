@@ -60,3 +60,26 @@ describe('audit\'s interface flags', () => {
     expect(run.err).toContain(`audit: ${flag[0]} goes with --interfaces`);
   });
 });
+
+describe('the account commands read their flags as every command does', () => {
+  test.each([
+    [['prune', '--aply'], /^sg-strategy: prune: unknown option --aply \(options: --region, .*--apply.*\)\. Did you mean --apply\?$/m],
+    [['restore', 'record.json', '--gruop', 'sg-0a'], /^sg-strategy: restore: unknown option --gruop .*Did you mean --group\?$/m],
+    [['audit', '--interfaces', '--vcp', 'vpc-0a'], /^sg-strategy: audit: unknown option --vcp .*Did you mean --vpc\?$/m],
+    [['prune', '--format', 'yaml'], /^sg-strategy: prune: --format must be table, json; got "yaml"$/m],
+    [['prune', '--record-dir'], /^sg-strategy: prune: --record-dir needs a value$/m],
+    [['prune', '--apply=yes'], /^sg-strategy: prune: --apply takes no value$/m],
+    [['restore', 'a.json', '--format', 'json', '--format', 'table'], /^sg-strategy: restore: --format is given twice$/m],
+  ])('%j is refused before any AWS call, with the same message as check\'s', async (argv, message) => {
+    const run = await runCli(argv, undefined, { auditClients: () => { throw new Error('no AWS call expected'); } });
+    expect(run.code).toBe(2);
+    expect(run.out).toBe('');
+    expect(run.err).toMatch(message);
+  });
+
+  test.each([['prune', 'cdk.out'], ['audit', '--interfaces', 'cdk.out']])('%s %s: a path is refused, since the command reads a live account', async (...argv) => {
+    const run = await runCli(argv, undefined, { auditClients: () => { throw new Error('no AWS call expected'); } });
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/reads a live account and takes no paths; got "cdk\.out"/);
+  });
+});

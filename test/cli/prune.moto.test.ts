@@ -16,6 +16,8 @@ import {
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { buildCleanupAccount, buildRichGroups, CleanupAccount, cleanupClients } from './cleanup-account';
+import { PRUNE_OPTIONS } from '../../src/cli/account-options';
+import { parseArgs } from '../../src/cli/args';
 import { AuditClients } from '../../src/cli/audit/inventory';
 import { PruneReport, runPrune } from '../../src/cli/audit/prune';
 import { PruneRecord } from '../../src/cli/audit/record';
@@ -57,7 +59,7 @@ async function prune(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const io = { cwd, env: {}, out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
-  const code = await runPrune(['--vpc', account.vpcId, '--format', 'json', ...argv], io, { clients: () => clients, retryPolicy: fakeClock, now: () => NOW });
+  const code = await runPrune(parseArgs('prune', ['--vpc', account.vpcId, '--format', 'json', ...argv], PRUNE_OPTIONS), io, { clients: () => clients, retryPolicy: fakeClock, now: () => NOW });
   return { code, report: JSON.parse(out.join('')) as PruneReport, err: err.join('\n') };
 }
 
@@ -198,7 +200,7 @@ describe('the plan', () => {
     await expect(prune('--group', 'sg-0000000000000dead')).rejects.toThrow('prune: no security group "sg-0000000000000dead" in this region');
     const run = await runCli(['prune', '--aply'], cwd, { auditClients: () => clients });
     expect(run.code).toBe(2);
-    expect(run.err).toMatch(/^sg-strategy: prune: Unknown option '--aply'/);
+    expect(run.err).toMatch(/^sg-strategy: prune: unknown option --aply \(options: .*\)\. Did you mean --apply\?/);
   });
 });
 

@@ -10,6 +10,8 @@ import {
   IpPermission, RevokeSecurityGroupEgressCommand, SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import { buildCleanupAccount, buildRichGroups, CleanupAccount, cleanupClients } from './cleanup-account';
+import { PRUNE_OPTIONS, RESTORE_OPTIONS } from '../../src/cli/account-options';
+import { parseArgs } from '../../src/cli/args';
 import { AuditClients } from '../../src/cli/audit/inventory';
 import { runPrune } from '../../src/cli/audit/prune';
 import { PruneRecord, validRecord, writeRecord } from '../../src/cli/audit/record';
@@ -51,7 +53,7 @@ beforeEach(async () => {
   before = { rich: await describe1(rich), peer: await describe1(peer) };
   cwd = tempDir('sg-restore-');
   const out: string[] = [];
-  const code = await runPrune(['--group', 'rich', '--group', 'peer', '--apply', '--format', 'json'], io(out, []), { clients: () => clients });
+  const code = await runPrune(parseArgs('prune', ['--group', 'rich', '--group', 'peer', '--apply', '--format', 'json'], PRUNE_OPTIONS), io(out, []), { clients: () => clients });
   expect(code).toBe(0);
   recordFile = JSON.parse(out.join('')).record;
 }, 30_000);
@@ -59,7 +61,7 @@ beforeEach(async () => {
 async function restore(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runRestore([...argv, '--format', 'json'], io(out, err), { clients: () => clients });
+  const code = await runRestore(parseArgs('restore', [...argv, '--format', 'json'], RESTORE_OPTIONS), io(out, err), { clients: () => clients });
   return { code, report: JSON.parse(out.join('')) as RestoreReport, err: err.join('\n') };
 }
 
@@ -121,7 +123,7 @@ test('the allow-all egress CDK writes with a description comes back with its des
     GroupId: cdk, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'Allow all outbound traffic by default' }] }],
   }));
   const out: string[] = [];
-  expect(await runPrune(['--group', cdk, '--apply', '--format', 'json'], io(out, []), { clients: () => clients })).toBe(0);
+  expect(await runPrune(parseArgs('prune', ['--group', cdk, '--apply', '--format', 'json'], PRUNE_OPTIONS), io(out, []), { clients: () => clients })).toBe(0);
   const { code, report } = await restore(JSON.parse(out.join('')).record);
   expect(code).toBe(0);
   expect(rules((await describe1(report.groups[0].newGroupId!)).IpPermissionsEgress)).toEqual(['-1 - 0.0.0.0/0 Allow all outbound traffic by default']);

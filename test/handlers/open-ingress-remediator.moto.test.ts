@@ -29,7 +29,6 @@ import { MotoServer, startMotoServer } from '../support/moto-server';
 
 const BUCKET = 'sg-remediation-records';
 // Each test builds an account of groups, a load balancer and a KMS key in moto: seconds, more on a busy machine.
-jest.setTimeout(30_000);
 let moto: MotoServer;
 let clients: { ec2: EC2Client; s3: S3Client; elbv2: ElasticLoadBalancingV2Client; elb: ElasticLoadBalancingClient; sns: SNSClient; kms: KMSClient };
 let macKeyId: string;

@@ -1,7 +1,8 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { OpenIngressRemediator } from '../../src';
@@ -182,5 +183,27 @@ describe('OpenIngressRemediator', () => {
     const reasons = acknowledgementReasons(s);
     expect(reasons.length).toBeGreaterThanOrEqual(4);
     for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
+  });
+
+  test("with a KMS-encrypted topic (SecurityGroupMonitoring's), cdk-nag still finds nothing: the key's wildcard action is acknowledged", () => {
+    const { app, stack: s, outdir } = nagCheckedStack('rem-nag-kms-');
+    const key = new kms.Key(s, 'TopicKey', { enableKeyRotation: true });
+    new OpenIngressRemediator(s, 'Rem', { notificationTopic: new sns.Topic(s, 'Alerts', { enforceSSL: true, masterKey: key }) });
+    expect(() => app.synth()).not.toThrow();
+    expect(validationViolations(outdir)).toEqual([]);
+    const policies = Template.fromStack(s).findResources('AWS::IAM::Policy');
+    const kmsActions = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith('kms:GenerateDataKey')));
+    // The acknowledgement covers one key: the topic's.
+    expect(kmsActions.map((st: any) => st.Resource)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^TopicKey/), 'Arn'] }]);
+  });
+
+  test('with an unencrypted topic nothing about KMS is acknowledged', () => {
+    const { stack: s } = nagCheckedStack('rem-nag-plain-');
+    new OpenIngressRemediator(s, 'Rem', { notificationTopic: new sns.Topic(s, 'Alerts', { enforceSSL: true }) });
+    const acknowledged = s.node.findAll().flatMap(c => c.node.metadata)
+      .filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap(m => Object.keys(m.data));
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect(acknowledged.filter(id => id.includes('kms:'))).toEqual([]);
   });
 });

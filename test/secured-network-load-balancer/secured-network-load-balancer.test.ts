@@ -5,8 +5,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ConnectableInstanceTarget, SecuredNetworkLoadBalancer } from '../../src';
-import { analyseApp, findingsOf, testApp, testStack } from '../support/analyse-app';
+import { analyseApp, findingsOf, nagCheckedStack, testApp, testStack, validationViolations } from '../support/analyse-app';
 
 function asg(stack: Stack, vpc: ec2.IVpc) {
   return new autoscaling.AutoScalingGroup(stack, 'Asg', {
@@ -208,5 +209,29 @@ describe('SecuredNetworkLoadBalancer', () => {
     new elbv2.NetworkLoadBalancer(stack, 'Legacy', { vpc, disableSecurityGroups: true });
     const findings = findingsOf(analyseApp(app), 'NetworkLoadBalancerWithoutSecurityGroup');
     expect(findings.map((f) => f.constructPath)).toEqual(['Stack/Legacy/Resource']);
+  });
+});
+
+describe("SecuredNetworkLoadBalancer and cdk-nag's AwsSolutions pack", () => {
+  function nlbApp(logs: boolean) {
+    const { app, stack, outdir } = nagCheckedStack('nlb-nag-');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0a1b2c3d', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-0a', 'subnet-0b'], vpcCidrBlock: '10.0.0.0/16',
+    });
+    const nlb = new SecuredNetworkLoadBalancer(stack, 'Nlb', { vpc, clients: [ec2.Peer.ipv4('10.20.0.0/16')] });
+    nlb.addListener('Tcp', { port: 443 }).addTargets('App', { port: 8443, targets: [new targets.IpTarget('10.0.1.10')] });
+    nlb.allowToTarget(ec2.Peer.ipv4('10.0.1.10/32'), ec2.Port.tcp(8443));
+    if (logs) nlb.logAccessLogs(s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs-bucket'), 'nlb');
+    try {
+      app.synth();
+    } catch {
+      // The violations are in the report either way.
+    }
+    return validationViolations(outdir).map(v => `${v.plugin} ${v.rule} ${v.paths.join(',')}`);
+  }
+
+  test('the one finding left is access logs (ELB2), a decision that needs the user\'s bucket; logAccessLogs clears it', () => {
+    expect(nlbApp(false)).toEqual(['AwsSolutions AwsSolutions-ELB2 Stack/Nlb/Resource']);
+    expect(nlbApp(true)).toEqual([]);
   });
 });

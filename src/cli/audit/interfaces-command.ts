@@ -1,7 +1,9 @@
 import { auditInterfaces, DetachedSince, InterfaceAudit, interfacesTable } from './interface-audit';
 import { readDetachedSince } from './interface-history';
 import { InventoryReader } from './inventory';
-import { choiceFlag, CleanupDependencies, listFlag, openSession, parseFlags, stringFlag } from './session';
+import { CleanupDependencies, openSession } from './session';
+import { AUDIT_OPTIONS } from '../account-options';
+import { choice, listValues, ParsedArgs, stringValue } from '../args';
 import { CliError } from '../inputs';
 import type { CliIo } from '../main';
 import { similarNames } from '../similar-names';
@@ -20,24 +22,16 @@ export interface InterfacesReport {
  * `sg-strategy audit --interfaces`: one line per network interface, what is behind it, whether it is used,
  * and for an unused one how long it has been so and whether AWS will delete it. Reads only.
  */
-export async function runInterfaces(argv: readonly string[], io: CliIo, deps: CleanupDependencies = {}): Promise<number> {
-  const { values } = parseFlags('audit --interfaces', argv, {
-    'interfaces': { type: 'boolean' },
-    'region': { type: 'string' },
-    'profile': { type: 'string' },
-    'used': { type: 'boolean' },
-    'unused': { type: 'boolean' },
-    'interface': { type: 'string', multiple: true },
-    'vpc': { type: 'string', multiple: true },
-    'no-history': { type: 'boolean' },
-    'format': { type: 'string' },
-  });
-  const format = choiceFlag('audit --interfaces', values, 'format', ['table', 'json'] as const);
-  if (values.used && values.unused) throw new CliError('audit --interfaces: --used and --unused exclude each other; give one, or neither for both');
-  const wanted = listFlag(values, 'interface');
-  const vpcs = listFlag(values, 'vpc');
+export async function runInterfaces(args: ParsedArgs, io: CliIo, deps: CleanupDependencies = {}): Promise<number> {
+  const format = choice(args, 'format', AUDIT_OPTIONS);
+  if (args.positional.length > 0) throw new CliError(`audit reads a live account and takes no paths; got "${args.positional[0]}"`);
+  const used = args.switches.has('used');
+  const unused = args.switches.has('unused');
+  if (used && unused) throw new CliError('audit --interfaces: --used and --unused exclude each other; give one, or neither for both');
+  const wanted = listValues(args, 'interface');
+  const vpcs = listValues(args, 'vpc');
 
-  const session = await openSession(io, { region: stringFlag(values, 'region'), profile: stringFlag(values, 'profile') }, deps);
+  const session = await openSession(io, { region: stringValue(args, 'region'), profile: stringValue(args, 'profile') }, deps);
   io.err(`sg-strategy audit --interfaces: reading ${session.region}${session.profile ? ` as profile ${session.profile}` : ''} (read-only)...`);
   const inventory = await new InventoryReader(session.clients, text => io.err(text), session.policy, session.profile).read();
   const ids = inventory.interfaces.map(i => i.NetworkInterfaceId ?? '');
@@ -54,11 +48,11 @@ export async function runInterfaces(argv: readonly string[], io: CliIo, deps: Cl
   const shown = (audits: InterfaceAudit[]) => audits
     .filter(a => wanted.length === 0 || wanted.includes(a.interfaceId))
     .filter(a => vpcs.length === 0 || (a.vpcId !== undefined && vpcs.includes(a.vpcId)))
-    .filter(a => (values.used ? a.inUse : values.unused ? !a.inUse : true));
+    .filter(a => (used ? a.inUse : unused ? !a.inUse : true));
   // Only the interfaces shown, and only the available ones, are looked up: CloudTrail allows two calls a second.
   const available = shown(auditInterfaces(inventory, new Map(), now)).filter(a => !a.inUse).map(a => a.interfaceId);
   let history: ReadonlyMap<string, DetachedSince> = new Map();
-  if (!values['no-history'] && available.length > 0) {
+  if (!args.switches.has('no-history') && available.length > 0) {
     io.err(`  CloudTrail: when ${available.length === 1 ? 'the available interface was' : `the ${available.length} available interfaces were`} detached...`);
     history = await readDetachedSince(session.cloudtrail(), available, session.call, inventory.warnings) ?? new Map();
   }

@@ -7,8 +7,10 @@ import { auditGroups, GroupAudit } from './group-audit';
 import { auditInterfaces, InterfaceAudit } from './interface-audit';
 import { deniedName, Inventory, InventoryReader } from './inventory';
 import { placeText, PruneRecord, RecordedGroup, RecordedInterface, recordPlace, RECORD_KIND, relativeTo, writeRecord } from './record';
-import { AwsSession, choiceFlag, CleanupDependencies, listFlag, openSession, parseFlags, stringFlag } from './session';
+import { AwsSession, CleanupDependencies, openSession } from './session';
 import { allPages, errorMessage, errorName } from '../../handlers/shared/aws-calls';
+import { PRUNE_OPTIONS } from '../account-options';
+import { choice, listValues, ParsedArgs, stringValue } from '../args';
 import { counted } from '../counted';
 import { CliError } from '../inputs';
 import type { CliIo } from '../main';
@@ -81,36 +83,25 @@ export interface PruneOptions {
  * `sg-strategy prune`: plans the removal of unused groups (and, with --interfaces, unused interfaces), says
  * why it keeps the rest, and with --apply writes a record, then deletes each one after checking it again.
  */
-export async function runPrune(argv: readonly string[], io: CliIo, deps: CleanupDependencies = {}): Promise<number> {
-  const { values } = parseFlags('prune', argv, {
-    'region': { type: 'string' },
-    'profile': { type: 'string' },
-    'group': { type: 'string', multiple: true },
-    'vpc': { type: 'string', multiple: true },
-    'interfaces': { type: 'boolean' },
-    'interface': { type: 'string', multiple: true },
-    'exempt-tag': { type: 'string', multiple: true },
-    'record-dir': { type: 'string' },
-    'apply': { type: 'boolean' },
-    'format': { type: 'string' },
-  });
-  const format = choiceFlag('prune', values, 'format', ['table', 'json'] as const);
-  const interfaceIds = listFlag(values, 'interface');
+export async function runPrune(args: ParsedArgs, io: CliIo, deps: CleanupDependencies = {}): Promise<number> {
+  const format = choice(args, 'format', PRUNE_OPTIONS);
+  if (args.positional.length > 0) throw new CliError(`prune reads a live account and takes no paths; got "${args.positional[0]}"`);
+  const interfaceIds = listValues(args, 'interface');
   const options: PruneOptions = {
-    groups: listFlag(values, 'group'),
-    vpcs: listFlag(values, 'vpc'),
-    interfaces: values.interfaces === true || interfaceIds.length > 0,
+    groups: listValues(args, 'group'),
+    vpcs: listValues(args, 'vpc'),
+    interfaces: args.switches.has('interfaces') || interfaceIds.length > 0,
     interfaceIds,
-    exemptTags: [DEFAULT_EXEMPT_TAG, ...listFlag(values, 'exempt-tag')].map(t => {
+    exemptTags: [DEFAULT_EXEMPT_TAG, ...listValues(args, 'exempt-tag')].map(t => {
       const [key, ...value] = t.split('=');
       if (!key) throw new CliError(`prune: --exempt-tag needs a tag key, as key or key=value; got "${t}"`);
       return { key, value: value.length > 0 ? value.join('=') : undefined };
     }),
   };
-  const apply = values.apply === true;
-  const place = recordPlace(stringFlag(values, 'record-dir') ?? DEFAULT_RECORD_DIR, io.cwd);
+  const apply = args.switches.has('apply');
+  const place = recordPlace(stringValue(args, 'record-dir') ?? DEFAULT_RECORD_DIR, io.cwd);
 
-  const session = await openSession(io, { region: stringFlag(values, 'region'), profile: stringFlag(values, 'profile') }, deps);
+  const session = await openSession(io, { region: stringValue(args, 'region'), profile: stringValue(args, 'profile') }, deps);
   io.err(`sg-strategy prune: reading ${session.region}${session.profile ? ` as profile ${session.profile}` : ''}${apply ? '' : ' (dry run: nothing is deleted without --apply)'}...`);
   const inventory = await new InventoryReader(session.clients, text => io.err(text), session.policy, session.profile).read();
   const now = deps.now?.() ?? new Date();

@@ -5,8 +5,10 @@ import {
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { permissionTraffic } from './group-audit';
 import { PruneRecord, readRecord, RecordedGroup } from './record';
-import { AwsSession, choiceFlag, CleanupDependencies, listFlag, openSession, parseFlags, stringFlag } from './session';
+import { AwsSession, CleanupDependencies, openSession } from './session';
 import { errorMessage, errorName } from '../../handlers/shared/aws-calls';
+import { RESTORE_OPTIONS } from '../account-options';
+import { choice, listValues, ParsedArgs, stringValue } from '../args';
 import { counted } from '../counted';
 import { CliError } from '../inputs';
 import type { CliIo } from '../main';
@@ -43,28 +45,23 @@ export interface RestoreReport {
  * `sg-strategy restore <record>`: makes each recorded group again, in its VPC, with its name, description,
  * tags and rules, then lists what could not come back. Running it twice makes nothing twice.
  */
-export async function runRestore(argv: readonly string[], io: CliIo, deps: CleanupDependencies = {}): Promise<number> {
-  const { values, positionals } = parseFlags('restore', argv, {
-    region: { type: 'string' },
-    profile: { type: 'string' },
-    group: { type: 'string', multiple: true },
-    format: { type: 'string' },
-  }, true);
-  const format = choiceFlag('restore', values, 'format', ['table', 'json'] as const);
+export async function runRestore(args: ParsedArgs, io: CliIo, deps: CleanupDependencies = {}): Promise<number> {
+  const format = choice(args, 'format', RESTORE_OPTIONS);
+  const positionals = args.positional;
   if (positionals.length !== 1) throw new CliError(`restore: give one record, the file or s3:// location prune wrote: ${RESTORE_USAGE}`);
   const where = positionals[0];
-  const region = stringFlag(values, 'region');
+  const region = stringValue(args, 'region');
 
   // The record names its region; an S3 record is read in the region given (or the default) first.
-  let session = await openSession(io, { region, profile: stringFlag(values, 'profile') }, deps);
+  let session = await openSession(io, { region, profile: stringValue(args, 'profile') }, deps);
   const record = await readRecord(where, io.cwd, async (bucket, key) => {
     const got = await session.call(`read s3://${bucket}/${key}`, () => session.s3().send(new GetObjectCommand({ Bucket: bucket, Key: key })));
     return got.Body ? got.Body.transformToString() : '';
   });
   if (region && region !== record.region) throw new CliError(`restore: the record is of ${record.region}, and --region says ${region}; groups are restored where they were`);
-  if (session.region !== record.region) session = await openSession(io, { region: record.region, profile: stringFlag(values, 'profile') }, deps);
+  if (session.region !== record.region) session = await openSession(io, { region: record.region, profile: stringValue(args, 'profile') }, deps);
 
-  const wanted = listFlag(values, 'group');
+  const wanted = listValues(args, 'group');
   const unknown = wanted.filter(w => !record.groups.some(g => g.groupId === w || g.groupName === w));
   if (unknown.length > 0) throw new CliError(`restore: the record holds no group ${unknown.map(u => `"${u}"`).join(', ')}; it holds ${record.groups.map(g => g.groupId).join(', ') || 'none'}`);
   const chosen = record.groups.filter(g => wanted.length === 0 || wanted.includes(g.groupId) || wanted.includes(g.groupName));

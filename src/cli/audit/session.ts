@@ -1,10 +1,8 @@
-import { parseArgs } from 'node:util';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AuditClients, asCliError, retrying } from './inventory';
 import { AuditClientFactory, defaultAuditClients } from './run-audit';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../handlers/shared/aws-calls';
-import { CliError } from '../inputs';
 import type { CliIo } from '../main';
 
 /** What `audit --interfaces`, `prune` and `restore` take from their caller; tests pass emulators and a fake clock. */
@@ -54,39 +52,4 @@ export async function openSession(io: CliIo, options: { region?: string; profile
     cloudtrail: () => clients.cloudtrail ?? new CloudTrailClient(config),
     s3: () => clients.s3 ?? new S3Client(config),
   };
-}
-
-type FlagOptions = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
-
-/**
- * The command's flags, read by node:util's parseArgs; anything it refuses (an unknown flag, a missing value)
- * is a CliError that names the command.
- */
-export function parseFlags(command: string, argv: readonly string[], options: FlagOptions, positionals = false) {
-  try {
-    const parsed = parseArgs({ args: [...argv], options, allowPositionals: positionals, strict: true });
-    return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
-  } catch (error) {
-    throw new CliError(`${command}: ${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`);
-  }
-}
-
-/** A string flag's value; undefined when absent. */
-export function stringFlag(values: Record<string, unknown>, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** A repeatable flag's values; each may also be a comma-separated list. */
-export function listFlag(values: Record<string, unknown>, name: string): string[] {
-  const value = values[name];
-  const list = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
-  return list.flatMap(v => String(v).split(',')).map(v => v.trim()).filter(v => v !== '');
-}
-
-/** The value of a flag that must be one of `allowed`, or the first of them. */
-export function choiceFlag<T extends string>(command: string, values: Record<string, unknown>, name: string, allowed: readonly T[]): T {
-  const value = stringFlag(values, name) ?? allowed[0];
-  if (!allowed.includes(value as T)) throw new CliError(`${command}: --${name} must be ${allowed.join(', ')}; got "${value}"`);
-  return value as T;
 }
