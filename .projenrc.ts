@@ -92,6 +92,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
+      // Every source file counts, so one that no test loads shows as 0% instead of being left out.
+      collectCoverageFrom: ['src/**/*.ts'],
       // Tests that drive moto server or synthesize several apps take seconds on a busy 2-core machine, and one
       // that times out leaves moto's state to the next; a hang still fails, after 30 s rather than 5.
       testTimeout: 30_000,
@@ -202,6 +204,17 @@ project.addTask('bench:reachability', {
   description: 'Synth time of the Aspect without reachability, with its matrix and report, and with policies, side by side',
   exec: 'ts-node --project tsconfig.dev.json bench/reachability-bench.ts',
 });
+
+// `npm run mutation`: Stryker mutates the engine and the handlers one small edit at a time and runs the tests
+// that cover each edit; a mutant no test kills is a behaviour no test checks. Too slow for the test command
+// (see scripts/mutation.ts); `npm run mutation -- src/rules` measures one folder.
+project.addDevDeps('@stryker-mutator/core@^9', '@stryker-mutator/jest-runner@^9', '@stryker-mutator/typescript-checker@^9');
+const mutation = project.addTask('mutation', {
+  description: 'Mutation testing of the engine and the handlers with Stryker, folder by folder; prints the score per folder',
+});
+mutation.spawn(project.bundler.bundleTask);
+mutation.exec('ts-node --project tsconfig.dev.json scripts/mutation.ts', { receiveArgs: true });
+project.gitignore.exclude('/.stryker-tmp/', '/reports/');
 
 // Consumer tests: the packaged wheel and jar, used from Python and Java as a user would.
 const consumers = project.addTask('test:consumers', {

@@ -56,6 +56,12 @@ describe('SecurityGroupStrategyChecks (Aspect)', () => {
     Validations.of(stack).acknowledge({ id: 'sg-strategy::WideCidrIngress', reason: 'legacy subnet-wide access, tracked in TICKET-1' });
     app.synth();
     Annotations.fromStack(stack).hasNoWarning('/Stack/Db/Resource', Match.stringLikeRegexp('WideCidrIngress'));
+    // Found, and acknowledged where it was made: not a finding that was never made.
+    expect(readReport(dir).findings.filter((f: any) => f.ruleId === 'WideCidrIngress')).toEqual([expect.objectContaining({
+      constructPath: 'Stack/Db/Resource', acknowledged: true, reason: 'legacy subnet-wide access, tracked in TICKET-1', acknowledgedAt: 'Stack',
+    })]);
+    // The error it does not name is still annotated.
+    Annotations.fromStack(stack).hasError('/Stack/Web/Resource', Match.stringLikeRegexp('WorldOpenAdminPort'));
   });
 
   test('an acknowledgement without a reason is refused and is an error itself', () => {
@@ -218,7 +224,13 @@ describe('SecurityGroupStrategyPlugin (validation plugin)', () => {
     Validations.of(p.app).addPlugins(new SecurityGroupStrategyPlugin());
     p.app.synth();
     const key = (f: any) => `${f.ruleId} ${f.constructPath} ${f.message}`;
-    expect(readReport(pluginDir).findings.map(key).sort()).toEqual(readReport(aspectDir).findings.map(key).sort());
+    const aspectFindings = readReport(aspectDir).findings.map(key).sort();
+    expect(readReport(pluginDir).findings.map(key).sort()).toEqual(aspectFindings);
+    // Both found the app's flaws: agreement on nothing would prove nothing.
+    expect(aspectFindings).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^WorldOpenAdminPort Stack\/Web\/Resource .*SSH 22/),
+      expect.stringMatching(/^WideCidrIngress Stack\/Db\/Resource .*whole VPC CIDR/),
+    ]));
   });
 
   test('stacks in a Stage reach the plugin too', () => {

@@ -196,7 +196,16 @@ describe('lock handler', () => {
     test('restoring succeeds when the VPC and its group are already gone', async () => {
       ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound'));
       const { run } = subject();
-      await expect(run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'))).resolves.toBeDefined();
+      await expect(run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'))).resolves.toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 0 } });
+      expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input)).toEqual([{ GroupIds: [GROUP] }]);
+      expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0);
+      expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand)).toHaveLength(0);
+    });
+
+    test('restoring fails, naming the group, when describing it fails for any other reason', async () => {
+      ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('UnauthorizedOperation', 'You are not authorized'));
+      const { run } = subject();
+      await expect(run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'))).rejects.toThrow(new RegExp(`${GROUP}.*UnauthorizedOperation`));
       expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(0);
     });
   });

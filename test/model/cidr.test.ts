@@ -30,6 +30,23 @@ describe('containment and ranges', () => {
     expect(cidrContains(parseCidr('::/0')!, parseCidr('10.0.0.0/8')!)).toBe(false);
   });
 
+  test('a block contains itself and an equal-prefix block written with host bits, but not its equal-prefix neighbour', () => {
+    expect(cidrContains(parseCidr('10.0.0.0/8')!, parseCidr('10.0.0.0/8')!)).toBe(true);
+    expect(cidrContains(parseCidr('10.0.0.0/8')!, parseCidr('10.9.9.9/8')!)).toBe(true);
+    expect(cidrContains(parseCidr('10.0.0.0/8')!, parseCidr('11.0.0.0/8')!)).toBe(false);
+    expect(cidrContains(parseCidr('fd00::/8')!, parseCidr('fd00::/8')!)).toBe(true);
+  });
+
+  // Each private range is private as a whole, not only its subnets: 10.0.0.0/8 is the usual way to write "our network".
+  test.each(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', 'fc00::/7', 'fe80::/10', '::1/128'])(
+    '%s is private as a whole', text => {
+      expect(isPrivate(parseCidr(text)!)).toBe(true);
+    });
+
+  test.each(['11.0.0.0/8', '172.16.0.0/11', '192.168.0.0/15', '100.64.0.0/9', 'fc00::/6', '::2/128'])('%s reaches past private space', text => {
+    expect(isPrivate(parseCidr(text)!)).toBe(false);
+  });
+
   test('world and private', () => {
     expect(isWorld(parseCidr('0.0.0.0/0')!)).toBe(true);
     expect(isWorld(parseCidr('0.0.0.0/1')!)).toBe(false);

@@ -32,6 +32,12 @@ describe('protocols and ports', () => {
     expect(isAllPorts(readTraffic('udp', 0, 65535).traffic!)).toBe(true);
   });
 
+  test.each([
+    ['tcp', -1, 22], ['tcp', '-1', 80], ['udp', -1, 53], ['tcp', 22, -1], ['tcp', -1, undefined],
+  ])('%s with FromPort %j and ToPort %j means every port, the widest reading, never an invalid range', (protocol, from, to) => {
+    expect(readTraffic(protocol, from, to)).toEqual({ traffic: { protocol, ports: { from: 0, to: 65535 } } });
+  });
+
   test('unreadable ports are a problem, never a narrow rule', () => {
     expect(readTraffic('tcp', { 'Fn::GetAtt': ['X', 'Port'] }, 5).problem).toContain('cannot be read');
     expect(readTraffic('tcp', 10, 5).problem).toContain('not valid');

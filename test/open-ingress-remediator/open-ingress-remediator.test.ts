@@ -1,5 +1,6 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -169,13 +170,21 @@ describe('OpenIngressRemediator', () => {
   });
 
   test("cdk-nag's AwsSolutions pack and our plugin find nothing, with each acknowledgement justified", () => {
-    const { app, stack: s } = nagCheckedStack('rem-nag-');
+    const { app, stack: s, outdir } = nagCheckedStack('rem-nag-');
     new OpenIngressRemediator(s, 'Rem', { notificationTopic: new sns.Topic(s, 'Alerts', { enforceSSL: true }) });
-    expect(() => app.synth()).not.toThrow();
+    // Beside it, a VPC without a flow log and with its default group open, which each pack flags: proof that both
+    // ran over this stack, and found nothing else.
+    new ec2.Vpc(s, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: false });
+    expect(() => app.synth()).toThrow(/AwsSolutions-VPC7/);
+    expect(validationViolations(outdir).sort((a, b) => a.rule.localeCompare(b.rule))).toEqual([
+      { plugin: 'AwsSolutions', rule: 'AwsSolutions-VPC7', paths: ['Stack/Vpc/Resource'] },
+      { plugin: 'sg-strategy', rule: 'DefaultSecurityGroupOpen', paths: ['Stack/Vpc/Resource'] },
+    ]);
     const reasons = acknowledgementReasons(s);
     expect(reasons.length).toBeGreaterThanOrEqual(4);
     for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
   });
+
   test("with a KMS-encrypted topic (SecurityGroupMonitoring's), cdk-nag still finds nothing: the key's wildcard action is acknowledged", () => {
     const { app, stack: s, outdir } = nagCheckedStack('rem-nag-kms-');
     const key = new kms.Key(s, 'TopicKey', { enableKeyRotation: true });

@@ -33,17 +33,20 @@ describe(RULE, () => {
     expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
   });
 
+  // The range decides the width allowed (private /16, public /24), so each case says which one it was judged as.
   test.each([
-    ['a private /8', { CidrIp: '10.0.0.0/8' }, true],
-    ['a private /16', { CidrIp: '172.16.0.0/16' }, false],
-    ['a public /16', { CidrIp: '52.94.0.0/16' }, true],
-    ['a public /24', { CidrIp: '52.94.10.0/24' }, false],
-    ['a public IPv6 /32', { CidrIpv6: '2600:1f00::/32' }, true],
-    ['a public IPv6 /64', { CidrIpv6: '2600:1f00:1:2::/64' }, false],
-    ['a unique-local IPv6 /48', { CidrIpv6: 'fd00:1:2::/48' }, false],
-    ['the world (a world rule, not a wide one)', { CidrIp: '0.0.0.0/0' }, false],
-  ])('%s', (_label, cidr, flagged) => {
-    expect(findingsOf(ingressFrom(cidr), RULE)).toHaveLength(flagged ? 1 : 0);
+    ['a private /8, a private range as a whole', { CidrIp: '10.0.0.0/8' }, 'a /8, wider than the /16 allowed for private ranges'],
+    ['172.16.0.0/12, a private range as a whole', { CidrIp: '172.16.0.0/12' }, 'a /12, wider than the /16 allowed for private ranges'],
+    ['a private /16', { CidrIp: '172.16.0.0/16' }, undefined],
+    ['a public /16', { CidrIp: '52.94.0.0/16' }, 'a /16, wider than the /24 allowed for public ranges'],
+    ['a public /24', { CidrIp: '52.94.10.0/24' }, undefined],
+    ['a public IPv6 /32', { CidrIpv6: '2600:1f00::/32' }, 'a /32, wider than the /64 allowed for public ranges'],
+    ['fc00::/7, the unique-local range as a whole', { CidrIpv6: 'fc00::/7' }, 'a /7, wider than the /48 allowed for private ranges'],
+    ['a public IPv6 /64', { CidrIpv6: '2600:1f00:1:2::/64' }, undefined],
+    ['a unique-local IPv6 /48', { CidrIpv6: 'fd00:1:2::/48' }, undefined],
+    ['the world (a world rule, not a wide one)', { CidrIp: '0.0.0.0/0' }, undefined],
+  ])('%s', (_label, cidr, message) => {
+    expect(findingsOf(ingressFrom(cidr), RULE).map(f => f.message)).toEqual(message ? [expect.stringContaining(message)] : []);
   });
 
   test('the widths are configurable', () => {

@@ -45,33 +45,32 @@ describe(RULE, () => {
   });
 
   test.each([
-    ['-1 with no ports from ::/0', { IpProtocol: '-1', CidrIpv6: '::/0' }],
-    ['-1 as a number', { IpProtocol: -1, CidrIp: '0.0.0.0/0' }],
-    ['a tcp range over 22', { IpProtocol: 'tcp', FromPort: 20, ToPort: 25, CidrIp: '0.0.0.0/0' }],
-    ['protocol 6 as a string', { IpProtocol: '6', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }],
-    ['protocol 17 (udp) over 3389', { IpProtocol: 17, FromPort: 3389, ToPort: 3389, CidrIp: '0.0.0.0/0' }],
-    ['ports as strings', { IpProtocol: 'tcp', FromPort: '5985', ToPort: '5986', CidrIp: '0.0.0.0/0' }],
-    ['tcp with -1 ports', { IpProtocol: 'tcp', FromPort: -1, ToPort: -1, CidrIp: '0.0.0.0/0' }],
-    ['the world written as ::0/0', { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv6: '::0/0' }],
-  ])('flags %s', (_label, rule) => {
-    expect(findingsOf(hand(rule), RULE)).toHaveLength(1);
+    ['-1 with no ports from ::/0', { IpProtocol: '-1', CidrIpv6: '::/0' }, 'SSH 22, Telnet 23, RDP 3389, VNC 5900, WinRM 5985, WinRM over HTTPS 5986'],
+    ['-1 as a number', { IpProtocol: -1, CidrIp: '0.0.0.0/0' }, 'SSH 22, Telnet 23, RDP 3389, VNC 5900, WinRM 5985, WinRM over HTTPS 5986'],
+    ['a tcp range over 22', { IpProtocol: 'tcp', FromPort: 20, ToPort: 25, CidrIp: '0.0.0.0/0' }, 'SSH 22, Telnet 23'],
+    ['protocol 6 as a string', { IpProtocol: '6', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }, 'SSH 22'],
+    ['protocol 17 (udp) over 3389', { IpProtocol: 17, FromPort: 3389, ToPort: 3389, CidrIp: '0.0.0.0/0' }, 'RDP 3389'],
+    ['ports as strings', { IpProtocol: 'tcp', FromPort: '5985', ToPort: '5986', CidrIp: '0.0.0.0/0' }, 'WinRM 5985, WinRM over HTTPS 5986'],
+    ['tcp with -1 ports', { IpProtocol: 'tcp', FromPort: -1, ToPort: -1, CidrIp: '0.0.0.0/0' }, 'SSH 22, Telnet 23, RDP 3389, VNC 5900, WinRM 5985, WinRM over HTTPS 5986'],
+    ['the world written as ::0/0', { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv6: '::0/0' }, 'SSH 22'],
+  ])('flags %s, naming the admin ports it reaches', (_label, rule, reached) => {
+    expect(findingsOf(hand(rule), RULE).map(f => [f.level, f.message])).toEqual([['error', expect.stringContaining(`which reaches ${reached}.`)]]);
   });
 
   test.each([
     ['ICMP type 8 (echo) from the world', { IpProtocol: 'icmp', FromPort: 8, ToPort: -1, CidrIp: '0.0.0.0/0' }],
     ['ICMP type 22 is not SSH', { IpProtocol: 'icmp', FromPort: 22, ToPort: 0, CidrIp: '0.0.0.0/0' }],
     ['ICMPv6 as protocol 58', { IpProtocol: 58, FromPort: 22, ToPort: -1, CidrIpv6: '::/0' }],
-    ['a range that stops short of 22', { IpProtocol: 'tcp', FromPort: 23, ToPort: 24, CidrIp: '0.0.0.0/0' }],
+    ['a range that stops short of 22', { IpProtocol: 'tcp', FromPort: 10, ToPort: 21, CidrIp: '0.0.0.0/0' }],
+    ['a range between the admin ports', { IpProtocol: 'tcp', FromPort: 24, ToPort: 3388, CidrIp: '0.0.0.0/0' }],
     ['a prefix-list source', { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, SourcePrefixListId: 'pl-12345678' }],
   ])('does not flag %s', (_label, rule) => {
-    // Telnet is 23: the range 23-24 is admin. Use the other cases for the point they make.
-    const found = findingsOf(hand(rule), RULE);
-    if ((rule as { FromPort?: number }).FromPort === 23) {
-      expect(found[0].message).toContain('Telnet 23');
-      expect(found[0].message).not.toContain('SSH');
-    } else {
-      expect(found).toEqual([]);
-    }
+    expect(findingsOf(hand(rule), RULE)).toEqual([]);
+  });
+
+  test('a range that starts just after SSH reaches Telnet 23 only', () => {
+    const found = findingsOf(hand({ IpProtocol: 'tcp', FromPort: 23, ToPort: 24, CidrIp: '0.0.0.0/0' }), RULE);
+    expect(found.map(f => f.message)).toEqual([expect.stringContaining('which reaches Telnet 23.')]);
   });
 
   test('a parameter that defaults to 0.0.0.0/0 is the world, and the message says so', () => {

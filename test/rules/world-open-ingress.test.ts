@@ -63,4 +63,20 @@ describe(RULE, () => {
     }), {}, []);
     expect(findingsOf(findings, RULE).map(f => f.message)).toEqual([expect.stringContaining('It is also carried by Hand/I, which the world reaches directly.')]);
   });
+
+  test('UDP 443 from the world on a group only an internet-facing load balancer carries is flagged: the allowed public ports are tcp', () => {
+    const lbGroup = (protocol: string) => analyse(handTemplate({
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: protocol, FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }] } },
+      Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internet-facing', SecurityGroups: [{ Ref: 'Sg' }] } },
+    }), {}, []).findings;
+    expect(findingsOf(lbGroup('tcp'), RULE)).toEqual([]);
+    expect(findingsOf(lbGroup('udp'), RULE)).toEqual([expect.objectContaining({ message: expect.stringContaining('udp 443') })]);
+  });
+
+  test('a world-open rule whose ports synth cannot read is a warning of this rule, never a pass', () => {
+    const { findings } = analyse(handTemplate({
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: { 'Fn::ImportValue': 'port' }, ToPort: { 'Fn::ImportValue': 'port' }, CidrIp: '0.0.0.0/0' }] } },
+    }), {}, []);
+    expect(findingsOf(findings, RULE)).toEqual([expect.objectContaining({ level: 'warning', logicalId: 'Sg' })]);
+  });
 });

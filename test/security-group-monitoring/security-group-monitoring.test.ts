@@ -1,8 +1,9 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { SecurityGroupMonitoring } from '../../src';
-import { ENV, nagCheckedStack, testApp } from '../support/analyse-app';
+import { ENV, nagCheckedStack, testApp, validationViolations } from '../support/analyse-app';
 
 function stack(): Stack {
   return new Stack(testApp(), 'Stack', { env: ENV });
@@ -129,8 +130,15 @@ describe('SecurityGroupMonitoring', () => {
   });
 
   test("cdk-nag's AwsSolutions pack and our plugin find nothing, recorder included", () => {
-    const { app, stack: s } = nagCheckedStack('mon-nag-');
+    const { app, stack: s, outdir } = nagCheckedStack('mon-nag-');
     new SecurityGroupMonitoring(s, 'Mon', { createConfigRecorder: true, changeRateAlarm: true });
-    expect(() => app.synth()).not.toThrow();
+    // Beside it, a VPC without a flow log and with its default group open, which each pack flags: proof that both
+    // ran over this stack, and found nothing else.
+    new ec2.Vpc(s, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: false });
+    expect(() => app.synth()).toThrow(/AwsSolutions-VPC7/);
+    expect(validationViolations(outdir).sort((a, b) => a.rule.localeCompare(b.rule))).toEqual([
+      { plugin: 'AwsSolutions', rule: 'AwsSolutions-VPC7', paths: ['Stack/Vpc/Resource'] },
+      { plugin: 'sg-strategy', rule: 'DefaultSecurityGroupOpen', paths: ['Stack/Vpc/Resource'] },
+    ]);
   });
 });

@@ -7,7 +7,17 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 
-const MOTO_SERVER = path.join(__dirname, '..', '..', '.venv', 'bin', 'moto_server');
+const MOTO_SERVER = motoServerPath(path.join(__dirname, '..', '..'));
+
+/**
+ * The project's .venv/bin/moto_server. Mutation testing runs the tests in a copy of the project made inside it
+ * (.stryker-tmp/sandbox-*), without the venv: there it is the venv of the project the copy was made from.
+ */
+function motoServerPath(projectRoot: string): string {
+  const parent = path.dirname(projectRoot);
+  const root = path.basename(parent) === '.stryker-tmp' ? path.dirname(parent) : projectRoot;
+  return path.join(root, '.venv', 'bin', 'moto_server');
+}
 
 export interface MotoServer {
   readonly endpoint: string;

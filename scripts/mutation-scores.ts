@@ -1,0 +1,105 @@
+/**
+ * The mutation score per folder of src/, from the report Stryker writes (`npm run mutation` runs this after it).
+ *
+ *   ts-node --project tsconfig.dev.json scripts/mutation-scores.ts [--survivors] [report.json ...]
+ *
+ * A folder's score is Stryker's: mutants detected (killed, or timed out) over mutants that compiled and ran
+ * (detected, survived, or run by no test). `--survivors` lists every mutant no test detected, file by file.
+ * Exits 1 when a folder scores under MINIMUM_SCORE, so a run that lets the score slip says so.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+const MINIMUM_SCORE = 85;
+
+interface Mutant {
+  readonly mutatorName: string;
+  readonly replacement?: string;
+  readonly status: string;
+  readonly location: { readonly start: { readonly line: number; readonly column: number } };
+}
+
+interface Report {
+  readonly files: Record<string, { readonly source: string; readonly mutants: Mutant[] }>;
+}
+
+interface Tally {
+  detected: number;
+  survived: number;
+  noCoverage: number;
+  invalid: number;
+}
+
+const args = process.argv.slice(2);
+const listSurvivors = args.includes('--survivors');
+const REPORTS = path.join('reports', 'mutation');
+// Without a report named, every folder's report that scripts/mutation.ts left (reports/mutation/<folder>.json).
+const named = args.filter(a => !a.startsWith('--'));
+const reportPaths = named.length > 0 ? named : fs.existsSync(REPORTS)
+  ? fs.readdirSync(REPORTS).filter(f => f.endsWith('.json') && !f.endsWith('.incremental.json')).sort().map(f => path.join(REPORTS, f))
+  : [];
+const missing = reportPaths.filter(p => !fs.existsSync(p));
+if (reportPaths.length === 0 || missing.length > 0) {
+  console.error(`${missing.length > 0 ? missing.join(', ') : `No report in ${REPORTS}`}: run \`npm run mutation\` first.`);
+  process.exit(2);
+}
+const report: Report = { files: Object.assign({}, ...reportPaths.map(p => (JSON.parse(fs.readFileSync(p, 'utf8')) as Report).files)) };
+
+/** src/handlers/shared/aws-calls.ts counts under src/handlers. */
+function folderOf(file: string): string {
+  const parts = file.split(/[\\/]/);
+  return parts.length > 2 ? parts.slice(0, 2).join('/') : path.dirname(file);
+}
+
+const byFolder = new Map<string, Tally>();
+const total: Tally = { detected: 0, survived: 0, noCoverage: 0, invalid: 0 };
+const survivors: string[] = [];
+for (const [file, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+  const tally = byFolder.get(folderOf(file)) ?? { detected: 0, survived: 0, noCoverage: 0, invalid: 0 };
+  byFolder.set(folderOf(file), tally);
+  const lines = source.split('\n');
+  for (const mutant of mutants) {
+    const key = mutant.status === 'Killed' || mutant.status === 'Timeout' ? 'detected'
+      : mutant.status === 'Survived' ? 'survived'
+        : mutant.status === 'NoCoverage' ? 'noCoverage'
+          : mutant.status === 'Ignored' ? undefined : 'invalid';
+    if (key === undefined) continue;
+    tally[key]++;
+    total[key]++;
+    if (key === 'survived' || key === 'noCoverage') {
+      const { line } = mutant.location.start;
+      const replacement = (mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 100);
+      survivors.push(`${file}:${line} ${mutant.mutatorName}${key === 'noCoverage' ? ' (no test runs it)' : ''}: ${replacement}\n    ${(lines[line - 1] ?? '').trim().slice(0, 140)}`);
+    }
+  }
+}
+
+const score = (t: Tally) => {
+  const valid = t.detected + t.survived + t.noCoverage;
+  return valid === 0 ? NaN : (100 * t.detected) / valid;
+};
+const row = (name: string, t: Tally) => [
+  name.padEnd(28),
+  (Number.isNaN(score(t)) ? 'n/a' : `${score(t).toFixed(1)}%`).padStart(7),
+  String(t.detected).padStart(9),
+  String(t.survived).padStart(9),
+  String(t.noCoverage).padStart(9),
+  String(t.invalid).padStart(9),
+].join(' ');
+
+if (listSurvivors) {
+  console.log('Mutants no test detected:');
+  for (const s of survivors) console.log(`  ${s}`);
+  console.log('');
+}
+console.log(`Mutation score per folder (${reportPaths.join(', ')})`);
+console.log(`${'folder'.padEnd(28)} ${'score'.padStart(7)} ${'detected'.padStart(9)} ${'survived'.padStart(9)} ${'no cover'.padStart(9)} ${'invalid'.padStart(9)}`);
+for (const [folder, tally] of [...byFolder].sort(([a], [b]) => a.localeCompare(b))) console.log(row(folder, tally));
+console.log(row('all', total));
+console.log('(detected: killed or timed out; invalid: did not compile or failed to load, left out of the score)');
+
+const low = [...byFolder].filter(([, t]) => score(t) < MINIMUM_SCORE).map(([f]) => f);
+if (low.length > 0) {
+  console.error(`Under ${MINIMUM_SCORE}%: ${low.join(', ')}. \`npx ts-node --project tsconfig.dev.json scripts/mutation-scores.ts --survivors\` lists the mutants no test detected.`);
+  process.exit(1);
+}

@@ -1,0 +1,58 @@
+// Mutation testing: `npm run mutation` (scripts/mutation.ts runs Stryker once per folder with this config).
+// Stryker makes one small edit (a mutant) at a time, runs the tests that cover it, and counts the mutants no
+// test kills: each is a behaviour no test checks.
+const folder = process.env.MUTATION_FOLDER;
+const name = folder ? folder.replace(/^src\//, '').replace(/[\\/]/g, '-') : 'all';
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  // One folder at a time keeps a run bounded; without MUTATION_FOLDER, every folder the issue scopes in.
+  mutate: [
+    ...(folder ? [`${folder}/**/*.ts`] : [
+      'src/model/**/*.ts',
+      'src/rules/**/*.ts',
+      'src/checks/**/*.ts',
+      'src/core/**/*.ts',
+      'src/server-client-pair/**/*.ts',
+      'src/handlers/**/*.ts',
+    ]),
+    '!src/**/index.ts',
+  ],
+  testRunner: 'jest',
+  jest: {
+    enableFindRelatedTests: true,
+    config: {
+      // Jest's 5 s default fails a synth in a beforeAll on instrumented code on a busy machine.
+      testTimeout: 60_000,
+      // MUTATION_TESTS=test/rules/**/*.test.ts bounds a run to those tests: a lower bound on the score, in minutes.
+      ...(process.env.MUTATION_TESTS ? { testMatch: process.env.MUTATION_TESTS.split(',').map(glob => `<rootDir>/${glob}`) } : {}),
+    },
+  },
+  // Each mutant runs only the tests that executed its code in the first, instrumented run.
+  coverageAnalysis: 'perTest',
+  // A mutant in code that runs when a module loads (a rule's title, a table of ports) is covered by no one test,
+  // so Stryker would run every test for it. Such mutants are reported as Ignored and left out of the score;
+  // the texts are checked by the RULES.md test, the tables by behaviour tests.
+  ignoreStatic: true,
+  // A mutant that does not compile is dropped before any test runs (tsconfig.json covers src/ only).
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  // The machine is shared: one test runner, one checker. Raise with `-- --concurrency 4`.
+  concurrency: 1,
+  // Only mutants whose code or covering tests changed since the folder's last run are tested again.
+  incremental: true,
+  incrementalFile: `reports/mutation/${name}.incremental.json`,
+  // Handler tests against moto and synth tests are slow to start; a busy machine must not turn them into timeouts.
+  timeoutMS: 30_000,
+  dryRunTimeoutMinutes: 30,
+  reporters: ['clear-text', 'html', 'json', 'progress-append-only'],
+  clearTextReporter: { reportMutants: false, allowEmojis: false },
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  // Not needed to run the tests, and large: the Python venv (moto is found from the project, see
+  // test/support/moto-server.ts), build output, reports, and the consumer apps.
+  ignorePatterns: [
+    '/.venv', '/lib', '/dist', '/coverage', '/test-reports', '/.jsii', '/cdk.out', '/examples/cdk.out*',
+    '/test/consumers', '/API.md', '/tsconfig.tsbuildinfo', '/reports',
+  ],
+};
