@@ -1,0 +1,67 @@
+import { awscdk, JsonPatch } from 'projen';
+import { ActionRefs } from 'projen/lib/github/actions.const';
+import { JobStep } from 'projen/lib/github/workflows-model';
+
+/*
+ * Releases, the GitHub workflows and the package's listing on npm and Construct Hub. The pipeline is projen's own
+ * for an AwsCdkConstructLibrary; what is here is only what this project needs on top of it. Kept apart from
+ * .projenrc.ts (the build) so that the two change without touching each other.
+ */
+
+// The jest suite runs the handler tests against moto_server, which .ci/python-tools.sh installs into .venv: the
+// build in each workflow needs it, as CI here does.
+const PYTHON_TOOLS: JobStep[] = [
+  { name: 'Set up Python', uses: ActionRefs.ACTIONS_SETUP_PYTHON, with: { 'python-version': '3.11' } },
+  { name: 'Install the Python test tools', run: 'bash .ci/python-tools.sh' },
+];
+// As in .ci/run: jsii prints an 11-line banner on every step under a Node.js past its end of life.
+const JSII_ENV = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+
+export const releaseOptions: Partial<awscdk.AwsCdkConstructLibraryOptions> = {
+  // One line: what npm search and Construct Hub's cards show.
+  description: 'Security groups as a strategy for the AWS CDK: constructs that build the good patterns, and synth-time checks over every group in the app that catch the bad ones.',
+  // Construct Hub lists a jsii package from npm only when a keyword names its CDK (`awscdk`); the rest are what
+  // people search for.
+  keywords: ['awscdk', 'aws-cdk', 'cdk', 'security-group', 'security-groups', 'ec2', 'vpc', 'privatelink', 'network-security', 'least-privilege', 'compliance', 'sarif'],
+  stability: 'stable',
+  // engines.node: the oldest Node.js CI proves (here and in the workflows), which is also aws-cdk-lib's floor.
+  minNodeVersion: '20.0.0',
+  workflowNodeVersion: '20.x',
+
+  // A build workflow for pull requests, and a release workflow on main that versions from conventional commits,
+  // writes the changelog into the GitHub release, and publishes to npm, PyPI and Maven Central.
+  github: true,
+  buildWorkflowOptions: { preBuildSteps: PYTHON_TOOLS, env: JSII_ENV },
+  release: true,
+  releaseWorkflowSetupSteps: PYTHON_TOOLS,
+  releaseWorkflowEnv: JSII_ENV,
+  // The API is stable from the first release (1.0.0, where projen would otherwise start at 0.0.0); a breaking
+  // commit then makes the next release a new major version.
+  minMajorVersion: 1,
+  releaseToNpm: true,
+  // npm and PyPI take the workflow's OIDC identity: no token lives in the repository's secrets. Maven Central has
+  // no such scheme; its job reads MAVEN_USERNAME, MAVEN_PASSWORD, MAVEN_GPG_PRIVATE_KEY(_PASSPHRASE).
+  npmTrustedPublishing: true,
+  publishToPypi: {
+    distName: 'cdk-sg-strategy',
+    module: 'cdk_sg_strategy',
+    trustedPublishing: true,
+  },
+  publishToMaven: {
+    mavenGroupId: 'io.github.cdksgstrategy',
+    mavenArtifactId: 'cdk-sg-strategy',
+    javaPackage: 'io.github.cdksgstrategy',
+  },
+  // Nothing upgrades dependencies behind a reviewer's back: the floor and dev versions of aws-cdk-lib are chosen
+  // (see .projenrc.ts), and an upgrade PR would need the consumer tests that only .ci/run runs.
+  depsUpgrade: false,
+};
+
+export function configureRelease(project: awscdk.AwsCdkConstructLibrary): void {
+  // npm trusted publishing needs npm 11.5.1 or newer; Node 20 comes with npm 10, and projen leaves the upgrade to
+  // the project. Right after the job sets up Node.js, before anything else runs npm.
+  project.github!.tryFindWorkflow('release')!.file!.patch(JsonPatch.add('/jobs/release_npm/steps/1', {
+    name: 'Use npm 11 (trusted publishing)',
+    run: 'npm install -g npm@^11.5.1',
+  }));
+}
