@@ -1,4 +1,4 @@
-import { awscdk, JsonPatch } from 'projen';
+import { awscdk, JsonPatch, ReleasableCommits } from 'projen';
 import { ActionRefs } from 'projen/lib/github/actions.const';
 import { JobStep } from 'projen/lib/github/workflows-model';
 
@@ -35,6 +35,17 @@ export const releaseOptions: Partial<awscdk.AwsCdkConstructLibraryOptions> = {
   release: true,
   releaseWorkflowSetupSteps: PYTHON_TOOLS,
   releaseWorkflowEnv: JSII_ENV,
+  // A push to main releases when it brings a change users see: a feature, a fix, a performance change, a revert or
+  // a break (projen's default releases on any commit, so a README edit would publish an empty patch). As in
+  // projen's ofType, and as the version bump reads history, merge commits do not count: the conventional subjects
+  // are on the commits a branch brings, and those are what the release notes list. Unlike ofType, a break of any
+  // type (`refactor!:`, a `BREAKING CHANGE:` footer) releases too.
+  releasableCommits: ReleasableCommits.exec([
+    'git log --no-merges --oneline $LATEST_TAG..HEAD -E',
+    "--grep '^(feat|fix|perf|revert)(\\([^()[:space:]]+\\))?!?:[[:blank:]]+.+'",
+    "--grep '^[a-z]+(\\([^()[:space:]]+\\))?!:[[:blank:]]+.+'",
+    "--grep '^BREAKING[ -]CHANGE:'",
+  ].join(' ')),
   // The API is stable from the first release (1.0.0, where projen would otherwise start at 0.0.0); a breaking
   // commit then makes the next release a new major version.
   minMajorVersion: 1,
