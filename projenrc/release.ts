@@ -63,12 +63,27 @@ export const releaseOptions: Partial<awscdk.AwsCdkConstructLibraryOptions> = {
     mavenArtifactId: 'cdk-sg-strategy',
     javaPackage: 'io.github.cdksgstrategy',
   },
+  // jsii-diff after every compile (scripts/api-compat.ts): from the committed baseline and from the last release.
+  compat: true,
   // Nothing upgrades dependencies behind a reviewer's back: the floor and dev versions of aws-cdk-lib are chosen
   // (see .projenrc.ts), and an upgrade PR would need the consumer tests that only .ci/run runs.
   depsUpgrade: false,
 };
 
 export function configureRelease(project: awscdk.AwsCdkConstructLibrary): void {
+  // projen's compat task compares with the latest npm release only, and passes when there is none. Ours also
+  // compares with api-baseline/, and allows a break listed in .compatignore only when a commit marks it breaking.
+  const compat = project.tasks.tryFind('compat')!;
+  compat.reset('ts-node --project tsconfig.dev.json scripts/api-compat.ts');
+  compat.description = 'Check the public API (jsii-diff) against api-baseline/ and the last release on npm';
+  project.addTask('compat:baseline', {
+    description: 'Make this build\'s public API (.jsii) the baseline that `compat` compares with (after a major release)',
+    exec: 'ts-node --project tsconfig.dev.json scripts/api-compat.ts --update-baseline',
+  });
+  // The baseline is a .jsii file, which the generated .gitignore leaves out everywhere else.
+  project.gitignore.include('/api-baseline/.jsii');
+  project.npmignore?.addPatterns('/api-baseline/', '/.compatignore');
+
   // npm trusted publishing needs npm 11.5.1 or newer; Node 20 comes with npm 10, and projen leaves the upgrade to
   // the project. Right after the job sets up Node.js, before anything else runs npm.
   project.github!.tryFindWorkflow('release')!.file!.patch(JsonPatch.add('/jobs/release_npm/steps/1', {
