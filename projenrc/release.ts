@@ -84,6 +84,14 @@ export function configureRelease(project: awscdk.AwsCdkConstructLibrary): void {
   project.gitignore.include('/api-baseline/.jsii');
   project.npmignore?.addPatterns('/api-baseline/', '/.compatignore');
 
+  // The workflows cannot run here: actionlint (with shellcheck) checks what projen generated. .ci/run runs it.
+  project.addTask('lint:workflows', {
+    description: 'Lint the generated GitHub workflows with actionlint and shellcheck (needs Go; builds actionlint once)',
+    exec: 'bash .ci/actionlint.sh',
+  });
+  project.gitignore.addPatterns('/.tools/');
+  project.npmignore?.addPatterns('/.tools/');
+
   // npm trusted publishing needs npm 11.5.1 or newer; Node 20 comes with npm 10, and projen leaves the upgrade to
   // the project. Right after the job sets up Node.js, before anything else runs npm.
   project.github!.tryFindWorkflow('release')!.file!.patch(JsonPatch.add('/jobs/release_npm/steps/1', {
