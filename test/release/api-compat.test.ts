@@ -88,7 +88,7 @@ function fakeNpm(dir: string, stdout: object, status: number): string {
 function compat(dir: string, opts: { npmBin?: string } = {}): { status: number | null; out: string } {
   const argv = [TS_NODE, '--transpile-only', '--project', path.join(ROOT, 'tsconfig.dev.json'), SCRIPT, '--current', 'current'];
   if (!opts.npmBin) argv.push('--skip-npm');
-  const env = { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] };
+  const env: NodeJS.ProcessEnv = { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] };
   if (opts.npmBin) env.PATH = `${opts.npmBin}${path.delimiter}${env.PATH}`;
   const r = spawnSync(process.execPath, argv, { cwd: dir, encoding: 'utf-8', env });
   return { status: r.status, out: r.stdout + r.stderr };
