@@ -92,6 +92,26 @@ export function configureRelease(project: awscdk.AwsCdkConstructLibrary): void {
   project.gitignore.addPatterns('/.tools/');
   project.npmignore?.addPatterns('/.tools/');
 
+  // What the package carries (test/release/packages.test.ts checks it after packaging). The handlers and the
+  // sg-strategy command run from their bundles in assets/; their compiled modules in lib/ are never loaded, except
+  // the three the checks share with the command's output. Nor are the generators of RULES.md and AWS-BEHAVIOURS.md.
+  project.npmignore?.addPatterns(
+    '/lib/handlers/',
+    '/lib/cli/*', '!/lib/cli/findings-table.*', '!/lib/cli/counted.*', '!/lib/cli/layout.*',
+    '/lib/rules/rules-markdown.*', '/lib/model/aws-behaviours-markdown.*',
+  );
+
+  // The packages' contents, versions and sizes, read from dist/ once package-all has written it: a jest file of its
+  // own, which the main run (where there is no dist/) leaves out. The test command runs it last.
+  project.jest?.addIgnorePattern('<rootDir>/test/release/packages.test.ts');
+  const testPackage = project.addTask('test:package', {
+    description: 'Check what the npm tarball, the wheel and the jar in dist/ carry, their versions and sizes (after package-all)',
+    // Its JUnit report sits beside the main run's, which it must not overwrite.
+    env: { JEST_JUNIT_OUTPUT_NAME: 'packages.xml' },
+    exec: 'jest --ci --coverage=false --testPathIgnorePatterns /node_modules/ -- test/release/packages.test.ts',
+  });
+  project.tasks.tryFind('test:all')!.spawn(testPackage);
+
   // npm trusted publishing needs npm 11.5.1 or newer; Node 20 comes with npm 10, and projen leaves the upgrade to
   // the project. Right after the job sets up Node.js, before anything else runs npm.
   project.github!.tryFindWorkflow('release')!.file!.patch(JsonPatch.add('/jobs/release_npm/steps/1', {
