@@ -1,3 +1,4 @@
+import { Language, inLanguage, memberName } from './language';
 import { FindingLevel, SecurityGroupStrategyOptions } from './options';
 import { QUOTAS } from '../model/aws-behaviours';
 import { buildModel } from '../model/build-model';
@@ -37,29 +38,46 @@ export const DEFAULT_DATA_PORTS = [
 ];
 
 /**
- * Check options and fill in defaults. Bad options are the user's input and get a clear error.
+ * A rule's level as configured: a FindingLevel, or its value written as a string in any case ('error',
+ * 'ERROR'), which is how the command's config file and a Python or Java map of strings give it.
  */
-export function resolveParameters(options: SecurityGroupStrategyOptions = {}): RuleParameters {
+export function configuredLevel(options: SecurityGroupStrategyOptions, ruleId: string): Level | undefined {
+  const level = options.ruleLevels?.[ruleId];
+  if (typeof level !== 'string') return undefined;
+  const lower = level.toLowerCase();
+  return (Object.values(FindingLevel) as string[]).includes(lower) ? lower as Level : undefined;
+}
+
+/**
+ * Check options and fill in defaults. Bad options are the user's input and get a clear error, which names each
+ * option as the app's language spells it (`admin_ports` in Python); the command's config file spells them as
+ * TypeScript does.
+ */
+export function resolveParameters(options: SecurityGroupStrategyOptions = {}, language: Language | undefined = 'typescript'): RuleParameters {
   const problems: string[] = [];
+  const name = (option: string) => memberName(option, language);
   const knownIds = new Set(RULE_IDS);
   for (const id of [...Object.keys(options.ruleLevels ?? {}), ...(options.disabledRules ?? [])]) {
     if (!knownIds.has(id)) problems.push(`unknown rule id '${id}' (known: ${RULE_IDS.join(', ')})`);
   }
   for (const [id, level] of Object.entries(options.ruleLevels ?? {})) {
-    if (!Object.values(FindingLevel).includes(level)) problems.push(`rule ${id}: level '${level}' is not error, warning or info`);
+    if (configuredLevel(options, id) === undefined) {
+      const shown = typeof level === 'string' ? `'${level}'` : JSON.stringify(level) ?? String(level);
+      problems.push(`${name('ruleLevels')}: ${id} is ${shown}, which is not a level: use 'error', 'warning' or 'info', or FindingLevel.ERROR, WARNING or INFO`);
+    }
   }
-  const ports = (name: string, value: number[] | undefined, fallback: number[]) => {
+  const ports = (option: string, value: number[] | undefined, fallback: number[]) => {
     for (const port of value ?? []) {
-      if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`${name}: ${port} is not a port (0-65535)`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`${name(option)}: ${port} is not a port (0-65535)`);
     }
     return value ?? fallback;
   };
-  const prefix = (name: string, value: number | undefined, fallback: number, max: number) => {
-    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > max)) problems.push(`${name}: ${value} is not a prefix length (0-${max})`);
+  const prefix = (option: string, value: number | undefined, fallback: number, max: number) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > max)) problems.push(`${name(option)}: ${value} is not a prefix length (0-${max})`);
     return value ?? fallback;
   };
-  const positive = (name: string, value: number | undefined, fallback: number) => {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) problems.push(`${name}: ${value} must be a whole number above 0`);
+  const positive = (option: string, value: number | undefined, fallback: number) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) problems.push(`${name(option)}: ${value} must be a whole number above 0`);
     return value ?? fallback;
   };
   let pattern: RegExp | undefined;
@@ -67,7 +85,7 @@ export function resolveParameters(options: SecurityGroupStrategyOptions = {}): R
     try {
       pattern = new RegExp(options.groupNamePattern);
     } catch (e) {
-      problems.push(`groupNamePattern: ${(e as Error).message}`);
+      problems.push(`${name('groupNamePattern')}: ${(e as Error).message}`);
     }
   }
   const disabled = new Set(options.disabledRules ?? []);
@@ -92,11 +110,13 @@ export function resolveParameters(options: SecurityGroupStrategyOptions = {}): R
 }
 
 /** Run every enabled rule over the model. A rule that throws becomes a finding, never a silent pass. */
-export function runRules(model: SecurityGroupModel, params: RuleParameters, options: SecurityGroupStrategyOptions = {}): Finding[] {
+export function runRules(
+  model: SecurityGroupModel, params: RuleParameters, options: SecurityGroupStrategyOptions = {}, language?: Language,
+): Finding[] {
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (!params.isEnabled(rule.id)) continue;
-    const configured = options.ruleLevels?.[rule.id] as Level | undefined;
+    const configured = configuredLevel(options, rule.id);
     let raw;
     try {
       raw = rule.check(model, params);
@@ -104,7 +124,7 @@ export function runRules(model: SecurityGroupModel, params: RuleParameters, opti
       raw = [{ at: anyResource(model), level: 'warning' as Level, message: `rule ${rule.id} failed on this app and checked nothing: ${(e as Error).message}` }];
     }
     for (const f of raw) {
-      findings.push(toFinding(rule.id, configured ?? f.level ?? rule.defaultLevel, f.message, rule.fix, f.at));
+      findings.push(toFinding(rule.id, configured ?? f.level ?? rule.defaultLevel, f.message, inLanguage(rule.fix, language), f.at));
     }
   }
   return findings;
@@ -139,6 +159,7 @@ export function applyAcknowledgements(
   findings: Finding[],
   acknowledgements: Acknowledgement[],
   options: SecurityGroupStrategyOptions = {},
+  language?: Language,
 ): Finding[] {
   const result: Finding[] = [];
   for (const finding of findings) {
@@ -148,14 +169,14 @@ export function applyAcknowledgements(
       .sort((a, b) => b.path.length - a.path.length)[0];
     result.push(ack ? { ...finding, acknowledged: true, reason: ack.reason, acknowledgedAt: ack.path || '/' } : finding);
   }
-  const level = (options.ruleLevels?.[ACKNOWLEDGEMENT_WITHOUT_REASON.id] as Level | undefined) ?? ACKNOWLEDGEMENT_WITHOUT_REASON.defaultLevel;
+  const level = configuredLevel(options, ACKNOWLEDGEMENT_WITHOUT_REASON.id) ?? ACKNOWLEDGEMENT_WITHOUT_REASON.defaultLevel;
   if (!(options.disabledRules ?? []).includes(ACKNOWLEDGEMENT_WITHOUT_REASON.id)) {
     for (const ack of acknowledgements.filter(a => a.reason.trim() === '')) {
       result.push({
         ruleId: ACKNOWLEDGEMENT_WITHOUT_REASON.id,
         level,
         message: `The acknowledgement of sg-strategy::${ack.ruleId} at ${ack.path || '/'} has no reason, so it is refused. Say why the finding is accepted.`,
-        fix: ACKNOWLEDGEMENT_WITHOUT_REASON.fix,
+        fix: inLanguage(ACKNOWLEDGEMENT_WITHOUT_REASON.fix, language),
         stackId: '(app)',
         stackName: '(app)',
         logicalId: '(acknowledgement)',
@@ -172,14 +193,18 @@ function covers(ackPath: string, findingPath: string): boolean {
   return ackPath === '' || findingPath === ackPath || findingPath.startsWith(`${ackPath}/`);
 }
 
-/** Build the model and run the catalog: what every delivery does. */
+/**
+ * Build the model and run the catalog: what every delivery does. Fix texts name code as the app's language
+ * does, and in TypeScript and Python where `language` is not known.
+ */
 export function analyse(
   stacks: StackTemplate[],
   options: SecurityGroupStrategyOptions,
   acknowledgements: Acknowledgement[],
+  language?: Language,
 ): { model: SecurityGroupModel; findings: Finding[] } {
-  const params = resolveParameters(options);
+  const params = resolveParameters(options, language);
   const model = buildModel(stacks);
-  const findings = applyAcknowledgements(runRules(model, params, options), acknowledgements, options);
+  const findings = applyAcknowledgements(runRules(model, params, options, language), acknowledgements, options, language);
   return { model, findings };
 }

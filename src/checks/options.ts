@@ -17,9 +17,15 @@ export interface SecurityGroupStrategyOptions {
   /**
    * Change the level of rules, by rule id: `{ WorldOpenIngress: FindingLevel.ERROR }`.
    *
+   * Each level is a FindingLevel, or its value as a string (`'error'`, `'warning'`, `'info'`, in any case), as
+   * in the command's config file: from Python, `rule_levels={"WorldOpenIngress": FindingLevel.ERROR}` and
+   * `rule_levels={"WorldOpenIngress": "error"}` both work. Anything else fails when the Aspect or plugin is made.
+   *
    * @default - each rule's default level (see RULES.md)
    */
-  readonly ruleLevels?: { [ruleId: string]: FindingLevel };
+  // Typed `any` so that a string reaches the check below: jsii refuses a string for an enum before any of
+  // this library's code runs, with an error that does not say what to write instead.
+  readonly ruleLevels?: { [ruleId: string]: any };
 
   /**
    * Rules that do not run at all, by id.

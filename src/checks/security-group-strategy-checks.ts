@@ -2,6 +2,7 @@ import { Annotations, IAspect, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { collectAcknowledgements } from './acknowledgements';
 import { Finding, analyse, resolveParameters } from './engine';
+import { hostLanguage } from './language';
 import { SecurityGroupStrategyOptions, SynthOutputOptions } from './options';
 import { printFindings } from './print-findings';
 import { writeReports } from './reports/write-reports';
@@ -32,7 +33,7 @@ export class SecurityGroupStrategyChecks implements IAspect {
   private readonly visited = new WeakSet<IConstruct>();
 
   constructor(props: SecurityGroupStrategyChecksProps = {}) {
-    resolveParameters(props);
+    resolveParameters(props, hostLanguage());
     this.options = props;
   }
 
@@ -54,7 +55,7 @@ export class SecurityGroupStrategyChecks implements IAspect {
   private check(scope: IConstruct): string[] {
     const root = scope.node.root;
     const all = root.node.findAll();
-    const { model, findings } = analyse(templatesFromTree(root, all), this.options, collectAcknowledgements(root, all));
+    const { model, findings } = analyse(templatesFromTree(root, all), this.options, collectAcknowledgements(root, all), hostLanguage());
 
     const rootStage = Stage.isStage(root) ? root : undefined;
     const errors: string[] = [];

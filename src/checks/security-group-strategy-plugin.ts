@@ -1,22 +1,54 @@
 import * as path from 'path';
-import { Aspects, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
+import {
+  Aspects, IPolicyValidationContext, IPolicyValidationPlugin, NestedStack, PolicyValidationPluginReport, PolicyViolation, Stack, Stage,
+} from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { collectAcknowledgements } from './acknowledgements';
 import { PATH_SCOPED_ACKNOWLEDGEMENTS, PLUGINS_MAY_REWRITE_ASSEMBLY_FILES, cdkOlderThan, errorsMaskedAppWide } from './cdk-release';
 import { Finding, analyse, resolveParameters } from './engine';
+import { hostLanguage } from './language';
 import { SecurityGroupStrategyOptions, SynthOutputOptions } from './options';
 import { printFindings } from './print-findings';
 import { writeReports } from './reports/write-reports';
 import { SecurityGroupStrategyChecks } from './security-group-strategy-checks';
-import { templatesFromFiles, withConstructPaths } from './templates-from-assembly';
+import { AssemblyHints, templatesFromFiles } from './templates-from-assembly';
 import { constructPathsByStack } from './templates-from-tree';
 import { packageVersion } from './version';
-import { StackTemplate } from '../model/types';
 import { RULE_IDS } from '../rules/catalog';
 
-function lacksPathMetadata(stack: StackTemplate): boolean {
-  const resources = (stack.template as { Resources?: Record<string, { Metadata?: Record<string, unknown> }> })?.Resources ?? {};
-  return Object.values(resources).some(r => typeof r?.Metadata?.['aws:cdk:path'] !== 'string');
+/**
+ * What the construct tree tells about the assembly: where each nested stack's template is, and (built only
+ * if a template has no `aws:cdk:path` metadata) the construct path of each resource.
+ */
+function hintsFromTree(app: IConstruct, all: IConstruct[]): AssemblyHints {
+  const nestedTemplateFiles = new Map<string, string>();
+  for (const c of all) {
+    const stage = NestedStack.isNestedStack(c) ? Stage.of(c) : undefined;
+    if (stage) nestedTemplateFiles.set(c.node.path, path.join(stage.outdir, (c as NestedStack).templateFile));
+  }
+  let paths: Map<string, Record<string, string>> | undefined;
+  return { nestedTemplateFiles, constructPaths: { get: stackPath => (paths ??= constructPathsByStack(app, all)).get(stackPath) } };
+}
+
+/** CDK's app mode, by context or environment: how a failed validation reaches the user. */
+const APP_MODE_CONTEXT = '@aws-cdk/core:appMode';
+const APP_MODE_ENV = 'CDK_APP_MODE';
+
+/**
+ * Outside the CDK CLI and test runners (`python app.py`, `node app.js`, a Java main), CDK prints the validation
+ * report and then fails synth with only "Validation failed. A copy of this report can be found in: ...", which is
+ * the line a Python or Java user reads at the end of the traceback. In its in-memory mode the error holds the
+ * report: each finding with its rule, construct path and fix. Ask for that mode for this synth, when the report
+ * fails and nothing chose a mode; the CLI (which sets CDK_OUTDIR) prints the report itself.
+ */
+function reportInFailureMessage(app: IConstruct): void {
+  const chosen = process.env[APP_MODE_ENV] ?? app.node.tryGetContext(APP_MODE_CONTEXT);
+  if (chosen !== undefined || process.env.CDK_OUTDIR !== undefined) return;
+  process.env[APP_MODE_ENV] = 'inmemory';
+  // CDK reads the mode right after the plugins run, in the same synchronous synth; later synths get their own.
+  setImmediate(() => {
+    if (process.env[APP_MODE_ENV] === 'inmemory') delete process.env[APP_MODE_ENV];
+  });
 }
 
 /**
@@ -39,7 +71,7 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
   private readonly options: SecurityGroupStrategyPluginProps;
 
   constructor(props: SecurityGroupStrategyPluginProps = {}) {
-    resolveParameters(props);
+    resolveParameters(props, hostLanguage());
     this.options = props;
     this.version = packageVersion();
     this.ruleIds = [...RULE_IDS];
@@ -58,15 +90,11 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
         constructPath: s.stackConstructPath,
       }));
     const acknowledgements = app ? collectAcknowledgements(app, all) : [];
-    let templates = templatesFromFiles(entries);
-    if (app && templates.some(lacksPathMetadata)) {
-      // Apps synthesized outside the CLI have no aws:cdk:path metadata; take the paths from the tree.
-      templates = withConstructPaths(templates, constructPathsByStack(app, all));
-    }
+    let templates = templatesFromFiles(entries, app ? hintsFromTree(app, all) : {});
     // Reports name templates relative to the cloud assembly, as the Aspect does, never by a machine's path.
     const assembly = app && Stage.isStage(app) ? app.outdir : path.dirname(entries[0]?.templatePath ?? '.');
     templates = templates.map(t => (t.templatePath ? { ...t, templatePath: path.relative(assembly, path.resolve(t.templatePath)).split(path.sep).join('/') } : t));
-    const { model, findings } = analyse(templates, this.options, acknowledgements);
+    const { model, findings } = analyse(templates, this.options, acknowledgements, hostLanguage());
 
     // An app built with confirmValidationPluginsDoNotMutate fails synth if a plugin rewrites a file, and so do
     // releases before 2.268.0 when a plugin rewrites a file already in the assembly: there the Aspect writes the
@@ -78,7 +106,8 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
       || (intoAssembly && (aspectWrites || cdkOlderThan(PLUGINS_MAY_REWRITE_ASSEMBLY_FILES)));
     let reports: string[] = [];
     if ((this.options.writeReports ?? true) && !mustNotWrite) {
-      reports = writeReports(this.options.reportDirectory ?? assembly, model, findings, this.version ?? packageVersion(), { writtenAssembly: assembly });
+      const directory = this.options.reportDirectory ?? assembly;
+      reports = writeReports(directory, model, findings, this.version ?? packageVersion(), { writtenAssembly: assembly });
     }
     if (this.options.printFindings) printFindings(findings, reports);
 
@@ -88,9 +117,10 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
     const masked = cdkOlderThan(PATH_SCOPED_ACKNOWLEDGEMENTS) ? errorsMaskedAppWide(findings) : new Set<Finding>();
     const violations: PolicyViolation[] = findings.filter(f => f.level !== 'info').map(f => ({
       ruleName: f.ruleId,
+      // CDK's report heads each violation with its description: the rule, then the path and what it admits.
       description: masked.has(f)
-        ? `${f.message} (Fatal: this aws-cdk-lib, older than 2.271.0, would apply the acknowledgement of ${f.ruleId} elsewhere in the app to this finding too.)`
-        : f.message,
+        ? `${f.ruleId}: ${f.message} (Fatal: this aws-cdk-lib, older than 2.271.0, would apply the acknowledgement of ${f.ruleId} elsewhere in the app to this finding too.)`
+        : `${f.ruleId}: ${f.message}`,
       fix: f.fix,
       severity: masked.has(f) ? 'fatal' : f.level,
       violatingResources: [{
@@ -101,9 +131,8 @@ export class SecurityGroupStrategyPlugin implements IPolicyValidationPlugin {
         locations: [],
       }],
     }));
-    return {
-      success: !findings.some(f => f.level === 'error' && !f.acknowledged),
-      violations,
-    };
+    const success = !findings.some(f => f.level === 'error' && !f.acknowledged);
+    if (!success && app) reportInFailureMessage(app);
+    return { success, violations };
   }
 }

@@ -1,6 +1,7 @@
 import { join, relative, sep } from 'path';
 import { CfnElement, CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { unreadableNestedStack } from './templates-from-assembly';
 import { readL1Property } from '../core/l1-fields';
 import { SECURITY_GROUP_PROPERTIES } from '../model/attachment-properties';
 import { DEFAULT_GROUP_FALLBACK } from '../model/aws-behaviours';
@@ -48,6 +49,9 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
   type Section = Record<string, unknown>;
   type Sections = { resources: Section; parameters: Section; outputs: Section; paths: Record<string, string> };
   const byStack = new Map<Stack, Sections>();
+  // AWS::CloudFormation::Stack resources whose template is not in the app (a CfnStack with a TemplateURL of its own).
+  const external: Array<{ stack: Stack; logicalId: string; resource: unknown; path: string }> = [];
+  const nestedStackResources = new Set(constructs.filter(NestedStack.isNestedStack).map(n => (n as NestedStack).nestedStackResource));
   const entry = (stack: Stack) => {
     let e = byStack.get(stack);
     if (!e) {
@@ -69,6 +73,9 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
     Object.assign(e.resources, rendered.Resources ?? {});
     Object.assign(e.parameters, rendered.Parameters ?? {});
     Object.assign(e.outputs, rendered.Outputs ?? {});
+    if (CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::CloudFormation::Stack' && !nestedStackResources.has(construct)) {
+      external.push({ stack, logicalId, resource: rendered.Resources?.[logicalId], path: construct.node.path });
+    }
   }
   const templates: StackTemplate[] = [];
   for (const [stack, e] of byStack) {
@@ -78,6 +85,7 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
     templates.push({
       stackId: stack.node.path,
       stackName: stackNameOf(stack),
+      ...(NestedStack.isNestedStack(stack) ? {} : { stackNameIsDeployed: true }),
       constructPath: stack.node.path,
       templatePath: templatePathIn(root, stack),
       template: { Resources: e.resources, Parameters: e.parameters, Outputs: e.outputs },
@@ -85,16 +93,21 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
       parent,
     });
   }
+  for (const { stack, logicalId, resource, path } of external) {
+    const parent = { stackId: stack.node.path, stackName: stackNameOf(stack), templatePath: templatePathIn(root, stack) };
+    templates.push(unreadableNestedStack(parent, logicalId, resource, path));
+  }
   return templates;
 }
 
 /**
- * A nested stack's name is only known at deploy time (its stackName is a token); name it as the reports of
- * a synthesized assembly do, after its parent and its resource there.
+ * A nested stack's name is only known at deploy time (its stackName is a token); name it as the readers of a
+ * synthesized assembly do, by its top-level stack and its construct path below that stack (`Api/Database`).
  */
 function stackNameOf(stack: Stack): string {
-  if (!NestedStack.isNestedStack(stack) || !stack.nestedStackParent || !stack.nestedStackResource) return stack.stackName;
-  return `${stackNameOf(stack.nestedStackParent)}-${stack.nestedStackParent.resolve(stack.nestedStackResource.logicalId)}`;
+  let top = stack;
+  while (top.nestedStackParent) top = top.nestedStackParent;
+  return top === stack ? stack.stackName : `${top.stackName}/${stack.node.path.slice(top.node.path.length + 1)}`;
 }
 
 /**

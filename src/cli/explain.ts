@@ -2,7 +2,7 @@ import { CliError } from './cli-error';
 import { LINE_WIDTH, readablePath, wrap } from './layout';
 import { similarNames } from './similar-names';
 import { describeTraffic } from '../model/ports';
-import { ResourceRef, SecurityGroupModel, SecurityGroupNode } from '../model/types';
+import { ExportName, ResourceRef, SecurityGroupModel, SecurityGroupNode } from '../model/types';
 import { groupLabel, refLabel } from '../rules/rule';
 
 /** Why a group in an app can or cannot be removed from it. */
@@ -12,7 +12,10 @@ export interface Explanation {
   readonly logicalId?: string;
   readonly constructPath?: string;
   readonly groupName?: string;
+  /** Nothing in the app stands in the way. */
   readonly canBeRemoved: boolean;
+  /** It is exported: a stack outside the app may import it, which would stand in the way too. */
+  readonly exported: boolean;
   /** What must go, or change, before the group can be deleted. */
   readonly blockers: string[];
   /** What else a user should know: waits, exports other apps may use, what was not resolved. */
@@ -109,10 +112,7 @@ export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode
     const users = [first, ...others].map(u => `${u.by.type} ${resourceLabel(u.by)}`).join(', ');
     blockers.push(`Stack ${first.by.stackName} ${via}, in ${users}; CloudFormation keeps an export while a stack imports it.`);
   }
-  for (const exportName of group.exports) {
-    // The command on a line of its own, so the text output never breaks it.
-    notes.push(`It is exported as "${exportName}". Stacks outside this assembly may import it; this lists them:\naws cloudformation list-imports --export-name ${exportName}`);
-  }
+  for (const exported of group.exports) notes.push(exportNote(exported));
   for (const ref of group.references) {
     blockers.push(`${ref.type} ${resourceLabel(ref)} refers to it.`);
   }
@@ -135,9 +135,29 @@ export function explainGroup(model: SecurityGroupModel, group: SecurityGroupNode
     constructPath: group.ref?.constructPath,
     groupName: group.groupName ?? group.nameTag,
     canBeRemoved: blockers.length === 0,
+    exported: group.exports.length > 0,
     blockers,
     notes,
   };
+}
+
+/**
+ * What to know of an export: stacks outside the assembly may import it, and the command that lists them, on a
+ * line of its own so the text output never breaks it. A name computed at deploy time is said to be so; where only
+ * the stack's name is unknown, the command takes it from STACK_NAME.
+ */
+function exportNote(exported: ExportName): string {
+  const { name, viaParameter } = exported;
+  if (!name.includes('${')) {
+    const which = viaParameter ? ` (the default of parameter ${viaParameter}; the name deployed may differ)` : '';
+    return `It is exported as "${name}"${which}. Stacks outside this assembly may import it; this lists them:\naws cloudformation list-imports --export-name ${name}`;
+  }
+  const computed = `It is exported under a name computed at deploy time, "${name}"`;
+  if (name.replace(/\$\{AWS::StackName\}/g, '').includes('${')) {
+    return `${computed}. Stacks outside this assembly may import it; aws cloudformation list-exports shows the name it got, and list-imports with that name lists them.`;
+  }
+  return `${computed}, with the name the stack is deployed under in place of \${AWS::StackName}. `
+    + `Stacks outside this assembly may import it; with that name in STACK_NAME, this lists them:\naws cloudformation list-imports --export-name "${name.replace(/\$\{AWS::StackName\}/g, '${STACK_NAME}')}"`;
 }
 
 /** A shell command that does not fit on a line, continued before each option so it can still be pasted. */
@@ -152,7 +172,8 @@ export function explanationText(e: Explanation): string {
   const where = e.logicalId ? ` (${e.logicalId} in stack ${e.stackName})` : '';
   const bullets = (items: string[]) => items.flatMap(item => item.split('\n').flatMap(paragraph => (paragraph.startsWith('aws ') ? command(paragraph) : wrap(paragraph, '    ')))
     .map((line, i) => (i === 0 ? `  - ${line.trimStart()}` : line)));
-  const lines = [...wrap(`${e.group}${where}`, ''), `Can be removed: ${e.canBeRemoved ? 'yes' : 'no'}`];
+  const removable = !e.canBeRemoved ? 'no' : e.exported ? 'yes, unless a stack outside this assembly imports it (see below)' : 'yes';
+  const lines = [...wrap(`${e.group}${where}`, ''), `Can be removed: ${removable}`];
   if (e.blockers.length > 0) lines.push('', 'What blocks it:', ...bullets(e.blockers));
   else lines.push('  Nothing in this app carries it, refers to it or imports it.');
   if (e.notes.length > 0) lines.push('', 'Also:', ...bullets(e.notes));

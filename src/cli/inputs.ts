@@ -3,8 +3,9 @@ import * as path from 'path';
 import { CliError } from './cli-error';
 import { MetadataEntry, acknowledgementsAt } from '../checks/acknowledgements';
 import { Acknowledgement } from '../checks/engine';
+import { Language, languageOfTemplates } from '../checks/language';
 import { SourcePosition, jsonResourcePositions } from '../checks/reports/template-positions';
-import { TemplateFile, templatesFromFiles, withConstructPaths } from '../checks/templates-from-assembly';
+import { NESTED_STACK_RESOURCE_PATH, TemplateFile, templateUrlFileName, templatesFromFiles, unreadableNestedStack } from '../checks/templates-from-assembly';
 import { StackTemplate } from '../model/types';
 
 export { CliError } from './cli-error';
@@ -20,6 +21,8 @@ export interface LoadedInputs {
   /** The cloud assemblies read, relative to the working directory. */
   readonly assemblies: string[];
   readonly positions: ResourcePositions;
+  /** The language the assemblies' app is written in, from CDK's analytics in its templates, where it says. */
+  readonly language?: Language;
 }
 
 /** `file` relative to `cwd`, with forward slashes: how reports name it on every platform. */
@@ -34,6 +37,7 @@ export function relativePath(cwd: string, file: string): string {
 export function loadInputs(paths: string[], cwd: string): LoadedInputs {
   const files: TemplateFile[] = [];
   const constructPaths = new Map<string, Record<string, string>>();
+  const assetFiles = new Map<string, string>();
   const handWritten: StackTemplate[] = [];
   const acknowledgements: Acknowledgement[] = [];
   const assemblies: string[] = [];
@@ -49,7 +53,7 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
       if (!fs.existsSync(manifest)) {
         throw new CliError(`${given} is a directory without manifest.json, so it is not a cloud assembly. Run cdk synth and pass its cdk.out, or pass template files.`);
       }
-      readAssembly(path.dirname(manifest), given, { files, acknowledgements, constructPaths });
+      readAssembly(path.dirname(manifest), given, { files, acknowledgements, constructPaths, assetFiles });
       assemblies.push(relativePath(cwd, path.dirname(manifest)));
     } else {
       const { template, resourcePositions } = readTemplateFile(resolved, given);
@@ -59,10 +63,11 @@ export function loadInputs(paths: string[], cwd: string): LoadedInputs {
     }
   }
   uniqueStackIds(handWritten, files);
-  const fromAssemblies = withConstructPaths(templatesFromFiles(files), constructPaths)
+  const fromAssemblies = templatesFromFiles(files, { constructPaths, assetFiles })
     .map(t => (t.templatePath ? { ...t, templatePath: relativePath(cwd, path.resolve(t.templatePath)) } : t));
   return {
-    templates: [...fromAssemblies, ...handWritten],
+    templates: [...fromAssemblies, ...withNestedStacks(handWritten)],
+    language: languageOfTemplates(fromAssemblies),
     acknowledgements,
     assemblies,
     positions: resourcePositionsReader(cwd, yamlPositions),
@@ -101,8 +106,13 @@ interface Manifest {
 interface AssemblyContents {
   readonly files: TemplateFile[];
   readonly acknowledgements: Acknowledgement[];
-  /** Construct paths by stack path and logical id, for templates synthesized without `aws:cdk:path` metadata. */
+  /**
+   * Construct paths by the path of their stack (each nested stack apart) and logical id, for templates
+   * synthesized without `aws:cdk:path` metadata.
+   */
   readonly constructPaths: Map<string, Record<string, string>>;
+  /** Asset files by hash, from the legacy synthesizer's `aws:cdk:asset` metadata. */
+  readonly assetFiles: Map<string, string>;
 }
 
 function readAssembly(directory: string, given: string, contents: AssemblyContents): void {
@@ -122,21 +132,51 @@ function readAssembly(directory: string, given: string, contents: AssemblyConten
     const stackPath = artifact.displayName ?? id;
     contents.files.push({
       stackId: stackPath,
+      // Without a stackName property, the stack deploys under its artifact id.
       stackName: artifact.properties.stackName ?? id,
+      stackNameIsDeployed: true,
       templatePath: path.join(directory, artifact.properties.templateFile),
       constructPath: stackPath,
     });
     // CDK records each resource's logical id at its construct path, whether or not the template has path
-    // metadata, and each acknowledgement at the scope it was made on.
-    const paths: Record<string, string> = {};
+    // metadata, and each acknowledgement at the scope it was made on. A stack's metadata holds its nested
+    // stacks' too.
+    const logicalIds: Array<[string, string]> = [];
     for (const [slashedPath, entries] of Object.entries(stackMetadata(directory, artifact))) {
       const constructPath = slashedPath.replace(/^\//, '');
       const list = Array.isArray(entries) ? entries : [];
       contents.acknowledgements.push(...acknowledgementsAt(constructPath, list));
-      for (const entry of list) if (entry?.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') paths[entry.data] = constructPath;
+      for (const entry of list) {
+        if (entry?.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') logicalIds.push([constructPath, entry.data]);
+        if (entry?.type === 'aws:cdk:asset') addAssetFile(directory, entry.data, contents.assetFiles);
+      }
     }
-    contents.constructPaths.set(stackPath, paths);
+    for (const [stack, paths] of constructPathsByStack(stackPath, logicalIds)) contents.constructPaths.set(stack, paths);
   }
+}
+
+/**
+ * Logical ids by the stack that holds them: the deepest nested stack whose path is above the resource's,
+ * else the top-level stack. A nested stack's path is where CDK put its AWS::CloudFormation::Stack resource,
+ * without the `.NestedStack/...` part.
+ */
+function constructPathsByStack(stackPath: string, logicalIds: Array<[string, string]>): Map<string, Record<string, string>> {
+  const nestedPaths = logicalIds.map(([p]) => p).filter(p => NESTED_STACK_RESOURCE_PATH.test(p))
+    .map(p => p.replace(NESTED_STACK_RESOURCE_PATH, '')).sort((a, b) => b.length - a.length);
+  const byStack = new Map<string, Record<string, string>>([[stackPath, {}]]);
+  for (const [constructPath, logicalId] of logicalIds) {
+    const owner = nestedPaths.find(n => constructPath.startsWith(`${n}/`)) ?? stackPath;
+    if (!byStack.has(owner)) byStack.set(owner, {});
+    byStack.get(owner)![logicalId] = constructPath;
+  }
+  return byStack;
+}
+
+/** The legacy synthesizer records each file asset, a nested stack's template among them, by its hash. */
+function addAssetFile(directory: string, data: unknown, files: Map<string, string>): void {
+  const asset = data as { path?: unknown; id?: unknown; sourceHash?: unknown } | undefined;
+  if (typeof asset?.path !== 'string') return;
+  for (const hash of [asset.id, asset.sourceHash]) if (typeof hash === 'string') files.set(hash, path.join(directory, asset.path));
 }
 
 function stackMetadata(directory: string, artifact: NonNullable<Manifest['artifacts']>[string]): StackMetadata {
@@ -183,6 +223,27 @@ export function readTemplateFile(file: string, given: string = file): { template
   }
   const stackName = path.basename(file).replace(/(\.template)?\.(json|ya?ml|template)$/i, '');
   return { template: { stackId: stackName, stackName, templatePath: file, template }, resourcePositions };
+}
+
+/**
+ * Hand-written parents name their nested stacks' templates by URL: a template given beside the parent with that
+ * file name is the nested stack, linked to its parent so its parameters resolve; any other nested stack is
+ * reported as unread.
+ */
+function withNestedStacks(handWritten: StackTemplate[]): StackTemplate[] {
+  const byFileName = new Map(handWritten.map(t => [path.basename(t.templatePath ?? ''), t]));
+  const parents = new Map<StackTemplate, StackTemplate['parent']>();
+  const unread: StackTemplate[] = [];
+  for (const t of handWritten) {
+    const resources = (t.template as { Resources?: Record<string, any> }).Resources ?? {};
+    for (const [logicalId, resource] of Object.entries(resources)) {
+      if (resource?.Type !== 'AWS::CloudFormation::Stack') continue;
+      const child = byFileName.get(templateUrlFileName(resource?.Properties?.TemplateURL) ?? '');
+      if (child && child !== t && !parents.has(child)) parents.set(child, { stackId: t.stackId, logicalId });
+      else unread.push(unreadableNestedStack(t, logicalId, resource));
+    }
+  }
+  return [...handWritten.map(t => (parents.has(t) ? { ...t, parent: parents.get(t) } : t)), ...unread];
 }
 
 /** Two hand-written files with the same name get distinct stack ids, so their resources stay apart. */

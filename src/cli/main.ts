@@ -272,7 +272,7 @@ function check(args: ParsedArgs, io: CliIo): number {
   const configFile = args.values.get('config')?.[0];
   const options: SecurityGroupStrategyOptions = configFile ? loadConfig(configFile, io.cwd) : {};
   const inputs = read(args.positional, io);
-  const { findings } = analyse(inputs.templates, options, inputs.acknowledgements);
+  const { findings } = analyse(inputs.templates, options, inputs.acknowledgements, inputs.language);
   if (format === 'json') {
     io.out(JSON.stringify(jsonReport(findings, packageVersion()), undefined, 2));
   } else if (format === 'sarif') {

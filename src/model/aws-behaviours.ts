@@ -203,6 +203,16 @@ export const AWS_BEHAVIOURS = {
     ],
     rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress'],
   },
+  networkLoadBalancerGroupsAtCreation: {
+    id: 'network-load-balancer-groups-at-creation',
+    statement: 'A Network Load Balancer takes security groups only if it was created with at least one: one created without any can never be given one (SetSecurityGroups refuses it), and must be replaced.',
+    certainty: 'documented',
+    sources: [
+      { title: 'ELB SetSecurityGroups ("unless you specified a security group for the load balancer when you created it")', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSecurityGroups.html' },
+      { title: 'Update the security groups for your Network Load Balancer', url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html' },
+    ],
+    rules: ['NetworkLoadBalancerWithoutSecurityGroup'],
+  },
   transferServerPorts: {
     id: 'transfer-server-ports',
     statement: 'A Transfer Family server listens only for its protocols: SFTP on 22 (or the SftpPorts it names), FTP and FTPS on 21 and the passive range 8192-8200. SFTP there is a managed file service, not a shell, so 22 on a Transfer server is not a remote-administration port.',
@@ -212,6 +222,30 @@ export const AWS_BEHAVIOURS = {
       { title: 'Transfer Family: configuring an SFTP, FTPS, or FTP server endpoint', url: 'https://docs.aws.amazon.com/transfer/latest/userguide/sftp-for-transfer-family.html' },
     ],
     rules: ['WorldOpenAdminPort', 'WorldOpenIngress'],
+  },
+  lambdaInterfacesInbound: {
+    id: 'lambda-interfaces-inbound',
+    statement: 'Which inbound connections a Lambda function\'s VPC interfaces (Hyperplane ENIs) accept is unsettled: Lambda describes them as the way the function reaches into the VPC, '
+      + 'but no AWS source we found says whether they accept connections the function did not open. So a world-open rule on a group only functions carry is not narrowed to ports, and is at most a warning.',
+    certainty: 'unsettled',
+    caveat: 'AWS does not document which inbound connections a Lambda function\'s network interfaces accept',
+    sources: [
+      { title: 'AWS Lambda: private networking with VPC (Hyperplane ENIs)', url: 'https://docs.aws.amazon.com/lambda/latest/dg/foundation-networking.html' },
+      { title: 'AWS Lambda: connecting outbound networking to resources in a VPC', url: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html' },
+    ],
+    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress'],
+  },
+  interfaceEndpointPorts: {
+    id: 'interface-endpoint-ports',
+    statement: 'An interface VPC endpoint accepts what its service listens on: HTTPS on 443 for most AWS services, any port of the Network Load Balancer behind an endpoint service. '
+      + 'No AWS source lists the ports per service, so a world-open rule on a group only interface endpoints carry is not narrowed to ports, and is at most a warning.',
+    certainty: 'unsettled',
+    caveat: 'an interface endpoint accepts the ports its service listens on, which AWS does not list per service',
+    sources: [
+      { title: 'AWS PrivateLink: interface VPC endpoints', url: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpce-interface.html' },
+      { title: 'aws-cdk-lib ec2.InterfaceVpcEndpoint (an endpoint service names the port it listens on)', url: 'https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.InterfaceVpcEndpoint.html' },
+    ],
+    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress'],
   },
   exportsBlockReplacement: {
     id: 'exports-block-replacement',
@@ -235,8 +269,10 @@ export const AWS_BEHAVIOURS = {
   },
   cidrNeedsPrefix: {
     id: 'cidr-needs-prefix',
-    statement: 'CidrIp and CidrIpv6 are CIDR blocks: a single address is written with /32 (or /128). EC2 refuses an IPv4 address without a prefix length as a malformed CIDR block; moto, which mirrors EC2\'s errors, refuses it too. cfn-lint does not check it.',
-    certainty: 'documented',
+    statement: 'CidrIp and CidrIpv6 are CIDR blocks, and AWS documents a single address as /32 (or /128). What EC2 does with an address without a prefix length is not documented: '
+      + 'moto\'s model of EC2 refuses a bare IPv4 address as an invalid CIDR block (and takes a bare IPv6 one), and cfn-lint does not check it. So the finding says the template would not deploy, as a warning.',
+    certainty: 'unsettled',
+    caveat: 'AWS documents a single address as /32 or /128, but not that EC2 refuses one without a prefix length; moto\'s model of EC2 refuses a bare IPv4 address',
     sources: [
       { title: 'EC2 IpRange: CidrIp ("to specify a single IPv4 address, use the /32 prefix length")', url: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html' },
       { title: 'EC2 Ipv6Range: CidrIpv6 ("use the /128 prefix length")', url: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Ipv6Range.html' },

@@ -5,7 +5,7 @@ import { Cidr, parseCidr } from './cidr';
 import { IntrinsicResolver, Resolved } from './intrinsics';
 import { readTraffic } from './ports';
 import {
-  Attachment, InvalidRule, LambdaNode, LoadBalancerNode, Peer, PrefixListNode, ResourceRef, SecurityGroupModel,
+  Attachment, ExportName, InvalidRule, LambdaNode, LoadBalancerNode, Peer, PrefixListNode, ResourceRef, SecurityGroupModel,
   SecurityGroupNode, SecurityGroupRule, ServicePorts, StackTemplate, Unresolved, VpcNode, refLabel, resourceKey,
 } from './types';
 
@@ -82,6 +82,7 @@ class ModelBuilder {
   private readonly prefixLists = new Map<string, PrefixListNode>();
   private readonly servicePorts = new Map<string, ServicePorts>();
   private readonly forwarders = new Set<string>();
+  private readonly inboundUnsettled: SecurityGroupModel['inboundUnsettled'] = new Map();
   private readonly lambdas: LambdaNode[] = [];
 
   constructor(private readonly stacks: StackTemplate[]) {
@@ -94,6 +95,7 @@ class ModelBuilder {
       prefixLists: this.prefixLists,
       servicePorts: this.servicePorts,
       forwarders: this.forwarders,
+      inboundUnsettled: this.inboundUnsettled,
       lambdas: this.lambdas,
       unresolved: this.unresolved,
       invalidRules: this.invalidRules,
@@ -225,12 +227,15 @@ class ModelBuilder {
     const family = this.resolver.resolve(stackId, props.AddressFamily);
     const entries: Cidr[] = [];
     let unresolvedEntries = 0;
+    // Which parameter gave each entry that is the world; undefined for a literal world entry.
+    const worldVia: Array<string | undefined> = [];
     const list: unknown[] = Array.isArray(props.Entries) ? props.Entries : props.Entries === undefined ? [] : [props.Entries];
     for (const entry of list) {
       const cidr = this.resolver.resolve(stackId, asRecord(entry).Cidr);
       const parsed = cidr.kind === 'literal' ? parseCidr(String(cidr.value)) : undefined;
       if (parsed) entries.push(parsed);
       else unresolvedEntries++;
+      if (parsed?.prefix === 0) worldVia.push(cidr.kind === 'literal' ? cidr.viaParameter : undefined);
     }
     this.prefixLists.set(key, {
       key,
@@ -239,6 +244,7 @@ class ModelBuilder {
       addressFamily: family.kind === 'literal' && (family.value === 'IPv4' || family.value === 'IPv6') ? family.value : undefined,
       entries,
       unresolvedEntries,
+      worldViaParameter: worldVia.length > 0 && worldVia.every(v => v !== undefined) ? worldVia[0] : undefined,
     });
   }
 
@@ -340,6 +346,7 @@ class ModelBuilder {
     const to = literal(props.ToPort);
     const plain = (r: Resolved | undefined) => (r === undefined ? undefined : r.kind === 'literal' ? r.value : r);
     const { traffic, problem } = readTraffic(plain(protocol), plain(from), plain(to));
+    const trafficViaParameters = parametersOf([protocol, from, to]);
     const cidr = literal(props.CidrIp);
     if (direction === 'egress' && cidr?.kind === 'literal' && cidr.value === CDK_NO_TRAFFIC_RULE.cidrIp
       && traffic?.protocol === CDK_NO_TRAFFIC_RULE.ipProtocol && traffic.icmp?.type === CDK_NO_TRAFFIC_RULE.fromPort
@@ -353,6 +360,7 @@ class ModelBuilder {
       groupKey,
       traffic,
       trafficProblem: problem,
+      ...(trafficViaParameters.length > 0 ? { trafficViaParameters } : {}),
       peer,
       description: typeof props.Description === 'string' ? props.Description : undefined,
       origin,
@@ -367,7 +375,7 @@ class ModelBuilder {
   private checkRuleIsValid(stackId: string, direction: 'ingress' | 'egress', props: Record<string, any>, at: ResourceRef) {
     const peers = PEER_KEYS[direction].filter(key => props[key] !== undefined && !mayBeAbsent(props[key]));
     if (peers.length > 1) {
-      this.invalidRules.push({ at, direction, behaviour: AWS_BEHAVIOURS.ruleNamesOnePeer.id, what: `names ${peers.length} peers (${peers.join(', ')}); a rule names exactly one`, certain: true });
+      this.invalidRules.push({ at, direction, behaviour: AWS_BEHAVIOURS.ruleNamesOnePeer.id, what: `names ${peers.length} peers (${peers.join(', ')}); a rule names exactly one` });
     }
     for (const key of ['CidrIp', 'CidrIpv6'] as const) {
       if (props[key] === undefined) continue;
@@ -379,9 +387,7 @@ class ModelBuilder {
         direction,
         behaviour: AWS_BEHAVIOURS.cidrNeedsPrefix.id,
         what: `has ${key} "${value.value}"${from} without a prefix length; write ${value.value}/${key === 'CidrIp' ? 32 : 128} for one address`,
-        // EC2's refusal of an IPv6 address without a prefix is not reproduced anywhere we could find, and a
-        // parameter's default may not be the value deployed.
-        certain: key === 'CidrIp' && !value.viaParameter,
+        ...(value.viaParameter ? { viaParameter: value.viaParameter } : {}),
       });
     }
   }
@@ -407,7 +413,7 @@ class ModelBuilder {
       if (value.kind === 'literal') return { kind: 'prefixList', id: String(value.value), viaParameter: value.viaParameter };
       if (value.kind === 'resource') {
         const list = this.prefixLists.get(resourceKey(value.stackId, value.logicalId));
-        return { kind: 'prefixList', id: value.logicalId, prefixListKey: list?.key, holdsWorld: list?.entries.some(e => e.prefix === 0) };
+        return { kind: 'prefixList', id: value.logicalId, prefixListKey: list?.key, holdsWorld: list?.entries.some(e => e.prefix === 0), worldViaParameter: list?.worldViaParameter };
       }
       return { kind: 'unresolved', reason: `the prefix list: ${value.kind === 'unresolved' ? value.reason : 'a list'}` };
     }
@@ -588,6 +594,10 @@ class ModelBuilder {
     } else if (type === 'AWS::Lambda::Function' && attachedKeys.size > 0) {
       this.lambdas.push({ ref, groupKeys: [...attachedKeys] });
     }
+    // What reaches a function's interfaces or an interface endpoint's is not settled (see AWS_BEHAVIOURS).
+    const unsettled = type === 'AWS::Lambda::Function' ? { what: 'a Lambda function', behaviour: AWS_BEHAVIOURS.lambdaInterfacesInbound.id }
+      : type === 'AWS::EC2::VPCEndpoint' ? { what: 'an interface VPC endpoint', behaviour: AWS_BEHAVIOURS.interfaceEndpointPorts.id } : undefined;
+    if (unsettled && attachedKeys.size > 0) this.inboundUnsettled.set(resourceKey(stackId, logicalId), { resource: ref, ...unsettled });
 
     // Any other mention of a group (a custom resource, a tag value...) keeps it from being "unused".
     for (const key of this.groupsMentioned(stackId, props)) {
@@ -729,6 +739,7 @@ class ModelBuilder {
     const groupKeys: string[] = [];
     const unresolved: string[] = [];
     const resolved = isResolved(values) ? values : this.resolver.resolve(stackId, values);
+    const viaParameters = parametersOf(this.resolver.items(resolved));
     for (const item of this.resolver.items(resolved)) {
       const group = this.groupOfResolved(stackId, item, ref);
       if (group.key) {
@@ -741,7 +752,8 @@ class ModelBuilder {
     if (unresolved.length > 0 && !extra.viaTemplate) {
       this.unresolved.push({ at: ref, what: `${unresolved.length} of its security groups${label ? ` (${label})` : ''}: ${unresolved.join('; ')}` });
     }
-    return { resource: ref, groupKeys, unresolved, viaDefault: false, interfaceLabel: label, ...extra };
+    const fromDefaults = viaParameters.length > 0 ? { viaParameters } : {};
+    return { resource: ref, groupKeys, unresolved, viaDefault: false, interfaceLabel: label, ...fromDefaults, ...extra };
   }
 
   private groupsMentioned(stackId: string, value: unknown): Set<string> {
@@ -819,7 +831,7 @@ class ModelBuilder {
     // A Classic Load Balancer lists its listeners inline; v2 listeners are resources of their own (addListener).
     const inline = lbType === 'classic' && Array.isArray(props.Listeners) ? props.Listeners.map(asRecord) : [];
     const listeners = inline.map(l => ({
-      ref, port: this.portOf(stackId, l.LoadBalancerPort), protocol: literalText(this.resolver.resolve(stackId, l.Protocol)),
+      ref, ...this.portOf(stackId, l.LoadBalancerPort), protocol: literalText(this.resolver.resolve(stackId, l.Protocol)),
     }));
     this.loadBalancers.set(resourceKey(stackId, ref.logicalId), {
       ref,
@@ -843,7 +855,7 @@ class ModelBuilder {
     if (lb.kind !== 'resource') return;
     this.loadBalancerOf(lb.stackId, lb.logicalId)?.listeners.push({
       ref: this.ref(stackId, logicalId),
-      port: this.portOf(stackId, props.Port),
+      ...this.portOf(stackId, props.Port),
       protocol: literalText(this.resolver.resolve(stackId, props.Protocol)),
     });
   }
@@ -853,7 +865,9 @@ class ModelBuilder {
     for (const lb of this.loadBalancers.values()) {
       if (lb.listeners.length === 0 || lb.listeners.some(l => l.port === undefined)) continue;
       const ports = [...new Set(lb.listeners.map(l => l.port!))].sort((a, b) => a - b);
-      this.servicePorts.set(resourceKey(lb.ref.stackId, lb.ref.logicalId), { resource: lb.ref, ports, what: 'listeners', remoteAdministration: true });
+      const viaParameters = [...new Set(lb.listeners.flatMap(l => (l.portViaParameter ? [l.portViaParameter] : [])))];
+      const fromDefaults = viaParameters.length > 0 ? { viaParameters } : {};
+      this.servicePorts.set(resourceKey(lb.ref.stackId, lb.ref.logicalId), { resource: lb.ref, ports, what: 'listeners', remoteAdministration: true, ...fromDefaults });
     }
   }
 
@@ -863,20 +877,24 @@ class ModelBuilder {
     if (protocols.some(p => p.kind !== 'literal')) return;
     const names = protocols.map(p => String((p as { value: unknown }).value).toUpperCase());
     const sftpPorts = pathValue(props, ['ProtocolDetails', 'SftpPorts']);
-    const configured = Array.isArray(sftpPorts) ? sftpPorts.map(p => this.portOf(stackId, asRecord(p).SftpPort)) : [22];
-    if (configured.some(p => p === undefined)) return;
+    const configured = Array.isArray(sftpPorts) ? sftpPorts.map(p => this.portOf(stackId, asRecord(p).SftpPort)) : [{ port: 22 }];
+    if (configured.some(p => p.port === undefined)) return;
+    const viaParameters = [...new Set(configured.flatMap(p => (p.portViaParameter ? [p.portViaParameter] : [])))];
     const ports = [
-      ...(names.includes('SFTP') ? configured as number[] : []),
+      ...(names.includes('SFTP') ? configured.map(p => p.port!) : []),
       ...(names.includes('FTP') || names.includes('FTPS') ? [21, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200] : []),
     ];
+    const fromDefaults = viaParameters.length > 0 ? { viaParameters } : {};
     this.servicePorts.set(resourceKey(stackId, ref.logicalId), {
-      resource: ref, ports: [...new Set(ports)].sort((a, b) => a - b), what: names.join(', '), remoteAdministration: false,
+      resource: ref, ports: [...new Set(ports)].sort((a, b) => a - b), what: names.join(', '), remoteAdministration: false, ...fromDefaults,
     });
   }
 
-  private portOf(stackId: string, value: unknown): number | undefined {
+  /** A port, undefined when synth cannot know it, and the parameter whose default gave it. */
+  private portOf(stackId: string, value: unknown): { port?: number; portViaParameter?: string } {
     const port = this.resolver.resolve(stackId, value);
-    return port.kind === 'literal' && Number.isInteger(Number(port.value)) ? Number(port.value) : undefined;
+    if (port.kind !== 'literal' || !Number.isInteger(Number(port.value))) return {};
+    return port.viaParameter ? { port: Number(port.value), portViaParameter: port.viaParameter } : { port: Number(port.value) };
   }
 
   private addExports(stackId: string) {
@@ -888,13 +906,21 @@ class ModelBuilder {
       if (value.kind !== 'resource' || value.stackId !== stackId) continue;
       const key = this.securityGroupKey(value);
       // A name computed at deploy time (Fn::Sub of ${AWS::StackName}...) is still an export.
-      if (key) this.groups.get(key)?.exports.push(this.describeValue(stackId, name));
+      if (key) this.groups.get(key)?.exports.push(this.exportName(stackId, name));
     }
+  }
+
+  /** An export's name as a person reads it, with the parameter whose default it holds. */
+  private exportName(stackId: string, value: unknown): ExportName {
+    const resolved = this.resolver.resolve(stackId, value);
+    const name = this.describeValue(stackId, value, false);
+    return resolved.kind === 'literal' && resolved.viaParameter ? { name, viaParameter: resolved.viaParameter } : { name };
   }
 
   /**
    * A value as a person reads it: literal text where synth knows it, `${Name}` for a parameter or pseudo
-   * parameter it does not, and the default of a parameter said as such.
+   * parameter it does not (but the stack's name where it is the deployed one), and the default of a parameter
+   * said as such.
    */
   private describeValue(stackId: string, value: unknown, annotate = true, depth = 0): string {
     const resolved = this.resolver.resolve(stackId, value);
@@ -902,13 +928,15 @@ class ModelBuilder {
       return resolved.viaParameter && annotate ? `${resolved.value} (the default of parameter ${resolved.viaParameter})` : String(resolved.value);
     }
     if (depth > 8) return '${...}';
+    const stack = this.resolver.stack(stackId);
+    const pseudo = (name: string) => (name === 'AWS::StackName' && stack?.stackNameIsDeployed ? stack.stackName : `\${${name}}`);
     const record = asRecord(value);
-    if (typeof record.Ref === 'string') return `\${${record.Ref}}`;
+    if (typeof record.Ref === 'string') return pseudo(record.Ref);
     if (record['Fn::ImportValue'] !== undefined) return `\${ImportValue ${this.describeValue(stackId, record['Fn::ImportValue'], false, depth + 1)}}`;
-    if (typeof record['Fn::Sub'] === 'string') return record['Fn::Sub'];
+    if (typeof record['Fn::Sub'] === 'string') return record['Fn::Sub'].replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => pseudo(name));
     if (Array.isArray(record['Fn::Sub']) && typeof record['Fn::Sub'][0] === 'string') {
       const vars = asRecord(record['Fn::Sub'][1]);
-      return record['Fn::Sub'][0].replace(/\$\{([^}!][^}]*)\}/g, (m, name: string) => (name in vars ? this.describeValue(stackId, vars[name], false, depth + 1) : m));
+      return record['Fn::Sub'][0].replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => (name in vars ? this.describeValue(stackId, vars[name], false, depth + 1) : pseudo(name)));
     }
     const join = record['Fn::Join'];
     if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
@@ -943,6 +971,12 @@ function describeVpcKey(vpcKey: string): string {
   if (vpcKey === 'default-vpc') return 'the account\'s default VPC';
   if (vpcKey === 'unknown-vpc') return 'a VPC outside the app';
   return vpcKey.startsWith('external:') ? `VPC ${vpcKey.slice('external:'.length)}` : vpcKey;
+}
+
+/** The parameters whose defaults gave any of these values, each once. */
+function parametersOf(values: Array<Resolved | undefined>): string[] {
+  const names = values.flatMap(v => (v?.kind === 'literal' && v.viaParameter ? [v.viaParameter] : []));
+  return [...new Set(names)];
 }
 
 function literalText(resolved: Resolved): string | undefined {

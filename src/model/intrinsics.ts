@@ -169,8 +169,9 @@ export class IntrinsicResolver {
       return { kind: 'unresolved', reason: `output ${attribute} of nested stack ${logicalId} is not in the app` };
     }
     if (/(^|\.)Port$/.test(attribute) && ENDPOINT_PORT_TYPES.has(String(resource.Type))) {
-      const port = endpointPort(this.resolve(stackId, asRecord(resource.Properties).Port, depth + 1), resource);
-      if (port !== undefined) return { kind: 'literal', value: port };
+      const declared = this.resolve(stackId, asRecord(resource.Properties).Port, depth + 1);
+      const port = endpointPort(declared, resource);
+      if (port !== undefined) return { kind: 'literal', value: port, viaParameter: declared.kind === 'literal' ? declared.viaParameter : undefined };
       return { kind: 'unresolved', reason: `the port of ${logicalId} is not known at synth` };
     }
     if (resource.Type === 'AWS::EC2::VPC' && attribute === 'CidrBlock') {
@@ -195,7 +196,8 @@ export class IntrinsicResolver {
     }
     const parts = this.items(this.resolve(stackId, arg[1], depth + 1));
     if (parts.every(p => p.kind === 'literal')) {
-      return { kind: 'literal', value: parts.map(p => String((p as { value: unknown }).value)).join(arg[0]) };
+      const literals = parts as Array<Extract<Resolved, { kind: 'literal' }>>;
+      return withParameter({ kind: 'literal', value: literals.map(p => String(p.value)).join(arg[0]) }, literals);
     }
     return { kind: 'unresolved', reason: 'Fn::Join of values not known at synth' };
   }
@@ -216,13 +218,17 @@ export class IntrinsicResolver {
     const vars = Array.isArray(arg) ? asRecord(arg[1]) : {};
     if (text === undefined) return { kind: 'unresolved', reason: 'Fn::Sub with unexpected arguments' };
     let failed = false;
+    const used: Array<Extract<Resolved, { kind: 'literal' }>> = [];
     const value = text.replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => {
       const resolved = name in vars ? this.resolve(stackId, vars[name], depth + 1) : undefined;
-      if (resolved?.kind === 'literal') return String(resolved.value);
+      if (resolved?.kind === 'literal') {
+        used.push(resolved);
+        return String(resolved.value);
+      }
       failed = true;
       return '';
     });
-    return failed ? { kind: 'unresolved', reason: 'Fn::Sub of values not known at synth' } : { kind: 'literal', value };
+    return failed ? { kind: 'unresolved', reason: 'Fn::Sub of values not known at synth' } : withParameter({ kind: 'literal', value }, used);
   }
 }
 
@@ -246,6 +252,14 @@ function endpointPort(port: Resolved, resource: Record<string, any>): number | u
   if (type === 'AWS::Redshift::Cluster') return 5439;
   const engine = String(asRecord(resource.Properties).Engine ?? (type.startsWith('AWS::ElastiCache') ? 'redis' : '')).toLowerCase();
   return ENGINE_PORTS.find(([pattern]) => pattern.test(engine))?.[1];
+}
+
+/** A literal built from parts keeps the first parameter default among them: the deployed value may differ. */
+function withParameter(
+  built: Extract<Resolved, { kind: 'literal' }>, parts: Array<Extract<Resolved, { kind: 'literal' }>>,
+): Extract<Resolved, { kind: 'literal' }> {
+  const viaParameter = parts.find(p => p.viaParameter)?.viaParameter;
+  return viaParameter ? { ...built, viaParameter } : built;
 }
 
 function withHop(resolved: Resolved, hop: ImportHop): Resolved {

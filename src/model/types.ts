@@ -8,8 +8,13 @@ import { Traffic } from './ports';
 export interface StackTemplate {
   /** Unique in the app: the artifact id, or the stack's construct path. */
   readonly stackId: string;
-  /** The CloudFormation stack name. */
+  /** The CloudFormation stack name, or the name the readers give a stack whose name they cannot know. */
   readonly stackName: string;
+  /**
+   * True where `stackName` is the name CloudFormation deploys the stack under: a top-level stack of a CDK app or
+   * cloud assembly. A template read from a file is named after the file, and a nested stack is named at deploy.
+   */
+  readonly stackNameIsDeployed?: boolean;
   /** The stack's construct path, when it came from a CDK app. */
   readonly constructPath?: string;
   /** Where the template file is, when there is one. */
@@ -43,6 +48,8 @@ export type Peer =
     readonly prefixListKey?: string;
     /** An entry of the in-app list is 0.0.0.0/0 or ::/0: the rule is open to the world. */
     readonly holdsWorld?: boolean;
+    /** Every such entry is the default of this parameter, so the deployed list may not hold the world. */
+    readonly worldViaParameter?: string;
   }
   | { readonly kind: 'unresolved'; readonly reason: string };
 
@@ -52,6 +59,8 @@ export interface SecurityGroupRule {
   /** Undefined when protocol or ports cannot be read; then `trafficProblem` says why. */
   readonly traffic?: Traffic;
   readonly trafficProblem?: string;
+  /** Parameters whose defaults gave the protocol or ports: the deployed traffic may differ. */
+  readonly trafficViaParameters?: string[];
   readonly peer: Peer;
   readonly description?: string;
   /** The resource that states the rule: the group itself for inline rules, else the standalone rule. */
@@ -84,8 +93,8 @@ export interface SecurityGroupNode {
   readonly attachments: Attachment[];
   /** Resources that mention the group other than by carrying it or by a rule (custom resources, outputs...). */
   readonly references: ResourceRef[];
-  /** Export names under which its id leaves its stack; a name computed at deploy time shows its unknown parts as `${...}`. */
-  readonly exports: string[];
+  /** The exports under which its id leaves its stack. */
+  readonly exports: ExportName[];
   /**
    * Where the group's egress is declared, inline or by standalone AWS::EC2::SecurityGroupEgress resources from
    * any stack. A group with neither keeps AWS's allow-all IPv4 egress (see AWS_BEHAVIOURS).
@@ -93,6 +102,13 @@ export interface SecurityGroupNode {
   readonly egressDeclaredBy: ResourceRef[];
   /** Uses of the group from other stacks. */
   readonly crossStackUses: CrossStackUse[];
+}
+
+/** An export's name as a person reads it: parts synth cannot know are shown as `${Name}` (`${AWS::StackName}`...). */
+export interface ExportName {
+  readonly name: string;
+  /** The name is, or holds, the default of this parameter: the name deployed may differ. */
+  readonly viaParameter?: string;
 }
 
 export interface CrossStackUse {
@@ -118,6 +134,8 @@ export interface Attachment {
   readonly viaTemplate?: ResourceRef;
   /** Which interface, for resources that declare several. */
   readonly interfaceLabel?: string;
+  /** Parameters whose defaults gave the list of groups: the deployed list may differ. */
+  readonly viaParameters?: string[];
 }
 
 export interface VpcNode {
@@ -140,6 +158,8 @@ export interface ListenerNode {
   readonly ref: ResourceRef;
   /** Undefined when the port cannot be known at synth. */
   readonly port?: number;
+  /** The port is the default of this parameter. */
+  readonly portViaParameter?: string;
   readonly protocol?: string;
 }
 
@@ -173,6 +193,8 @@ export interface ServicePorts {
   readonly what: string;
   /** False where the port is a managed file service and not a shell, even on 22 (Transfer Family's SFTP). */
   readonly remoteAdministration: boolean;
+  /** Parameters whose defaults gave some of the ports: the deployed ports may differ. */
+  readonly viaParameters?: string[];
 }
 
 export interface PrefixListNode {
@@ -184,6 +206,8 @@ export interface PrefixListNode {
   readonly entries: Cidr[];
   /** Entries that could not be read. */
   readonly unresolvedEntries: number;
+  /** Set when every entry that is the world (0.0.0.0/0, ::/0) is the default of this parameter. */
+  readonly worldViaParameter?: string;
 }
 
 export interface LambdaNode {
@@ -198,8 +222,8 @@ export interface InvalidRule {
   readonly what: string;
   /** The AWS_BEHAVIOURS id that says AWS refuses it. */
   readonly behaviour: string;
-  /** False where the refusal is not certain (a parameter's default may not be what is deployed). */
-  readonly certain: boolean;
+  /** The offending value is this parameter's default: the value deployed may differ. */
+  readonly viaParameter?: string;
 }
 
 /** Something the model could not understand. Becomes a finding, never a silent pass. */
@@ -219,6 +243,11 @@ export interface SecurityGroupModel {
   readonly servicePorts: Map<string, ServicePorts>;
   /** Resource keys of instances and interfaces that forward traffic for others (SourceDestCheck false: NAT, routers). */
   readonly forwarders: Set<string>;
+  /**
+   * By resource key: resources whose interfaces accept inbound connections in a way no source settles (Lambda
+   * functions, interface VPC endpoints), with what they are in words and the AWS_BEHAVIOURS id that says so.
+   */
+  readonly inboundUnsettled: Map<string, { readonly resource: ResourceRef; readonly what: string; readonly behaviour: string }>;
   readonly lambdas: LambdaNode[];
   /** Rules CloudFormation or EC2 will refuse: the template will not deploy. */
   readonly invalidRules: InvalidRule[];

@@ -6,7 +6,7 @@ export const allPortsFromPeer: RuleDefinition = {
   defaultLevel: 'warning',
   title: 'All ports (or all protocols) admitted from another group, a prefix list or a non-world CIDR',
   rationale: 'Trusting a peer on every port turns one compromised client into full access to the server. A service listens on a few ports; admit those. NAT instances and routers (source/destination check off) forward every port and are exempt.',
-  fix: 'Admit only the service port(s), for example ec2.Port.tcp(5432).',
+  fix: 'Admit only the service port(s), for example `ec2.Port.tcp(5432)`.',
   example: 'sg.addIngressRule(app, ec2.Port.allTraffic()); // flagged\nsg.addIngressRule(app, ec2.Port.tcp(5432));    // fine',
   check(model) {
     const findings: RawFinding[] = [];

@@ -56,7 +56,7 @@ export const ACKNOWLEDGEMENT_WITHOUT_REASON: Omit<RuleDefinition, 'check'> = {
   defaultLevel: 'error',
   title: 'An acknowledgement of an sg-strategy rule without a reason',
   rationale: 'An acknowledgement is an audit record: it must say why the finding is accepted. One without a reason is refused and the finding stays.',
-  fix: "Validations.of(scope).acknowledge({ id: 'sg-strategy::WorldOpenIngress', reason: 'public API behind CloudFront' })",
+  fix: "Say why the finding is accepted: `FindingAcknowledgements.acknowledge(scope, 'WorldOpenIngress', 'public API behind CloudFront')`.",
   example: "Validations.of(sg).acknowledge({ id: 'sg-strategy::WorldOpenIngress', reason: '' }); // refused",
 };
 

@@ -5,7 +5,7 @@ export const defaultSecurityGroupOpen: RuleDefinition = {
   defaultLevel: 'warning',
   title: 'A VPC in the app whose default security group is not locked',
   rationale: 'Every VPC\'s default group admits itself on everything and sends anywhere (and to ::/0 on a dual-stack VPC) until someone removes its rules, and resources fall into it by accident. CIS AWS 5.4 asks for it to have no rules.',
-  fix: 'Set restrictDefaultSecurityGroup: true on the VPC, so a custom resource removes the default group\'s rules. The model also recognises a locker resource of type Custom::SgStrategyLockedDefaultSecurityGroup.',
+  fix: 'Set `restrictDefaultSecurityGroup: true` on the VPC, so a custom resource removes the default group\'s rules. The model also recognises a locker resource of type Custom::SgStrategyLockedDefaultSecurityGroup.',
   example: "new ec2.Vpc(this, 'Vpc', { restrictDefaultSecurityGroup: false }); // flagged\nnew ec2.Vpc(this, 'Vpc');  // fine where the feature flag @aws-cdk/aws-ec2:restrictDefaultSecurityGroup is on (new projects); flagged without it",
   check(model) {
     const findings: RawFinding[] = [];

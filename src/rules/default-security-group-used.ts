@@ -1,4 +1,4 @@
-import { RawFinding, RuleDefinition, behaviourById, errorUnlessUnsettled, groupLabel, refLabel } from './rule';
+import { RawFinding, RuleDefinition, behaviourById, errorUnlessUnsettled, groupLabel, notCertain, refLabel } from './rule';
 
 export const defaultSecurityGroupUsed: RuleDefinition = {
   id: 'DefaultSecurityGroupUsed',
@@ -8,7 +8,7 @@ export const defaultSecurityGroupUsed: RuleDefinition = {
     + 'EC2 instances, interface endpoints, RDS instances, Redshift clusters, ECS awsvpc services, OpenSearch domains, MSK clusters and Classic Load Balancers land in it when they name no group; '
     + 'a launch template without groups is judged where it is used, and an Aurora instance takes its cluster\'s groups. '
     + 'Where AWS\'s documentation does not settle the fallback (network interfaces, EFS mount targets, FSx, ElastiCache, read replicas), the finding says so and is a warning.',
-  fix: 'Give the resource a security group of its own (or a ServerClientPair group), and restrict the default group (restrictDefaultSecurityGroup: true).',
+  fix: 'Give the resource a security group of its own (or a ServerClientPair group), and restrict the default group with `restrictDefaultSecurityGroup: true` on the VPC.',
   example: "new ec2.CfnInstance(this, 'I', { subnetId, imageId });                            // flagged: falls back\nnew ec2.CfnInstance(this, 'I', { subnetId, imageId, securityGroupIds: [sg.securityGroupId] }); // fine",
   check(model) {
     const findings: RawFinding[] = [];
@@ -27,7 +27,7 @@ export const defaultSecurityGroupUsed: RuleDefinition = {
         findings.push({
           at: attachment.resource,
           level: errorUnlessUnsettled(attachment.fallbackBy),
-          message: `${refLabel(attachment.resource)}${where} gets ${groupLabel(model, group.key)}: ${why}.${caveat ? ` Not certain: ${caveat}.` : ''}`,
+          message: `${refLabel(attachment.resource)}${where} gets ${groupLabel(model, group.key)}: ${why}.${notCertain([caveat])}`,
         });
       }
     }

@@ -8,7 +8,7 @@ export const egressRevokesDefaultOfExternalGroup: RuleDefinition = {
   rationale: 'When CloudFormation creates an AWS::EC2::SecurityGroupEgress, the target group loses AWS\'s default allow-all egress, from whichever stack the rule comes. '
     + 'On a group this app only imports (by id, Fn::ImportValue or a parameter), whoever else relies on that allow-all stops reaching anything but this rule\'s peer: '
     + 'load balancers shared between stacks broke this way (aws-cdk #14657, #15297, #24806). Deleting the stack does not put the allow-all back.',
-  fix: 'Import the group with allowAllOutbound: true (CDK then adds no egress to it), or add the egress in the stack that owns the group, after checking who else carries it.',
+  fix: 'Import the group with `allowAllOutbound: true`, so that CDK adds no egress to it, or add the egress in the stack that owns the group, after checking who else carries it.',
   example: "const shared = ec2.SecurityGroup.fromSecurityGroupId(this, 'Lb', 'sg-0123', { allowAllOutbound: false });\nshared.connections.allowTo(app, ec2.Port.tcp(8080)); // flagged: sg-0123 loses its allow-all egress",
   check(model) {
     const findings: RawFinding[] = [];

@@ -5,7 +5,7 @@ export const hardcodedGroupName: RuleDefinition = {
   defaultLevel: 'warning',
   title: 'A group with a fixed GroupName: a replacement fails on the name',
   rationale: 'CloudFormation creates the replacement before it deletes the old group, and a name is unique in a VPC, so any change that replaces the group (its description, its VPC) fails. Two stacks cannot create the same name either.',
-  fix: 'Drop securityGroupName; use a Name tag (ServerClientPair\'s name prop sets one) for a readable console.',
+  fix: 'Drop `securityGroupName`; use a Name tag (ServerClientPair\'s name prop sets one) for a readable console.',
   example: "new ec2.SecurityGroup(this, 'Sg', { vpc, securityGroupName: 'db' }); // flagged",
   check(model) {
     const findings: RawFinding[] = [];

@@ -1,4 +1,5 @@
 import { ACKNOWLEDGEMENT_WITHOUT_REASON, RULES } from './catalog';
+import { hostLanguage, inLanguage } from '../checks/language';
 import { FindingLevel } from '../checks/options';
 
 /**
@@ -13,7 +14,7 @@ export interface RuleInfo {
   readonly title: string;
   /** Why it matters. */
   readonly rationale: string;
-  /** How to fix what it flags. */
+  /** How to fix what it flags, with code as the app's language writes it. */
   readonly fix: string;
   /** A short TypeScript example. */
   readonly example: string;
@@ -33,7 +34,7 @@ export class RuleCatalog {
       defaultLevel: rule.defaultLevel as FindingLevel,
       title: rule.title,
       rationale: rule.rationale,
-      fix: rule.fix,
+      fix: inLanguage(rule.fix, hostLanguage()),
       example: rule.example,
     }));
   }

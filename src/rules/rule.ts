@@ -35,6 +35,10 @@ export interface RuleDefinition {
   /** One line: what the rule flags. */
   readonly title: string;
   readonly rationale: string;
+  /**
+   * What to do. Code is written in backticks, as TypeScript (`allowAllOutbound: false`, `ec2.Port.tcp(5432)`):
+   * findings give it in the app's language (see checks/language.ts).
+   */
   readonly fix: string;
   /** A short TypeScript example of the flagged pattern and its fix. */
   readonly example: string;
@@ -87,6 +91,22 @@ export function isWorldPeer(peer: Peer): boolean {
 export function errorUnlessUnsettled(behaviourId: string | undefined): Level | undefined {
   const behaviour = behaviourId === undefined ? undefined : behaviourById(behaviourId);
   return behaviour?.certainty === 'unsettled' ? 'warning' : undefined;
+}
+
+/**
+ * Why a finding that rests on parameters' defaults is not certain: the values deployed may differ, so such a
+ * finding is at most a warning (where nothing settles a fact, the finding says so). Undefined without any.
+ */
+export function parameterDefaultsReason(names: readonly string[]): string | undefined {
+  if (names.length === 0) return undefined;
+  const which = names.length === 1 ? `the default of parameter ${names[0]}, and the value` : `the defaults of parameters ${names.join(', ')}, and the values`;
+  return `this rests on ${which} deployed may differ`;
+}
+
+/** The sentence that ends an uncertain finding's message, with every reason; empty when there is none. */
+export function notCertain(reasons: ReadonlyArray<string | undefined>): string {
+  const given = reasons.filter((r): r is string => r !== undefined && r !== '');
+  return given.length > 0 ? ` Not certain: ${given.join('; ')}.` : '';
 }
 
 export function behaviourById(id: string): AwsBehaviour | undefined {

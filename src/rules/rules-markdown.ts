@@ -1,5 +1,6 @@
 import { ACKNOWLEDGEMENT_WITHOUT_REASON, RULES } from './catalog';
 import { DEFAULT_ADMIN_PORTS, DEFAULT_DATA_PORTS } from '../checks/engine';
+import { inLanguage } from '../checks/language';
 
 /** RULES.md, generated from the catalog so the two never disagree. */
 export function rulesMarkdown(): string {
@@ -30,7 +31,8 @@ export function rulesMarkdown(): string {
       '',
       `**Why:** ${rule.rationale}`,
       '',
-      `**Fix:** ${rule.fix}`,
+      // RULES.md is read from every language: code in the fix is given in TypeScript and Python.
+      `**Fix:** ${inLanguage(rule.fix, undefined)}`,
       '',
       '```ts',
       rule.example,

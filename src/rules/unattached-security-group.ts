@@ -5,7 +5,7 @@ export const unattachedSecurityGroup: RuleDefinition = {
   defaultLevel: 'warning',
   title: 'A group attached to nothing and referenced by no launch template, endpoint, service or export',
   rationale: 'An unused group is clutter that nobody dares to delete later, and rules that name it grant nothing. It is often a sign that a group was created but never passed to the resource it was meant for.',
-  fix: 'Attach it to the resource it was made for (ServerClientPair.addServer / addClient), or remove it.',
+  fix: "Attach it to the resource it was made for, with a ServerClientPair's `addServer` or `addClient`, or remove it.",
   example: "new ec2.SecurityGroup(this, 'Orphan', { vpc }); // flagged when nothing uses it",
   check(model) {
     const findings: RawFinding[] = [];

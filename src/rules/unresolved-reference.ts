@@ -1,4 +1,5 @@
 import { RawFinding, RuleDefinition, refLabel } from './rule';
+import { UNREADABLE_TYPE } from '../model/build-model';
 
 export const unresolvedReference: RuleDefinition = {
   id: 'UnresolvedReference',
@@ -11,7 +12,8 @@ export const unresolvedReference: RuleDefinition = {
     return model.unresolved.filter(u => !u.rule).map((u): RawFinding => ({
       at: u.at,
       message: `${refLabel(u.at)}: ${u.what}.`,
-      level: u.what.startsWith('could not be analysed') ? 'warning' : undefined,
+      // Nothing in a template or resource that could not be read was checked: that is a warning, as the rationale says.
+      level: u.at.type === UNREADABLE_TYPE || u.what.startsWith('could not be analysed') ? 'warning' : undefined,
     }));
   },
 };

@@ -6,7 +6,7 @@ export const unrestrictedEgress: RuleDefinition = {
   defaultLevel: 'warning',
   title: 'All protocols to 0.0.0.0/0 or ::/0, counting AWS\'s implicit allow-all and CDK\'s allowAllOutbound',
   rationale: 'Unrestricted egress lets a compromised workload reach anything: exfiltration, command and control, lateral movement. A group with no egress rule at all, inline or as a standalone AWS::EC2::SecurityGroupEgress from any stack, keeps AWS\'s implicit IPv4 allow-all; any egress rule, even CDK\'s "no traffic" placeholder or a rule to another group, removes it. CDK\'s allowAllOutbound (the default for most constructs) writes the allow-all explicitly.',
-  fix: 'Set allowAllOutbound: false and add the egress the workload needs, for example to a ServerClientPair\'s server group or to VPC endpoints.',
+  fix: 'Set `allowAllOutbound: false` and add the egress the workload needs, for example to a ServerClientPair\'s server group or to VPC endpoints.',
   example: "new ec2.SecurityGroup(this, 'Sg', { vpc });                            // flagged\nnew ec2.SecurityGroup(this, 'Sg', { vpc, allowAllOutbound: false }); // fine",
   check(model) {
     const findings: RawFinding[] = [];

@@ -1,5 +1,7 @@
-import { RawFinding, RuleDefinition, allRules, formatPorts, groupLabel, internetFacingLoadBalancerGroups, refLabel, ruleLabel } from './rule';
-import { classifyWorldOpen, onlyAllowedPorts } from './world-open';
+import {
+  RawFinding, RuleDefinition, allRules, formatPorts, groupLabel, internetFacingLoadBalancerGroups, refLabel, ruleLabel,
+} from './rule';
+import { classifyWorldOpen, onlyAllowedPorts, worldOpenUncertainty } from './world-open';
 import { ResourceRef, SecurityGroupModel } from '../model/types';
 
 export const worldOpenIngress: RuleDefinition = {
@@ -25,7 +27,7 @@ export const worldOpenIngress: RuleDefinition = {
       const exception = !publicLb ? schemeNote(model, group.key)
         : others.length > 0 ? ` It is also carried by ${others.map(refLabel).join(', ')}, which the world reaches directly.${schemeNote(model, group.key)}`
           : ` Only ${formatPorts(params.allowedPublicPorts)} are expected on an internet-facing load balancer.${schemeNote(model, group.key)}`;
-      findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}${scope}.${exception}` });
+      findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}${scope}.${exception}${worldOpenUncertainty(hit).text}` });
     }
     return findings;
   },

@@ -1,4 +1,4 @@
-import { RuleParameters, formatPorts, isWorldPeer, refLabel } from './rule';
+import { Level, RuleParameters, behaviourById, formatPorts, isWorldPeer, notCertain, parameterDefaultsReason, refLabel } from './rule';
 import { carriesPort, hasPorts } from '../model/ports';
 import { SecurityGroupModel, SecurityGroupNode, SecurityGroupRule, resourceKey } from '../model/types';
 
@@ -13,6 +13,33 @@ export interface WorldOpenHit {
   readonly scope?: string;
   /** For WorldOpenIngress with a scope: every port reachable through the listeners. */
   readonly reachable?: number[];
+  /** Parameters whose defaults make the rule world-open or decide its ports: the finding is at most a warning. */
+  readonly viaParameters: string[];
+  /**
+   * Set when every resource that carries the group accepts inbound connections in a way no source settles
+   * (Lambda functions, interface endpoints): who they are, in words, and the AWS_BEHAVIOURS ids.
+   */
+  readonly unsettled?: { readonly words: string; readonly behaviours: string[] };
+}
+
+/**
+ * What makes a world-open hit uncertain, as the end of its message, and the level that allows: a warning where a
+ * parameter's default or an unsettled behaviour decides it, else the rule's own.
+ */
+export function worldOpenUncertainty(hit: WorldOpenHit): { level?: Level; text: string } {
+  const caveats = (hit.unsettled?.behaviours ?? []).map(id => behaviourById(id)?.caveat ?? `${id} is not settled`);
+  const carriers = hit.unsettled ? ` It is carried only by ${hit.unsettled.words}.` : '';
+  const text = `${carriers}${notCertain([...caveats, parameterDefaultsReason(hit.viaParameters)])}`;
+  return { level: text ? 'warning' : undefined, text };
+}
+
+/** Where every resource that carries the group is one whose inbound traffic no source settles: who they are. */
+function carriedOnlyByUnsettled(model: SecurityGroupModel, group: SecurityGroupNode): WorldOpenHit['unsettled'] {
+  if (group.attachments.length === 0) return undefined;
+  const carriers = group.attachments.map(a => model.inboundUnsettled.get(resourceKey(a.resource.stackId, a.resource.logicalId)));
+  if (carriers.some(c => c === undefined)) return undefined;
+  const words = [...new Set(carriers.map(c => `${refLabel(c!.resource)} (${c!.what})`))].join(', ');
+  return { words, behaviours: [...new Set(carriers.map(c => c!.behaviour))] };
 }
 
 /**
@@ -22,7 +49,7 @@ export interface WorldOpenHit {
  */
 export function serviceScope(
   model: SecurityGroupModel, group: SecurityGroupNode,
-): { ports: number[]; words: string; remoteAdministration: boolean } | undefined {
+): { ports: number[]; words: string; remoteAdministration: boolean; viaParameters: string[] } | undefined {
   if (group.attachments.length === 0) return undefined;
   const services = [];
   for (const attachment of group.attachments) {
@@ -36,6 +63,7 @@ export function serviceScope(
     ports,
     words: `it is carried only by ${names.join(', ')}, so the world reaches ${ports.length > 0 ? formatPorts(ports) : 'none of its ports'}`,
     remoteAdministration: services.some(s => s.remoteAdministration),
+    viaParameters: [...new Set(services.flatMap(s => s.viaParameters ?? []))],
   };
 }
 
@@ -49,8 +77,10 @@ export function classifyWorldOpen(
   model: SecurityGroupModel, group: SecurityGroupNode, rule: SecurityGroupRule, params: RuleParameters,
 ): WorldOpenHit[] {
   if (rule.direction !== 'ingress' || !isWorldPeer(rule.peer)) return [];
+  const peerVia = rule.peer.kind === 'cidr' ? rule.peer.viaParameter : rule.peer.kind === 'prefixList' ? rule.peer.worldViaParameter : undefined;
+  const ruleVia = [...(peerVia ? [peerVia] : []), ...(rule.trafficViaParameters ?? [])];
   // Open to the world on ports synth cannot read: never a pass.
-  if (!rule.traffic) return [{ category: 'WorldOpenIngress', ports: [] }];
+  if (!rule.traffic) return [{ category: 'WorldOpenIngress', ports: [], viaParameters: ruleVia }];
   const traffic = rule.traffic;
   if (traffic.protocol === 'icmp' || traffic.protocol === 'icmpv6') return [];
   const adminOn = params.isEnabled('WorldOpenAdminPort');
@@ -59,23 +89,26 @@ export function classifyWorldOpen(
 
   const scope = serviceScope(model, group);
   if (scope) {
+    const viaParameters = [...new Set([...ruleVia, ...scope.viaParameters])];
     const reachable = scope.ports.filter(port => carriesPort(traffic, port));
     if (reachable.length === 0) return [];
     // Transfer Family's SFTP on 22 is a file service, not a shell: not an admin port there.
     const admin = adminOn && scope.remoteAdministration ? reachable.filter(p => params.adminPorts.includes(p)) : [];
     const data = dataOn ? reachable.filter(p => params.dataPorts.includes(p) && !admin.includes(p)) : [];
     const other = reachable.filter(p => !admin.includes(p) && !data.includes(p));
-    if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin, scope: scope.words });
-    if (data.length > 0) hits.push({ category: 'WorldOpenDataPort', ports: data, scope: scope.words });
-    if (other.length > 0) hits.push({ category: 'WorldOpenIngress', ports: other, scope: scope.words, reachable });
+    if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin, scope: scope.words, viaParameters });
+    if (data.length > 0) hits.push({ category: 'WorldOpenDataPort', ports: data, scope: scope.words, viaParameters });
+    if (other.length > 0) hits.push({ category: 'WorldOpenIngress', ports: other, scope: scope.words, reachable, viaParameters });
     return hits;
   }
 
   const admin = adminOn && hasPorts(traffic) ? ascending(params.adminPorts.filter(p => carriesPort(traffic, p))) : [];
   const data = dataOn && hasPorts(traffic) ? ascending(params.dataPorts.filter(p => carriesPort(traffic, p) && !admin.includes(p))) : [];
-  if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin });
-  if (data.length > 0) hits.push({ category: 'WorldOpenDataPort', ports: data });
-  if (reachesOtherPorts(traffic, admin.length + data.length)) hits.push({ category: 'WorldOpenIngress', ports: [] });
+  const unsettled = carriedOnlyByUnsettled(model, group);
+  const common = { viaParameters: ruleVia, ...(unsettled ? { unsettled } : {}) };
+  if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin, ...common });
+  if (data.length > 0) hits.push({ category: 'WorldOpenDataPort', ports: data, ...common });
+  if (reachesOtherPorts(traffic, admin.length + data.length)) hits.push({ category: 'WorldOpenIngress', ports: [], ...common });
   return hits;
 }
 

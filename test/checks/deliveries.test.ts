@@ -4,8 +4,9 @@ import * as path from 'path';
 import { AspectPriority, Aspects, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../../src';
+import { FindingLevel, SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../../src';
 import { ENV, testApp } from '../support/analyse-app';
+import { withJsiiAgent } from '../support/jsii-agent';
 
 function outdir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'sg-strategy-'));
@@ -16,8 +17,8 @@ function readReport(dir: string) {
 }
 
 /** An app with one SSH-from-the-world group (an error) and one whole-VPC-CIDR rule (a warning). */
-function flawedApp(dir: string) {
-  const app = testApp({ outdir: dir });
+function flawedApp(dir: string, context: Record<string, unknown> = {}) {
+  const app = testApp({ outdir: dir, context });
   const stack = new Stack(app, 'Stack', { env: ENV });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true });
   const web = new ec2.SecurityGroup(stack, 'Web', { vpc, allowAllOutbound: false });
@@ -90,7 +91,7 @@ describe('SecurityGroupStrategyChecks (Aspect)', () => {
 
   test('rule levels and disabled rules are honoured', () => {
     const { app, stack } = flawedApp(outdir());
-    Aspects.of(app).add(new SecurityGroupStrategyChecks({ ruleLevels: { WorldOpenAdminPort: 'warning' as any }, disabledRules: ['WideCidrIngress'] }));
+    Aspects.of(app).add(new SecurityGroupStrategyChecks({ ruleLevels: { WorldOpenAdminPort: FindingLevel.WARNING }, disabledRules: ['WideCidrIngress'] }));
     app.synth();
     const annotations = Annotations.fromStack(stack);
     annotations.hasNoError('*', Match.anyValue());
@@ -104,6 +105,27 @@ describe('SecurityGroupStrategyChecks (Aspect)', () => {
     expect(() => new SecurityGroupStrategyChecks({ widestPrivateIpv4Prefix: 40 })).toThrow(/not a prefix length/);
     expect(() => new SecurityGroupStrategyChecks({ groupNamePattern: '(' })).toThrow(/groupNamePattern/);
   });
+
+  test('a level is a FindingLevel or its value as a string, in any case, as the command\'s config file writes it', () => {
+    for (const level of [FindingLevel.WARNING, 'warning', 'WARNING']) {
+      const { app, stack } = flawedApp(outdir());
+      Aspects.of(app).add(new SecurityGroupStrategyChecks({ ruleLevels: { WorldOpenAdminPort: level } }));
+      app.synth();
+      Annotations.fromStack(stack).hasWarning('/Stack/Web/Resource', Match.stringLikeRegexp('WorldOpenAdminPort'));
+      Annotations.fromStack(stack).hasNoError('/Stack/Web/Resource', Match.anyValue());
+    }
+    expect(() => new SecurityGroupStrategyChecks({ ruleLevels: { WorldOpenAdminPort: 'fatal' } }))
+      .toThrow("ruleLevels: WorldOpenAdminPort is 'fatal', which is not a level: use 'error', 'warning' or 'info', or FindingLevel.ERROR, WARNING or INFO");
+    expect(() => new SecurityGroupStrategyPlugin({ ruleLevels: { WorldOpenAdminPort: 2 } })).toThrow(/WorldOpenAdminPort is 2, which is not a level/);
+  });
+
+  test('option errors name the options as the app\'s language does: admin_ports from Python', () => {
+    withJsiiAgent('Python/3.11.7', () => expect(() => new SecurityGroupStrategyChecks({ adminPorts: [70000], ruleLevels: { WorldOpenAdminPort: 'fatal' } }))
+      .toThrow(/^Invalid sg-strategy options: rule_levels: WorldOpenAdminPort is 'fatal'.*; admin_ports: 70000 is not a port/));
+    withJsiiAgent('Java/17.0.9', () => expect(() => new SecurityGroupStrategyPlugin({ widestPublicIpv6Prefix: 129 }))
+      .toThrow(/widestPublicIpv6Prefix: 129 is not a prefix length/));
+  });
+
 
   test('stacks inside a Stage are checked: their errors fail synth, and the report lists them', () => {
     const dir = outdir();
@@ -146,6 +168,33 @@ describe('SecurityGroupStrategyPlugin (validation plugin)', () => {
     expect(rules).toEqual(expect.arrayContaining(['WorldOpenAdminPort', 'WideCidrIngress', 'UnattachedSecurityGroup']));
     const ssh = ours.violations.find((v: any) => v.ruleName === 'WorldOpenAdminPort');
     expect(ssh.violatingConstructs[0].constructPath).toBe('Stack/Web/Resource');
+  });
+
+  describe('run as an app, outside the CDK CLI and test runners', () => {
+    const testEnv = process.env.NODE_ENV;
+    beforeEach(() => {
+      // CDK treats NODE_ENV=test (which jest sets) as a test run; python app.py and node app.js are not.
+      delete process.env.NODE_ENV;
+    });
+    afterEach(() => {
+      process.env.NODE_ENV = testEnv;
+    });
+
+    test('a failed synth names each error finding, its rule and its path, in the error itself', async () => {
+      const { app } = flawedApp(outdir());
+      Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin());
+      expect(() => app.synth()).toThrow(/ERROR WorldOpenAdminPort: Stack\/Web admits tcp 22 from 0\.0\.0\.0\/0[^\n]*\n\s*Stack\/Web\/Resource/);
+      // Only for that synth: the next app chooses its own mode.
+      await new Promise(resolve => setImmediate(resolve));
+      expect(process.env.CDK_APP_MODE).toBeUndefined();
+    });
+
+    test('a mode the user chose is kept', () => {
+      const { app } = flawedApp(outdir(), { '@aws-cdk/core:appMode': 'inmemory' });
+      Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin());
+      expect(() => app.synth()).toThrow(/WorldOpenAdminPort/);
+      expect(process.env.CDK_APP_MODE).toBeUndefined();
+    });
   });
 
   test('an acknowledged error lets synth pass, and the report keeps it with its reason', () => {

@@ -113,7 +113,7 @@ describe('sg-strategy check', () => {
     [{ adminPorts: '22' }, /adminPorts must be a list of port numbers/],
     [{ adminPorts: [70000] }, /adminPorts: 70000 is not a port/],
     [{ ruleLevels: { NoSuchRule: 'error' } }, /unknown rule id 'NoSuchRule'/],
-    [{ ruleLevels: { WorldOpenAdminPort: 'fatal' } }, /level 'fatal' is not error, warning or info/],
+    [{ ruleLevels: { WorldOpenAdminPort: 'fatal' } }, /ruleLevels: WorldOpenAdminPort is 'fatal', which is not a level: use 'error', 'warning' or 'info'/],
   ])('a bad config %j is refused with exit 2, naming the file', async (options, message) => {
     const config = path.join(tempDir('sg-cli-bad-config-'), 'options.json');
     fs.writeFileSync(config, JSON.stringify(options));

@@ -1,7 +1,11 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { App, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ordersFixture } from './fixture';
 import { explanationText } from '../../src/cli/explain';
-import { runCli, synthToDirectory } from '../support/cli';
+import { ENV } from '../support/analyse-app';
+import { runCli, synthToDirectory, tempDir } from '../support/cli';
 
 describe('sg-strategy explain', () => {
   let cdkOut: string;
@@ -39,7 +43,7 @@ describe('sg-strategy explain', () => {
 
   test('a command too long for a line is continued before its option, so it still pastes into a shell', () => {
     const name = `Data:ExportsOutput${'X'.repeat(100)}`;
-    const text = explanationText({ group: 'Data/Sg', canBeRemoved: true, blockers: [], notes: [`Listed by:\naws cloudformation list-imports --export-name ${name}`] });
+    const text = explanationText({ group: 'Data/Sg', canBeRemoved: true, exported: true, blockers: [], notes: [`Listed by:\naws cloudformation list-imports --export-name ${name}`] });
     expect(text.split('\n').slice(-3)).toEqual(['  - Listed by:', '    aws cloudformation list-imports \\', `      --export-name ${name}`]);
   });
 
@@ -91,6 +95,54 @@ describe('sg-strategy explain', () => {
     const swapped = await runCli(['explain', cdkOut, 'orders-db']);
     expect(swapped.code).toBe(2);
     expect(swapped.err).toContain(`Did you mean: sg-strategy explain orders-db ${cdkOut}?`);
+  });
+
+  describe('a group exported under a name computed at deploy time (Fn::Sub of ${AWS::StackName})', () => {
+    const exported = (stack: Stack) => {
+      const sg = new ec2.CfnSecurityGroup(stack, 'Shared', { groupDescription: 'x' });
+      new CfnOutput(stack, 'SharedId', { value: sg.attrGroupId, exportName: Fn.sub('${AWS::StackName}-SharedSg') });
+    };
+
+    test('in a cloud assembly, the stack\'s name is known: the command names the export as deployed', async () => {
+      const out = synthToDirectory(app => exported(new Stack(app, 'Network', { env: ENV })));
+      const e = JSON.parse((await runCli(['explain', 'Shared', out, '--format', 'json'])).out);
+      expect(e.notes).toEqual([expect.stringMatching(/^It is exported as "Network-SharedSg"\. .*\naws cloudformation list-imports --export-name Network-SharedSg$/)]);
+    });
+
+    test('in a template file, the name is not known: it says so, and the command takes the deployed name from STACK_NAME', async () => {
+      const file = path.join(tempDir('sg-explain-'), 'network.json');
+      const app = new App();
+      const stack = new Stack(app, 'Network');
+      exported(stack);
+      fs.writeFileSync(file, JSON.stringify(app.synth().getStackByName('Network').template));
+      const text = (await runCli(['explain', 'Shared', file])).out;
+      expect(text).toContain('\nCan be removed: yes, unless a stack outside this assembly imports it (see below)\n');
+      const e = JSON.parse((await runCli(['explain', 'Shared', file, '--format', 'json'])).out);
+      expect(e).toMatchObject({ canBeRemoved: true, exported: true });
+      expect(e.notes).toEqual([
+        'It is exported under a name computed at deploy time, "${AWS::StackName}-SharedSg", with the name the stack is deployed under in place of ${AWS::StackName}. '
+          + 'Stacks outside this assembly may import it; with that name in STACK_NAME, this lists them:\naws cloudformation list-imports --export-name "${STACK_NAME}-SharedSg"',
+      ]);
+    });
+  });
+
+  test('an export name from a parameter\'s default may differ when deployed; one with other unknown parts gets no command to paste', async () => {
+    const file = path.join(tempDir('sg-explain-'), 'shared.json');
+    fs.writeFileSync(file, JSON.stringify({
+      Parameters: { ExportName: { Type: 'String', Default: 'shared-sg' }, Env: { Type: 'String' } },
+      Resources: { ByDefault: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } }, ByEnv: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } } },
+      Outputs: {
+        A: { Value: { 'Fn::GetAtt': ['ByDefault', 'GroupId'] }, Export: { Name: { Ref: 'ExportName' } } },
+        B: { Value: { 'Fn::GetAtt': ['ByEnv', 'GroupId'] }, Export: { Name: { 'Fn::Sub': '${Env}-${AWS::StackName}-sg' } } },
+      },
+    }));
+    const byDefault = JSON.parse((await runCli(['explain', 'ByDefault', file, '--format', 'json'])).out);
+    expect(byDefault.notes).toEqual([expect.stringMatching(/^It is exported as "shared-sg" \(the default of parameter ExportName; the name deployed may differ\)\. .*\naws cloudformation list-imports --export-name shared-sg$/)]);
+    const byEnv = JSON.parse((await runCli(['explain', 'ByEnv', file, '--format', 'json'])).out);
+    expect(byEnv.notes).toEqual([
+      'It is exported under a name computed at deploy time, "${Env}-${AWS::StackName}-sg". Stacks outside this assembly may import it; '
+        + 'aws cloudformation list-exports shows the name it got, and list-imports with that name lists them.',
+    ]);
   });
 
   test('a self-reference alone does not block, in a hand-written template', async () => {

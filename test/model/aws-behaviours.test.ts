@@ -64,6 +64,14 @@ behaviour(AWS_BEHAVIOURS.standaloneEgressRemovesDefault, () => {
     }
   });
 
+  test('CDK\'s "no traffic" placeholder declares egress and is no rule of the group', () => {
+    const { app, stack, vpc } = testStack();
+    new ec2.SecurityGroup(stack, 'Closed', { vpc, allowAllOutbound: false });
+    const group = [...modelOf(app).groups.values()].find(g => g.ref?.constructPath === 'Stack/Closed/Resource')!;
+    expect(group.egressDeclaredBy).toHaveLength(1);
+    expect(group.rules).toEqual([]);
+  });
+
   test('allowAllOutbound: false with connections.allowTo another group: no phantom allow-all in the graph', () => {
     const { app, stack, vpc } = testStack();
     const a = new ec2.SecurityGroup(stack, 'A', { vpc, allowAllOutbound: false });
@@ -210,7 +218,7 @@ behaviour(AWS_BEHAVIOURS.launchTemplateJudgedWhereUsed, () => {
 });
 
 behaviour(AWS_BEHAVIOURS.forwardingInstance, () => {
-  const nat = (sourceDestCheck: boolean) => findings({
+  const nat = (sourceDestCheck: boolean | string) => findings({
     Sg: {
       Type: 'AWS::EC2::SecurityGroup',
       Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/16' }] },
@@ -218,8 +226,9 @@ behaviour(AWS_BEHAVIOURS.forwardingInstance, () => {
     Nat: { Type: 'AWS::EC2::Instance', Properties: { SubnetId: subnet, SourceDestCheck: sourceDestCheck, SecurityGroupIds: [sgRef] } },
   }).filter(f => f.ruleId === 'WideCidrIngress' || f.ruleId === 'AllPortsFromPeer');
 
-  test('a NAT instance admitting the whole VPC on every port is doing its job', () => {
+  test('a NAT instance admitting the whole VPC on every port is doing its job, SourceDestCheck written as a boolean or a string', () => {
     expect(nat(false)).toEqual([]);
+    expect(nat('false')).toEqual([]);
   });
 
   test('the same group on an ordinary instance is flagged by both rules', () => {
@@ -252,9 +261,9 @@ behaviour(AWS_BEHAVIOURS.rulesPerGroup, () => {
 });
 
 behaviour(AWS_BEHAVIOURS.prefixListHoldingTheWorld, () => {
-  test('SSH through a prefix list that holds 0.0.0.0/0 is WorldOpenAdminPort', () => {
+  test('SSH through a prefix list that holds 0.0.0.0/0 among other entries is WorldOpenAdminPort', () => {
     const found = findingsOf(findings({
-      Pl: { Type: 'AWS::EC2::PrefixList', Properties: { AddressFamily: 'IPv4', MaxEntries: 2, PrefixListName: 'all', Entries: [{ Cidr: '0.0.0.0/0' }] } },
+      Pl: { Type: 'AWS::EC2::PrefixList', Properties: { AddressFamily: 'IPv4', MaxEntries: 2, PrefixListName: 'all', Entries: [{ Cidr: '10.0.0.0/8' }, { Cidr: '0.0.0.0/0' }] } },
       Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, SourcePrefixListId: { Ref: 'Pl' } }] } },
     }), 'WorldOpenAdminPort');
     expect(found).toEqual([expect.objectContaining({ level: 'error', message: expect.stringContaining('prefix list Pl, which holds the whole internet') })]);
@@ -285,6 +294,16 @@ behaviour(AWS_BEHAVIOURS.loadBalancerListenerPorts, () => {
   });
 });
 
+behaviour(AWS_BEHAVIOURS.networkLoadBalancerGroupsAtCreation, () => {
+  const nlb = (props: Record<string, unknown>) => findingsOf(findings({ ...GROUP, Nlb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network', Subnets: [subnet], ...props } } }), 'NetworkLoadBalancerWithoutSecurityGroup');
+
+  test('an NLB created without groups, or with an empty list, is an error; one with a group is not', () => {
+    expect(nlb({})).toEqual([expect.objectContaining({ level: 'error', message: expect.stringContaining('cannot be given one after creation') })]);
+    expect(nlb({ SecurityGroups: [] })).toHaveLength(1);
+    expect(nlb({ SecurityGroups: [sgRef] })).toEqual([]);
+  });
+});
+
 behaviour(AWS_BEHAVIOURS.transferServerPorts, () => {
   const sftp = (protocols?: string[]) => findings({
     Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '0.0.0.0/0' }] } },
@@ -300,6 +319,18 @@ behaviour(AWS_BEHAVIOURS.transferServerPorts, () => {
   test('with FTP, 21 and the passive range are reached too', () => {
     expect(sftp(['SFTP', 'FTP']).map(f => f.message)).toEqual([expect.stringContaining('(SFTP, FTP on 21, 22, 8192, 8193')]);
   });
+
+  test('an SFTP port that is a parameter\'s default decides what the world reaches: a warning that says so', () => {
+    const { findings: found } = analyse(handTemplate({
+      ...VPC,
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }] } },
+      Sftp: {
+        Type: 'AWS::Transfer::Server',
+        Properties: { EndpointType: 'VPC', ProtocolDetails: { SftpPorts: [{ SftpPort: { Ref: 'Port' } }] }, EndpointDetails: { VpcId: { Ref: 'Vpc' }, SubnetIds: [subnet], SecurityGroupIds: [sgRef] } },
+      },
+    }, { Parameters: { Port: { Type: 'Number', Default: 3306 } } }), {}, []);
+    expect(findingsOf(found, 'WorldOpenDataPort')).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('default of parameter Port') })]);
+  });
 });
 
 behaviour(AWS_BEHAVIOURS.eksClusterSecurityGroup, () => {
@@ -311,6 +342,43 @@ behaviour(AWS_BEHAVIOURS.eksClusterSecurityGroup, () => {
     }), {}, []);
     expect(findingsOf(found, 'UnresolvedReference')).toEqual([]);
     expect([...model.groups.values()].find(g => g.externalId === 'the cluster security group of Hand/Cluster')!.attachments.map(a => a.resource.logicalId)).toEqual(['Fn']);
+  });
+});
+
+behaviour(AWS_BEHAVIOURS.lambdaInterfacesInbound, () => {
+  const openSsh = { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }] } } };
+  const fn = { Fn: { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SubnetIds: [subnet], SecurityGroupIds: [sgRef] } } } };
+  const endpoint = { Ep: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: { Ref: 'Vpc' }, VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.us-east-1.ssm', SubnetIds: [subnet], SecurityGroupIds: [sgRef] } } };
+
+  test('SSH from the world on a group carried by a function and an interface endpoint, and nothing else: a warning that names them and says why', () => {
+    const { model, findings: found } = analyse(handTemplate({ ...VPC, ...openSsh, ...fn, ...endpoint }), {}, []);
+    expect([...model.inboundUnsettled.keys()].sort()).toEqual(['Hand|Ep', 'Hand|Fn']);
+    expect(findingsOf(found, 'WorldOpenAdminPort')).toEqual([expect.objectContaining({
+      level: 'warning',
+      message: expect.stringContaining('It is carried only by Hand/Fn (a Lambda function), Hand/Ep (an interface VPC endpoint). '
+        + `Not certain: ${AWS_BEHAVIOURS.lambdaInterfacesInbound.caveat}; ${AWS_BEHAVIOURS.interfaceEndpointPorts.caveat}.`),
+    })]);
+  });
+
+  test('a group that is also on an instance is reachable there: an error', () => {
+    const found = findings({ ...openSsh, ...fn, I: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1', SubnetId: subnet, SecurityGroupIds: [sgRef] } } });
+    expect(findingsOf(found, 'WorldOpenAdminPort')).toEqual([expect.objectContaining({ level: 'error' })]);
+  });
+});
+
+behaviour(AWS_BEHAVIOURS.interfaceEndpointPorts, () => {
+  test('an endpoint\'s group open to the world on 443 is a warning that gives the endpoint\'s reason only; a gateway endpoint carries no group', () => {
+    const open443 = { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }] } } };
+    const { model, findings: found } = analyse(handTemplate({
+      ...VPC,
+      ...open443,
+      Ep: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: { Ref: 'Vpc' }, VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.us-east-1.ssm', SubnetIds: [subnet], SecurityGroupIds: [sgRef] } },
+      S3: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: { Ref: 'Vpc' }, ServiceName: 'com.amazonaws.us-east-1.s3', RouteTableIds: ['rtb-1'] } },
+    }), {}, []);
+    expect([...model.inboundUnsettled.keys()]).toEqual(['Hand|Ep']);
+    expect(findingsOf(found, 'WorldOpenIngress').map(f => f.message)).toEqual([
+      `Hand/Sg admits tcp 443 from 0.0.0.0/0. It is carried only by Hand/Ep (an interface VPC endpoint). Not certain: ${AWS_BEHAVIOURS.interfaceEndpointPorts.caveat}.`,
+    ]);
   });
 });
 
@@ -335,8 +403,11 @@ behaviour(AWS_BEHAVIOURS.exportsBlockReplacement, () => {
         OB: { Value: { Ref: 'B' }, Export: { Name: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, 'B']] } } },
       },
     }));
-    expect(model.groups.get('Hand|A')!.exports).toEqual(['${AWS::StackName}-A']);
-    expect(model.groups.get('Hand|B')!.exports).toEqual(['${AWS::StackName}-B']);
+    expect(model.groups.get('Hand|A')!.exports).toEqual([{ name: '${AWS::StackName}-A' }]);
+    expect(model.groups.get('Hand|B')!.exports).toEqual([{ name: '${AWS::StackName}-B' }]);
+    // Where the stack's name is the one it deploys under (a cloud assembly's stack), it takes that name's place.
+    const deployed = buildModel([{ ...handTemplate({})[0], stackNameIsDeployed: true, template: { Resources: { B: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } } }, Outputs: { OB: { Value: { Ref: 'B' }, Export: { Name: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, 'B']] } } } } } }]);
+    expect(deployed.groups.get('Hand|B')!.exports).toEqual([{ name: 'Hand-B' }]);
     expect(findingsOf(analyse(handTemplate({ A: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } } }, { Outputs: { OA: { Value: { Ref: 'A' }, Export: { Name: { 'Fn::Sub': '${AWS::StackName}-A' } } } } }), {}, []).findings, 'UnattachedSecurityGroup')).toEqual([]);
   });
 });
@@ -353,7 +424,7 @@ behaviour(AWS_BEHAVIOURS.ruleNamesOnePeer, () => {
 });
 
 behaviour(AWS_BEHAVIOURS.cidrNeedsPrefix, () => {
-  test('CidrIp "10.0.0.0" is an error; through a parameter\'s default, or in IPv6, a warning', () => {
+  test('CidrIp "10.0.0.0", in IPv4 or IPv6, directly or through a parameter\'s default, is a warning that says what is not settled', () => {
     const found = findingsOf(findings({
       Sg: {
         Type: 'AWS::EC2::SecurityGroup',
@@ -368,9 +439,10 @@ behaviour(AWS_BEHAVIOURS.cidrNeedsPrefix, () => {
         },
       },
     }, { Parameters: { Office: { Type: 'String', Default: '192.0.2.7' } } }), 'InvalidSecurityGroupRule');
+    const caveat = AWS_BEHAVIOURS.cidrNeedsPrefix.caveat;
     expect(found.map(f => [f.level, f.message])).toEqual([
-      ['error', expect.stringContaining('has CidrIp "10.0.0.0" without a prefix length; write 10.0.0.0/32 for one address. The template will not deploy')],
-      ['warning', expect.stringContaining('the default of parameter Office')],
+      ['warning', expect.stringContaining(`has CidrIp "10.0.0.0" without a prefix length; write 10.0.0.0/32 for one address. The template would not deploy (EC2 IpRange: CidrIp ("to specify a single IPv4 address, use the /32 prefix length")). Not certain: ${caveat}.`)],
+      ['warning', expect.stringContaining(`Not certain: ${caveat}; this rests on the default of parameter Office, and the value deployed may differ.`)],
       ['warning', expect.stringContaining('2001:db8::1/128')],
     ]);
   });

@@ -30,7 +30,7 @@ describe('buildModel', () => {
     ];
     const model = buildModel(stacks);
     const group = model.groups.get('A|Sg')!;
-    expect(group.exports).toEqual(['shared-sg']);
+    expect(group.exports).toEqual([{ name: 'shared-sg' }]);
     expect(group.attachments.map(a => a.resource.logicalId)).toEqual(['Fn']);
     expect(group.crossStackUses).toEqual([expect.objectContaining({ via: 'import', exportName: 'shared-sg' })]);
   });

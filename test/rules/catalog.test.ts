@@ -33,6 +33,13 @@ describe('the rule catalog', () => {
     expect(fs.readFileSync(path.join(__dirname, '..', '..', 'RULES.md'), 'utf8')).toBe(rulesMarkdown());
   });
 
+  test('code in a fix is in backticks, so each language gets it in its own names', () => {
+    for (const rule of RuleCatalog.rules()) {
+      const prose = rule.fix.replace(/`[^`]*`/g, '');
+      expect(`${rule.id}: ${prose}`).not.toMatch(/\b[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*\b|\b[a-z0-9]+\.[A-Z]\w*/);
+    }
+  });
+
   test('acknowledgement ids', () => {
     expect(RuleCatalog.acknowledgementId('WorldOpenIngress')).toBe('sg-strategy::WorldOpenIngress');
   });

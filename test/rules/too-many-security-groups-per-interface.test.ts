@@ -1,5 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { analyseApp, findingsOf, testStack, vpcFunction } from '../support/analyse-app';
+import { analyse } from '../../src/checks/engine';
+import { analyseApp, findingsOf, handTemplate, testStack, vpcFunction } from '../support/analyse-app';
 
 const RULE = 'TooManySecurityGroupsPerInterface';
 
@@ -28,6 +29,16 @@ describe(RULE, () => {
     const found = findingsOf(analyseApp(app), RULE);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ level: 'error', resourceType: 'AWS::Lambda::Function' });
+  });
+
+  test('six groups on a Lambda function from a parameter\'s default: a warning, since the deployed list may differ (L1)', () => {
+    const { findings } = analyse(handTemplate({
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: 'x' }, Role: 'arn:aws:iam::1:role/r', VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: { Ref: 'Groups' } } } },
+    }, { Parameters: { Groups: { Type: 'List<AWS::EC2::SecurityGroup::Id>', Default: 'sg-1,sg-2,sg-3,sg-4,sg-5,sg-6' } } }), {}, []);
+    expect(findingsOf(findings, RULE)).toEqual([expect.objectContaining({
+      level: 'warning',
+      message: expect.stringContaining('Not certain: this rests on the default of parameter Groups, and the value deployed may differ.'),
+    })]);
   });
 
   test('five groups is compliant, and the quota is configurable (L2)', () => {

@@ -28,6 +28,14 @@ describe('UnresolvedRulePeer and UnresolvedReference', () => {
     expect(found[0].message).toContain('Fn::If');
   });
 
+  test('a template or resource that could not be read is a warning: nothing in it was checked', () => {
+    const { findings } = analyse(handTemplate({
+      Broken: { Type: 'AWS::CDK::Unreadable', Properties: { Error: 'Unexpected token } in JSON' } },
+      I: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-1', SecurityGroupIds: [{ 'Fn::If': ['Prod', 'sg-1', 'sg-2'] }] } },
+    }), {}, []);
+    expect(findingsOf(findings, 'UnresolvedReference').map(f => `${f.logicalId} ${f.level}`).sort()).toEqual(['Broken warning', 'I info']);
+  });
+
   test('resolved rules produce no unresolved findings (L2)', () => {
     const { app, stack, vpc } = testStack();
     new ec2.SecurityGroup(stack, 'Sg', { vpc, allowAllOutbound: false }).addIngressRule(ec2.Peer.ipv4('10.0.0.0/24'), ec2.Port.tcp(22));

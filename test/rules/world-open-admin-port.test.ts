@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { analyse } from '../../src/checks/engine';
-import { analyseApp, findingsOf, handTemplate, testStack } from '../support/analyse-app';
+import { analyseApp, findingsOf, handTemplate, testStack, vpcFunction } from '../support/analyse-app';
 
 const RULE = 'WorldOpenAdminPort';
 const hand = (rule: Record<string, unknown>) => analyse(handTemplate({
@@ -81,6 +81,88 @@ describe(RULE, () => {
     const found = findingsOf(findings, RULE);
     expect(found).toHaveLength(1);
     expect(found[0].message).toContain('the default of parameter AllowedCidr');
+  });
+
+  describe('where a parameter\'s default decides it, the deployed value may differ: a warning that says so', () => {
+    const withParameters = (resources: Record<string, unknown>, parameters: Record<string, unknown>) =>
+      findingsOf(analyse(handTemplate(resources, { Parameters: parameters }), {}, []).findings, RULE);
+    const sg = (rule: Record<string, unknown>) => ({ Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: 'vpc-1', SecurityGroupIngress: [rule] } } });
+
+    test('the source: SSHLocation defaulting to 0.0.0.0/0', () => {
+      const found = withParameters(sg({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: { Ref: 'SSHLocation' } }), { SSHLocation: { Type: 'String', Default: '0.0.0.0/0' } });
+      expect(found).toEqual([expect.objectContaining({ level: 'warning' })]);
+      expect(found[0].message).toMatch(/Not certain: this rests on the default of parameter SSHLocation, and the value deployed may differ\.$/);
+    });
+
+    test('the source, built by Fn::Join from a parameter', () => {
+      const found = withParameters(sg({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: { 'Fn::Join': ['', [{ Ref: 'Net' }, '/0']] } }), { Net: { Type: 'String', Default: '0.0.0.0' } });
+      expect(found).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('parameter Net') })]);
+    });
+
+    test('the source, built by Fn::Sub from a parameter', () => {
+      const found = withParameters(sg({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: { 'Fn::Sub': ['${Net}/0', { Net: { Ref: 'Net' } }] } }), { Net: { Type: 'String', Default: '0.0.0.0' } });
+      expect(found).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('parameter Net') })]);
+    });
+
+    test('the port: a literal 0.0.0.0/0 on a port that defaults to 22', () => {
+      const found = withParameters(sg({ IpProtocol: 'tcp', FromPort: { Ref: 'Port' }, ToPort: { Ref: 'Port' }, CidrIp: '0.0.0.0/0' }), { Port: { Type: 'Number', Default: 22 } });
+      expect(found).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('default of parameter Port') })]);
+    });
+
+    test('a prefix list of the app whose world entry is a parameter\'s default', () => {
+      const found = withParameters({
+        ...sg({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, SourcePrefixListId: { Ref: 'List' } }),
+        List: { Type: 'AWS::EC2::PrefixList', Properties: { AddressFamily: 'IPv4', MaxEntries: 2, PrefixListName: 'l', Entries: [{ Cidr: { Ref: 'Allowed' } }] } },
+      }, { Allowed: { Type: 'String', Default: '0.0.0.0/0' } });
+      expect(found).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('default of parameter Allowed') })]);
+    });
+
+    test('a listener port that defaults to 22 on the only load balancer carrying the group', () => {
+      const found = withParameters({
+        Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: 'vpc-1', SecurityGroupIngress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }] } },
+        Nlb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network', Subnets: ['subnet-1'], SecurityGroups: [{ Ref: 'Sg' }] } },
+        Listener: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Nlb' }, Port: { Ref: 'ListenerPort' }, Protocol: 'TCP', DefaultActions: [] } },
+      }, { ListenerPort: { Type: 'Number', Default: 22 } });
+      expect(found).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('default of parameter ListenerPort') })]);
+    });
+
+    test('a literal source and port stay an error', () => {
+      const found = withParameters(sg({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0', Description: { Ref: 'Why' } }), { Why: { Type: 'String', Default: 'ssh' } });
+      expect(found).toEqual([expect.objectContaining({ level: 'error' })]);
+      expect(found[0].message).not.toContain('Not certain');
+    });
+  });
+
+  describe('a group carried only by Lambda functions or interface endpoints: what they accept is unsettled, so a warning that says so', () => {
+    test('all traffic from the world on a function\'s group (L2)', () => {
+      const { app, stack, vpc } = testStack();
+      const sg = new ec2.SecurityGroup(stack, 'FnSg', { vpc });
+      sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.allTraffic());
+      vpcFunction(stack, 'Fn', vpc, { securityGroups: [sg] });
+      const found = findingsOf(analyseApp(app), RULE);
+      expect(found).toEqual([expect.objectContaining({ level: 'warning' })]);
+      expect(found[0].message).toContain('. It is carried only by Stack/Fn (a Lambda function). Not certain: ');
+      expect(found[0].message).toContain('Not certain: ');
+      expect(findingsOf(analyseApp(app), 'WorldOpenDataPort')).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('Not certain: ') })]);
+    });
+
+    test('SSH from the world on an interface endpoint\'s group (L2)', () => {
+      const { app, stack, vpc } = testStack();
+      const sg = new ec2.SecurityGroup(stack, 'EpSg', { vpc });
+      sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+      vpc.addInterfaceEndpoint('Ssm', { service: ec2.InterfaceVpcEndpointAwsService.SSM, securityGroups: [sg], open: false });
+      const found = findingsOf(analyseApp(app), RULE);
+      expect(found).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('(an interface VPC endpoint)') })]);
+    });
+
+    test('the same group also on an instance stays an error', () => {
+      const { app, stack, vpc } = testStack();
+      const sg = new ec2.SecurityGroup(stack, 'FnSg', { vpc });
+      sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+      vpcFunction(stack, 'Fn', vpc, { securityGroups: [sg] });
+      new ec2.CfnInstance(stack, 'I', { imageId: 'ami-1', subnetId: vpc.isolatedSubnets[0].subnetId, securityGroupIds: [sg.securityGroupId] });
+      expect(findingsOf(analyseApp(app), RULE)).toEqual([expect.objectContaining({ level: 'error' })]);
+    });
   });
 
   test('configured admin ports replace the defaults', () => {

@@ -50,6 +50,16 @@ describe(RULE, () => {
     expect(findingsOf(findings, 'WorldOpenIngress')).toHaveLength(1);
   });
 
+  test('a source that is a parameter\'s default (ClientIP: 0.0.0.0/0) is a warning that says the deployed value may differ', () => {
+    const { findings } = analyse(handTemplate({
+      Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306, CidrIp: { Ref: 'ClientIP' } }] } },
+    }, { Parameters: { ClientIP: { Type: 'String', Default: '0.0.0.0/0' } } }), {}, []);
+    expect(findingsOf(findings, RULE)).toEqual([expect.objectContaining({
+      level: 'warning',
+      message: expect.stringContaining('Not certain: this rests on the default of parameter ClientIP, and the value deployed may differ.'),
+    })]);
+  });
+
   test('with WorldOpenAdminPort disabled, the same range is a data finding', () => {
     const { findings } = analyse(handTemplate({
       Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '0.0.0.0/0' }] } },

@@ -11,7 +11,7 @@ import { collectAcknowledgements } from '../../src/checks/acknowledgements';
 import { Finding, analyse } from '../../src/checks/engine';
 import { SecurityGroupStrategyOptions } from '../../src/checks/options';
 import { SecurityGroupStrategyPlugin } from '../../src/checks/security-group-strategy-plugin';
-import { templatesFromFiles, withConstructPaths } from '../../src/checks/templates-from-assembly';
+import { templatesFromFiles } from '../../src/checks/templates-from-assembly';
 import { constructPathsByStack } from '../../src/checks/templates-from-tree';
 import { buildModel } from '../../src/model/build-model';
 import { SecurityGroupModel, StackTemplate } from '../../src/model/types';
@@ -32,12 +32,12 @@ export function testStack(app = testApp(), id = 'Stack'): { app: App; stack: Sta
 /** Synthesize the app and read its assembly the way the validation plugin and the CLI do. */
 export function synthTemplates(app: App): StackTemplate[] {
   const assembly = app.synth();
-  return withConstructPaths(templatesFromFiles(assembly.stacksRecursively.map(s => ({
+  return templatesFromFiles(assembly.stacksRecursively.map(s => ({
     stackId: s.hierarchicalId,
     stackName: s.stackName,
     templatePath: s.templateFullPath,
     constructPath: s.hierarchicalId,
-  }))), constructPathsByStack(app));
+  })), { constructPaths: constructPathsByStack(app) });
 }
 
 export function analyseApp(app: App, options: SecurityGroupStrategyOptions = {}): Finding[] {

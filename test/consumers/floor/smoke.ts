@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, AspectPriority, Aspects, Stack, Validations } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -212,6 +212,23 @@ check('the Aspect and the plugin together, synthesized twice into one cdk.out, p
     assert.ok(!synthFails(app), `synth ${run + 1} passed`);
   }
   assert.equal(report(dir).summary.acknowledged, 2);
+});
+
+check('a nested stack is checked without the CLI\'s asset metadata, and FindingAcknowledgements acknowledges its finding', () => {
+  for (const acknowledged of [false, true]) {
+    const dir = outdir(`nested-${acknowledged}`);
+    const app = new App({ outdir: dir });
+    const top = new Stack(app, 'Top', { env: ENV });
+    const vpc = new ec2.Vpc(top, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true });
+    const child = new NestedStack(top, 'Child');
+    const ssh = new ec2.SecurityGroup(child, 'Ssh', { vpc, allowAllOutbound: false });
+    ssh.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+    if (acknowledged) sgs.FindingAcknowledgements.acknowledge(ssh, 'WorldOpenAdminPort', 'break-glass host');
+    Validations.of(app).addPlugins(new sgs.SecurityGroupStrategyPlugin());
+    assert.equal(synthFails(app), !acknowledged, acknowledged ? 'synth passed' : 'synth failed');
+    const finding = report(dir).findings.find((f: any) => f.ruleId === 'WorldOpenAdminPort');
+    assert.deepEqual([finding.constructPath, finding.stackName, finding.acknowledged], ['Top/Child/Ssh/Resource', 'Top/Child', acknowledged]);
+  }
 });
 
 if (failures > 0) {
