@@ -49,6 +49,10 @@ export const releaseOptions: Partial<awscdk.AwsCdkConstructLibraryOptions> = {
   // The API is stable from the first release (1.0.0, where projen would otherwise start at 0.0.0); a breaking
   // commit then makes the next release a new major version.
   minMajorVersion: 1,
+  // projen's default bump tool, commit-and-tag-version 13, and its conventional-changelog packages declare Node.js
+  // 22 or newer, which is more than the Node.js the release workflow runs (and adds 17 engine warnings to every
+  // npm ci). 12 declares 18 or newer, and makes the same versions and notes (test/release/versions.test.ts).
+  bumpPackage: 'commit-and-tag-version@^12',
   releaseToNpm: true,
   // npm and PyPI take the workflow's OIDC identity: no token lives in the repository's secrets. Maven Central has
   // no such scheme; its job reads MAVEN_USERNAME, MAVEN_PASSWORD, MAVEN_GPG_PRIVATE_KEY(_PASSPHRASE).
