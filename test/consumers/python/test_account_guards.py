@@ -23,8 +23,10 @@ def test_remediator_in_dry_run_records_but_may_not_revoke():
     assert function["Properties"]["Environment"]["Variables"]["ALLOWED_PORTS"] == "443"
     actions = [a for p in resources(template, "AWS::IAM::Policy") for s in p["Properties"]["PolicyDocument"]["Statement"]
                for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+    # A dry run may neither revoke nor authorize, so it can neither close a rule nor revert one.
     assert "ec2:RevokeSecurityGroupIngress" not in actions
-    assert "ec2:AuthorizeSecurityGroupIngress" in actions
+    assert "ec2:AuthorizeSecurityGroupIngress" not in actions
+    assert "ec2:DescribeSecurityGroupRules" in actions
     assert [r["Properties"]["ScheduleExpression"] for r in resources(template, "AWS::Events::Rule") if "ScheduleExpression" in r["Properties"]] == ["cron(0 * * * ? *)"]
 
 

@@ -88,7 +88,11 @@ def test_python_app_py_with_the_aspect_exits_0_and_print_findings_shows_the_tabl
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert any(line.startswith("sg-strategy: 1 error, ") for line in lines), result.stderr
-    assert any(line.startswith("  ERROR   WorldOpenAdminPort") and "Plain/Web/Resource" in line for line in lines), result.stderr
+    # The table gives the rule and the place on one line, and what is open on the next.
+    row = next((i for i, line in enumerate(lines) if line.startswith("  ERROR   WorldOpenAdminPort")), None)
+    assert row is not None and row + 1 < len(lines), result.stderr
+    assert lines[row].rstrip().endswith(" Plain/Web"), result.stderr
+    assert lines[row + 1].strip().startswith("Plain/Web admits tcp 22 from 0.0.0.0/0"), result.stderr
     # The reports are in the App's temporary directory, and the table says that they will be gone.
     assert "CDK removes this temporary directory when the app exits" in result.stderr
     # Printed through the jsii runtime as text, not as Python bytes.
