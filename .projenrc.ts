@@ -79,6 +79,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
+      // The moto tests start a server and make real HTTP calls: on a loaded 2-core CI machine a hook or test took
+      // longer than jest's default 5 s and failed. Speed is measured in bench/, not by timeouts.
+      testTimeout: 30_000,
     },
   },
 
