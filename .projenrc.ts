@@ -1,4 +1,5 @@
 import { awscdk, javascript } from 'projen';
+import { configureRelease, releaseOptions } from './projenrc/release';
 
 // The oldest aws-cdk-lib this library supports, tested by test/consumers/floor. 2.258.0 is the first that gives
 // validation plugins the construct tree (for acknowledgements) and lets them add files to the cloud assembly
@@ -12,11 +13,9 @@ const DEV_CDK_VERSION = '2.276.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-sg-strategy',
-  description: 'A security-group strategy as code: constructs that build the good patterns and synth-time checks that catch the bad ones.',
   author: 'cdk-sg-strategy contributors',
   authorAddress: 'maintainers@cdk-sg-strategy.invalid',
   repositoryUrl: 'https://github.com/cdk-sg-strategy/cdk-sg-strategy.git',
-  keywords: ['cdk', 'aws-cdk', 'security-group', 'ec2', 'vpc', 'security', 'compliance'],
   license: 'Apache-2.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
@@ -67,21 +66,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@microsoft/jest-sarif@1.0.0-beta.0',
   ],
 
-  publishToPypi: {
-    distName: 'cdk-sg-strategy',
-    module: 'cdk_sg_strategy',
-  },
-  publishToMaven: {
-    mavenGroupId: 'io.github.cdksgstrategy',
-    mavenArtifactId: 'cdk-sg-strategy',
-    javaPackage: 'io.github.cdksgstrategy',
-  },
-
-  // CI is `.ci/run`; there is no hosted workflow to generate.
-  github: false,
-  release: false,
-  depsUpgrade: false,
   sampleCode: false,
+  // Releases, workflows and the package's listing: projenrc/release.ts.
+  ...releaseOptions,
 
   // Jest 30 and eslint-import-resolver-typescript 4 pull unrs-resolver, whose per-platform optional packages
   // are not all on the registry we install from, so `npm ci` rejects the lock file. These versions need none.
@@ -249,5 +236,7 @@ testAll.spawn(project.testTask);
 testAll.spawn(project.tasks.tryFind('package-all')!);
 testAll.spawn(consumers);
 testAll.spawn(lintTemplates);
+
+configureRelease(project);
 
 project.synth();

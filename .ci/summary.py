@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 REPORTS = {
     "TypeScript (jest)": ["test-reports/junit.xml"],
+    "Packages (jest, after package-all)": ["test-reports/packages.xml"],
     "Python (pytest)": ["test/consumers/python/test-report.xml"],
     "Java (JUnit 5)": sorted(glob.glob("test/consumers/java/target/surefire-reports/TEST-*.xml")),
 }
