@@ -233,7 +233,7 @@ export const AWS_BEHAVIOURS = {
       { title: 'AWS Lambda: private networking with VPC (Hyperplane ENIs)', url: 'https://docs.aws.amazon.com/lambda/latest/dg/foundation-networking.html' },
       { title: 'AWS Lambda: connecting outbound networking to resources in a VPC', url: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html' },
     ],
-    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress'],
+    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress', 'ReachabilityViolation'],
   },
   interfaceEndpointPorts: {
     id: 'interface-endpoint-ports',
@@ -245,7 +245,7 @@ export const AWS_BEHAVIOURS = {
       { title: 'AWS PrivateLink: interface VPC endpoints', url: 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpce-interface.html' },
       { title: 'aws-cdk-lib ec2.InterfaceVpcEndpoint (an endpoint service names the port it listens on)', url: 'https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.InterfaceVpcEndpoint.html' },
     ],
-    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress'],
+    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress', 'ReachabilityViolation'],
   },
   exportsBlockReplacement: {
     id: 'exports-block-replacement',

@@ -4,8 +4,9 @@ import { AddressEndpoint, EffectiveAccess, Flow, InterfaceKind, OUT_OF_SCOPE } f
 import { EndpointResolver, ResolvedEndpoint, internetEndpoint } from './endpoints';
 import { TrafficSet } from './traffic-set';
 import { End, Witness } from './witness';
+import { AWS_BEHAVIOURS, AwsBehaviour } from '../model/aws-behaviours';
 import { readTraffic } from '../model/ports';
-import { ResourceRef } from '../model/types';
+import { ResourceRef, resourceKey } from '../model/types';
 
 /** A statement the app breaks, where, and whether that is certain. */
 export interface PolicyViolation {
@@ -104,7 +105,9 @@ class PolicyEvaluator {
     const labels = { target: target.label, sources: sources.map(s => s.label) };
     const title = describeStatement(statement, labels);
     const problems = [target, ...sources].filter(e => e.problem).map(e => e.problem!);
-    const findings = new Findings(statement, title);
+    // Traffic into a Lambda function's or an interface endpoint's interfaces is unsettled (AWS_BEHAVIOURS): a
+    // statement broken only by what their groups admit is at most a warning. What they must reach is not affected.
+    const findings = new Findings(statement, title, statement.kind === 'mustReach' ? new Map() : this.unsettledInbound(target));
     for (const problem of problems) findings.problem(problem);
     const ports = trafficOfPorts(statement.ports);
     if (!target.problem) {
@@ -116,6 +119,18 @@ class PolicyEvaluator {
       }
     }
     return findings.violations();
+  }
+
+  /** The target's resources whose inbound traffic no source settles, with the caveat a finding there carries. */
+  private unsettledInbound(target: ResolvedEndpoint): Map<string, string> {
+    const caveats = new Map<string, string>();
+    for (const member of target.members) {
+      const unsettled = this.access.model.inboundUnsettled.get(member.resourceKey);
+      if (!unsettled) continue;
+      const behaviour = (Object.values(AWS_BEHAVIOURS) as AwsBehaviour[]).find(b => b.id === unsettled.behaviour);
+      caveats.set(member.resourceKey, `${unsettled.what}: ${behaviour?.caveat ?? 'what it accepts is not settled'} (${unsettled.behaviour})`);
+    }
+    return caveats;
   }
 
   private ends(endpoint: ResolvedEndpoint): End[] {
@@ -372,9 +387,11 @@ class Findings {
   private readonly byPlace = new Map<string, { at: ResourceRef; items: Item[] }>();
   private readonly problems: string[] = [];
 
-  constructor(private readonly statement: PolicyStatement, private readonly title: string) {}
+  constructor(private readonly statement: PolicyStatement, private readonly title: string, private readonly unsettled: ReadonlyMap<string, string>) {}
 
-  public add(at: ResourceRef, item: Item) {
+  public add(at: ResourceRef, found: Item) {
+    const caveat = this.unsettled.get(resourceKey(at.stackId, at.logicalId));
+    const item = caveat && found.certain ? { ...found, certain: false, caveats: [...found.caveats, caveat] } : found;
     const key = `${at.stackId}|${at.logicalId}|${at.constructPath ?? ''}`;
     const place = this.byPlace.get(key) ?? this.byPlace.set(key, { at, items: [] }).get(key)!;
     if (!place.items.some(i => i.text === item.text)) place.items.push(item);

@@ -343,3 +343,29 @@ test('peers: a literal CIDR, the VPC CIDR by reference, a group by id, the world
   expect(ReachabilityEndpoint.peer(ec2.Peer.anyIpv6())._spec).toEqual({ kind: 'internet', family: 6 });
   void rds;
 });
+
+describe('into a Lambda function, whose inbound traffic no AWS source settles', () => {
+  test('a statement broken only by what the function\'s group admits is a warning that says so; the same into a database is an error', () => {
+    const { app, api, apiGroup, db, policy } = orders();
+    apiGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(8080));
+    db.connections.allowFrom(ec2.Peer.anyIpv4(), ec2.Port.tcp(5432));
+    policy.notFromInternet(ReachabilityEndpoint.of(api));
+    policy.notFromInternet(ReachabilityEndpoint.of(db));
+    const found = violations(app);
+    const intoFunction = found.find(f => f.constructPath?.startsWith('Orders/Api/'));
+    const intoDatabase = found.find(f => f.constructPath === 'Orders/Db/Resource');
+    expect(intoFunction).toMatchObject({ level: 'warning' });
+    expect(intoFunction!.message).toMatch(/Not certain: .*Lambda.*\(lambda-interfaces-inbound\)/);
+    expect(intoDatabase).toMatchObject({ level: 'error' });
+    expect(intoDatabase!.message).not.toContain('lambda-interfaces-inbound');
+  });
+
+  test('a mustReach into a function that its groups refuse is still an error: what they refuse, nothing gets through', () => {
+    const { app, worker, api, policy } = orders();
+    policy.mustReach(ReachabilityEndpoint.of(worker), ReachabilityEndpoint.of(api), ec2.Port.tcp(8080));
+    const found = violations(app);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ level: 'error' });
+    expect(found[0].message).not.toContain('lambda-interfaces-inbound');
+  });
+});
