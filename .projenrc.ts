@@ -113,7 +113,7 @@ project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 project.eslint?.addIgnorePattern('test/consumers/');
 
 // The Python tools' venv and rosetta's working files are not part of the package.
-project.npmignore?.addPatterns('/examples/', '/.ci/', '/test/consumers/', '/bench/', '/scripts/', '/.venv/', '/rosetta/', '/.jsii.tabl.json');
+project.npmignore?.addPatterns('/examples/', '/.ci/', '/test/consumers/', '/bench/', '/scripts/', '/.venv/', '/rosetta/', '/.jsii.tabl.json', '/stryker.config.mjs', '/reports/');
 
 // ts-jest transpiles without type checking; check tests, examples and scripts here.
 project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');

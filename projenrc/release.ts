@@ -103,6 +103,8 @@ export function configureRelease(project: awscdk.AwsCdkConstructLibrary): void {
     '/lib/handlers/',
     '/lib/cli/*', '!/lib/cli/findings-table.*', '!/lib/cli/counted.*', '!/lib/cli/layout.*',
     '/lib/rules/rules-markdown.*', '/lib/model/aws-behaviours-markdown.*',
+    // Only the command's `reach` and `verify` use these, from its bundle.
+    '/lib/reachability/reach.*', '/lib/reachability/policy-file.*',
   );
 
   // The packages' contents, versions and sizes, read from dist/ once package-all has written it: a jest file of its
