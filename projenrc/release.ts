@@ -76,17 +76,19 @@ export const releaseOptions: Partial<awscdk.AwsCdkConstructLibraryOptions> = {
 
 export function configureRelease(project: awscdk.AwsCdkConstructLibrary): void {
   // projen's compat task compares with the latest npm release only, and passes when there is none. Ours also
-  // compares with api-baseline/, and allows a break listed in .compatignore only when a commit marks it breaking.
+  // compares with .api-baseline/, and allows a break listed in .compatignore only when a commit marks it breaking.
   const compat = project.tasks.tryFind('compat')!;
   compat.reset('ts-node --project tsconfig.dev.json scripts/api-compat.ts');
-  compat.description = 'Check the public API (jsii-diff) against api-baseline/ and the last release on npm';
+  compat.description = 'Check the public API (jsii-diff) against .api-baseline/ and the last release on npm';
   project.addTask('compat:baseline', {
     description: 'Make this build\'s public API (.jsii) the baseline that `compat` compares with (after a major release)',
     exec: 'ts-node --project tsconfig.dev.json scripts/api-compat.ts --update-baseline',
   });
   // The baseline is a .jsii file, which the generated .gitignore leaves out everywhere else.
-  project.gitignore.include('/api-baseline/.jsii');
-  project.npmignore?.addPatterns('/api-baseline/', '/.compatignore');
+  // A dot-directory: jsii-docgen looks for every .jsii below the project, and would document this older
+  // assembly of the same name and version instead of the build's (fast-glob skips dot-directories).
+  project.gitignore.include('/.api-baseline/.jsii');
+  project.npmignore?.addPatterns('/.api-baseline/', '/.compatignore');
 
   // The workflows cannot run here: actionlint (with shellcheck) checks what projen generated. .ci/run runs it.
   project.addTask('lint:workflows', {

@@ -2,7 +2,7 @@
  * `npx projen compat`, run after every compile: is this build's public API (the `.jsii` jsii just wrote) compatible
  * with what users have?
  *
- * - Always against the committed API baseline (`api-baseline/`), so a break fails the build even before the
+ * - Always against the committed API baseline (`.api-baseline/`), so a break fails the build even before the
  *   first release and without the network.
  * - Against the last release on npm, when there is one (jsii-diff installs it), so a baseline moved forward
  *   carelessly cannot hide a break from what users actually run.
@@ -11,7 +11,7 @@
  * allow-list, and a commit after the API it breaks is marked breaking (`feat!: ...` or a `BREAKING CHANGE:`
  * footer): that mark is what makes the release a new major version and puts the break in the changelog.
  *
- * `--update-baseline` copies this build's API into `api-baseline/` (`npx projen compat:baseline`).
+ * `--update-baseline` copies this build's API into `.api-baseline/` (`npx projen compat:baseline`).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 
 const { values: args } = parseArgs({
   options: {
-    'baseline': { type: 'string', default: 'api-baseline' },
+    'baseline': { type: 'string', default: '.api-baseline' },
     'current': { type: 'string', default: '.' },
     'ignore-file': { type: 'string', default: '.compatignore' },
     // Tests compare two local assemblies and must not ask the registry about the real package.

@@ -14,7 +14,7 @@ import * as path from 'path';
 const ROOT = path.join(__dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'api-compat.ts');
 const TS_NODE = path.join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
-const BASELINE = path.join(ROOT, 'api-baseline');
+const BASELINE = path.join(ROOT, '.api-baseline');
 
 const REMOVED_METHOD = 'removed:cdk-sg-strategy.ServerClientPair.addClient';
 const NOW_REQUIRED = 'strengthened:cdk-sg-strategy.ServerClientPairProps';
@@ -35,7 +35,7 @@ function standalone(assembly: Assembly & Record<string, any>): void {
 }
 
 /**
- * A repository with api-baseline/ (the committed baseline, or its standalone slice) and current/, a build whose
+ * A repository with .api-baseline/ (the committed baseline, or its standalone slice) and current/, a build whose
  * .jsii `change` edits.
  */
 function repoWith(change: (assembly: Assembly) => void, opts: { whole?: boolean } = {}): string {
@@ -51,7 +51,7 @@ function repoWith(change: (assembly: Assembly) => void, opts: { whole?: boolean 
   }
   const current = JSON.parse(JSON.stringify(baseline));
   change(current);
-  for (const [sub, assembly] of [['api-baseline', baseline], ['current', current]]) {
+  for (const [sub, assembly] of [['.api-baseline', baseline], ['current', current]]) {
     fs.mkdirSync(path.join(dir, sub));
     fs.writeFileSync(path.join(dir, sub, '.jsii'), JSON.stringify(assembly));
     fs.writeFileSync(path.join(dir, sub, 'package.json'), JSON.stringify(pkg));
@@ -172,7 +172,7 @@ test('a breaking commit from before the baseline does not cover a later break', 
   const dir = repoWith(removeInfoLevel);
   commit(dir, 'feat!: an old break, released long ago');
   // The baseline moves on after that release (the same API, committed again).
-  fs.appendFileSync(path.join(dir, 'api-baseline', '.jsii'), '\n');
+  fs.appendFileSync(path.join(dir, '.api-baseline', '.jsii'), '\n');
   commit(dir, 'chore: API baseline after the release');
   allow(dir, REMOVED_LEVEL);
   commit(dir, 'feat: findings are errors or warnings');

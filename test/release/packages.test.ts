@@ -114,7 +114,7 @@ describe('the npm tarball', () => {
 
   test('carries no tests, sources, tools, examples, benchmarks, scripts or build output of ours', () => {
     const names = entries().map(e => e.name);
-    const forbidden = /^(test|src|examples|bench|scripts|rosetta|api-baseline|coverage|test-reports|\.venv|\.tools|\.projen|\.github|\.ci|projenrc|dist)\/|cdk\.out|node_modules|\.tsbuildinfo$|\.map$|^tsconfig|^\.projenrc|^\.compatignore$|^\.jsii\.tabl\.json$/;
+    const forbidden = /^(test|src|examples|bench|scripts|rosetta|\.api-baseline|coverage|test-reports|\.venv|\.tools|\.projen|\.github|\.ci|projenrc|dist)\/|cdk\.out|node_modules|\.tsbuildinfo$|\.map$|^tsconfig|^\.projenrc|^\.compatignore$|^\.jsii\.tabl\.json$/;
     expect(names.filter(n => forbidden.test(n))).toEqual([]);
     expect(names.filter(n => n.endsWith('.ts') && !n.endsWith('.d.ts'))).toEqual([]);
   });
