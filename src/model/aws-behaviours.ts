@@ -348,3 +348,8 @@ export const DEFAULT_GROUP_FALLBACK: Record<string, BehaviourId> = {
   'AWS::ElastiCache::ReplicationGroup': 'fallbackUnsettled',
   'AWS::RDS::DBCluster': 'fallbackUnsettled',
 };
+
+/** A row of the table by its id (the anchor in AWS-BEHAVIOURS.md); undefined for an id it does not hold. */
+export function behaviourById(id: string): AwsBehaviour | undefined {
+  return (Object.values(AWS_BEHAVIOURS) as AwsBehaviour[]).find(b => b.id === id);
+}

@@ -4,7 +4,7 @@ import { AddressEndpoint, EffectiveAccess, Flow, InterfaceKind, OUT_OF_SCOPE } f
 import { EndpointResolver, ResolvedEndpoint, internetEndpoint } from './endpoints';
 import { TrafficSet } from './traffic-set';
 import { End, Witness } from './witness';
-import { AWS_BEHAVIOURS, AwsBehaviour } from '../model/aws-behaviours';
+import { behaviourById } from '../model/aws-behaviours';
 import { readTraffic } from '../model/ports';
 import { ResourceRef, resourceKey } from '../model/types';
 
@@ -127,7 +127,7 @@ class PolicyEvaluator {
     for (const member of target.members) {
       const unsettled = this.access.model.inboundUnsettled.get(member.resourceKey);
       if (!unsettled) continue;
-      const behaviour = (Object.values(AWS_BEHAVIOURS) as AwsBehaviour[]).find(b => b.id === unsettled.behaviour);
+      const behaviour = behaviourById(unsettled.behaviour);
       caveats.set(member.resourceKey, `${unsettled.what}: ${behaviour?.caveat ?? 'what it accepts is not settled'} (${unsettled.behaviour})`);
     }
     return caveats;

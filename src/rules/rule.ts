@@ -1,4 +1,6 @@
-import { AWS_BEHAVIOURS, AwsBehaviour } from '../model/aws-behaviours';
+import { behaviourById } from '../model/aws-behaviours';
+
+export { behaviourById };
 import { describeTraffic } from '../model/ports';
 import { Peer, ResourceRef, SecurityGroupModel, SecurityGroupNode, SecurityGroupRule, refLabel, resourceKey } from '../model/types';
 
@@ -109,9 +111,6 @@ export function notCertain(reasons: ReadonlyArray<string | undefined>): string {
   return given.length > 0 ? ` Not certain: ${given.join('; ')}.` : '';
 }
 
-export function behaviourById(id: string): AwsBehaviour | undefined {
-  return Object.values(AWS_BEHAVIOURS).find(b => b.id === id);
-}
 
 export function* allRules(model: SecurityGroupModel): Generator<{ group: SecurityGroupNode; rule: SecurityGroupRule }> {
   for (const group of model.groups.values()) {
