@@ -279,6 +279,20 @@ export const AWS_BEHAVIOURS = {
     ],
     rules: ['InvalidSecurityGroupRule'],
   },
+  tcpUdpPortsMinusOneOrNone: {
+    id: 'tcp-udp-ports-minus-one-or-none',
+    statement: 'For tcp and udp, a rule states a port range, which AWS documents as required; AWS documents -1 only as all ICMP types or codes, and a protocol of -1 as all protocols. '
+      + 'What EC2 does with a tcp or udp rule whose FromPort or ToPort is -1, or that gives no ports, is not documented: cfn-lint accepts -1 for both ports of any protocol (E3688) and requires ports for tcp and udp (E3687). '
+      + 'The engine reads such a rule as every port of its protocol, the widest reading, so nothing it may admit goes unreported.',
+    certainty: 'unsettled',
+    caveat: 'the rule gives tcp or udp ports of -1 or none, which the engine reads as every port; AWS documents -1 only for ICMP and requires ports for tcp and udp, so EC2 may instead refuse the rule',
+    sources: [
+      { title: 'EC2 IpPermission: FromPort, ToPort ("a value of -1 indicates all ICMP/ICMPv6 types"), IpProtocol', url: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html' },
+      { title: 'AWS::EC2::SecurityGroupIngress ("if the protocol is TCP or UDP, you must also specify a port or port range")', url: `${CFN}/aws-resource-ec2-securitygroupingress.html` },
+      { title: 'cfn-lint E3688: when ToPort or FromPort is -1 the other must be -1', url: 'https://github.com/aws-cloudformation/cfn-lint/blob/main/src/cfnlint/data/schemas/extensions/aws_ec2_securitygroup/all_to_and_from_ports.json' },
+    ],
+    rules: ['WorldOpenAdminPort', 'WorldOpenDataPort', 'WorldOpenIngress', 'AllPortsFromPeer', 'SelfReferencingAllPorts', 'ReachabilityViolation'],
+  },
   rulesAggregateAcrossGroups: {
     id: 'rules-aggregate-across-groups',
     statement: 'The groups of a network interface act as one: the rules of every group it carries are aggregated, and traffic passes where any one rule allows it. Rules only allow; none denies.',

@@ -345,7 +345,7 @@ class ModelBuilder {
     const from = literal(props.FromPort);
     const to = literal(props.ToPort);
     const plain = (r: Resolved | undefined) => (r === undefined ? undefined : r.kind === 'literal' ? r.value : r);
-    const { traffic, problem } = readTraffic(plain(protocol), plain(from), plain(to));
+    const { traffic, problem, unsettledBy } = readTraffic(plain(protocol), plain(from), plain(to));
     const trafficViaParameters = parametersOf([protocol, from, to]);
     const cidr = literal(props.CidrIp);
     if (direction === 'egress' && cidr?.kind === 'literal' && cidr.value === CDK_NO_TRAFFIC_RULE.cidrIp
@@ -361,6 +361,7 @@ class ModelBuilder {
       traffic,
       trafficProblem: problem,
       ...(trafficViaParameters.length > 0 ? { trafficViaParameters } : {}),
+      ...(unsettledBy ? { trafficUnsettledBy: unsettledBy } : {}),
       peer,
       description: typeof props.Description === 'string' ? props.Description : undefined,
       origin,

@@ -1,3 +1,5 @@
+import { AWS_BEHAVIOURS } from './aws-behaviours';
+
 /**
  * Protocols and ports of a security-group rule, normalised from what templates say: names or numbers,
  * strings or numbers, `-1` for all.
@@ -53,7 +55,9 @@ function toInt(value: unknown): number | undefined {
  * The traffic a rule admits. `unknown` is set when FromPort/ToPort cannot be read (tokens, garbage), in which
  * case callers must treat the rule as unresolved rather than as narrow.
  */
-export function readTraffic(protocolValue: unknown, fromValue: unknown, toValue: unknown): { traffic?: Traffic; problem?: string } {
+export function readTraffic(
+  protocolValue: unknown, fromValue: unknown, toValue: unknown,
+): { traffic?: Traffic; problem?: string; unsettledBy?: string } {
   const protocol = normaliseProtocol(protocolValue);
   if (protocol === undefined) return { problem: `protocol ${JSON.stringify(protocolValue)} cannot be read` };
   if (protocol === 'all') return { traffic: { protocol } };
@@ -64,11 +68,13 @@ export function readTraffic(protocolValue: unknown, fromValue: unknown, toValue:
     return { traffic: { protocol, icmp: { type, code } } };
   }
   if (protocol === 'tcp' || protocol === 'udp') {
-    if (fromValue === undefined && toValue === undefined) return { traffic: { protocol, ports: ALL_PORTS } };
+    // No ports, or -1, is read as every port: the widest reading, which AWS does not settle (see AWS_BEHAVIOURS).
+    const unsettledBy = AWS_BEHAVIOURS.tcpUdpPortsMinusOneOrNone.id;
+    if (fromValue === undefined && toValue === undefined) return { traffic: { protocol, ports: ALL_PORTS }, unsettledBy };
     const from = toInt(fromValue);
     const to = toInt(toValue ?? fromValue);
     if (from === undefined || to === undefined) return { problem: `ports ${JSON.stringify([fromValue, toValue])} cannot be read` };
-    if (from === -1 || to === -1) return { traffic: { protocol, ports: ALL_PORTS } };
+    if (from === -1 || to === -1) return { traffic: { protocol, ports: ALL_PORTS }, unsettledBy };
     if (from < 0 || to > 65535 || from > to) return { problem: `port range ${from}-${to} is not valid` };
     return { traffic: { protocol, ports: { from, to } } };
   }

@@ -61,6 +61,11 @@ export interface SecurityGroupRule {
   readonly trafficProblem?: string;
   /** Parameters whose defaults gave the protocol or ports: the deployed traffic may differ. */
   readonly trafficViaParameters?: string[];
+  /**
+   * The AWS_BEHAVIOURS id of an unsettled reading of the traffic (tcp or udp ports of -1 or none, read as every
+   * port): a finding that rests on the rule is at most a warning and says so.
+   */
+  readonly trafficUnsettledBy?: string;
   readonly peer: Peer;
   readonly description?: string;
   /** The resource that states the rule: the group itself for inline rules, else the standalone rule. */

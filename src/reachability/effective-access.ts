@@ -1,6 +1,6 @@
 import { AddressSet, Family } from './address-set';
 import { TrafficSet } from './traffic-set';
-import { AWS_BEHAVIOURS } from '../model/aws-behaviours';
+import { AWS_BEHAVIOURS, behaviourById } from '../model/aws-behaviours';
 import { Attachment, ResourceRef, SecurityGroupModel, SecurityGroupRule, resourceKey } from '../model/types';
 
 /**
@@ -577,11 +577,17 @@ function effectiveRules(
   return { ingress, egress };
 }
 
+/** Where the rule's ports are read in a way AWS does not settle (tcp -1 as every port): what the flow rests on. */
+function unsettledReading(rule: SecurityGroupRule): string | undefined {
+  const behaviour = rule.trafficUnsettledBy === undefined ? undefined : behaviourById(rule.trafficUnsettledBy);
+  return behaviour ? `not certain: ${behaviour.caveat} (${behaviour.id})` : undefined;
+}
+
 function fromModelRule(
   model: SecurityGroupModel, rule: SecurityGroupRule, setsByCidr: Map<string, Record<Family, AddressSet>>,
 ): EffectiveRule[] {
   const traffic = rule.traffic ? TrafficSet.of(rule.traffic) : TrafficSet.ALL;
-  const trafficCaveat = rule.traffic ? undefined : `a rule's traffic cannot be read (${rule.trafficProblem ?? 'unknown'})`;
+  const trafficCaveat = !rule.traffic ? `a rule's traffic cannot be read (${rule.trafficProblem ?? 'unknown'})` : unsettledReading(rule);
   const base = { direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule };
   const peer = rule.peer;
   switch (peer.kind) {

@@ -1,4 +1,4 @@
-import { RawFinding, RuleDefinition, allRules, carriedOnlyByForwarders, groupLabel, ruleLabel } from './rule';
+import { RawFinding, RuleDefinition, allRules, carriedOnlyByForwarders, groupLabel, readingCaveat, ruleLabel } from './rule';
 import { isAllPorts } from '../model/ports';
 
 export const allPortsFromPeer: RuleDefinition = {
@@ -15,7 +15,7 @@ export const allPortsFromPeer: RuleDefinition = {
       const peer = rule.peer;
       // The world, as a CIDR or a prefix list holding it, is the WorldOpen rules' to report.
       const applies = (peer.kind === 'group' && peer.groupKey !== group.key) || (peer.kind === 'prefixList' && !peer.holdsWorld) || (peer.kind === 'cidr' && peer.cidr.prefix > 0);
-      if (applies) findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}.` });
+      if (applies) findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}.${readingCaveat(rule)}` });
     }
     return findings;
   },

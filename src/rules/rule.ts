@@ -105,6 +105,12 @@ export function parameterDefaultsReason(names: readonly string[]): string | unde
   return `this rests on ${which} deployed may differ`;
 }
 
+/** For a rule whose ports are read in a way AWS does not settle (tcp -1 as every port): the sentence that says so. */
+export function readingCaveat(rule: SecurityGroupRule): string {
+  const id = rule.trafficUnsettledBy;
+  return id === undefined ? '' : notCertain([behaviourById(id)?.caveat ?? `${id} is not settled`]);
+}
+
 /** The sentence that ends an uncertain finding's message, with every reason; empty when there is none. */
 export function notCertain(reasons: ReadonlyArray<string | undefined>): string {
   const given = reasons.filter((r): r is string => r !== undefined && r !== '');

@@ -1,4 +1,4 @@
-import { RawFinding, RuleDefinition, allRules, groupLabel, ruleLabel } from './rule';
+import { RawFinding, RuleDefinition, allRules, groupLabel, readingCaveat, ruleLabel } from './rule';
 import { isAllPorts } from '../model/ports';
 
 export const selfReferencingAllPorts: RuleDefinition = {
@@ -13,7 +13,7 @@ export const selfReferencingAllPorts: RuleDefinition = {
     for (const { group, rule } of allRules(model)) {
       if (rule.direction !== 'ingress' || !rule.traffic || !isAllPorts(rule.traffic)) continue;
       if (rule.peer.kind === 'group' && rule.peer.groupKey === group.key && !group.defaultOfVpc) {
-        findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}.` });
+        findings.push({ at: rule.origin, message: `${groupLabel(model, group.key)} ${ruleLabel(model, rule)}.${readingCaveat(rule)}` });
       }
     }
     return findings;

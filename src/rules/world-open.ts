@@ -20,6 +20,8 @@ export interface WorldOpenHit {
    * (Lambda functions, interface endpoints): who they are, in words, and the AWS_BEHAVIOURS ids.
    */
   readonly unsettled?: { readonly words: string; readonly behaviours: string[] };
+  /** The AWS_BEHAVIOURS id of an unsettled reading of the rule's ports (tcp -1 read as every port). */
+  readonly trafficUnsettledBy?: string;
 }
 
 /**
@@ -27,7 +29,8 @@ export interface WorldOpenHit {
  * parameter's default or an unsettled behaviour decides it, else the rule's own.
  */
 export function worldOpenUncertainty(hit: WorldOpenHit): { level?: Level; text: string } {
-  const caveats = (hit.unsettled?.behaviours ?? []).map(id => behaviourById(id)?.caveat ?? `${id} is not settled`);
+  const unsettled = [...(hit.trafficUnsettledBy ? [hit.trafficUnsettledBy] : []), ...(hit.unsettled?.behaviours ?? [])];
+  const caveats = unsettled.map(id => behaviourById(id)?.caveat ?? `${id} is not settled`);
   const carriers = hit.unsettled ? ` It is carried only by ${hit.unsettled.words}.` : '';
   const text = `${carriers}${notCertain([...caveats, parameterDefaultsReason(hit.viaParameters)])}`;
   return { level: text ? 'warning' : undefined, text };
@@ -83,6 +86,7 @@ export function classifyWorldOpen(
   if (!rule.traffic) return [{ category: 'WorldOpenIngress', ports: [], viaParameters: ruleVia }];
   const traffic = rule.traffic;
   if (traffic.protocol === 'icmp' || traffic.protocol === 'icmpv6') return [];
+  const reading = rule.trafficUnsettledBy ? { trafficUnsettledBy: rule.trafficUnsettledBy } : {};
   const adminOn = params.isEnabled('WorldOpenAdminPort');
   const dataOn = params.isEnabled('WorldOpenDataPort');
   const hits: WorldOpenHit[] = [];
@@ -90,22 +94,23 @@ export function classifyWorldOpen(
   const scope = serviceScope(model, group);
   if (scope) {
     const viaParameters = [...new Set([...ruleVia, ...scope.viaParameters])];
+    const common = { viaParameters, ...reading };
     const reachable = scope.ports.filter(port => carriesPort(traffic, port));
     if (reachable.length === 0) return [];
     // Transfer Family's SFTP on 22 is a file service, not a shell: not an admin port there.
     const admin = adminOn && scope.remoteAdministration ? reachable.filter(p => params.adminPorts.includes(p)) : [];
     const data = dataOn ? reachable.filter(p => params.dataPorts.includes(p) && !admin.includes(p)) : [];
     const other = reachable.filter(p => !admin.includes(p) && !data.includes(p));
-    if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin, scope: scope.words, viaParameters });
-    if (data.length > 0) hits.push({ category: 'WorldOpenDataPort', ports: data, scope: scope.words, viaParameters });
-    if (other.length > 0) hits.push({ category: 'WorldOpenIngress', ports: other, scope: scope.words, reachable, viaParameters });
+    if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin, scope: scope.words, ...common });
+    if (data.length > 0) hits.push({ category: 'WorldOpenDataPort', ports: data, scope: scope.words, ...common });
+    if (other.length > 0) hits.push({ category: 'WorldOpenIngress', ports: other, scope: scope.words, reachable, ...common });
     return hits;
   }
 
   const admin = adminOn && hasPorts(traffic) ? ascending(params.adminPorts.filter(p => carriesPort(traffic, p))) : [];
   const data = dataOn && hasPorts(traffic) ? ascending(params.dataPorts.filter(p => carriesPort(traffic, p) && !admin.includes(p))) : [];
   const unsettled = carriedOnlyByUnsettled(model, group);
-  const common = { viaParameters: ruleVia, ...(unsettled ? { unsettled } : {}) };
+  const common = { viaParameters: ruleVia, ...reading, ...(unsettled ? { unsettled } : {}) };
   if (admin.length > 0) hits.push({ category: 'WorldOpenAdminPort', ports: admin, ...common });
   if (data.length > 0) hits.push({ category: 'WorldOpenDataPort', ports: data, ...common });
   if (reachesOtherPorts(traffic, admin.length + data.length)) hits.push({ category: 'WorldOpenIngress', ports: [], ...common });

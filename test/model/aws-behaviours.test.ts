@@ -502,6 +502,47 @@ behaviour(AWS_BEHAVIOURS.statefulReturnTraffic, () => {
   });
 });
 
+behaviour(AWS_BEHAVIOURS.tcpUdpPortsMinusOneOrNone, () => {
+  const caveat = AWS_BEHAVIOURS.tcpUdpPortsMinusOneOrNone.caveat;
+  const world = (rule: Record<string, unknown>) => ({ Sg: sgOf({ SecurityGroupIngress: [{ ...rule, CidrIp: '0.0.0.0/0' }], SecurityGroupEgress: closed }) });
+
+  test.each([
+    ['tcp -1 to -1', { IpProtocol: 'tcp', FromPort: -1, ToPort: -1 }],
+    ['tcp "-1" to 22', { IpProtocol: 'tcp', FromPort: '-1', ToPort: 22 }],
+    ['udp without ports', { IpProtocol: 'udp' }],
+  ])('%s from the world is read as every port, and the admin-port finding is a warning that says why', (_label, rule) => {
+    const found = findingsOf(findings(world(rule)), 'WorldOpenAdminPort');
+    expect(found.map(f => [f.level, f.message])).toEqual([
+      ['warning', expect.stringMatching(new RegExp(`which reaches SSH 22, .*WinRM over HTTPS 5986\\..* Not certain: ${caveat}\\.$`))],
+    ]);
+  });
+
+  test('the same ports written as 0-65535 are settled: an error, with no caveat', () => {
+    const found = findingsOf(findings(world({ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535 })), 'WorldOpenAdminPort');
+    expect(found.map(f => [f.level, f.message.includes('Not certain')])).toEqual([['error', false]]);
+  });
+
+  test('AllPortsFromPeer and SelfReferencingAllPorts say so too', () => {
+    const all = findings({
+      Sg: sgOf({ SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: -1, ToPort: -1, CidrIp: '10.1.0.0/16' }], SecurityGroupEgress: closed }),
+      Self: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: group('Sg'), IpProtocol: 'udp', SourceSecurityGroupId: group('Sg') } },
+      Tcp: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: group('Sg'), IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, SourceSecurityGroupId: group('Sg') } },
+    });
+    expect(findingsOf(all, 'AllPortsFromPeer').map(f => f.message)).toEqual([expect.stringContaining(`Not certain: ${caveat}.`)]);
+    expect(findingsOf(all, 'SelfReferencingAllPorts').map(f => f.message.includes(`Not certain: ${caveat}.`)).sort()).toEqual([false, true]);
+  });
+
+  test('reachability: a flow that rests on the reading is possible, never certain', () => {
+    const db = sgOf({ SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: group('App') }], SecurityGroupEgress: closed });
+    const unsettled = accessOf({ App: sgOf({ SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: -1, ToPort: -1, CidrIp: '10.0.0.0/16' }] }), Db: db, A: eni('App'), D: eni('Db') });
+    const flow = unsettled.access.flow(unsettled.kind('A'), unsettled.kind('D'))!;
+    expect([flow.certain.toString(), flow.possible.toString()]).toEqual(['nothing', 'tcp 5432']);
+    expect(flow.caveats).toContainEqual(expect.stringContaining(AWS_BEHAVIOURS.tcpUdpPortsMinusOneOrNone.id));
+    const settled = accessOf({ App: sgOf({ SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/16' }] }), Db: db, A: eni('App'), D: eni('Db') });
+    expect(settled.access.flow(settled.kind('A'), settled.kind('D'))!.certain.toString()).toBe('tcp 5432');
+  });
+});
+
 test('every behaviour of the table has its tests above', () => {
   expect([...tested].sort()).toEqual(Object.values(AWS_BEHAVIOURS).map(b => b.id).sort());
 });

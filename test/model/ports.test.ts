@@ -35,7 +35,15 @@ describe('protocols and ports', () => {
   test.each([
     ['tcp', -1, 22], ['tcp', '-1', 80], ['udp', -1, 53], ['tcp', 22, -1], ['tcp', -1, undefined],
   ])('%s with FromPort %j and ToPort %j means every port, the widest reading, never an invalid range', (protocol, from, to) => {
-    expect(readTraffic(protocol, from, to)).toEqual({ traffic: { protocol, ports: { from: 0, to: 65535 } } });
+    expect(readTraffic(protocol, from, to)).toEqual({ traffic: { protocol, ports: { from: 0, to: 65535 } }, unsettledBy: 'tcp-udp-ports-minus-one-or-none' });
+  });
+
+  test('only -1 or missing ports are the unsettled reading: a written range, 0-65535 included, is not', () => {
+    expect(readTraffic('udp', undefined, undefined).unsettledBy).toBe('tcp-udp-ports-minus-one-or-none');
+    expect(readTraffic('tcp', 0, 65535)).toEqual({ traffic: { protocol: 'tcp', ports: { from: 0, to: 65535 } } });
+    expect(readTraffic('tcp', 22, undefined)).toEqual({ traffic: { protocol: 'tcp', ports: { from: 22, to: 22 } } });
+    expect(readTraffic('icmp', -1, -1).unsettledBy).toBeUndefined();
+    expect(readTraffic('-1', -1, -1).unsettledBy).toBeUndefined();
   });
 
   test('unreadable ports are a problem, never a narrow rule', () => {

@@ -51,10 +51,16 @@ describe(RULE, () => {
     ['protocol 6 as a string', { IpProtocol: '6', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }, 'SSH 22'],
     ['protocol 17 (udp) over 3389', { IpProtocol: 17, FromPort: 3389, ToPort: 3389, CidrIp: '0.0.0.0/0' }, 'RDP 3389'],
     ['ports as strings', { IpProtocol: 'tcp', FromPort: '5985', ToPort: '5986', CidrIp: '0.0.0.0/0' }, 'WinRM 5985, WinRM over HTTPS 5986'],
-    ['tcp with -1 ports', { IpProtocol: 'tcp', FromPort: -1, ToPort: -1, CidrIp: '0.0.0.0/0' }, 'SSH 22, Telnet 23, RDP 3389, VNC 5900, WinRM 5985, WinRM over HTTPS 5986'],
     ['the world written as ::0/0', { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv6: '::0/0' }, 'SSH 22'],
   ])('flags %s, naming the admin ports it reaches', (_label, rule, reached) => {
     expect(findingsOf(hand(rule), RULE).map(f => [f.level, f.message])).toEqual([['error', expect.stringContaining(`which reaches ${reached}.`)]]);
+  });
+
+  test('flags tcp with -1 ports as a warning: AWS does not settle reading -1 as every port (see AWS_BEHAVIOURS)', () => {
+    const found = findingsOf(hand({ IpProtocol: 'tcp', FromPort: -1, ToPort: -1, CidrIp: '0.0.0.0/0' }), RULE);
+    expect(found.map(f => [f.level, f.message])).toEqual([
+      ['warning', expect.stringContaining('which reaches SSH 22, Telnet 23, RDP 3389, VNC 5900, WinRM 5985, WinRM over HTTPS 5986. Not certain: the rule gives tcp or udp ports of -1')],
+    ]);
   });
 
   test.each([
