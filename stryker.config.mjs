@@ -1,14 +1,15 @@
 // Mutation testing: `npm run mutation` (scripts/mutation.ts runs Stryker once per folder with this config).
 // Stryker makes one small edit (a mutant) at a time, runs the tests that cover it, and counts the mutants no
 // test kills: each is a behaviour no test checks.
+// MUTATION_FOLDER is a folder (src/rules) or one file (src/rules/too-many-rules.ts); each has its own report.
 const folder = process.env.MUTATION_FOLDER;
-const name = folder ? folder.replace(/^src\//, '').replace(/[\\/]/g, '-') : 'all';
+const name = folder ? folder.replace(/^src\//, '').replace(/\.ts$/, '').replace(/[\\/]/g, '-') : 'all';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   // One folder at a time keeps a run bounded; without MUTATION_FOLDER, every folder the issue scopes in.
   mutate: [
-    ...(folder ? [`${folder}/**/*.ts`] : [
+    ...(folder ? [folder.endsWith('.ts') ? folder : `${folder}/**/*.ts`] : [
       'src/model/**/*.ts',
       'src/rules/**/*.ts',
       'src/checks/**/*.ts',
@@ -25,7 +26,10 @@ export default {
       // Jest's 5 s default fails a synth in a beforeAll on instrumented code on a busy machine.
       testTimeout: 60_000,
       // MUTATION_TESTS=test/rules/**/*.test.ts bounds a run to those tests: a lower bound on the score, in minutes.
-      ...(process.env.MUTATION_TESTS ? { testMatch: process.env.MUTATION_TESTS.split(',').map(glob => `<rootDir>/${glob}`) } : {}),
+      // A `!glob` entry leaves files out (jest matches negations only without <rootDir>).
+      ...(process.env.MUTATION_TESTS ? {
+        testMatch: process.env.MUTATION_TESTS.split(',').map(glob => glob.startsWith('!') ? glob : `<rootDir>/${glob}`),
+      } : {}),
     },
   },
   // Each mutant runs only the tests that executed its code in the first, instrumented run.
