@@ -1,9 +1,11 @@
 // Mutation testing: `npm run mutation` (scripts/mutation.ts runs Stryker once per folder with this config).
 // Stryker makes one small edit (a mutant) at a time, runs the tests that cover it, and counts the mutants no
 // test kills: each is a behaviour no test checks.
-// MUTATION_FOLDER is a folder (src/rules) or one file (src/rules/too-many-rules.ts); each has its own report.
+// MUTATION_FOLDER is a folder (src/rules) or one file (src/rules/too-many-rules.ts); each has its own report
+// (MUTATION_NAME, set by scripts/mutation.ts for a run narrowed by `--mutate`).
 const folder = process.env.MUTATION_FOLDER;
-const name = folder ? folder.replace(/^src\//, '').replace(/\.ts$/, '').replace(/[\\/]/g, '-') : 'all';
+const name = process.env.MUTATION_NAME
+  ?? (folder ? folder.replace(/^src\//, '').replace(/\.ts$/, '').replace(/[\\/]/g, '-') : 'all');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

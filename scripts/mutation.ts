@@ -54,7 +54,12 @@ let failed = false;
 for (const target of targets.length > 0 ? targets : FOLDERS) {
   const tests = testsFor(target);
   console.log(`\n=== Mutation testing ${target}${tests ? ` against ${tests} (a lower bound of the whole suite's score)` : ''} ===`);
-  const env = { ...process.env, MUTATION_FOLDER: target, ...(tests ? { MUTATION_TESTS: tests } : {}) };
+  // `--mutate` narrows a run to some files: its own report, so the folder's is not overwritten.
+  const mutate = strykerArgs[strykerArgs.indexOf('--mutate') + 1];
+  const name = strykerArgs.includes('--mutate') && mutate
+    ? `${target.replace(/^src\//, '')}-${mutate.replace(new RegExp(`^${target}/`), '').replace(/\.ts\b/g, '').replace(/[^A-Za-z0-9]+/g, '-')}`.slice(0, 80)
+    : undefined;
+  const env = { ...process.env, MUTATION_FOLDER: target, ...(tests ? { MUTATION_TESTS: tests } : {}), ...(name ? { MUTATION_NAME: name } : {}) };
   const run = spawnSync('npx', ['stryker', 'run', ...strykerArgs], { stdio: 'inherit', env });
   if (run.status !== 0) {
     console.error(`Stryker failed on ${target} (exit ${run.status ?? run.signal}).`);
