@@ -109,3 +109,13 @@ describe('equality, world and containment across families', () => {
     expect(isPrivate(parseCidr(text)!)).toBe(false);
   });
 });
+
+describe('digits only, where digits are meant', () => {
+  test.each(['10.0.0.0/ 8', '10.0.0.0/1e1', '10.0.0.0/0x8', '10.0.0.1e1/32', '10. 0.0.0/8', '10.0.0.0x1/32'])('rejects %j', text => {
+    expect(parseCidr(text)).toBeUndefined();
+  });
+
+  test('"::" may stand for a single zero group', () => {
+    expect(parseCidr('1:2:3:4:5:6::8/128')!.network).toBe(0x00010002000300040005000600000008n);
+  });
+});

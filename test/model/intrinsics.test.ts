@@ -296,3 +296,71 @@ describe('Fn::Join, Fn::Select and Fn::Sub', () => {
     expect(resolver.resolve('S', { Ref: 'Zones' })).toEqual({ kind: 'literal', value: 'a,b', viaParameter: 'Zones' });
   });
 });
+
+describe('a template that refers to itself ends as unresolved, never as a stack overflow, whichever intrinsic closes the loop', () => {
+  const endsInCycle = (resolver: IntrinsicResolver, stackId: string, value: unknown) => {
+    const all = (r: Resolved): Resolved[] => (r.kind === 'list' ? r.items.flatMap(all) : [r]);
+    // A guard that stops counting would overflow the stack here instead.
+    const resolved = all(resolver.resolve(stackId, value));
+    expect(resolved.length).toBeGreaterThan(0);
+    expect(resolved.every(r => r.kind === 'unresolved')).toBe(true);
+  };
+  const withParameter = (type: string, Default: unknown) => one({ Parameters: { P: { Type: type, Default } } });
+
+  test('through Join, Select and Sub of a parameter', () => {
+    endsInCycle(withParameter('List<String>', { 'Fn::Join': [',', { Ref: 'P' }] }), 'S', { Ref: 'P' });
+    endsInCycle(withParameter('String', { 'Fn::Select': [{ Ref: 'P' }, ['a']] }), 'S', { Ref: 'P' });
+    endsInCycle(withParameter('String', { 'Fn::Select': [0, { Ref: 'P' }] }), 'S', { Ref: 'P' });
+    endsInCycle(withParameter('String', { 'Fn::Sub': ['${X}', { X: { Ref: 'P' } }] }), 'S', { Ref: 'P' });
+    endsInCycle(withParameter('String', { 'Fn::ImportValue': { Ref: 'P' } }), 'S', { Ref: 'P' });
+  });
+
+  test('through a database\'s port, a VPC\'s CIDR and an export of itself', () => {
+    endsInCycle(one({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Port: { 'Fn::GetAtt': ['Db', 'Endpoint.Port'] } } } } }), 'S',
+      { 'Fn::GetAtt': ['Db', 'Endpoint.Port'] });
+    endsInCycle(one({ Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] } } } } }), 'S',
+      { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] });
+    endsInCycle(one({ Outputs: { O: { Value: { 'Fn::ImportValue': 'loop' }, Export: { Name: 'loop' } } } }), 'S', { 'Fn::ImportValue': 'loop' });
+  });
+
+  test('through a nested stack\'s parameter and its parent\'s reading of the nested output', () => {
+    const resolver = new IntrinsicResolver([
+      stack('Parent', { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { Parameters: { G: { 'Fn::GetAtt': ['Child', 'Outputs.O'] } } } } } }),
+      stack('Child', { Parameters: { G: { Type: 'String' } }, Outputs: { O: { Value: { Ref: 'G' } } } }, { stackId: 'Parent', logicalId: 'Child' }),
+    ]);
+    endsInCycle(resolver, 'Child', { Ref: 'G' });
+    endsInCycle(resolver, 'Parent', { 'Fn::GetAtt': ['Child', 'Outputs.O'] });
+  });
+});
+
+describe('odd but valid shapes', () => {
+  test('a parameter without a Type, or a List<Number> with a number default, resolves to its default', () => {
+    const resolver = one({ Parameters: { NoType: { Default: 'x' }, Numbers: { Type: 'List<Number>', Default: 5 } } });
+    expect(resolver.resolve('S', { Ref: 'NoType' })).toEqual({ kind: 'literal', value: 'x', viaParameter: 'NoType' });
+    expect(resolver.resolve('S', { Ref: 'Numbers' })).toEqual({ kind: 'literal', value: 5, viaParameter: 'Numbers' });
+  });
+
+  test('a nested stack whose parent does not hold its stack resource takes its own defaults', () => {
+    const resolver = new IntrinsicResolver([
+      stack('Parent', { Resources: {} }),
+      stack('Child', { Parameters: { P: { Type: 'String', Default: 'd' } } }, { stackId: 'Parent', logicalId: 'Gone' }),
+    ]);
+    expect(resolver.resolve('Child', { Ref: 'P' })).toEqual({ kind: 'literal', value: 'd', viaParameter: 'P' });
+  });
+
+  test('GetAtt of a name alone, with no attribute, is unresolved', () => {
+    const resolver = one({ Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup' } } });
+    expect(resolver.resolve('S', { 'Fn::GetAtt': 'Sg' }).kind).toBe('unresolved');
+    expect(resolver.resolve('S', { 'Fn::GetAtt': ['Sg', 7] }).kind).toBe('unresolved');
+  });
+
+  test('a database without Engine or Port that is not ElastiCache has no port synth can know', () => {
+    const resolver = one({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: {} } } });
+    expect(resolver.resolve('S', { 'Fn::GetAtt': ['Db', 'Endpoint.Port'] }).kind).toBe('unresolved');
+  });
+
+  test('Sub leaves no trace of a variable it could not fill: the whole value is unresolved', () => {
+    const resolver = one({});
+    expect(resolver.resolve('S', { 'Fn::Sub': ['${A}${B}', { A: 'x' }] }).kind).toBe('unresolved');
+  });
+});
