@@ -57,7 +57,7 @@ for (const target of targets.length > 0 ? targets : FOLDERS) {
   // `--mutate` narrows a run to some files: its own report, so the folder's is not overwritten.
   const mutate = strykerArgs[strykerArgs.indexOf('--mutate') + 1];
   const name = strykerArgs.includes('--mutate') && mutate
-    ? `${target.replace(/^src\//, '')}-${mutate.replace(new RegExp(`^${target}/`), '').replace(/\.ts\b/g, '').replace(/[^A-Za-z0-9]+/g, '-')}`.slice(0, 80)
+    ? `${target.replace(/^src\//, '')}-${mutate.split(`${target}/`).join('').replace(/\.ts\b/g, '').replace(/[^A-Za-z0-9]+/g, '-')}`.slice(0, 80)
     : undefined;
   const env = { ...process.env, MUTATION_FOLDER: target, ...(tests ? { MUTATION_TESTS: tests } : {}), ...(name ? { MUTATION_NAME: name } : {}) };
   const run = spawnSync('npx', ['stryker', 'run', ...strykerArgs], { stdio: 'inherit', env });

@@ -125,3 +125,16 @@ describe('what traffic carries, and how findings name it', () => {
     expect(describeTraffic(traffic)).toBe(text);
   });
 });
+
+describe('what cannot be read says what it was', () => {
+  test('a list or an object is not a protocol, even one that prints as one', () => {
+    expect(normaliseProtocol([6])).toBeUndefined();
+    expect(normaliseProtocol(['tcp'])).toBeUndefined();
+  });
+
+  test('a ToPort without a FromPort, or digits after other text, cannot be read', () => {
+    expect(readTraffic('tcp', undefined, 22)).toEqual({ problem: 'ports [null,22] cannot be read' });
+    expect(readTraffic('tcp', 'x22', 22)).toEqual({ problem: 'ports ["x22",22] cannot be read' });
+    expect(readTraffic('icmp', 'echo', 0)).toEqual({ problem: 'ICMP type/code ["echo",0] cannot be read' });
+  });
+});

@@ -10,7 +10,7 @@ describe('how resources are keyed and named', () => {
   });
 
   test('a resource is named by its construct path without a trailing Resource or Default, else by stack and logical id', () => {
-    const ref = { stackId: 'S', stackName: 'Prod', logicalId: 'SgABC' };
+    const ref = { stackId: 'S', stackName: 'Prod', logicalId: 'SgABC', type: 'AWS::EC2::SecurityGroup' };
     expect(refLabel({ ...ref, constructPath: 'Prod/Web/Sg/Resource' })).toBe('Prod/Web/Sg');
     expect(refLabel({ ...ref, constructPath: 'Prod/Vpc/Default' })).toBe('Prod/Vpc');
     expect(refLabel({ ...ref, constructPath: 'Prod/Resource/Sg' })).toBe('Prod/Resource/Sg');
