@@ -16,9 +16,12 @@ describe('values and shapes', () => {
     expect(resolver.resolve('S', 'a')).toEqual({ kind: 'literal', value: 'a' });
     expect(resolver.resolve('S', 7)).toEqual({ kind: 'literal', value: 7 });
     expect(resolver.resolve('S', false)).toEqual({ kind: 'literal', value: false });
-    expect(resolver.resolve('S', ['a', { Ref: 'Sg' }])).toEqual({ kind: 'list', items: [
-      { kind: 'literal', value: 'a' }, { kind: 'resource', stackId: 'S', logicalId: 'Sg' },
-    ] });
+    expect(resolver.resolve('S', ['a', { Ref: 'Sg' }])).toEqual({
+      kind: 'list',
+      items: [
+        { kind: 'literal', value: 'a' }, { kind: 'resource', stackId: 'S', logicalId: 'Sg' },
+      ],
+    });
   });
 
   test.each([
@@ -81,9 +84,12 @@ describe('Ref', () => {
   });
 
   test('a List<> parameter is a list of its comma-separated default, each item trimmed; a String one is not split', () => {
-    expect(resolver.resolve('S', { Ref: 'Cidrs' })).toEqual({ kind: 'list', items: [
-      { kind: 'literal', value: '10.0.0.0/16', viaParameter: 'Cidrs' }, { kind: 'literal', value: '10.1.0.0/16', viaParameter: 'Cidrs' },
-    ] });
+    expect(resolver.resolve('S', { Ref: 'Cidrs' })).toEqual({
+      kind: 'list',
+      items: [
+        { kind: 'literal', value: '10.0.0.0/16', viaParameter: 'Cidrs' }, { kind: 'literal', value: '10.1.0.0/16', viaParameter: 'Cidrs' },
+      ],
+    });
     expect(resolver.resolve('S', { Ref: 'CommaText' })).toEqual({ kind: 'literal', value: 'a,b', viaParameter: 'CommaText' });
   });
 
@@ -103,10 +109,12 @@ describe('Ref', () => {
 
   test('a nested stack parameter resolves to what its parent passes, else to its default', () => {
     const nested = new IntrinsicResolver([
-      stack('Parent', { Resources: {
-        Sg: { Type: 'AWS::EC2::SecurityGroup' },
-        Child: { Type: 'AWS::CloudFormation::Stack', Properties: { Parameters: { Group: { 'Fn::GetAtt': ['Sg', 'GroupId'] } } } },
-      } }),
+      stack('Parent', {
+        Resources: {
+          Sg: { Type: 'AWS::EC2::SecurityGroup' },
+          Child: { Type: 'AWS::CloudFormation::Stack', Properties: { Parameters: { Group: { 'Fn::GetAtt': ['Sg', 'GroupId'] } } } },
+        },
+      }),
       stack('Child', { Parameters: { Group: { Type: 'String' }, Port: { Type: 'Number', Default: 443 } } }, { stackId: 'Parent', logicalId: 'Child' }),
     ]);
     expect(nested.resolve('Child', { Ref: 'Group' })).toEqual({
@@ -246,9 +254,12 @@ describe('Fn::ImportValue across the stacks of the app', () => {
       stack('A', { Outputs: { L: { Value: ['a', 'b'], Export: { Name: 'list' } }, U: { Value: { Ref: 'Nope' }, Export: { Name: 'u' } } } }),
     ]);
     const hop = { exportName: 'list', via: 'import' };
-    expect(lists.resolve('A', { 'Fn::ImportValue': 'list' })).toEqual({ kind: 'list', items: [
-      { kind: 'literal', value: 'a', viaImport: hop }, { kind: 'literal', value: 'b', viaImport: hop },
-    ] });
+    expect(lists.resolve('A', { 'Fn::ImportValue': 'list' })).toEqual({
+      kind: 'list',
+      items: [
+        { kind: 'literal', value: 'a', viaImport: hop }, { kind: 'literal', value: 'b', viaImport: hop },
+      ],
+    });
     expect(lists.resolve('A', { 'Fn::ImportValue': 'u' })).toEqual({ kind: 'unresolved', reason: 'Ref to Nope, which is not in the template' });
   });
 });

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
-import { analyse } from '../../src/checks/engine';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ServerClientPair } from '../../src';
+import { analyse } from '../../src/checks/engine';
 import { ENV, analyseApp, findingsOf, testStack, vpcFunction } from '../support/analyse-app';
 
 const RULE = 'CrossStackSecurityGroupReference';
@@ -41,9 +41,14 @@ describe('CrossStackSecurityGroupReference on hand-written templates', () => {
 
   test('a nested stack given the group as a parameter, or the exporting stack itself, is not an import', () => {
     const parent = { stackId: 'P', stackName: 'P', template: { Resources: { Sg: sg, Child: { Type: 'AWS::CloudFormation::Stack', Properties: { Parameters: { G: { 'Fn::GetAtt': ['Sg', 'GroupId'] } } } } } } };
-    const child = { stackId: 'Child', stackName: 'Child', parent: { stackId: 'P', logicalId: 'Child' }, template: {
-      Parameters: { G: { Type: 'String' } }, Resources: { I: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [{ Ref: 'G' }] } } },
-    } };
+    const child = {
+      stackId: 'Child',
+      stackName: 'Child',
+      parent: { stackId: 'P', logicalId: 'Child' },
+      template: {
+        Parameters: { G: { Type: 'String' } }, Resources: { I: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [{ Ref: 'G' }] } } },
+      },
+    };
     expect(messages([parent, child])).toEqual([]);
     expect(messages([{ ...exporting, template: { ...exporting.template, Resources: { ...exporting.template.Resources, I: importer('A').template.Resources.I } } }])).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
-import { analyse } from '../../src/checks/engine';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { analyse } from '../../src/checks/engine';
 import { analyseApp, findingsOf, handTemplate, testApp, ENV } from '../support/analyse-app';
 
 const RULE = 'DefaultSecurityGroupOpen';

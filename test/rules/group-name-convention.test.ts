@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { analyse } from '../../src/checks/engine';
 import { ServerClientPair } from '../../src';
+import { analyse } from '../../src/checks/engine';
 import { analyseApp, findingsOf, handTemplate, testStack } from '../support/analyse-app';
 
 const RULE = 'GroupNameConvention';

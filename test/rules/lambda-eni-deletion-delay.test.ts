@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
-import { analyse } from '../../src/checks/engine';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { analyse } from '../../src/checks/engine';
 import { ENV, analyseApp, findingsOf, handTemplate, testStack, vpcFunction } from '../support/analyse-app';
 
 const RULE = 'LambdaEniDeletionDelay';

@@ -36,10 +36,10 @@ describe(RULE, () => {
 });
 
 describe('PrivateLinkNlbOpenIngress on hand-written templates', () => {
-  const template = (ingress: Record<string, unknown>, lb: Record<string, unknown> = {}, service = true) => handTemplate({
+  const template = (ingress: Record<string, unknown>, lb: Record<string, unknown> = {}, withService = true) => handTemplate({
     Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [ingress] } },
     Nlb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network', Scheme: 'internal', SecurityGroups: [{ Ref: 'Sg' }], Subnets: ['s'], ...lb } },
-    ...(service ? { Svc: { Type: 'AWS::EC2::VPCEndpointService', Properties: { NetworkLoadBalancerArns: [{ Ref: 'Nlb' }], AcceptanceRequired: true } } } : {}),
+    ...(withService ? { Svc: { Type: 'AWS::EC2::VPCEndpointService', Properties: { NetworkLoadBalancerArns: [{ Ref: 'Nlb' }], AcceptanceRequired: true } } } : {}),
   });
   const messages = (t: ReturnType<typeof handTemplate>) => findingsOf(analyse(t, {}, []).findings, 'PrivateLinkNlbOpenIngress').map(f => f.message);
   const world = { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' };

@@ -16,9 +16,16 @@ const cidr = (text: string, extra = {}): Peer => ({ kind: 'cidr', cidr: parseCid
 describe('names in messages', () => {
   const model = buildModel(handTemplate({
     Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
-    A: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: [
-      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, SourceSecurityGroupId: { 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] } },
-    ] } },
+    A: {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: {
+        GroupDescription: 'x',
+        VpcId: { Ref: 'Vpc' },
+        SecurityGroupIngress: [
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, SourceSecurityGroupId: { 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] } },
+        ],
+      },
+    },
   }));
 
   test('a group of the app by its place, a VPC\'s default group by its VPC, anything else by what is known of it', () => {
@@ -95,12 +102,18 @@ describe('world, uncertainty and the words for it', () => {
 
 describe('walking the model', () => {
   const model = buildModel(handTemplate({
-    A: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [
-      { IpProtocol: 'tcp', FromPort: 1, ToPort: 1, SourceSecurityGroupId: { Ref: 'B' } },
-      { IpProtocol: 'tcp', FromPort: 2, ToPort: 2, SourceSecurityGroupId: { Ref: 'B' } },
-      { IpProtocol: 'tcp', FromPort: 3, ToPort: 3, SourceSecurityGroupId: { Ref: 'A' } },
-      { IpProtocol: 'tcp', FromPort: 4, ToPort: 4, CidrIp: '10.0.0.0/8' },
-    ] } },
+    A: {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: {
+        GroupDescription: 'x',
+        SecurityGroupIngress: [
+          { IpProtocol: 'tcp', FromPort: 1, ToPort: 1, SourceSecurityGroupId: { Ref: 'B' } },
+          { IpProtocol: 'tcp', FromPort: 2, ToPort: 2, SourceSecurityGroupId: { Ref: 'B' } },
+          { IpProtocol: 'tcp', FromPort: 3, ToPort: 3, SourceSecurityGroupId: { Ref: 'A' } },
+          { IpProtocol: 'tcp', FromPort: 4, ToPort: 4, CidrIp: '10.0.0.0/8' },
+        ],
+      },
+    },
     B: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 1, ToPort: 1, DestinationSecurityGroupId: { Ref: 'A' } }] } },
     C: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } },
     Public: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internet-facing', SecurityGroups: [{ Ref: 'A' }], Subnets: ['s'] } },

@@ -34,6 +34,9 @@ test('SelfReferencingAllPorts on hand-written templates: only all ports, only fr
   expect(messages([{ IpProtocol: 'tcp', FromPort: 7000, ToPort: 7000, SourceSecurityGroupId: { Ref: 'Sg' } }])).toEqual([]);
   expect(messages([{ IpProtocol: '-1', SourceSecurityGroupId: { Ref: 'Other' } }])).toEqual([]);
   expect(messages([{ IpProtocol: '-1', CidrIp: '10.0.0.0/16' }])).toEqual([]);
-  expect(messages([], { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } }, I: { Type: 'AWS::EC2::Instance', Properties: { SubnetId: { Ref: 'Subnet' } } },
-    Subnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.0.0/24' } } })).toEqual([]);
+  expect(messages([], {
+    Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+    I: { Type: 'AWS::EC2::Instance', Properties: { SubnetId: { Ref: 'Subnet' } } },
+    Subnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.0.0/24' } },
+  })).toEqual([]);
 });

@@ -30,7 +30,8 @@ describe('TooManyRules on hand-written templates, with a quota of 3', () => {
   const messages = (ingress: Record<string, unknown>[], egress?: Record<string, unknown>[]) => findingsOf(analyse(handTemplate({
     Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: ingress, ...(egress ? { SecurityGroupEgress: egress } : {}) } },
     Other: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } },
-    V4: list('IPv4', 3), V6: list('IPv6', 5),
+    V4: list('IPv4', 3),
+    V6: list('IPv6', 5),
   }), { rulesPerDirectionQuota: 3 }, []).findings, 'TooManyRules').map(f => f.message);
   const cidr = (n: number, v6 = false) => ({ IpProtocol: 'tcp', FromPort: n, ToPort: n, ...(v6 ? { CidrIpv6: `2001:db8::${n}/128` } : { CidrIp: `10.0.0.${n}/32` }) });
   const fromList = (id: string, port = 1) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, SourcePrefixListId: id.startsWith('pl-') ? id : { 'Fn::GetAtt': [id, 'PrefixListId'] } });

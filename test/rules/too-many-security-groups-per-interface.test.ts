@@ -52,9 +52,9 @@ describe(RULE, () => {
 });
 
 describe('TooManySecurityGroupsPerInterface at each limit, on hand-written templates', () => {
-  const groups = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`G${i}`, { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } }]));
+  const manyGroups = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`G${i}`, { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } }]));
   const ids = (n: number) => Array.from({ length: n }, (_, i) => ({ Ref: `G${i}` }));
-  const found = (resource: Record<string, unknown>, n: number) => findingsOf(analyse(handTemplate({ ...groups(n), R: resource }), {}, []).findings, 'TooManySecurityGroupsPerInterface')
+  const found = (resource: Record<string, unknown>, n: number) => findingsOf(analyse(handTemplate({ ...manyGroups(n), R: resource }), {}, []).findings, 'TooManySecurityGroupsPerInterface')
     .map(f => [f.level, f.message]);
   const instance = (n: number, extraIds: unknown[] = []) => ({ Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [...ids(n), ...extraIds] } });
   const fn = (n: number) => ({ Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SecurityGroupIds: ids(n), SubnetIds: ['s'] } } });

@@ -1,7 +1,7 @@
 import { CfnOutput, CfnResource } from 'aws-cdk-lib';
-import { analyse } from '../../src/checks/engine';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ServerClientPair } from '../../src';
+import { analyse } from '../../src/checks/engine';
 import { analyseApp, findingsOf, handTemplate, postgres, testStack } from '../support/analyse-app';
 
 const RULE = 'UnattachedSecurityGroup';

@@ -58,7 +58,8 @@ describe(RULE, () => {
 });
 
 describe('WideCidrIngress: which rules it judges, and what it says', () => {
-  const messages = (ingress: Record<string, unknown>[], more: Record<string, unknown> = {}, egress?: Record<string, unknown>[]) => findingsOf(analyse(handTemplate({
+  type Rules = Record<string, unknown>[];
+  const messages = (ingress: Rules, more: Record<string, unknown> = {}, egress?: Rules) => findingsOf(analyse(handTemplate({
     Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
     Second: { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.1.0.0/16' } },
     Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: ingress, ...(egress ? { SecurityGroupEgress: egress } : {}) } },

@@ -85,7 +85,8 @@ describe(`${RULE}: what the message says, on hand-written templates`, () => {
   const sg = (rule: Record<string, unknown>) => ({ Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [rule] } });
   const lb = (Scheme: unknown) => ({ Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme, Type: 'network', SecurityGroups: [{ Ref: 'Sg' }], Subnets: ['s'] } });
   const listener = (Port: number, lbId = 'Lb') => ({ Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: lbId }, Port, Protocol: 'TCP' } });
-  const messages = (resources: Record<string, unknown>, extra = {}) => findingsOf(analyse(handTemplate(resources, extra), {}, []).findings, RULE).map(f => f.message);
+  const messages = (resources: Record<string, unknown>, extra = {}) =>
+    findingsOf(analyse(handTemplate(resources, extra), {}, []).findings, RULE).map(f => f.message);
   const open = (from: number, to: number) => sg({ IpProtocol: 'tcp', FromPort: from, ToPort: to, CidrIp: '0.0.0.0/0' });
 
   test('a public load balancer\'s listener off the allowed ports: what the world reaches, and what is expected', () => {

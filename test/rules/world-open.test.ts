@@ -118,7 +118,8 @@ describe('a group carried only by load balancers or a file server', () => {
     const none = classify({ Sg: group([world('tcp', 443, 443)]), ...lb('A', []) });
     expect(serviceScope(none.model, none.sg)).toBeUndefined();
     const viaParam = classify({
-      Sg: group([world('tcp', 0, 65535)]), ...lb('A', []),
+      Sg: group([world('tcp', 0, 65535)]),
+      ...lb('A', []),
       L: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'A' }, Port: { Ref: 'Port' }, Protocol: 'TCP' } },
     }, {}, { Parameters: { Port: { Type: 'Number', Default: 8443 } } });
     expect(viaParam.hits).toEqual([expect.objectContaining({ category: 'WorldOpenIngress', ports: [8443], viaParameters: ['Port'] })]);
