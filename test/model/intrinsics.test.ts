@@ -375,3 +375,28 @@ describe('odd but valid shapes', () => {
     expect(resolver.resolve('S', { 'Fn::Sub': ['${A}${B}', { A: 'x' }] }).kind).toBe('unresolved');
   });
 });
+
+describe('Fn::GetAtt reads a port or a CIDR only where the attribute is one', () => {
+  const resolver = one({
+    Resources: {
+      Sg: { Type: 'AWS::EC2::SecurityGroup' },
+      Subnet: { Type: 'AWS::EC2::Subnet', Properties: { CidrBlock: '10.0.0.0/24' } },
+      Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres' } },
+      Docs: { Type: 'AWS::DocDB::DBCluster', Properties: {} },
+    },
+  });
+
+  test('a logical id that is not a string is not [resource, attribute]', () => {
+    expect(resolver.resolve('S', { 'Fn::GetAtt': [7, 'GroupId'] })).toEqual({ kind: 'unresolved', reason: 'Fn::GetAtt with an argument that is not [resource, attribute]' });
+  });
+
+  test('Outputs.X of a resource that is not a nested stack, and a subnet\'s CidrBlock, are attributes like any other', () => {
+    expect(resolver.resolve('S', { 'Fn::GetAtt': ['Sg', 'Outputs.X'] })).toEqual({ kind: 'resource', stackId: 'S', logicalId: 'Sg', attribute: 'Outputs.X' });
+    expect(resolver.resolve('S', { 'Fn::GetAtt': ['Subnet', 'CidrBlock'] })).toEqual({ kind: 'resource', stackId: 'S', logicalId: 'Subnet', attribute: 'CidrBlock' });
+  });
+
+  test('Port, alone or after a dot, is a port; Portal is not', () => {
+    expect(resolver.resolve('S', { 'Fn::GetAtt': ['Docs', 'Port'] })).toEqual({ kind: 'literal', value: 27017, viaParameter: undefined });
+    expect(resolver.resolve('S', { 'Fn::GetAtt': ['Db', 'Endpoint.Portal'] })).toEqual({ kind: 'resource', stackId: 'S', logicalId: 'Db', attribute: 'Endpoint.Portal' });
+  });
+});
