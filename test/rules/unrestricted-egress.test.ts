@@ -87,6 +87,18 @@ describe('UnrestrictedEgress on hand-written templates', () => {
     expect(messages([{ IpProtocol: '-1', CidrIpv6: '::/0' }])).toEqual(['Hand/Sg sends all traffic to ::/0.']);
   });
 
+  test('all traffic in from the world is not egress', () => {
+    const { findings } = analyse(handTemplate({
+      Sg: {
+        Type: 'AWS::EC2::SecurityGroup',
+        Properties: {
+          GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }], SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/8' }],
+        },
+      },
+    }), {}, []);
+    expect(findingsOf(findings, 'UnrestrictedEgress')).toEqual([]);
+  });
+
   test('a VPC\'s default group is left to DefaultSecurityGroupOpen', () => {
     const { findings } = analyse(handTemplate({
       Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },

@@ -83,6 +83,10 @@ describe('a group carried only by load balancers or a file server', () => {
     expect(hits).toEqual([{ category: 'WorldOpenIngress', ports: [443, 8443], scope: words, reachable: [443, 8443], viaParameters: [] }]);
   });
 
+  test('a listener on an admin port alone is that category and nothing else', () => {
+    expect(categories(classify({ Sg: group([world('tcp', 0, 65535)]), ...lb('A', [22]) }).hits)).toEqual([['WorldOpenAdminPort', [22]]]);
+  });
+
   test('a rule that admits none of the listeners\' ports reaches nothing', () => {
     expect(classify({ Sg: group([world('tcp', 8080, 8080)]), ...lb('A', [443]) }).hits).toEqual([]);
   });
