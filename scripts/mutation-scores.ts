@@ -1,10 +1,11 @@
 /**
  * The mutation score per folder of src/, from the report Stryker writes (`npm run mutation` runs this after it).
  *
- *   ts-node --project tsconfig.dev.json scripts/mutation-scores.ts [--survivors] [report.json ...]
+ *   ts-node --project tsconfig.dev.json scripts/mutation-scores.ts [--survivors] [--files] [report.json ...]
  *
  * A folder's score is Stryker's: mutants detected (killed, or timed out) over mutants that compiled and ran
- * (detected, survived, or run by no test). `--survivors` lists every mutant no test detected, file by file.
+ * (detected, survived, or run by no test). `--survivors` lists every mutant no test detected, file by file;
+ * `--files` adds a row per file. Reports of single files (reports/mutation/rules-too-many-rules.json) merge in.
  * Exits 1 when a folder scores under MINIMUM_SCORE, so a run that lets the score slip says so.
  */
 import * as fs from 'fs';
@@ -25,13 +26,20 @@ interface Report {
 
 interface Tally {
   detected: number;
+  killed: number;
+  timeout: number;
   survived: number;
   noCoverage: number;
+  ignored: number;
   invalid: number;
 }
 
+const emptyTally = (): Tally => ({ detected: 0, killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, invalid: 0 });
+
 const args = process.argv.slice(2);
 const listSurvivors = args.includes('--survivors');
+// `--files`: a row for each file as well as each folder.
+const listFiles = args.includes('--files');
 const REPORTS = path.join('reports', 'mutation');
 // Without a report named, every folder's report that scripts/mutation.ts left (reports/mutation/<folder>.json).
 const named = args.filter(a => !a.startsWith('--'));
@@ -43,7 +51,9 @@ if (reportPaths.length === 0 || missing.length > 0) {
   console.error(`${missing.length > 0 ? missing.join(', ') : `No report in ${REPORTS}`}: run \`npm run mutation\` first.`);
   process.exit(2);
 }
-const report: Report = { files: Object.assign({}, ...reportPaths.map(p => (JSON.parse(fs.readFileSync(p, 'utf8')) as Report).files)) };
+// A file measured in more than one report (its folder's and its own) counts as in the newest.
+const byAge = [...reportPaths].sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+const report: Report = { files: Object.assign({}, ...byAge.map(p => (JSON.parse(fs.readFileSync(p, 'utf8')) as Report).files)) };
 
 /** src/handlers/shared/aws-calls.ts counts under src/handlers. */
 function folderOf(file: string): string {
@@ -52,24 +62,26 @@ function folderOf(file: string): string {
 }
 
 const byFolder = new Map<string, Tally>();
-const total: Tally = { detected: 0, survived: 0, noCoverage: 0, invalid: 0 };
+const byFile = new Map<string, Tally>();
+const total = emptyTally();
 const survivors: string[] = [];
 for (const [file, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
-  const tally = byFolder.get(folderOf(file)) ?? { detected: 0, survived: 0, noCoverage: 0, invalid: 0 };
+  const tally = byFolder.get(folderOf(file)) ?? emptyTally();
   byFolder.set(folderOf(file), tally);
+  const fileTally = emptyTally();
+  byFile.set(file, fileTally);
   const lines = source.split('\n');
   for (const mutant of mutants) {
-    const key = mutant.status === 'Killed' || mutant.status === 'Timeout' ? 'detected'
-      : mutant.status === 'Survived' ? 'survived'
-        : mutant.status === 'NoCoverage' ? 'noCoverage'
-          : mutant.status === 'Ignored' ? undefined : 'invalid';
-    if (key === undefined) continue;
-    tally[key]++;
-    total[key]++;
-    if (key === 'survived' || key === 'noCoverage') {
+    const keys: Array<keyof Tally> = mutant.status === 'Killed' ? ['detected', 'killed']
+      : mutant.status === 'Timeout' ? ['detected', 'timeout']
+        : mutant.status === 'Survived' ? ['survived']
+          : mutant.status === 'NoCoverage' ? ['noCoverage']
+            : mutant.status === 'Ignored' ? ['ignored'] : ['invalid'];
+    for (const t of [tally, fileTally, total]) for (const key of keys) t[key]++;
+    if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
       const { line } = mutant.location.start;
       const replacement = (mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 100);
-      survivors.push(`${file}:${line} ${mutant.mutatorName}${key === 'noCoverage' ? ' (no test runs it)' : ''}: ${replacement}\n    ${(lines[line - 1] ?? '').trim().slice(0, 140)}`);
+      survivors.push(`${file}:${line} ${mutant.mutatorName}${mutant.status === 'NoCoverage' ? ' (no test runs it)' : ''}: ${replacement}\n    ${(lines[line - 1] ?? '').trim().slice(0, 140)}`);
     }
   }
 }
@@ -78,14 +90,16 @@ const score = (t: Tally) => {
   const valid = t.detected + t.survived + t.noCoverage;
   return valid === 0 ? NaN : (100 * t.detected) / valid;
 };
+const COLUMNS: Array<[keyof Tally, string]> = [
+  ['killed', 'killed'], ['timeout', 'timeout'], ['survived', 'survived'], ['noCoverage', 'no cover'], ['ignored', 'ignored'], ['invalid', 'invalid'],
+];
+const width = Math.max(28, ...[...byFile.keys()].map(f => f.length + 2));
 const row = (name: string, t: Tally) => [
-  name.padEnd(28),
+  name.padEnd(width),
   (Number.isNaN(score(t)) ? 'n/a' : `${score(t).toFixed(1)}%`).padStart(7),
-  String(t.detected).padStart(9),
-  String(t.survived).padStart(9),
-  String(t.noCoverage).padStart(9),
-  String(t.invalid).padStart(9),
+  ...COLUMNS.map(([key]) => String(t[key]).padStart(9)),
 ].join(' ');
+const header = (first: string) => [first.padEnd(width), 'score'.padStart(7), ...COLUMNS.map(([, title]) => title.padStart(9))].join(' ');
 
 if (listSurvivors) {
   console.log('Mutants no test detected:');
@@ -93,10 +107,14 @@ if (listSurvivors) {
   console.log('');
 }
 console.log(`Mutation score per folder (${reportPaths.join(', ')})`);
-console.log(`${'folder'.padEnd(28)} ${'score'.padStart(7)} ${'detected'.padStart(9)} ${'survived'.padStart(9)} ${'no cover'.padStart(9)} ${'invalid'.padStart(9)}`);
+console.log(header('folder'));
 for (const [folder, tally] of [...byFolder].sort(([a], [b]) => a.localeCompare(b))) console.log(row(folder, tally));
 console.log(row('all', total));
-console.log('(detected: killed or timed out; invalid: did not compile or failed to load, left out of the score)');
+if (listFiles) {
+  console.log(header('\nfile'));
+  for (const [file, tally] of byFile) console.log(row(file, tally));
+}
+console.log('(score: killed and timed out over those plus survived and no cover; ignored: static code, see stryker.config.mjs;\n invalid: did not compile or failed to load; both left out of the score)');
 
 const low = [...byFolder].filter(([, t]) => score(t) < MINIMUM_SCORE).map(([f]) => f);
 if (low.length > 0) {

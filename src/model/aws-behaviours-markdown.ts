@@ -27,10 +27,6 @@ export function awsBehavioursMarkdown(): string {
     for (const source of b.sources) lines.push(`- [${source.title}](${source.url})`);
     lines.push('');
   }
-  const byBehaviour = new Map<string, string[]>();
-  for (const [type, id] of Object.entries(DEFAULT_GROUP_FALLBACK)) {
-    byBehaviour.set(id, [...byBehaviour.get(id) ?? [], type]);
-  }
   lines.push(
     '## Resources that fall back to the default group',
     '',

@@ -321,11 +321,6 @@ export const AWS_BEHAVIOURS = {
 
 export type BehaviourId = keyof typeof AWS_BEHAVIOURS;
 
-/** The level a finding that relies on `behaviour` may have: an unsettled behaviour is at most a warning. */
-export function levelRelyingOn<L extends 'error' | 'warning' | 'info'>(behaviour: AwsBehaviour, level: L): L | 'warning' {
-  return behaviour.certainty === 'unsettled' && level === 'error' ? 'warning' : level;
-}
-
 /** Quotas, as the table above states them. */
 export const QUOTAS = {
   securityGroupsPerInterface: 5,

@@ -1,4 +1,4 @@
-import { RawFinding, RuleDefinition, allRules, groupLabel, isWorldPeer } from './rule';
+import { RawFinding, RuleDefinition, allRules, groupLabel, isWorldPeer, peerLabel } from './rule';
 import { AWS_BEHAVIOURS } from '../model/aws-behaviours';
 
 export const unrestrictedEgress: RuleDefinition = {
@@ -15,10 +15,9 @@ export const unrestrictedEgress: RuleDefinition = {
     for (const { group, rule } of allRules(model)) {
       if (rule.direction !== 'egress' || rule.traffic?.protocol !== 'all' || !isWorldPeer(rule.peer)) continue;
       if (group.defaultOfVpc) continue; // DefaultSecurityGroupOpen speaks for default groups
-      const cidr = rule.peer.kind === 'cidr' ? rule.peer.cidr.text : '';
       const message = rule.implicit
         ? `${groupLabel(model, group.key)} has no egress rule, inline or standalone, so AWS lets it send all IPv4 traffic to 0.0.0.0/0. For IPv6 the sources disagree: ${AWS_BEHAVIOURS.defaultEgressIpv6.caveat}.`
-        : `${groupLabel(model, group.key)} sends all traffic to ${cidr}.`;
+        : `${groupLabel(model, group.key)} sends all traffic to ${peerLabel(model, rule.peer)}.`;
       findings.push({ at: rule.origin, message });
     }
     return findings;

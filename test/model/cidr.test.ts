@@ -57,3 +57,65 @@ describe('containment and ranges', () => {
     expect(isPrivate(parseCidr('2600::/16')!)).toBe(false);
   });
 });
+
+describe('parseCidr reads what templates write, and nothing else', () => {
+  test('the network address is the block with host bits cleared, in either family', () => {
+    expect(parseCidr('10.1.2.3/16')).toEqual({ family: 4, network: 0x0a010000n, prefix: 16, text: '10.1.2.3/16' });
+    expect(parseCidr('192.168.1.7/32')!.network).toBe(0xc0a80107n);
+    expect(parseCidr('2001:db8:1:2::/32')!.network).toBe(0x20010db8000000000000000000000000n);
+    expect(parseCidr('1:2:3:4:5:6:7:8/128')!.network).toBe(0x00010002000300040005000600070008n);
+    expect(parseCidr('1:2::7:8/128')!.network).toBe(0x00010002000000000000000000070008n);
+    expect(parseCidr('::ffff:10.0.0.1/128')!.network).toBe(0xffff0a000001n);
+  });
+
+  test('an address without a prefix is a single host; surrounding spaces are dropped', () => {
+    expect(parseCidr('10.0.0.1')).toMatchObject({ family: 4, prefix: 32, text: '10.0.0.1' });
+    expect(parseCidr('::1')).toMatchObject({ family: 6, prefix: 128 });
+    expect(parseCidr(' 10.0.0.0/8 ')).toMatchObject({ prefix: 8, text: '10.0.0.0/8' });
+  });
+
+  test.each([
+    '10.0.0.0/', '10.0.0.0/1234', '1.2.3.4.5/32', '1.2.3.x/32', '1.2..3/32', '1.2.3.1000/32',
+    '1:2:3:4:5:6:7/128', '1:2:3:4:5:6:7:8:9/128', '1:2:3:4::5:6:7:8/128', 'g::/16', ':::/0',
+    '::ffff:10.0.0.256/128', '12345::/16', '10.0.0.1:1::/64',
+  ])('rejects %j', text => {
+    expect(parseCidr(text)).toBeUndefined();
+  });
+
+  test('a value that is not a string is not a block', () => {
+    expect(parseCidr(42 as unknown as string)).toBeUndefined();
+    expect(parseCidr({ Ref: 'Cidr' } as unknown as string)).toBeUndefined();
+  });
+});
+
+describe('equality, world and containment across families', () => {
+  test('equal only in family, prefix and network together', () => {
+    const a = parseCidr('10.0.0.0/16')!;
+    expect(cidrEquals(a, parseCidr('10.0.0.0/16')!)).toBe(true);
+    expect(cidrEquals(a, parseCidr('10.0.0.0/17')!)).toBe(false);
+    expect(cidrEquals(a, parseCidr('10.1.0.0/16')!)).toBe(false);
+    expect(cidrEquals(parseCidr('::/0')!, parseCidr('0.0.0.0/0')!)).toBe(false);
+  });
+
+  test('::/0 is the world too, and contains every IPv6 block but no IPv4 one', () => {
+    expect(isWorld(parseCidr('::/0')!)).toBe(true);
+    expect(isWorld(parseCidr('::/1')!)).toBe(false);
+    expect(cidrContains(parseCidr('::/0')!, parseCidr('2001:db8::/32')!)).toBe(true);
+    expect(cidrContains(parseCidr('0.0.0.0/0')!, parseCidr('::/128')!)).toBe(false);
+    expect(cidrContains(parseCidr('2001:db8::/32')!, parseCidr('2001:db9::/32')!)).toBe(false);
+  });
+
+  test.each(['169.254.0.0/15', '127.0.0.0/7', 'fe80::/9', 'fc00::/6', '::/127'])('%s is wider than its private range', text => {
+    expect(isPrivate(parseCidr(text)!)).toBe(false);
+  });
+});
+
+describe('digits only, where digits are meant', () => {
+  test.each(['10.0.0.0/ 8', '10.0.0.0/1e1', '10.0.0.0/0x8', '10.0.0.1e1/32', '10. 0.0.0/8', '10.0.0.0x1/32'])('rejects %j', text => {
+    expect(parseCidr(text)).toBeUndefined();
+  });
+
+  test('"::" may stand for a single zero group', () => {
+    expect(parseCidr('1:2:3:4:5:6::8/128')!.network).toBe(0x00010002000300040005000600000008n);
+  });
+});

@@ -37,3 +37,20 @@ describe(RULE, () => {
     expect(findingsOf(findings, 'WorldOpenIngress').map(f => f.logicalId)).toEqual(['B']);
   });
 });
+
+test('AllPortsFromPeer on hand-written templates: which peers it speaks for', () => {
+  const messages = (ingress: Record<string, unknown>[], more: Record<string, unknown> = {}) => findingsOf(analyse(handTemplate({
+    Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: ingress } },
+    Other: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } },
+    ...more,
+  }), {}, []).findings, 'AllPortsFromPeer').map(f => f.message);
+  expect(messages([{ IpProtocol: '-1', SourceSecurityGroupId: { Ref: 'Other' } }])).toEqual(['Hand/Sg admits all traffic from group Hand/Other.']);
+  expect(messages([{ IpProtocol: '-1', SourcePrefixListId: 'pl-123' }])).toEqual(['Hand/Sg admits all traffic from prefix list pl-123.']);
+  expect(messages([{ IpProtocol: 'udp', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/8' }])).toEqual(['Hand/Sg admits all udp ports from 10.0.0.0/8.']);
+  expect(messages([{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }])).toEqual([]);
+  expect(messages([{ IpProtocol: '-1', SourceSecurityGroupId: { Ref: 'Sg' } }])).toEqual([]);
+  expect(messages([{ IpProtocol: 'tcp', FromPort: 1, ToPort: 65535, CidrIp: '10.0.0.0/8' }])).toEqual([]);
+  expect(messages([{ IpProtocol: { 'Fn::ImportValue': 'p' }, CidrIp: '10.0.0.0/8' }])).toEqual([]);
+  expect(messages([], { Out: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: { Ref: 'Sg' }, IpProtocol: '-1', DestinationSecurityGroupId: { Ref: 'Other' } } } })).toEqual([]);
+  expect(messages([{ IpProtocol: '-1', CidrIp: '10.0.0.0/8' }], { Nat: { Type: 'AWS::EC2::Instance', Properties: { SourceDestCheck: false, SecurityGroupIds: [{ Ref: 'Sg' }] } } })).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { analyseApp, findingsOf, testApp, ENV } from '../support/analyse-app';
+import { analyse } from '../../src/checks/engine';
+import { analyseApp, findingsOf, handTemplate, testApp, ENV } from '../support/analyse-app';
 
 const RULE = 'DefaultSecurityGroupOpen';
 
@@ -35,4 +36,14 @@ describe(RULE, () => {
     const app = stackWith(s => new ec2.CfnVPC(s, 'Vpc', { cidrBlock: '10.0.0.0/16' }));
     expect(findingsOf(analyseApp(app), RULE)).toHaveLength(1);
   });
+});
+
+test('DefaultSecurityGroupOpen on hand-written templates: the whole message, with ::/0 once the VPC has an IPv6 block', () => {
+  const messages = (more: Record<string, unknown> = {}) => findingsOf(analyse(handTemplate({
+    Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } }, ...more,
+  }), {}, []).findings, 'DefaultSecurityGroupOpen').map(f => f.message);
+  expect(messages()).toEqual(['The default security group of Hand/Vpc keeps AWS\'s rules: it admits itself on all traffic and sends all traffic to 0.0.0.0/0.']);
+  expect(messages({ V6: { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: { Ref: 'Vpc' }, AmazonProvidedIpv6CidrBlock: true } } })).toEqual([
+    'The default security group of Hand/Vpc keeps AWS\'s rules: it admits itself on all traffic and sends all traffic to 0.0.0.0/0 and ::/0.',
+  ]);
 });

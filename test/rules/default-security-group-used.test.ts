@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { analyseApp, findingsOf, testStack } from '../support/analyse-app';
+import { analyse } from '../../src/checks/engine';
+import { analyseApp, findingsOf, handTemplate, testStack } from '../support/analyse-app';
 
 const RULE = 'DefaultSecurityGroupUsed';
 
@@ -46,4 +47,17 @@ describe(RULE, () => {
     new ec2.Instance(stack, 'I', { vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023() });
     expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
   });
+});
+
+test('DefaultSecurityGroupUsed on hand-written templates: attached by name is an error; an unsettled fallback is a warning that says why', () => {
+  const found = findingsOf(analyse(handTemplate({
+    Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+    Subnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.0.0/24' } },
+    Eni: { Type: 'AWS::EC2::NetworkInterface', Properties: { SubnetId: { Ref: 'Subnet' } } },
+    I: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [{ 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] }] } },
+  }), {}, []).findings, 'DefaultSecurityGroupUsed');
+  expect(found.map(f => [f.level, f.message])).toEqual([
+    ['warning', 'Hand/Eni gets the default security group of Hand/Vpc: it names no security group. Not certain: the API reference names no fallback group for this resource; the engine assumes the VPC\'s default group, as the EFS and FSx user guides show.'],
+    ['error', 'Hand/I is attached to the default security group of Hand/Vpc.'],
+  ]);
 });

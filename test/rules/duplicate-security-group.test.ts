@@ -1,5 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { analyseApp, findingsOf, testStack, vpcFunction } from '../support/analyse-app';
+import { analyse } from '../../src/checks/engine';
+import { analyseApp, findingsOf, handTemplate, testStack, vpcFunction } from '../support/analyse-app';
 
 const RULE = 'DuplicateSecurityGroup';
 
@@ -37,5 +38,56 @@ describe(RULE, () => {
     vpcFunction(stack, 'One', vpc);
     vpcFunction(stack, 'Two', vpc);
     expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
+  });
+});
+
+describe('DuplicateSecurityGroup on hand-written templates', () => {
+  const vpc = (id: string) => ({ [id]: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } } });
+  const sg = (ingress: Record<string, unknown>[], egress?: Record<string, unknown>[], vpcId = 'Vpc') => ({
+    Type: 'AWS::EC2::SecurityGroup',
+    Properties: { GroupDescription: 'x', VpcId: { Ref: vpcId }, SecurityGroupIngress: ingress, ...(egress ? { SecurityGroupEgress: egress } : {}) },
+  });
+  const tcp = (port: number, peer: Record<string, unknown>) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, ...peer });
+  const messages = (resources: Record<string, unknown>) => findingsOf(analyse(handTemplate({ ...vpc('Vpc'), ...resources }), {}, []).findings, RULE).map(f => f.message);
+
+  test('each copy names the others, whatever the order of its rules', () => {
+    const rules = [tcp(443, { CidrIp: '10.0.0.0/24' }), tcp(80, { SourcePrefixListId: 'pl-1' })];
+    expect(messages({ A: sg(rules), B: sg([...rules].reverse()), C: sg(rules) })).toEqual([
+      'Hand/A has the same rules as Hand/B, Hand/C in the same VPC.',
+      'Hand/B has the same rules as Hand/A, Hand/C in the same VPC.',
+      'Hand/C has the same rules as Hand/A, Hand/B in the same VPC.',
+    ]);
+  });
+
+  test('a group admitting itself is the same as another admitting itself; two groups admitting a third are copies', () => {
+    expect(messages({ A: sg([tcp(7000, { SourceSecurityGroupId: { Ref: 'A' } })]), B: sg([tcp(7000, { SourceSecurityGroupId: { Ref: 'B' } })]) })).toHaveLength(2);
+    expect(messages({
+      A: sg([tcp(5432, { SourceSecurityGroupId: { Ref: 'App' } })]), B: sg([tcp(5432, { SourceSecurityGroupId: { Ref: 'App' } })]), App: sg([]),
+    })).toHaveLength(2);
+  });
+
+  test('any difference in peer, port, protocol, direction or default egress makes them different', () => {
+    const base = tcp(443, { CidrIp: '10.0.0.0/24' });
+    const differ = (other: ReturnType<typeof sg>) => expect(messages({ A: sg([base]), B: other })).toEqual([]);
+    differ(sg([tcp(443, { CidrIp: '10.0.1.0/24' })]));
+    differ(sg([tcp(444, { CidrIp: '10.0.0.0/24' })]));
+    differ(sg([{ ...base, IpProtocol: 'udp' }]));
+    differ(sg([base], [{ IpProtocol: '-1', CidrIp: '10.0.0.0/16' }]));
+    differ(sg([tcp(443, { SourcePrefixListId: 'pl-1' })]));
+    expect(messages({ A: sg([tcp(443, { SourcePrefixListId: 'pl-1' })]), B: sg([tcp(443, { SourcePrefixListId: 'pl-2' })]) })).toEqual([]);
+    expect(messages({ A: sg([tcp(443, { SourceSecurityGroupId: { Ref: 'X' } })]), B: sg([tcp(443, { SourceSecurityGroupId: { Ref: 'Y' } })]), X: sg([]), Y: sg([]) })).toEqual([]);
+  });
+
+  test('groups in different VPCs, groups other rules name, groups that admit nothing, and rules synth cannot read are not counted', () => {
+    const rules = [tcp(443, { CidrIp: '10.0.0.0/24' })];
+    expect(messages({ ...vpc('Other'), A: sg(rules), B: sg(rules, undefined, 'Other') })).toEqual([]);
+    expect(messages({ A: sg(rules), B: sg(rules), C: sg([tcp(1, { SourceSecurityGroupId: { Ref: 'B' } })]) })).toEqual([]);
+    expect(messages({ A: sg([], [{ IpProtocol: 'tcp', FromPort: 1, ToPort: 1, CidrIp: '10.0.0.0/8' }]), B: sg([], [{ IpProtocol: 'tcp', FromPort: 1, ToPort: 1, CidrIp: '10.0.0.0/8' }]) })).toEqual([]);
+    const unreadable = [tcp(443, { CidrIp: { 'Fn::ImportValue': 'cidr' } })];
+    expect(messages({ A: sg(unreadable), B: sg(unreadable) })).toEqual([]);
+    const unreadablePorts = [{ IpProtocol: 'tcp', FromPort: { 'Fn::ImportValue': 'p' }, ToPort: 1, CidrIp: '10.0.0.0/24' }];
+    expect(messages({ A: sg(unreadablePorts), B: sg(unreadablePorts) })).toEqual([]);
+    const noVpc = { ...sg(rules), Properties: { ...sg(rules).Properties, VpcId: undefined } };
+    expect(messages({ A: noVpc, B: noVpc })).toEqual([]);
   });
 });

@@ -41,3 +41,14 @@ describe(RULE, () => {
     expect(findingsOf(findings, RULE)).toEqual([]);
   });
 });
+
+test('EgressRevokesDefaultOfExternalGroup on hand-written templates: the whole message, and only for groups outside the app', () => {
+  const messages = (resources: Record<string, unknown>) => findingsOf(analyse(handTemplate(resources), {}, []).findings, 'EgressRevokesDefaultOfExternalGroup').map(f => [f.level, f.message]);
+  const egress = (GroupId: unknown, more = {}) => ({ Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/8', ...more } });
+  expect(messages({ E: egress('sg-0abc') })).toEqual([[
+    'warning', 'Hand/E in stack Hand adds egress (tcp 443 to 10.0.0.0/8) to sg-0abc, which is not defined in this app. Creating it removes the default allow-all egress of sg-0abc, if it still has one, for everything that carries that group.',
+  ]]);
+  expect(messages({ E: egress('sg-0abc', { FromPort: { 'Fn::ImportValue': 'p' } }) })).toEqual([[expect.anything(), expect.stringContaining('adds egress (unknown traffic to 10.0.0.0/8)')]]);
+  expect(messages({ Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } }, E: egress({ Ref: 'Sg' }) })).toEqual([]);
+  expect(messages({ Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } }, E: egress({ 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] }) })).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ServerClientPair } from '../../src';
-import { analyseApp, findingsOf, testStack } from '../support/analyse-app';
+import { analyse } from '../../src/checks/engine';
+import { analyseApp, findingsOf, handTemplate, testStack } from '../support/analyse-app';
 
 const RULE = 'GroupNameConvention';
 
@@ -20,5 +21,25 @@ describe(RULE, () => {
     expect(found.map(f => f.constructPath).sort()).toEqual([
       'Stack/Bad/ClientSecurityGroup/Resource', 'Stack/Bad/ServerSecurityGroup/Resource', 'Stack/Unnamed/Resource',
     ]);
+  });
+});
+
+describe(`${RULE} on hand-written templates`, () => {
+  const messages = (resources: Record<string, unknown>) => findingsOf(analyse(handTemplate(resources), { groupNamePattern: '^[a-z-]+$' }, []).findings, RULE).map(f => f.message);
+  const sg = (props: Record<string, unknown> = {}) => ({ Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', ...props } });
+
+  test('a name that does not match, and a group with no name, are each said so', () => {
+    expect(messages({ Bad: sg({ GroupName: 'DB_Group' }), Good: sg({ GroupName: 'db-group' }), None: sg() })).toEqual([
+      'Hand/Bad is named "DB_Group", which does not match /^[a-z-]+$/.',
+      'Hand/None has neither a Name tag nor a GroupName to match /^[a-z-]+$/.',
+    ]);
+  });
+
+  test('a name known only at deploy time, and a VPC\'s default group, are not judged', () => {
+    expect(messages({
+      Late: sg({ GroupName: { 'Fn::Sub': '${AWS::StackName}-db' } }),
+      Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+      Named: sg({ GroupName: 'ok', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 1, ToPort: 1, SourceSecurityGroupId: { 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] } }] }),
+    })).toEqual([]);
   });
 });

@@ -50,3 +50,31 @@ describe(RULE, () => {
     expect(findingsOf(analyseApp(strict.app, { securityGroupsPerInterfaceQuota: 2 }), RULE)).toHaveLength(1);
   });
 });
+
+describe('TooManySecurityGroupsPerInterface at each limit, on hand-written templates', () => {
+  const manyGroups = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`G${i}`, { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } }]));
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => ({ Ref: `G${i}` }));
+  const found = (resource: Record<string, unknown>, n: number) => findingsOf(analyse(handTemplate({ ...manyGroups(n), R: resource }), {}, []).findings, 'TooManySecurityGroupsPerInterface')
+    .map(f => [f.level, f.message]);
+  const instance = (n: number, extraIds: unknown[] = []) => ({ Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [...ids(n), ...extraIds] } });
+  const fn = (n: number) => ({ Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SecurityGroupIds: ids(n), SubnetIds: ['s'] } } });
+
+  test('the default quota of 5: 5 pass, 6 is a warning', () => {
+    expect(found(instance(5), 5)).toEqual([]);
+    expect(found(instance(6), 6)).toEqual([['warning', 'Hand/R has 6 security groups, over the default quota of 5 per interface.']]);
+  });
+
+  test('the hard limit of 16: 16 is over the quota only, 17 is an error', () => {
+    expect(found(instance(16), 16)).toEqual([['warning', 'Hand/R has 16 security groups, over the default quota of 5 per interface.']]);
+    expect(found(instance(17), 17)).toEqual([['error', 'Hand/R has 17 security groups; the hard limit is 16 per interface.']]);
+  });
+
+  test('a resource type with a limit of its own: a Lambda function takes 5 at most', () => {
+    expect(found(fn(5), 5)).toEqual([]);
+    expect(found(fn(6), 6)).toEqual([['error', 'Hand/R has 6 security groups; AWS::Lambda::Function accepts at most 5.']]);
+  });
+
+  test('groups synth cannot resolve count too', () => {
+    expect(found(instance(5, [{ 'Fn::ImportValue': 'x' }]), 5)).toEqual([['warning', 'Hand/R has 6 security groups, over the default quota of 5 per interface.']]);
+  });
+});

@@ -1,7 +1,8 @@
 import { CfnOutput, CfnResource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ServerClientPair } from '../../src';
-import { analyseApp, findingsOf, postgres, testStack } from '../support/analyse-app';
+import { analyse } from '../../src/checks/engine';
+import { analyseApp, findingsOf, handTemplate, postgres, testStack } from '../support/analyse-app';
 
 const RULE = 'UnattachedSecurityGroup';
 
@@ -30,4 +31,18 @@ describe(RULE, () => {
     new CfnResource(stack, 'Custom', { type: 'Custom::Thing', properties: { ServiceToken: 'arn:x', Group: other.attrGroupId } });
     expect(findingsOf(analyseApp(app), RULE)).toEqual([]);
   });
+});
+
+test('UnattachedSecurityGroup on hand-written templates: the groups whose rules name it are said; a VPC\'s default group is never flagged', () => {
+  const { findings } = analyse(handTemplate({
+    Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+    A: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 1, ToPort: 1, SourceSecurityGroupId: { Ref: 'B' } }] } },
+    B: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' } } },
+    I: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [{ Ref: 'A' }], SubnetId: 'subnet-1' } },
+  }), {}, []);
+  expect(findingsOf(findings, 'UnattachedSecurityGroup').map(f => f.message)).toEqual([
+    'Hand/B is attached to nothing. Rules in Hand/A name it, but grant nothing while no resource carries it.',
+  ]);
+  const alone = analyse(handTemplate({ C: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } } }), {}, []).findings;
+  expect(findingsOf(alone, 'UnattachedSecurityGroup').map(f => f.message)).toEqual(['Hand/C is attached to nothing.']);
 });

@@ -44,3 +44,16 @@ describe('UnresolvedRulePeer and UnresolvedReference', () => {
     expect(findingsOf(findings, 'UnresolvedReference')).toEqual([]);
   });
 });
+
+test('an unresolved rule peer and an unresolved reference are each reported by their own rule only', () => {
+  const { findings } = analyse(handTemplate({
+    Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: { 'Fn::ImportValue': 'office' } }] } },
+    I: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [{ 'Fn::ImportValue': 'elsewhere' }] } },
+  }), {}, []);
+  const peer = findingsOf(findings, 'UnresolvedRulePeer');
+  const reference = findingsOf(findings, 'UnresolvedReference');
+  expect(peer.map(f => f.logicalId)).toEqual(['Sg']);
+  expect(peer[0].message).toMatch(/^Hand\/Sg: .*office.*\.$/);
+  expect(reference.map(f => f.logicalId)).toEqual(['I']);
+  expect(reference[0].message).toMatch(/^Hand\/I: .*elsewhere.*\.$/);
+});

@@ -67,3 +67,44 @@ describe(RULE, () => {
     expect(findingsOf(findings, RULE)).toEqual([]);
   });
 });
+
+describe('UnrestrictedEgress on hand-written templates', () => {
+  const messages = (egress: Record<string, unknown>[], more: Record<string, unknown> = {}) => {
+    const { findings } = analyse(handTemplate({ Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupEgress: egress } }, ...more }), {}, []);
+    expect(findings.filter(f => f.message.includes('failed on this app'))).toEqual([]);
+    return findingsOf(findings, 'UnrestrictedEgress').map(f => f.message);
+  };
+
+  test('all traffic to a prefix list that holds the world names the list', () => {
+    expect(messages([{ IpProtocol: '-1', DestinationPrefixListId: { 'Fn::GetAtt': ['World', 'PrefixListId'] } }], {
+      World: { Type: 'AWS::EC2::PrefixList', Properties: { AddressFamily: 'IPv4', MaxEntries: 1, PrefixListName: 'w', Entries: [{ Cidr: '0.0.0.0/0' }] } },
+    })).toEqual([expect.stringMatching(/^Hand\/Sg sends all traffic to prefix list .*, which holds the whole internet\.$/)]);
+  });
+
+  test('one protocol to the world, or traffic synth cannot read, is not all traffic', () => {
+    expect(messages([{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '0.0.0.0/0' }])).toEqual([]);
+    expect(messages([{ IpProtocol: { 'Fn::ImportValue': 'proto' }, CidrIp: '0.0.0.0/0' }])).toEqual([]);
+    expect(messages([{ IpProtocol: '-1', CidrIpv6: '::/0' }])).toEqual(['Hand/Sg sends all traffic to ::/0.']);
+  });
+
+  test('all traffic in from the world is not egress', () => {
+    const { findings } = analyse(handTemplate({
+      Sg: {
+        Type: 'AWS::EC2::SecurityGroup',
+        Properties: {
+          GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }], SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/8' }],
+        },
+      },
+    }), {}, []);
+    expect(findingsOf(findings, 'UnrestrictedEgress')).toEqual([]);
+  });
+
+  test('a VPC\'s default group is left to DefaultSecurityGroupOpen', () => {
+    const { findings } = analyse(handTemplate({
+      Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+      I: { Type: 'AWS::EC2::Instance', Properties: { SubnetId: { Ref: 'Subnet' } } },
+      Subnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.0.0/24' } },
+    }), {}, []);
+    expect(findingsOf(findings, 'UnrestrictedEgress')).toEqual([]);
+  });
+});

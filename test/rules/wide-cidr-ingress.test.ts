@@ -56,3 +56,30 @@ describe(RULE, () => {
     expect(findingsOf(findings, RULE)[0].message).toContain('wider than the /22');
   });
 });
+
+describe('WideCidrIngress: which rules it judges, and what it says', () => {
+  type Rules = Record<string, unknown>[];
+  const messages = (ingress: Rules, more: Record<string, unknown> = {}, egress?: Rules) => findingsOf(analyse(handTemplate({
+    Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+    Second: { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.1.0.0/16' } },
+    Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: ingress, ...(egress ? { SecurityGroupEgress: egress } : {}) } },
+    ...more,
+  }), {}, []).findings, 'WideCidrIngress').map(f => f.message);
+  const from = (CidrIp: unknown) => ({ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp });
+
+  test('the VPC\'s CIDR, written out or read from the VPC, is the whole VPC', () => {
+    expect(messages([from('10.0.0.0/16')])).toEqual(['Hand/Sg admits tcp 5432 from 10.0.0.0/16, the whole VPC CIDR: every workload in the VPC gets in. Admit a security group instead.']);
+    expect(messages([from({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] })])).toEqual(['Hand/Sg admits tcp 5432 from 10.0.0.0/16 (the whole VPC CIDR): every workload in the VPC gets in. Admit a security group instead.']);
+  });
+
+  test('so is any one of its CIDR blocks', () => {
+    expect(messages([from('10.1.0.0/16')])).toEqual([expect.stringContaining('from 10.1.0.0/16, the whole VPC CIDR')]);
+  });
+
+  test('egress, the world (the world-open rules speak for it) and a router\'s networks are not judged here', () => {
+    expect(messages([], {}, [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '10.0.0.0/8' }])).toEqual([]);
+    expect(messages([from('0.0.0.0/0')])).toEqual([]);
+    expect(messages([from('10.0.0.0/8')], { Router: { Type: 'AWS::EC2::Instance', Properties: { SourceDestCheck: false, SecurityGroupIds: [{ Ref: 'Sg' }] } } })).toEqual([]);
+    expect(messages([from('10.0.0.0/8')])).toHaveLength(1);
+  });
+});

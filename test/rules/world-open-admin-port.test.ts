@@ -177,3 +177,14 @@ describe(RULE, () => {
     expect(findingsOf(findings, RULE)).toHaveLength(1);
   });
 });
+
+test(`${RULE}: SSH through a public load balancer's listener says what bounds it`, () => {
+  const found = findingsOf(analyse(handTemplate({
+    Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '0.0.0.0/0' }] } },
+    Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internet-facing', Type: 'network', SecurityGroups: [{ Ref: 'Sg' }], Subnets: ['s'] } },
+    L: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Lb' }, Port: 22, Protocol: 'TCP' } },
+  }), {}, []).findings, RULE);
+  expect(found.map(f => f.message)).toEqual([
+    'Hand/Sg admits all tcp ports from 0.0.0.0/0, which reaches SSH 22; it is carried only by Hand/Lb (listeners on 22), so the world reaches 22.',
+  ]);
+});

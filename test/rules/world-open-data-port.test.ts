@@ -68,3 +68,20 @@ describe(RULE, () => {
     expect(findingsOf(findings, RULE)).toHaveLength(1);
   });
 });
+
+describe(`${RULE}: what the message says, on hand-written templates`, () => {
+  const messages = (resources: Record<string, unknown>) => findingsOf(analyse(handTemplate(resources), {}, []).findings, RULE).map(f => f.message);
+  const sg = (from: number, to: number) => ({
+    Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: from, ToPort: to, CidrIp: '0.0.0.0/0' }] },
+  });
+
+  test('one port, several ports, and the ports a load balancer bounds', () => {
+    expect(messages({ Sg: sg(5432, 5432) })).toEqual(['Hand/Sg admits tcp 5432 from 0.0.0.0/0, which reaches data port 5432.']);
+    expect(messages({ Sg: sg(6379, 6380) })).toEqual(['Hand/Sg admits tcp 6379-6380 from 0.0.0.0/0, which reaches data ports 6379, 6380.']);
+    expect(messages({
+      Sg: sg(0, 65535),
+      Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internet-facing', Type: 'network', SecurityGroups: [{ Ref: 'Sg' }], Subnets: ['s'] } },
+      L: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Lb' }, Port: 3306, Protocol: 'TCP' } },
+    })).toEqual(['Hand/Sg admits all tcp ports from 0.0.0.0/0, which reaches data port 3306; it is carried only by Hand/Lb (listeners on 3306), so the world reaches 3306.']);
+  });
+});

@@ -80,3 +80,37 @@ describe(RULE, () => {
     expect(findingsOf(findings, RULE)).toEqual([expect.objectContaining({ level: 'warning', logicalId: 'Sg' })]);
   });
 });
+
+describe(`${RULE}: what the message says, on hand-written templates`, () => {
+  const sg = (rule: Record<string, unknown>) => ({ Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [rule] } });
+  const lb = (Scheme: unknown) => ({ Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme, Type: 'network', SecurityGroups: [{ Ref: 'Sg' }], Subnets: ['s'] } });
+  const listener = (Port: number, lbId = 'Lb') => ({ Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: lbId }, Port, Protocol: 'TCP' } });
+  const messages = (resources: Record<string, unknown>, extra = {}) =>
+    findingsOf(analyse(handTemplate(resources, extra), {}, []).findings, RULE).map(f => f.message);
+  const open = (from: number, to: number) => sg({ IpProtocol: 'tcp', FromPort: from, ToPort: to, CidrIp: '0.0.0.0/0' });
+
+  test('a public load balancer\'s listener off the allowed ports: what the world reaches, and what is expected', () => {
+    expect(messages({ Sg: open(0, 65535), Lb: lb('internet-facing'), L: listener(8443) })).toEqual([
+      'Hand/Sg admits all tcp ports from 0.0.0.0/0; it is carried only by Hand/Lb (listeners on 8443), so the world reaches 8443. Only 80, 443 are expected on an internet-facing load balancer.',
+    ]);
+  });
+
+  test('a group that an internal load balancer shares with a public one is reached through the internal one\'s scheme', () => {
+    expect(messages({ Sg: open(443, 443), Lb: lb('internet-facing'), Internal: lb('internal') })).toEqual([
+      expect.stringContaining('It is also carried by Hand/Internal, which the world reaches directly.'),
+    ]);
+  });
+
+  test('a scheme from a parameter\'s default, or not known at synth, is said', () => {
+    expect(messages({ Sg: open(8080, 8080), Lb: lb({ Ref: 'Scheme' }) }, { Parameters: { Scheme: { Type: 'String', Default: 'internal' } } })).toEqual([
+      'Hand/Sg admits tcp 8080 from 0.0.0.0/0. Hand/Lb is internal by the default of parameter Scheme.',
+    ]);
+    expect(messages({ Sg: open(443, 443), Lb: lb({ 'Fn::ImportValue': 'scheme' }) })).toEqual([
+      'Hand/Sg admits tcp 443 from 0.0.0.0/0. The scheme of Hand/Lb is not known at synth, so it is not treated as internet-facing.',
+    ]);
+  });
+
+  test('SSH alone from the world is an admin port and nothing else: no WorldOpenIngress', () => {
+    expect(messages({ Sg: open(22, 22) })).toEqual([]);
+  });
+});
