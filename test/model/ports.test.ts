@@ -73,7 +73,7 @@ describe('reading protocols and ports as templates write them', () => {
   });
 
   test('tcp and udp: no ports is every port; a FromPort alone is one port; strings and spaces are read', () => {
-    expect(readTraffic('tcp', undefined, undefined)).toEqual({ traffic: { protocol: 'tcp', ports: { from: 0, to: 65535 } } });
+    expect(readTraffic('tcp', undefined, undefined)).toEqual({ traffic: { protocol: 'tcp', ports: { from: 0, to: 65535 } }, unsettledBy: 'tcp-udp-ports-minus-one-or-none' });
     expect(readTraffic('udp', 53, undefined)).toEqual({ traffic: { protocol: 'udp', ports: { from: 53, to: 53 } } });
     expect(readTraffic('tcp', ' 22 ', '23')).toEqual({ traffic: { protocol: 'tcp', ports: { from: 22, to: 23 } } });
     expect(readTraffic('tcp', 0, 65535)).toEqual({ traffic: { protocol: 'tcp', ports: { from: 0, to: 65535 } } });
