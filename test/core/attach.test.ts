@@ -1,0 +1,51 @@
+/**
+ * Attaching a group to an L1 through its CloudFormation property: the resource's own groups stay, whether the
+ * L1 is typed (elasticache.CfnReplicationGroup) or a plain CfnResource given its properties as a bag.
+ */
+import { CfnResource, Fn } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import { attachToCfnResource } from '../../src/core/attach';
+import { testStack } from '../support/analyse-app';
+
+function setUp() {
+  const { stack, vpc } = testStack();
+  const group = new ec2.SecurityGroup(stack, 'Ours', { vpc });
+  const groupId = { 'Fn::GetAtt': [stack.getLogicalId(group.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] };
+  const propertiesOf = (cfn: CfnResource) => Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(cfn)].Properties;
+  return { stack, group, groupId, propertiesOf };
+}
+
+describe('attachToCfnResource', () => {
+  test('a plain CfnResource keeps the groups it was given, and gets ours once, however often it is attached', () => {
+    const { stack, group, groupId, propertiesOf } = setUp();
+    const cache = new CfnResource(stack, 'Cache', {
+      type: 'AWS::ElastiCache::ReplicationGroup',
+      properties: { ReplicationGroupDescription: 'cache', SecurityGroupIds: ['sg-0own'] },
+    });
+    attachToCfnResource(cache, group, stack);
+    attachToCfnResource(cache, group, stack);
+    expect(propertiesOf(cache).SecurityGroupIds).toEqual(['sg-0own', groupId]);
+  });
+
+  test('a typed L1 keeps its own groups too, and one without any gets ours alone', () => {
+    const { stack, group, groupId, propertiesOf } = setUp();
+    const withOwn = new elasticache.CfnReplicationGroup(stack, 'WithOwn', { replicationGroupDescription: 'a', securityGroupIds: ['sg-0own'] });
+    const without = new elasticache.CfnReplicationGroup(stack, 'Without', { replicationGroupDescription: 'b' });
+    attachToCfnResource(withOwn, group, stack);
+    attachToCfnResource(without, group, stack);
+    expect(propertiesOf(withOwn).SecurityGroupIds).toEqual(['sg-0own', groupId]);
+    expect(propertiesOf(without).SecurityGroupIds).toEqual([groupId]);
+  });
+
+  test('a group list that is a token cannot be added to: synth fails, naming the resource and the property', () => {
+    const { stack, group } = setUp();
+    const cache = new CfnResource(stack, 'Cache', {
+      type: 'AWS::ElastiCache::ReplicationGroup',
+      properties: { ReplicationGroupDescription: 'cache', SecurityGroupIds: Fn.split(',', Fn.importValue('Groups')) },
+    });
+    attachToCfnResource(cache, group, stack);
+    expect(() => Template.fromStack(stack)).toThrow(/cannot add to the security groups of Stack\/Cache: its SecurityGroupIds is not a plain list/);
+  });
+});
