@@ -6,8 +6,9 @@ import { CfnResource, Fn } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import { ServerClientPair } from '../../src';
 import { attachToCfnResource } from '../../src/core/attach';
-import { testStack } from '../support/analyse-app';
+import { postgres, testStack } from '../support/analyse-app';
 
 function setUp() {
   const { stack, vpc } = testStack();
@@ -47,5 +48,16 @@ describe('attachToCfnResource', () => {
     });
     attachToCfnResource(cache, group, stack);
     expect(() => Template.fromStack(stack)).toThrow(/cannot add to the security groups of Stack\/Cache: its SecurityGroupIds is not a plain list/);
+  });
+});
+
+describe('attachToConnectable', () => {
+  test('a resource created with the pair\'s group and then added to the pair lists that group once', () => {
+    const { stack, vpc } = testStack();
+    const pair = new ServerClientPair(stack, 'Pair', { vpc, ports: [ec2.Port.tcp(5432)] });
+    const db = postgres(stack, vpc, 'Db', { securityGroups: [pair.serverSecurityGroup] });
+    pair.addServer(db);
+    const groups = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(db.node.defaultChild as CfnResource)].Properties.VPCSecurityGroups;
+    expect(groups).toEqual([{ 'Fn::GetAtt': [stack.getLogicalId(pair.serverSecurityGroup.node.defaultChild as CfnResource), 'GroupId'] }]);
   });
 });
