@@ -5,7 +5,9 @@
 import { CfnResource, Fn } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ServerClientPair } from '../../src';
 import { attachToCfnResource } from '../../src/core/attach';
 import { postgres, testStack } from '../support/analyse-app';
@@ -40,6 +42,28 @@ describe('attachToCfnResource', () => {
     expect(propertiesOf(without).SecurityGroupIds).toEqual([groupId]);
   });
 
+  test('a nested list is found below its parent, in a plain CfnResource and in a typed L1 whose list is still empty', () => {
+    const { stack, group, groupId, propertiesOf } = setUp();
+    const plain = new CfnResource(stack, 'Plain', {
+      type: 'AWS::Lambda::Function',
+      properties: { Role: 'arn:aws:iam::123456789012:role/r', Code: { ZipFile: 'x' }, VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-0own'] } },
+    });
+    const typed = new lambda.CfnFunction(stack, 'Typed', {
+      role: 'arn:aws:iam::123456789012:role/r', code: { zipFile: 'x' }, vpcConfig: { subnetIds: ['subnet-1'] },
+    });
+    attachToCfnResource(plain, group, stack);
+    attachToCfnResource(typed, group, stack);
+    expect(propertiesOf(plain).VpcConfig).toEqual({ SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-0own', groupId] });
+    expect(propertiesOf(typed).VpcConfig).toEqual({ SubnetIds: ['subnet-1'], SecurityGroupIds: [groupId] });
+  });
+
+  test('a typed L1 without the parent of the list has no network interfaces: the error names the whole parent path', () => {
+    const { stack, group } = setUp();
+    const service = new ecs.CfnService(stack, 'Svc', { networkConfiguration: {} });
+    expect(() => attachToCfnResource(service, group, stack))
+      .toThrow('Stack: Stack/Svc has no NetworkConfiguration.AwsvpcConfiguration, so it has no network interfaces');
+  });
+
   test('a group list that is a token cannot be added to: synth fails, naming the resource and the property', () => {
     const { stack, group } = setUp();
     const cache = new CfnResource(stack, 'Cache', {
@@ -59,5 +83,26 @@ describe('attachToConnectable', () => {
     pair.addServer(db);
     const groups = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(db.node.defaultChild as CfnResource)].Properties.VPCSecurityGroups;
     expect(groups).toEqual([{ 'Fn::GetAtt': [stack.getLogicalId(pair.serverSecurityGroup.node.defaultChild as CfnResource), 'GroupId'] }]);
+  });
+});
+
+describe('dropAutomaticSecurityGroup', () => {
+  test('a rule given to a dropped group later fails synth once, saying what to do, even when two pairs dropped it', () => {
+    const { app, stack, vpc } = testStack();
+    const a = new ServerClientPair(stack, 'A', { vpc, ports: [ec2.Port.tcp(5432)] });
+    const b = new ServerClientPair(stack, 'B', { vpc, ports: [ec2.Port.tcp(5433)] });
+    const db = postgres(stack, vpc);
+    a.addServer(db, { dropAutomaticSecurityGroup: true });
+    b.addClient(db, { dropAutomaticSecurityGroup: true });
+    db.connections.allowDefaultPortFrom(ec2.Peer.ipv4('10.9.0.0/16'));
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('rules were given to Stack/Db/SecurityGroup after it was taken off Stack/Db (dropAutomaticSecurityGroup), so they would reach nothing. '
+      + 'Give them to the pair\'s groups instead, or keep the automatic group.');
+    expect(message.split('rules were given to').length - 1).toBe(1);
   });
 });

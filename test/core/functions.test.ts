@@ -75,7 +75,11 @@ describe('frameworkProvider', () => {
     const provider = frameworkProvider(scope, fn, 'Runs the swap');
     expect(scope.node.children.map(c => c.node.id)).toEqual(expect.arrayContaining(['FrameworkRole', 'FrameworkLogs', 'Provider']));
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::IAM::Role', { Description: 'Runs the swap', ManagedPolicyArns: Match.absent() });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Description: 'Runs the swap',
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
     expect(Object.values(template.findResources('AWS::Logs::LogGroup')).map((r: any) => r.Properties.RetentionInDays)).toEqual([365, 365]);
     const frameworkRole = scope.node.findChild('FrameworkRole');
     const frameworkFn = provider.node.findChild('framework-onEvent').node.defaultChild as any;
