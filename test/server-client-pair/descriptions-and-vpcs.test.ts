@@ -2,9 +2,10 @@
  * What a pair writes for people reading the console (rule and group descriptions, named or not), the names it
  * accepts, and the VPC check's limits: it compares only VPCs it can identify the same way.
  */
-import { Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { ServerClientPair } from '../../src';
 import { testStack, vpcFunction } from '../support/analyse-app';
 import { allRules, isDenyAllPlaceholder } from '../support/template-rules';
@@ -58,6 +59,28 @@ describe('ServerClientPair names', () => {
       .toThrow(/^Stack\/TooLong: name 'a/);
     expect(() => new ServerClientPair(stack, 'Dash', { vpc, name: '-db', ports: [ec2.Port.tcp(5432)] })).toThrow(/name '-db'/);
     expect(() => new ServerClientPair(stack, 'Punct', { vpc, name: '9 orders._:/()#,@+=-db', ports: [ec2.Port.tcp(5432)] })).not.toThrow();
+  });
+});
+
+describe('ServerClientPair input from JavaScript', () => {
+  test('a pair without a VPC (which TypeScript would refuse) fails naming the pair', () => {
+    const { stack } = testStack();
+    expect(() => new ServerClientPair(stack, 'Pair', { ports: [ec2.Port.tcp(5432)] } as any)).toThrow(/^Stack\/Pair: vpc is required\.$/);
+  });
+});
+
+describe('ServerClientPair L1 members', () => {
+  test('addClientResource gives an L1 the client group, and addServerResource the server group', () => {
+    const { stack, vpc } = testStack();
+    const pair = new ServerClientPair(stack, 'Pair', { vpc, ports: [ec2.Port.tcp(6379)] });
+    const client = new elasticache.CfnReplicationGroup(stack, 'Client', { replicationGroupDescription: 'c' });
+    const server = new elasticache.CfnReplicationGroup(stack, 'Server', { replicationGroupDescription: 's' });
+    pair.addClientResource(client);
+    pair.addServerResource(server);
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const idOf = (g: ec2.ISecurityGroup) => ({ 'Fn::GetAtt': [stack.getLogicalId(g.node.defaultChild as CfnResource), 'GroupId'] });
+    expect(resources[stack.getLogicalId(client)].Properties.SecurityGroupIds).toEqual([idOf(pair.clientSecurityGroup)]);
+    expect(resources[stack.getLogicalId(server)].Properties.SecurityGroupIds).toEqual([idOf(pair.serverSecurityGroup)]);
   });
 });
 
