@@ -79,6 +79,7 @@ describe('l1FieldName and readL1Property', () => {
     expect(readL1Property({ VpcConfig: { SecurityGroupIds: ['sg-3'] } }, ['VpcConfig', 'SecurityGroupIds'])).toEqual(['sg-3']);
     expect(readL1Property({ vpcConfig: 'text' }, ['VpcConfig', 'SecurityGroupIds'])).toBeUndefined();
     expect(readL1Property({ vpcConfig: null }, ['VpcConfig', 'SecurityGroupIds'])).toBeUndefined();
+    expect(readL1Property({ VpcConfig: null }, ['VpcConfig', 'SecurityGroupIds'])).toBeUndefined();
   });
 
   test('a token on the way is returned as it is, or looked into when a resolver is given', () => {
