@@ -90,7 +90,8 @@ export function attachToCfnResource(cfn: CfnResource, group: ec2.ISecurityGroup,
     throw validationError(errorScope, `cannot attach a security group to ${cfn.node.path}: ${cfn.cfnResourceType} has no security-group property this library knows. Pass the group when you create the resource.`);
   }
   const own = () => {
-    const current = readL1Property(cfn, property.path);
+    // A typed L1 keeps its properties in typed fields; a plain CfnResource only in the bag it was given.
+    const current = readL1Property(isTypedL1(cfn) ? cfn : untypedProperties(cfn), property.path);
     if (current === undefined) return [];
     if (!Array.isArray(current) || Token.isUnresolved(current)) {
       throw validationError(errorScope, `cannot add to the security groups of ${cfn.node.path}: its ${property.path.join('.')} is not a plain list.`);
@@ -129,6 +130,11 @@ function defaultCfnChild(resource: ec2.IConnectable): CfnResource | undefined {
 
 function isTypedL1(cfn: CfnResource): boolean {
   return cfn.constructor !== CfnResource;
+}
+
+/** The properties a plain CfnResource was given (protected in CfnResource, where it has long been kept). */
+function untypedProperties(cfn: CfnResource): object {
+  return (cfn as unknown as { _cfnProperties?: object })._cfnProperties ?? {};
 }
 
 

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Fn, Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from '../../src/core/nag';
 
@@ -20,6 +20,18 @@ describe('acknowledgeWildcardResource', () => {
     expect(acknowledgedRules(role)).toEqual({
       'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/*]': REASON,
     });
+  });
+
+  test('an attribute inside a joined ARN is named <LogicalId.Attribute>; a value cdk-nag has no name for is its JSON', () => {
+    const stack = new Stack();
+    const bucket = new CfnResource(stack, 'Bucket', { type: 'AWS::S3::Bucket' });
+    const role = new Construct(stack, 'Role');
+    acknowledgeWildcardResource(role, `${bucket.getAtt('Arn')}/closed/*`, REASON);
+    acknowledgeWildcardResource(role, Fn.importValue('SharedArn'), REASON);
+    expect(Object.keys(acknowledgedRules(role))).toEqual([
+      'AwsSolutions::AwsSolutions-IAM5[Resource::<Bucket.Arn>/closed/*]',
+      'AwsSolutions::AwsSolutions-IAM5[Resource::{"Fn::ImportValue":"SharedArn"}]',
+    ]);
   });
 
   test('where aws-cdk-lib refuses the id (before 2.269.0), it records the acknowledgement under both keys those releases read', () => {
