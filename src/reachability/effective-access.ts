@@ -129,6 +129,9 @@ export interface AddressAccess {
 
 const FAMILIES: readonly Family[] = [4, 6];
 
+/** EffectiveAccess.of's: a model is never changed once built, so neither is its effective access. */
+const SHARED = new WeakMap<SecurityGroupModel, EffectiveAccess>();
+
 const NO_ADDRESS_ACCESS: AddressAccess = {
   someCertain: TrafficSet.EMPTY,
   somePossible: TrafficSet.EMPTY,
@@ -140,6 +143,16 @@ const NO_ADDRESS_ACCESS: AddressAccess = {
 
 /** The effective access of an app: its interface kinds and the flows between them. */
 export class EffectiveAccess {
+  /**
+   * The effective access of a model, built once: the policies' evaluation and the reports read the same
+   * matrix, which at thousands of resources is worth computing once per synth, not once per reader.
+   */
+  public static of(model: SecurityGroupModel): EffectiveAccess {
+    let access = SHARED.get(model);
+    if (!access) SHARED.set(model, access = new EffectiveAccess(model));
+    return access;
+  }
+
   public readonly kinds: InterfaceKind[] = [];
   public readonly members: Member[] = [];
   /** Members by resource key. */
@@ -225,11 +238,13 @@ export class EffectiveAccess {
 
   /** Traffic between an address endpoint and a kind: `ingress` for traffic into the kind, `egress` for traffic out of it. */
   public addressAccess(kind: InterfaceKind, direction: 'ingress' | 'egress', endpoint: AddressEndpoint): AddressAccess {
-    const rules = (direction === 'ingress' ? kind.ingress : kind.egress)
-      .filter(r => r.peer.kind !== 'group');
+    const rules = direction === 'ingress' ? kind.ingress : kind.egress;
     const accepts = direction === 'ingress' ? kind.accepts : TrafficSet.ALL;
-    // Most interfaces name only groups: nothing outside the app's interfaces reaches them or is reached.
-    if (rules.length === 0) return endpoint.caveat ? { ...NO_ADDRESS_ACCESS, caveats: [endpoint.caveat] } : NO_ADDRESS_ACCESS;
+    // Most interfaces name only groups, or addresses of their own network: nothing outside the app's interfaces,
+    // or nothing of the endpoint, reaches them or is reached. The report asks this of every kind.
+    if (!rules.some(rule => matchesSome(rule, endpoint))) {
+      return endpoint.caveat ? { ...NO_ADDRESS_ACCESS, caveats: [endpoint.caveat] } : NO_ADDRESS_ACCESS;
+    }
     let someCertain = TrafficSet.EMPTY;
     let somePossible = TrafficSet.EMPTY;
     let everyCertain = TrafficSet.EMPTY;
@@ -505,6 +520,19 @@ interface Accepted {
 }
 
 const ALL_ACCEPTED: Accepted = { traffic: TrafficSet.ALL };
+
+/** Whether an address rule (or one whose peer is not known) may match some address of the endpoint. */
+function matchesSome(rule: EffectiveRule, endpoint: AddressEndpoint): boolean {
+  const peer = rule.peer;
+  if (peer.kind === 'group') return false;
+  for (const family of FAMILIES) {
+    const target = endpoint.sets[family];
+    if (target.isEmpty) continue;
+    const set = peer.kind === 'addresses' ? peer.sets[family] : AddressSet.whole(family);
+    if (!set.isEmpty && set.overlaps(target)) return true;
+  }
+  return false;
+}
 
 function participationSignature(p: Participation): string {
   return p.kind === 'no' ? 'no' : `${p.kind}:${p.set.signature()}`;

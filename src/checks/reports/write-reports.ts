@@ -51,7 +51,7 @@ export function writeReports(
     positions: options.writtenAssembly ? assemblyPositions(options.writtenAssembly) : undefined,
     fallbackArtifact: 'manifest.json',
   });
-  const reachability = reachabilityReport(new EffectiveAccess(model), findings, version);
+  const reachability = reachabilityReport(EffectiveAccess.of(model), findings, version);
   const files = [
     [REPORT_FILES.json, JSON.stringify(jsonReport(findings, version), undefined, 2)],
     [REPORT_FILES.sarif, JSON.stringify(sarif)],
