@@ -178,6 +178,11 @@ function addressEntry(
   };
 }
 
+/** sg-strategy-reachability.json's text: the report, indented for people who read it. */
+export function reachabilityReportJson(report: ReachabilityReport): string {
+  return JSON.stringify(report, undefined, 2);
+}
+
 const MAX_TABLE_ROWS = 200;
 
 /** The graph report's section: who reaches whom, in a table. */
