@@ -36,12 +36,20 @@ function isDeclaration(entry: { type: string } | undefined): boolean {
 function treeTierTags(root: IConstruct, constructs: IConstruct[]): TierTags {
   const rootPath = root.node.path;
   const read = new Map<string, string | undefined>();
-  // Found by walking down from the root: a map of every resource by path would compute thousands of paths.
+  // Found by walking down from the root, one step from the scope above, which siblings share: a map of every
+  // resource by path would compute thousands of paths.
+  const found = new Map<string, IConstruct | undefined>([['', root.node.root]]);
+  const constructAt = (path: string): IConstruct | undefined => {
+    if (found.has(path)) return found.get(path);
+    const slash = path.lastIndexOf('/');
+    const construct = constructAt(slash < 0 ? '' : path.slice(0, slash))?.node.tryFindChild(path.slice(slash + 1));
+    found.set(path, construct);
+    return construct;
+  };
   const resourceAt = (path: string): CfnResource | undefined => {
     if (rootPath !== '' && path !== rootPath && !path.startsWith(`${rootPath}/`)) return undefined;
-    let current: IConstruct | undefined = root.node.root;
-    if (path !== '') for (const id of path.split('/')) current = current?.node.tryFindChild(id);
-    return current && CfnResource.isCfnResource(current) ? current : undefined;
+    const construct = constructAt(path);
+    return construct && CfnResource.isCfnResource(construct) ? construct : undefined;
   };
   const at = (path: string) => {
     if (read.has(path)) return read.get(path);

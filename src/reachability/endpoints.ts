@@ -127,7 +127,8 @@ export class EndpointResolver {
   private underExactPath(path: string): ResolvedEndpoint | undefined {
     const under = (p: string | undefined) => p !== undefined
       && (p === path || (p.length > path.length && p[path.length] === '/' && p.startsWith(path)) || (p === '' && this.label(p) === path));
-    const members = this.access.members.filter(m => under(m.resource.constructPath));
+    const members: Member[] = [];
+    for (const member of this.access.members) if (under(member.resource.constructPath)) members.push(member);
     if (members.length > 0) return { label: path, members, supposed: [] };
     const groups = [...this.model.groups.values()].filter(g => under(g.ref?.constructPath));
     if (groups.length > 0) return this.groupEndpoint(path, groups);
