@@ -208,7 +208,7 @@ export function reachabilityFindings(
   if (declarations.statements.length === 0 && (declarations.problems ?? []).length === 0) return [];
   const configured = configuredLevel(options, id) ?? REACHABILITY_VIOLATION.defaultLevel;
   const fix = inLanguage(REACHABILITY_VIOLATION.fix, language);
-  return evaluatePolicies(new EffectiveAccess(model), declarations).map(v =>
+  return evaluatePolicies(EffectiveAccess.of(model), declarations).map(v =>
     toFinding(id, !v.certain && configured === 'error' ? 'warning' : configured, v.message, fix, v.at));
 }
 

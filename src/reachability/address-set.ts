@@ -65,14 +65,15 @@ export class AddressSet {
   }
 
   public overlaps(other: AddressSet): boolean {
-    // Without building the intersection: this runs for every rule against every kind of interface.
+    // Without building the intersection, nor destructuring (slow until the JIT has seen it run many times, and
+    // it runs once per synth): this runs for every rule against every kind of interface.
     let i = 0;
     let j = 0;
     while (i < this.intervals.length && j < other.intervals.length) {
-      const [a1, a2] = this.intervals[i];
-      const [b1, b2] = other.intervals[j];
-      if (a1 <= b2 && b1 <= a2) return true;
-      if (a2 < b2) i++;
+      const a = this.intervals[i];
+      const b = other.intervals[j];
+      if (a[0] <= b[1] && b[0] <= a[1]) return true;
+      if (a[1] < b[1]) i++;
       else j++;
     }
     return false;

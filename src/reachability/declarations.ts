@@ -67,12 +67,25 @@ export interface TierMark {
   readonly logicalId?: string;
 }
 
+/**
+ * Tier tags read on demand: an app has thousands of resources and only those that carry groups, and the
+ * resources above them, can put an endpoint in a tier.
+ */
+export interface TierTags {
+  /** The tier the tag of the resource at this construct path names, if it has one. */
+  at(path: string): string | undefined;
+  /** Every tier tag, in the tree's order: for a message that lists the app's tiers. */
+  all(): TierMark[];
+}
+
 /** Everything an app or a file declares about reachability. */
 export interface ReachabilityDeclarations {
   readonly statements: readonly PolicyStatement[];
   readonly tiers: readonly TierMark[];
   /** The tag key whose value names a resource's tier. */
   readonly tierTagKey?: string;
+  /** Tier tags of the construct tree, read where a tier is asked for (the Aspect renders some resources without their tags). */
+  readonly tierTags?: TierTags;
   /** Declarations that could not be read: they become findings. */
   readonly problems?: ReadonlyArray<{ readonly declaredAt: string; readonly message: string }>;
 }
@@ -110,6 +123,7 @@ export function mergeDeclarations(...all: ReachabilityDeclarations[]): Reachabil
     statements: all.flatMap(d => d.statements),
     tiers: all.flatMap(d => d.tiers),
     tierTagKey: all.find(d => d.tierTagKey)?.tierTagKey,
+    tierTags: all.find(d => d.tierTags)?.tierTags,
     problems: all.flatMap(d => d.problems ?? []),
   };
 }

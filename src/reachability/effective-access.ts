@@ -1,6 +1,7 @@
 import { AddressSet, Family } from './address-set';
 import { TrafficSet } from './traffic-set';
 import { AWS_BEHAVIOURS, behaviourById } from '../model/aws-behaviours';
+import { Traffic } from '../model/ports';
 import { Attachment, ResourceRef, SecurityGroupModel, SecurityGroupRule, resourceKey } from '../model/types';
 
 /**
@@ -129,6 +130,9 @@ export interface AddressAccess {
 
 const FAMILIES: readonly Family[] = [4, 6];
 
+/** EffectiveAccess.of's: a model is never changed once built, so neither is its effective access. */
+const SHARED = new WeakMap<SecurityGroupModel, EffectiveAccess>();
+
 const NO_ADDRESS_ACCESS: AddressAccess = {
   someCertain: TrafficSet.EMPTY,
   somePossible: TrafficSet.EMPTY,
@@ -140,6 +144,16 @@ const NO_ADDRESS_ACCESS: AddressAccess = {
 
 /** The effective access of an app: its interface kinds and the flows between them. */
 export class EffectiveAccess {
+  /**
+   * The effective access of a model, built once: the policies' evaluation and the reports read the same
+   * matrix, which at thousands of resources is worth computing once per synth, not once per reader.
+   */
+  public static of(model: SecurityGroupModel): EffectiveAccess {
+    let access = SHARED.get(model);
+    if (!access) SHARED.set(model, access = new EffectiveAccess(model));
+    return access;
+  }
+
   public readonly kinds: InterfaceKind[] = [];
   public readonly members: Member[] = [];
   /** Members by resource key. */
@@ -148,8 +162,7 @@ export class EffectiveAccess {
   private readonly rulesByGroup = new Map<string, { ingress: EffectiveRule[]; egress: EffectiveRule[] }>();
   private readonly flowCache = new Map<string, Flow | undefined>();
   private readonly addressesByVpc = new Map<string, Record<Family, Participation>>();
-  /** Address sets by CIDR text: most rules of an app name a few ranges. */
-  private readonly setsByCidr = new Map<string, Record<Family, AddressSet>>();
+  private readonly shared: SharedParts = { setsByCidr: new Map(), trafficByRule: new Map() };
   private matrix?: Flow[];
 
   constructor(public readonly model: SecurityGroupModel) {
@@ -225,11 +238,13 @@ export class EffectiveAccess {
 
   /** Traffic between an address endpoint and a kind: `ingress` for traffic into the kind, `egress` for traffic out of it. */
   public addressAccess(kind: InterfaceKind, direction: 'ingress' | 'egress', endpoint: AddressEndpoint): AddressAccess {
-    const rules = (direction === 'ingress' ? kind.ingress : kind.egress)
-      .filter(r => r.peer.kind !== 'group');
+    const rules = direction === 'ingress' ? kind.ingress : kind.egress;
     const accepts = direction === 'ingress' ? kind.accepts : TrafficSet.ALL;
-    // Most interfaces name only groups: nothing outside the app's interfaces reaches them or is reached.
-    if (rules.length === 0) return endpoint.caveat ? { ...NO_ADDRESS_ACCESS, caveats: [endpoint.caveat] } : NO_ADDRESS_ACCESS;
+    // Most interfaces name only groups, or addresses of their own network: nothing outside the app's interfaces,
+    // or nothing of the endpoint, reaches them or is reached. The report asks this of every kind.
+    if (!matchesAny(rules, endpoint)) {
+      return endpoint.caveat ? { ...NO_ADDRESS_ACCESS, caveats: [endpoint.caveat] } : NO_ADDRESS_ACCESS;
+    }
     let someCertain = TrafficSet.EMPTY;
     let somePossible = TrafficSet.EMPTY;
     let everyCertain = TrafficSet.EMPTY;
@@ -280,7 +295,7 @@ export class EffectiveAccess {
   public rulesOf(groupKey: string): { ingress: EffectiveRule[]; egress: EffectiveRule[] } {
     let rules = this.rulesByGroup.get(groupKey);
     if (!rules) {
-      rules = effectiveRules(this.model, groupKey, this.setsByCidr);
+      rules = effectiveRules(this.model, groupKey, this.shared);
       this.rulesByGroup.set(groupKey, rules);
     }
     return rules;
@@ -298,10 +313,12 @@ export class EffectiveAccess {
   }
 
   private kindOf(groupKeys: readonly string[], unknownGroups: boolean, accepted: Accepted): InterfaceKind {
-    const groups = [...new Set(groupKeys)].sort();
+    // Most interfaces carry one group.
+    const groups = groupKeys.length === 1 ? [groupKeys[0]] : [...new Set(groupKeys)].sort();
     // An interface is in one VPC, which its groups share; groups that disagree (AWS refuses that) leave it unknown.
-    const vpcKeys = new Set(groups.map(g => this.model.groups.get(g)?.vpcKey).filter(v => v !== undefined));
-    const vpcKey = vpcKeys.size === 1 ? [...vpcKeys][0] : undefined;
+    const vpcKeys = groups.length === 1 ? [this.model.groups.get(groups[0])?.vpcKey].filter(v => v !== undefined)
+      : [...new Set(groups.map(g => this.model.groups.get(g)?.vpcKey).filter(v => v !== undefined))];
+    const vpcKey = vpcKeys.length === 1 ? vpcKeys[0] : undefined;
     const key = `${groups.join(',')}|${unknownGroups ? '?' : ''}|${vpcKey ?? ''}|${accepted.traffic.signature()}`;
     let kind = this.kindsByKey.get(key);
     if (kind) return kind;
@@ -455,13 +472,23 @@ export class EffectiveAccess {
       if (signature === undefined) signatures.set(k.addresses, signature = FAMILIES.map(f => participationSignature(k.addresses[f])).join('|'));
       (classes.get(signature) ?? classes.set(signature, []).get(signature)!).push(k);
     }
+    // Whether a rule's addresses overlap a class's, once per pair of sets: rules share the sets of the same CIDR,
+    // and thousands of kinds are tested against the same few classes.
+    const overlapping = new Map<AddressSet, Map<AddressSet, boolean>>();
+    const overlaps = (set: AddressSet, of: AddressSet) => {
+      let known = overlapping.get(of);
+      if (!known) overlapping.set(of, known = new Map());
+      let answer = known.get(set);
+      if (answer === undefined) known.set(set, answer = set.overlaps(of));
+      return answer;
+    };
     const addressTraffic = (rules: readonly EffectiveRule[], other: InterfaceKind) => {
       let traffic = TrafficSet.EMPTY;
       for (const family of FAMILIES) {
         const participation = other.addresses[family];
         if (participation.kind === 'no') continue;
         for (const rule of rules) {
-          if (rule.peer.kind === 'addresses' && rule.peer.sets[family].overlaps(participation.set)) traffic = traffic.union(rule.traffic);
+          if (rule.peer.kind === 'addresses' && overlaps(rule.peer.sets[family], participation.set)) traffic = traffic.union(rule.traffic);
         }
       }
       return traffic;
@@ -506,6 +533,21 @@ interface Accepted {
 
 const ALL_ACCEPTED: Accepted = { traffic: TrafficSet.ALL };
 
+/** Whether an address rule (or one whose peer is not known) may match some address of the endpoint. */
+function matchesAny(rules: readonly EffectiveRule[], endpoint: AddressEndpoint): boolean {
+  // Plain loops: this runs for every kind, once, before the JIT has made anything fast.
+  for (let i = 0; i < rules.length; i++) {
+    const peer = rules[i].peer;
+    if (peer.kind === 'group') continue;
+    if (peer.kind === 'unknown') {
+      if (!endpoint.sets[4].isEmpty || !endpoint.sets[6].isEmpty) return true;
+      continue;
+    }
+    if (peer.sets[4].overlaps(endpoint.sets[4]) || peer.sets[6].overlaps(endpoint.sets[6])) return true;
+  }
+  return false;
+}
+
 function participationSignature(p: Participation): string {
   return p.kind === 'no' ? 'no' : `${p.kind}:${p.set.signature()}`;
 }
@@ -542,9 +584,7 @@ export function coverage(rules: ReadonlyArray<{ set: AddressSet; traffic: Traffi
 const IMPLICIT_EGRESS = AWS_BEHAVIOURS.defaultEgressWithoutEgressRules.id;
 
 /** A group's rules as the computation reads them. */
-function effectiveRules(
-  model: SecurityGroupModel, groupKey: string, setsByCidr: Map<string, Record<Family, AddressSet>>,
-): { ingress: EffectiveRule[]; egress: EffectiveRule[] } {
+function effectiveRules(model: SecurityGroupModel, groupKey: string, shared: SharedParts): { ingress: EffectiveRule[]; egress: EffectiveRule[] } {
   const group = model.groups.get(groupKey);
   const ingress: EffectiveRule[] = [];
   const egress: EffectiveRule[] = [];
@@ -552,7 +592,7 @@ function effectiveRules(
   const vpc = group.defaultOfVpc ? model.vpcs.get(group.defaultOfVpc) : undefined;
   const stated = [...group.rules, ...(vpc?.awsDefaultRules ?? [])];
   for (const rule of stated) {
-    for (const effective of fromModelRule(model, rule, setsByCidr)) (effective.direction === 'ingress' ? ingress : egress).push(effective);
+    for (const effective of fromModelRule(model, rule, shared)) (effective.direction === 'ingress' ? ingress : egress).push(effective);
     if (rule.implicitBy === IMPLICIT_EGRESS) {
       // The IPv6 half of the default egress is unsettled (see AWS_BEHAVIOURS): possible, never certain.
       const behaviour = AWS_BEHAVIOURS.defaultEgressIpv6;
@@ -577,26 +617,39 @@ function effectiveRules(
   return { ingress, egress };
 }
 
+/** What the rules of one effective access share: most rules of an app name a few ranges, on a few ports. */
+interface SharedParts {
+  /** Address sets by CIDR text. */
+  readonly setsByCidr: Map<string, Record<Family, AddressSet>>;
+  /** Traffic sets by what the rule says, so that equal traffic is one object (and its signature found once). */
+  readonly trafficByRule: Map<string, TrafficSet>;
+}
+
+function trafficOf(traffic: Traffic, shared: SharedParts): TrafficSet {
+  const key = `${traffic.protocol}|${traffic.ports?.from}|${traffic.ports?.to}|${traffic.icmp?.type}|${traffic.icmp?.code}`;
+  let set = shared.trafficByRule.get(key);
+  if (!set) shared.trafficByRule.set(key, set = TrafficSet.of(traffic));
+  return set;
+}
+
 /** Where the rule's ports are read in a way AWS does not settle (tcp -1 as every port): what the flow rests on. */
 function unsettledReading(rule: SecurityGroupRule): string | undefined {
   const behaviour = rule.trafficUnsettledBy === undefined ? undefined : behaviourById(rule.trafficUnsettledBy);
   return behaviour ? `not certain: ${behaviour.caveat} (${behaviour.id})` : undefined;
 }
 
-function fromModelRule(
-  model: SecurityGroupModel, rule: SecurityGroupRule, setsByCidr: Map<string, Record<Family, AddressSet>>,
-): EffectiveRule[] {
-  const traffic = rule.traffic ? TrafficSet.of(rule.traffic) : TrafficSet.ALL;
+function fromModelRule(model: SecurityGroupModel, rule: SecurityGroupRule, shared: SharedParts): EffectiveRule[] {
+  const traffic = rule.traffic ? trafficOf(rule.traffic, shared) : TrafficSet.ALL;
   const trafficCaveat = !rule.traffic ? `a rule's traffic cannot be read (${rule.trafficProblem ?? 'unknown'})` : unsettledReading(rule);
   const base = { direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule };
   const peer = rule.peer;
   switch (peer.kind) {
     case 'group':
-      return [{ ...base, peer: { kind: 'group', groupKey: peer.groupKey }, caveat: trafficCaveat }];
+      return [{ direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule, peer: { kind: 'group', groupKey: peer.groupKey }, caveat: trafficCaveat }];
     case 'cidr': {
-      let sets = setsByCidr.get(peer.cidr.text);
-      if (!sets) setsByCidr.set(peer.cidr.text, sets = setsOf([peer.cidr]));
-      return [{ ...base, peer: { kind: 'addresses', sets }, caveat: trafficCaveat }];
+      let sets = shared.setsByCidr.get(peer.cidr.text);
+      if (!sets) shared.setsByCidr.set(peer.cidr.text, sets = setsOf([peer.cidr]));
+      return [{ direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule, peer: { kind: 'addresses', sets }, caveat: trafficCaveat }];
     }
     case 'prefixList': {
       const list = peer.prefixListKey ? model.prefixLists.get(peer.prefixListKey) : undefined;

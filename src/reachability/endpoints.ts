@@ -1,5 +1,5 @@
 import { AddressSet, Family, INTERNET } from './address-set';
-import { DEFAULT_TIER_TAG_KEY, EndpointSpec, GroupSpec, ReachabilityDeclarations, TierMark } from './declarations';
+import { DEFAULT_TIER_TAG_KEY, EndpointSpec, GroupSpec, ReachabilityDeclarations, TierMark, TierTags } from './declarations';
 import { AddressEndpoint, EffectiveAccess, InterfaceKind, Member, setsOf } from './effective-access';
 import { parseCidr } from '../model/cidr';
 import { SecurityGroupModel, SecurityGroupNode, refLabel } from '../model/types';
@@ -18,10 +18,35 @@ export interface ResolvedEndpoint {
 
 /** Resolves endpoints against one app: construct paths, tiers, names, addresses. */
 export class EndpointResolver {
-  private readonly tierMarks: TierMark[];
+  /** Tier marks as the app declares them, then from the templates' tags; the tree's tags are read on demand. */
+  private readonly declaredTiers: readonly TierMark[];
+  private readonly templateTiers: TierMark[];
+  private readonly treeTiers?: TierTags;
+  /**
+   * The marks indexed, so a resource's tier is a few lookups, not a pass over every mark: a resource's own mark
+   * by stack and logical id (the first one given), and marks by path (at one path, the last one given).
+   */
+  private readonly tierByResource = new Map<string, string>();
+  private readonly declaredTierByPath = new Map<string, string>();
+  private readonly templateTierByPath = new Map<string, string>();
+  /** Each member's tier and each construct path's label, found once: every tier and path statement asks. */
+  private memberTiers?: Map<Member, string | undefined>;
+  private readonly labels = new Map<string, string>();
 
   constructor(private readonly access: EffectiveAccess, declarations: ReachabilityDeclarations) {
-    this.tierMarks = [...declarations.tiers, ...tierTags(access.model, declarations.tierTagKey ?? DEFAULT_TIER_TAG_KEY)];
+    this.declaredTiers = declarations.tiers;
+    this.templateTiers = tierTags(access.model, declarations.tierTagKey ?? DEFAULT_TIER_TAG_KEY);
+    this.treeTiers = declarations.tierTags;
+    for (const [marks, byPath] of [[this.declaredTiers, this.declaredTierByPath], [this.templateTiers, this.templateTierByPath]] as const) {
+      for (const mark of marks) {
+        if (mark.stackId !== undefined) {
+          const key = `${mark.stackId}\u0000${mark.logicalId}`;
+          if (mark.logicalId !== undefined && !this.tierByResource.has(key)) this.tierByResource.set(key, mark.tier);
+        } else if (mark.path !== undefined) {
+          byPath.set(mark.path, mark.tier);
+        }
+      }
+    }
   }
 
   private get model(): SecurityGroupModel {
@@ -78,7 +103,7 @@ export class EndpointResolver {
   }
 
   private construct(path: string, groups: readonly GroupSpec[] = []): ResolvedEndpoint {
-    const found = this.underPath(path, (a: string) => a === path);
+    const found = this.underExactPath(path);
     if (found) return found;
     if (groups.length > 0) return this.groups(path, groups);
     return { label: path, members: [], supposed: [], problem: `\`${path}\` carries no security group in this app` };
@@ -87,12 +112,34 @@ export class EndpointResolver {
   /** Resources under the path that carry groups, else the groups defined under it. */
   private underPath(path: string, equal: (a: string) => boolean): ResolvedEndpoint | undefined {
     const under = (p: string | undefined) => p !== undefined
-      && (equal(p) || equal(refLabel({ constructPath: p } as never)) || startsWith(p, path, equal));
+      && (equal(p) || equal(this.label(p)) || startsWith(p, path, equal));
     const members = this.access.members.filter(m => under(m.resource.constructPath));
     if (members.length > 0) return { label: path, members, supposed: [] };
     const groups = [...this.model.groups.values()].filter(g => under(g.ref?.constructPath));
     if (groups.length > 0) return this.groupEndpoint(path, groups);
     return undefined;
+  }
+
+  /**
+   * underPath for a path as given, in one pass without labels: a label is its path less a last `/Resource` or
+   * `/Default`, so a path whose label is `path` is below it, except the empty path, whose label is its stack's.
+   */
+  private underExactPath(path: string): ResolvedEndpoint | undefined {
+    const under = (p: string | undefined) => p !== undefined
+      && (p === path || (p.length > path.length && p[path.length] === '/' && p.startsWith(path)) || (p === '' && this.label(p) === path));
+    const members: Member[] = [];
+    for (const member of this.access.members) if (under(member.resource.constructPath)) members.push(member);
+    if (members.length > 0) return { label: path, members, supposed: [] };
+    const groups = [...this.model.groups.values()].filter(g => under(g.ref?.constructPath));
+    if (groups.length > 0) return this.groupEndpoint(path, groups);
+    return undefined;
+  }
+
+  /** A construct path as refLabel gives it. */
+  private label(path: string): string {
+    let label = this.labels.get(path);
+    if (label === undefined) this.labels.set(path, label = refLabel({ constructPath: path } as never));
+    return label;
   }
 
   private byLogicalIdOrName(name: string, equal: (a: string) => boolean): ResolvedEndpoint | undefined {
@@ -136,11 +183,13 @@ export class EndpointResolver {
 
   private tier(name: string): ResolvedEndpoint {
     const label = `tier ${name}`;
-    const members = this.access.members.filter(m => this.tierOf(m.resource.constructPath, m.resource.stackId, m.resource.logicalId) === name);
+    const tierOf = (m: Member) => this.tierOf(m.resource.constructPath, m.resource.stackId, m.resource.logicalId);
+    if (!this.memberTiers) this.memberTiers = new Map(this.access.members.map(m => [m, tierOf(m)]));
+    const members = this.access.members.filter(m => this.memberTiers!.get(m) === name);
     if (members.length > 0) return { label, members, supposed: [] };
     const groups = [...this.model.groups.values()].filter(g => g.ref && this.tierOf(g.ref.constructPath, g.ref.stackId, g.ref.logicalId) === name);
     if (groups.length > 0) return this.groupEndpoint(label, groups);
-    const known = [...new Set(this.tierMarks.map(t => t.tier))];
+    const known = [...new Set([...this.declaredTiers, ...this.treeTiers?.all() ?? [], ...this.templateTiers].map(t => t.tier))];
     return {
       label,
       members: [],
@@ -149,18 +198,23 @@ export class EndpointResolver {
     };
   }
 
-  /** A resource's tier: the mark nearest to it (its own tag, else the closest scope above it). */
+  /**
+   * A resource's tier: its own mark by stack and logical id, else the mark nearest to it (its own tag, else the
+   * closest scope above it). At one path, a tag counts over a declared tier, and the templates' tags last.
+   */
   public tierOf(path: string | undefined, stackId: string, logicalId: string): string | undefined {
-    let best: TierMark | undefined;
-    for (const mark of this.tierMarks) {
-      if (mark.stackId !== undefined) {
-        if (mark.stackId === stackId && mark.logicalId === logicalId) return mark.tier;
-        continue;
-      }
-      if (path === undefined || mark.path === undefined) continue;
-      if ((path === mark.path || path.startsWith(`${mark.path}/`) || mark.path === '') && (!best || mark.path.length >= best.path!.length)) best = mark;
+    const own = this.tierByResource.get(`${stackId}\u0000${logicalId}`);
+    if (own !== undefined) return own;
+    if (path === undefined) return undefined;
+    // The path itself, then each scope above it, then the root ('').
+    let scope = path;
+    for (;;) {
+      const tier = this.templateTierByPath.get(scope) ?? this.treeTiers?.at(scope) ?? this.declaredTierByPath.get(scope);
+      if (tier !== undefined) return tier;
+      if (scope === '') return undefined;
+      const slash = path.lastIndexOf('/', scope.length - 1);
+      scope = slash < 0 ? '' : path.slice(0, slash);
     }
-    return best?.tier;
   }
 
   private vpcCidr(name: string): ResolvedEndpoint {

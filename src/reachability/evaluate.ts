@@ -107,7 +107,7 @@ class PolicyEvaluator {
     const problems = [target, ...sources].filter(e => e.problem).map(e => e.problem!);
     // Traffic into a Lambda function's or an interface endpoint's interfaces is unsettled (AWS_BEHAVIOURS): a
     // statement broken only by what their groups admit is at most a warning. What they must reach is not affected.
-    const findings = new Findings(statement, title, statement.kind === 'mustReach' ? new Map() : this.unsettledInbound(target));
+    const findings = new Findings(statement, title, statement.kind === 'mustReach' ? () => undefined : this.unsettledInbound(target));
     for (const problem of problems) findings.problem(problem);
     const ports = trafficOfPorts(statement.ports);
     if (!target.problem) {
@@ -121,16 +121,19 @@ class PolicyEvaluator {
     return findings.violations();
   }
 
-  /** The target's resources whose inbound traffic no source settles, with the caveat a finding there carries. */
-  private unsettledInbound(target: ResolvedEndpoint): Map<string, string> {
-    const caveats = new Map<string, string>();
-    for (const member of target.members) {
-      const unsettled = this.access.model.inboundUnsettled.get(member.resourceKey);
-      if (!unsettled) continue;
+  /**
+   * The caveat a finding at one of the target's resources carries where no source settles its inbound traffic.
+   * Worked out where a finding is made: a statement about a stack of functions holds far more often than not.
+   */
+  private unsettledInbound(target: ResolvedEndpoint): (resourceKey: string) => string | undefined {
+    let keys: Set<string> | undefined;
+    return key => {
+      keys ??= new Set(target.members.map(m => m.resourceKey));
+      const unsettled = keys.has(key) ? this.access.model.inboundUnsettled.get(key) : undefined;
+      if (!unsettled) return undefined;
       const behaviour = behaviourById(unsettled.behaviour);
-      caveats.set(member.resourceKey, `${unsettled.what}: ${behaviour?.caveat ?? 'what it accepts is not settled'} (${unsettled.behaviour})`);
-    }
-    return caveats;
+      return `${unsettled.what}: ${behaviour?.caveat ?? 'what it accepts is not settled'} (${unsettled.behaviour})`;
+    };
   }
 
   private ends(endpoint: ResolvedEndpoint): End[] {
@@ -387,10 +390,14 @@ class Findings {
   private readonly byPlace = new Map<string, { at: ResourceRef; items: Item[] }>();
   private readonly problems: string[] = [];
 
-  constructor(private readonly statement: PolicyStatement, private readonly title: string, private readonly unsettled: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly statement: PolicyStatement,
+    private readonly title: string,
+    private readonly unsettled: (resourceKey: string) => string | undefined,
+  ) {}
 
   public add(at: ResourceRef, found: Item) {
-    const caveat = this.unsettled.get(resourceKey(at.stackId, at.logicalId));
+    const caveat = this.unsettled(resourceKey(at.stackId, at.logicalId));
     const item = caveat && found.certain ? { ...found, certain: false, caveats: [...found.caveats, caveat] } : found;
     const key = `${at.stackId}|${at.logicalId}|${at.constructPath ?? ''}`;
     const place = this.byPlace.get(key) ?? this.byPlace.set(key, { at, items: [] }).get(key)!;

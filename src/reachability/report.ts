@@ -85,15 +85,21 @@ export function reachabilityReport(access: EffectiveAccess, findings: readonly V
   const witness = new Witness(access.model);
   const kinds = access.kinds.filter(k => k.members.length > 0);
   const ids = new Map(kinds.map((k, i) => [k, `i${i + 1}`]));
+  // Groups and VPCs by label, each found once: many kinds share them.
+  const known = new Map<string, string>();
+  const labels = {
+    group: (key: string) => known.get(`g:${key}`) ?? setAndGet(known, `g:${key}`, groupLabel(access.model, key)),
+    vpc: (key: string) => known.get(`v:${key}`) ?? setAndGet(known, `v:${key}`, refLabel(access.model.vpcs.get(key)!.ref)),
+  };
   const endpoints: ReportEndpoint[] = [
-    ...kinds.map(kind => kindEndpoint(access, kind, ids.get(kind)!)),
+    ...kinds.map(kind => kindEndpoint(access, kind, ids.get(kind)!, labels)),
     { id: 'internet-ipv4', kind: 'internet', label: 'every public IPv4 address' },
     { id: 'internet-ipv6', kind: 'internet', label: 'every public IPv6 address (2000::/3)' },
   ];
   const entries: ReportAccess[] = access.flows().map(flow => flowEntry(witness, flow, ids.get(flow.from)!, ids.get(flow.to)!));
+  const internet = [['internet-ipv4', internetEndpoint(4).addresses!], ['internet-ipv6', internetEndpoint(6).addresses!]] as const;
   for (const kind of kinds) {
-    for (const [id, family] of [['internet-ipv4', 4], ['internet-ipv6', 6]] as const) {
-      const endpoint = internetEndpoint(family).addresses!;
+    for (const [id, endpoint] of internet) {
       const into = access.addressAccess(kind, 'ingress', endpoint);
       if (!into.everyPossible.isEmpty) entries.push(addressEntry(witness, id, ids.get(kind)!, into.everyPossible, into.everyCertain, into.caveats, into.rules, 'ingress'));
       const out = access.addressAccess(kind, 'egress', endpoint);
@@ -117,8 +123,15 @@ export function reachabilityReport(access: EffectiveAccess, findings: readonly V
   };
 }
 
-function kindEndpoint(access: EffectiveAccess, kind: InterfaceKind, id: string): ReportEndpoint {
-  const groups = kind.groups.map(g => groupLabel(access.model, g));
+function setAndGet(map: Map<string, string>, key: string, value: string): string {
+  map.set(key, value);
+  return value;
+}
+
+function kindEndpoint(
+  access: EffectiveAccess, kind: InterfaceKind, id: string, labels: { group(key: string): string; vpc(key: string): string },
+): ReportEndpoint {
+  const groups = kind.groups.map(labels.group);
   if (kind.unknownGroups) groups.push('(groups that are not resolved)');
   const vpc = kind.vpcKey ? access.model.vpcs.get(kind.vpcKey) : undefined;
   return {
@@ -126,7 +139,7 @@ function kindEndpoint(access: EffectiveAccess, kind: InterfaceKind, id: string):
     kind: 'interfaces',
     label: kind.members.length === 1 ? memberLabel(kind.members[0].resource) : `${kind.members.length} interfaces carrying ${groups.join(', ')}`,
     groups,
-    vpc: vpc ? refLabel(vpc.ref) : kind.vpcKey ?? null,
+    vpc: vpc ? labels.vpc(kind.vpcKey!) : kind.vpcKey ?? null,
     accepts: kind.accepts.describe(),
     members: kind.members.map(m => ({
       constructPath: m.resource.constructPath ?? null,
@@ -176,6 +189,11 @@ function addressEntry(
       certain: r.caveat === undefined && r.peer.kind === 'addresses',
     })),
   };
+}
+
+/** sg-strategy-reachability.json's text: the report, indented for people who read it. */
+export function reachabilityReportJson(report: ReachabilityReport): string {
+  return JSON.stringify(report, undefined, 2);
 }
 
 const MAX_TABLE_ROWS = 200;

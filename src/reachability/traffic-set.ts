@@ -57,6 +57,7 @@ export class TrafficSet {
 
   /** Sorted, disjoint and not adjacent. */
   public readonly intervals: readonly Interval[];
+  private _signature?: string;
 
   private constructor(intervals: Interval[]) {
     this.intervals = normalise(intervals);
@@ -133,7 +134,9 @@ export class TrafficSet {
 
   /** A string equal for equal sets, for grouping. */
   public signature(): string {
-    return this.intervals.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
+    // Kept: the matrix groups thousands of interfaces by the same few sets.
+    this._signature ??= this.intervals.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
+    return this._signature;
   }
 
   /** The boundaries where membership may change: every interval's first key and the key after its last. */

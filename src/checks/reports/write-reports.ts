@@ -6,7 +6,7 @@ import { CLOUD_ASSEMBLY_BASE, sarifReport } from './sarif';
 import { SourcePosition, jsonResourcePositions } from './template-positions';
 import { SecurityGroupModel } from '../../model/types';
 import { EffectiveAccess } from '../../reachability/effective-access';
-import { REACHABILITY_REPORT_FILE, reachabilityMarkdown, reachabilityReport } from '../../reachability/report';
+import { REACHABILITY_REPORT_FILE, reachabilityMarkdown, reachabilityReport, reachabilityReportJson } from '../../reachability/report';
 import { Finding } from '../engine';
 
 export const REPORT_FILES = {
@@ -51,12 +51,12 @@ export function writeReports(
     positions: options.writtenAssembly ? assemblyPositions(options.writtenAssembly) : undefined,
     fallbackArtifact: 'manifest.json',
   });
-  const reachability = reachabilityReport(new EffectiveAccess(model), findings, version);
+  const reachability = reachabilityReport(EffectiveAccess.of(model), findings, version);
   const files = [
     [REPORT_FILES.json, JSON.stringify(jsonReport(findings, version), undefined, 2)],
     [REPORT_FILES.sarif, JSON.stringify(sarif)],
     [REPORT_FILES.graph, `${graphMarkdown(model)}\n${reachabilityMarkdown(reachability)}`],
-    [REPORT_FILES.reachability, JSON.stringify(reachability, undefined, 2)],
+    [REPORT_FILES.reachability, reachabilityReportJson(reachability)],
   ];
   return files.map(([name, content]) => {
     const file = path.join(directory, name);

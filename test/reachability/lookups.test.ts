@@ -1,0 +1,113 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AspectPriority, Aspects, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as fc from 'fast-check';
+import { ReachabilityEndpoint, ReachabilityPolicy, SecurityGroupStrategyChecks, Tier } from '../../src';
+import { analyse } from '../../src/checks/engine';
+import { buildModel } from '../../src/model/build-model';
+import { TierMark } from '../../src/reachability/declarations';
+import { EffectiveAccess } from '../../src/reachability/effective-access';
+import { EndpointResolver } from '../../src/reachability/endpoints';
+import { reachabilityReport } from '../../src/reachability/report';
+import { ENV, postgres, synthTemplates, testApp, vpcFunction } from '../support/analyse-app';
+
+// What the synth-time shortcuts of reachability must not change: a resource's tier, the tags read from the
+// construct tree, and the effective access the policies and the reports share.
+
+/** A resource's tier as the nearest mark gives it, one mark at a time: the rule the resolver's lookups keep. */
+function nearestMark(marks: readonly TierMark[], at: string | undefined, stackId: string, logicalId: string): string | undefined {
+  let best: TierMark | undefined;
+  for (const mark of marks) {
+    if (mark.stackId !== undefined) {
+      if (mark.stackId === stackId && mark.logicalId === logicalId) return mark.tier;
+      continue;
+    }
+    if (at === undefined || mark.path === undefined) continue;
+    if ((at === mark.path || at.startsWith(`${mark.path}/`) || mark.path === '') && (!best || mark.path.length >= best.path!.length)) best = mark;
+  }
+  return best?.tier;
+}
+
+const TAG = Tier.TAG_KEY;
+// Few names, so that paths nest, repeat and share prefixes that are not scopes ("a" and "ab").
+const segment = fc.constantFrom('a', 'ab', 'Resource', 'S');
+const pathArb = fc.array(segment, { maxLength: 3 }).map(parts => parts.join('/'));
+const tierArb = fc.constantFrom('web', 'api', 'data');
+const stackMark = fc.record({ tier: tierArb, stackId: fc.constantFrom('S', 'T'), logicalId: fc.constantFrom('R0', 'R1', 'R2') });
+
+describe('a resource\'s tier', () => {
+  test('the resolver\'s lookups give the nearest mark, as a pass over every mark does: declared, tree tags, template tags', () => {
+    fc.assert(fc.property(
+      fc.array(fc.oneof(fc.record({ tier: tierArb, path: pathArb }), stackMark), { maxLength: 6 }),
+      fc.array(fc.tuple(pathArb, tierArb), { maxLength: 4 }),
+      fc.array(fc.record({ tier: tierArb, path: fc.option(pathArb, { nil: undefined }) }), { maxLength: 3 }),
+      fc.array(fc.tuple(fc.option(pathArb, { nil: undefined }), fc.constantFrom('S', 'T'), fc.constantFrom('R0', 'R1', 'R2')), { minLength: 1, maxLength: 8 }),
+      (declared, treeTags, templateTags, asked) => {
+        // Template tags: resources R0.. of stack S, tagged, with a construct path where one is given.
+        const resources: Record<string, unknown> = {};
+        templateTags.forEach((t, i) => {
+          resources[`R${i}`] = { Type: 'AWS::SQS::Queue', Properties: { Tags: [{ Key: TAG, Value: t.tier }] }, ...(t.path !== undefined ? { Metadata: { 'aws:cdk:path': t.path } } : {}) };
+        });
+        const model = buildModel([{ stackId: 'S', stackName: 'S', template: { Resources: resources } }]);
+        const tree = new Map<string, string>();
+        for (const [p, tier] of treeTags) tree.set(p, tier);
+        const treeMarks: TierMark[] = [...tree].map(([p, tier]) => ({ tier, path: p }));
+        const resolver = new EndpointResolver(new EffectiveAccess(model), {
+          statements: [],
+          tiers: declared,
+          tierTags: { at: p => tree.get(p), all: () => treeMarks },
+        });
+        const templateMarks: TierMark[] = templateTags.map((t, i) => (t.path !== undefined ? { tier: t.tier, path: t.path } : { tier: t.tier, stackId: 'S', logicalId: `R${i}` }));
+        const all = [...declared, ...treeMarks, ...templateMarks];
+        for (const [p, stackId, logicalId] of asked) {
+          expect(resolver.tierOf(p, stackId, logicalId)).toBe(nearestMark(all, p, stackId, logicalId));
+        }
+      },
+    ), { numRuns: 400, seed: 18 });
+  });
+
+  test('the Aspect reads a tier tag from the construct tree, where it renders a function without its tags', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-reach-tags-'));
+    const app = testApp({ outdir: dir });
+    const stack = new Stack(app, 'Orders', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: true });
+    const db = postgres(stack, vpc);
+    const batch = vpcFunction(stack, 'Batch', vpc);
+    db.connections.allowDefaultPortFrom(batch);
+    // The function's resource only: its group would otherwise carry the tag too, and be rendered with it.
+    Tags.of(batch.node.defaultChild!).add(TAG, 'batch');
+    Tier.assign(stack, 'orders');
+    new ReachabilityPolicy(stack, 'Reachability').never(ReachabilityEndpoint.tier('batch'), ReachabilityEndpoint.of(db));
+    Aspects.of(app).add(new SecurityGroupStrategyChecks(), { priority: AspectPriority.READONLY });
+    app.synth();
+    Annotations.fromStack(stack).hasError('/Orders/Db/Resource', Match.stringLikeRegexp('tier batch must never reach Orders/Db.*`Orders/Batch` \\(carries `Orders/Batch/SecurityGroup`\\) reaches `Orders/Db`'));
+  });
+});
+
+describe('one effective access per model', () => {
+  test('the policies and the report share it, and what the policies suppose does not reach the report', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Orders', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: true });
+    const db = postgres(stack, vpc);
+    const api = vpcFunction(stack, 'Api', vpc);
+    db.connections.allowDefaultPortFrom(api);
+    // A group the database admits that nothing in the app carries: the policy's evaluation supposes a member of it.
+    const rotation = new ec2.SecurityGroup(stack, 'RotationSg', { vpc });
+    db.connections.allowDefaultPortFrom(rotation);
+    const templates = synthTemplates(app);
+    const fresh = reachabilityReport(new EffectiveAccess(buildModel(templates)), [], '0');
+    const { model, findings } = analyse(templates, {}, [], undefined, {
+      statements: [{ kind: 'onlyFrom', target: { kind: 'construct', path: 'Orders/Db' }, sources: [{ kind: 'construct', path: 'Orders/Api' }], declaredAt: 'Orders/Reachability' }],
+      tiers: [],
+    });
+    expect(findings.filter(f => f.ruleId === 'ReachabilityViolation').map(f => f.message)).toEqual([expect.stringContaining('nothing in the app carries `Orders/RotationSg`')]);
+    const shared = EffectiveAccess.of(model);
+    expect(EffectiveAccess.of(model)).toBe(shared);
+    expect(shared.kinds.some(k => k.members.length === 0)).toBe(true);
+    expect(reachabilityReport(shared, [], '0')).toEqual(fresh);
+  });
+});
