@@ -3,8 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 
 /**
- * What a VPC id refers to: the VPC construct behind a token, or the literal id of an imported VPC.
- * Undefined when it cannot be known at synth (a parameter, an import from another app).
+ * What a VPC id refers to: the construct behind a reference token (a CfnVPC, or a CfnParameter whose value is the
+ * id), or the literal id of an imported VPC. Undefined when nothing in the app stands behind it (an import from
+ * another app, a token built of several parts). Two different parameters, or a parameter and a CfnVPC, may still
+ * be the same VPC.
  */
 export function vpcIdentity(vpcId: string | undefined): IConstruct | string | undefined {
   if (vpcId === undefined) return undefined;

@@ -198,10 +198,14 @@ export class ServerClientPair extends Construct {
   }
 
   private checkSameVpc(resource: ec2.IConnectable) {
+    // Only two VPC resources of the app, or two literal ids, are known to differ: a parameter or another reference
+    // may hold any VPC's id, the other side's included, so it is never refused (that would fail synth for nothing).
+    const definite = (identity: IConstruct | string | undefined) => typeof identity === 'string'
+      || (CfnResource.isCfnResource(identity) && identity.cfnResourceType === 'AWS::EC2::VPC');
     const ours = vpcIdentity(this.vpc.vpcId);
-    if (ours === undefined) return;
+    if (!definite(ours)) return;
     for (const theirs of vpcsOfConnectable(resource)) {
-      if (typeof theirs === typeof ours && theirs !== ours) {
+      if (definite(theirs) && typeof theirs === typeof ours && theirs !== ours) {
         const where = typeof theirs === 'string' ? theirs : (theirs as IConstruct).node.path;
         const describe = (resource as Partial<IConstruct>).node?.path ?? 'the resource';
         throw validationError(this, `${describe} is in another VPC (${where}). Security groups reference each other only within one VPC (or across peering), so give it a pair of its own VPC.`);

@@ -2,7 +2,7 @@
  * What a pair writes for people reading the console (rule and group descriptions, named or not), the names it
  * accepts, and the VPC check's limits: it compares only VPCs it can identify the same way.
  */
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -101,6 +101,22 @@ describe('ServerClientPair VPC check', () => {
     expect(() => new ServerClientPair(stack, 'P1', { vpc, ports: [ec2.Port.tcp(5432)] }).addServer(vpcFunction(stack, 'F1', vpc))).not.toThrow();
     expect(() => new ServerClientPair(stack, 'P2', { vpc: a, ports: [ec2.Port.tcp(5432)] })
       .addServer(vpcFunction(stack, 'F2', again, { vpcSubnets: { subnets: again.privateSubnets } }))).not.toThrow();
+  });
+
+  test('a pair whose VPC id comes from a parameter refuses no member: the parameter may hold that member\'s VPC', () => {
+    const { stack, vpc } = testStack();
+    const param = new CfnParameter(stack, 'VpcIdParam', { type: 'AWS::EC2::VPC::Id' });
+    const imported = ec2.Vpc.fromVpcAttributes(stack, 'FromParam', { vpcId: param.valueAsString, availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-1'] });
+    const pair = new ServerClientPair(stack, 'Pair', { vpc: imported, ports: [ec2.Port.tcp(5432)] });
+    const member = { connections: new ec2.Connections({ securityGroups: [new ec2.SecurityGroup(stack, 'InVpc', { vpc })] }) };
+    expect(() => pair.addClient(member)).not.toThrow();
+    // The other way round too: a member whose group's VPC id is the parameter, joining a pair in a VPC construct.
+    const inParam = { connections: new ec2.Connections({ securityGroups: [new ec2.SecurityGroup(stack, 'InParam', { vpc: imported })] }) };
+    expect(() => new ServerClientPair(stack, 'Pair2', { vpc, ports: [ec2.Port.tcp(5432)] }).addClient(inParam)).not.toThrow();
+    // Two VPC constructs are still told apart.
+    const other = new ec2.Vpc(stack, 'Other2', { maxAzs: 1, natGateways: 0 });
+    const elsewhere = { connections: new ec2.Connections({ securityGroups: [new ec2.SecurityGroup(stack, 'InOther', { vpc: other })] }) };
+    expect(() => new ServerClientPair(stack, 'Pair3', { vpc, ports: [ec2.Port.tcp(5432)] }).addClient(elsewhere)).toThrow(/is in another VPC \(Stack\/Other2\/Resource\)/);
   });
 
   test('a connectable that is not a construct, in another VPC, is named as "the resource"', () => {
