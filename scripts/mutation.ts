@@ -22,6 +22,11 @@ const FOLDERS = ['src/model', 'src/rules', 'src/checks', 'src/core', 'src/server
 const DEFAULT_TESTS: Record<string, string> = {
   'src/model': 'test/model/**/*.test.ts,!**/never-throws*.test.ts',
   'src/rules': 'test/rules/**/*.test.ts',
+  // The construct tests that reach src/core, without the engine, rule, CLI and moto suites.
+  'src/core': 'test/core/**/*.test.ts,test/locked-default-security-group/**/*.test.ts,test/server-client-pair/server-client-pair.test.ts,'
+    + 'test/secured-network-load-balancer/**/*.test.ts,test/private-link-service-swap/**/*.test.ts,test/open-ingress-remediator/**/*.test.ts,'
+    + 'test/security-group-monitoring/**/*.test.ts',
+  'src/server-client-pair': 'test/server-client-pair/**/*.test.ts',
 };
 
 /**
