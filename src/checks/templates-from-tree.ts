@@ -13,10 +13,11 @@ import { SecurityGroupModel, StackTemplate } from '../model/types';
 import { ReachabilityDeclarations } from '../reachability/declarations';
 
 // Resource types that never carry a security group in a property the model reads (aws-cdk-lib's L1 typings say
-// so: a test checks it). The Aspect skips rendering them at first, which is most of the cost of reading a large
-// app. They can still *name* a group (an IAM policy on its ARN, a state machine's definition), which is what keeps
-// a group from being unused; `mayNeedSkippedResources` says when the model must see them, and the Aspect then
-// renders them too. Everything rendered is rendered exactly as synth renders it.
+// so: a test checks it). The Aspect does not render them at first, which is most of the cost of reading a large
+// app: it writes an entry with only their type, so references to them resolve as they do in the synthesized
+// template. They can still *name* a group (an IAM policy on its ARN, a state machine's definition), which is what
+// keeps a group from being unused; `mayNeedSkippedResources` says when the model must see them, and the Aspect
+// then renders them in place of their entries. Everything rendered is rendered exactly as synth renders it.
 const UNRELATED_PREFIXES = [
   'AWS::IAM::', 'AWS::Logs::', 'AWS::S3::', 'AWS::SNS::', 'AWS::SQS::', 'AWS::KMS::', 'AWS::CloudWatch::',
   'AWS::Events::', 'AWS::DynamoDB::', 'AWS::ApiGateway::', 'AWS::ApiGatewayV2::', 'AWS::StepFunctions::',
@@ -55,13 +56,12 @@ export function skippedAtFirst(type: string): boolean {
 }
 
 /**
- * Whether a model built without the skipped resources may differ from one built with them. A skipped resource
- * carries no group, so it can only name one, which keeps that group from being unused: a model where every
- * group is attached, named or exported cannot change. A reference the model could not follow may point at a
- * skipped resource, so it too asks for everything.
+ * Whether a model built with the skipped resources as bare entries (their type, no properties) may differ from
+ * one built with them whole. A skipped resource carries no group, and references to it resolve either way, so
+ * it can only *name* a group, which keeps that group from being unused: a model where every group is attached,
+ * named or exported cannot change.
  */
 export function mayNeedSkippedResources(model: SecurityGroupModel): boolean {
-  if (model.unresolved.length > 0) return true;
   for (const group of model.groups.values()) {
     if (group.ref && group.attachments.length === 0 && group.references.length === 0 && group.exports.length === 0) return true;
   }
@@ -70,21 +70,23 @@ export function mayNeedSkippedResources(model: SecurityGroupModel): boolean {
 
 /**
  * The model and findings of the app below `root`, as the Aspect gets them at validation: from the resources the
- * model reads, and from every resource where the skipped ones might matter.
+ * model reads, and, where a group looks unused, from the skipped resources too, rendered into the same templates.
  */
 export function analyseTree(
   root: IConstruct, constructs: IConstruct[], options: SecurityGroupStrategyOptions, acknowledgements: Acknowledgement[], language?: Language,
   declarations?: ReachabilityDeclarations,
 ): ReturnType<typeof analyse> {
-  const first = analyse(templatesFromTree(root, constructs), options, acknowledgements, language, declarations);
+  const tree = renderTree(root, constructs, {});
+  const first = analyse(tree.templates, options, acknowledgements, language, declarations);
   if (!mayNeedSkippedResources(first.model)) return first;
-  return analyse(templatesFromTree(root, constructs, { everything: true }), options, acknowledgements, language, declarations);
+  tree.renderSkipped();
+  return analyse(tree.templates, options, acknowledgements, language, declarations);
 }
 
 /** How much of the tree to render. */
 export interface TreeRendering {
   /**
-   * Render resources of the types `skippedAtFirst` names too.
+   * Render resources of the types `skippedAtFirst` names too, rather than entries with their type only.
    *
    * @default false
    */
@@ -97,11 +99,23 @@ export interface TreeRendering {
  * after `prepare` (from a validation), when cross-stack references are already imports.
  */
 export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = root.node.findAll(), rendering: TreeRendering = {}): StackTemplate[] {
+  return renderTree(root, constructs, rendering).templates;
+}
+
+/** Rendered templates, and a way to render in place the resources they hold only as entries with their type. */
+interface RenderedTree {
+  readonly templates: StackTemplate[];
+  renderSkipped(): void;
+}
+
+function renderTree(root: IConstruct, constructs: IConstruct[], rendering: TreeRendering): RenderedTree {
   type Section = Record<string, unknown>;
   type Sections = { resources: Section; parameters: Section; outputs: Section; paths: Record<string, string> };
   const byStack = new Map<Stack, Sections>();
   // AWS::CloudFormation::Stack resources whose template is not in the app (a CfnStack with a TemplateURL of its own).
   const external: Array<{ stack: Stack; logicalId: string; resource: unknown; path: string }> = [];
+  // Resources held as entries with their type only, to render when the model must see them.
+  const notRendered: Array<{ stack: Stack; construct: CfnResource; logicalId: string }> = [];
   // Built when the first AWS::CloudFormation::Stack is met: most apps have none.
   let nestedStackResources: Set<unknown> | undefined;
   const entry = (stack: Stack) => {
@@ -125,13 +139,18 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
       continue;
     }
     const resourceType = CfnResource.isCfnResource(construct) ? construct.cfnResourceType : undefined;
-    if (resourceType !== undefined && skipped(resourceType)) continue;
     const stack = construct.stack;
     const logicalId = stack.resolve(construct.logicalId) as string;
-    const partial = resourceType !== undefined ? renderPartially(stack, construct as CfnResource, logicalId) : undefined;
-    const rendered = partial ?? renderElement(stack, construct, logicalId);
     const e = entry(stack);
     e.paths[logicalId] = construct.node.path;
+    if (resourceType !== undefined && skipped(resourceType)) {
+      // In the template's order, so rendering it later keeps the order a whole rendering has.
+      e.resources[logicalId] = { Type: resourceType };
+      notRendered.push({ stack, construct: construct as CfnResource, logicalId });
+      continue;
+    }
+    const partial = resourceType !== undefined ? renderPartially(stack, construct as CfnResource, logicalId) : undefined;
+    const rendered = partial ?? renderElement(stack, construct, logicalId);
     Object.assign(e.resources, rendered.Resources ?? {});
     Object.assign(e.parameters, rendered.Parameters ?? {});
     Object.assign(e.outputs, rendered.Outputs ?? {});
@@ -162,7 +181,15 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
     const parent = { stackId: stack.node.path, stackName: stackNameOf(stack), templatePath: templatePathIn(root, stack) };
     templates.push(unreadableNestedStack(parent, logicalId, resource, path));
   }
-  return templates;
+  return {
+    templates,
+    renderSkipped: () => {
+      // A skipped type is a CfnResource, whose rendering is its own resource and nothing else.
+      for (const { stack, construct, logicalId } of notRendered.splice(0)) {
+        Object.assign(byStack.get(stack)!.resources, renderElement(stack, construct, logicalId).Resources ?? {});
+      }
+    },
+  };
 }
 
 /**

@@ -171,16 +171,46 @@ describe('what the Aspect renders first', () => {
     for (const id of ['ScheduledTaskGroup', 'SchedulerGroup', 'VpcLinkGroup', 'RotationGroup']) expect(attached(id)).toBeGreaterThan(0);
   });
 
-  test('an app whose groups are all carried is read once, without IAM, S3 or SQS resources', () => {
+  test('an app whose groups are all carried is read once, with IAM, S3 and SQS resources as their type alone', () => {
     const app = testApp();
     addServiceStacks(app, 1, 3);
     app.synth();
     const templates = templatesFromTree(app);
-    const types = new Set(templates.flatMap(t => Object.values((t.template as any).Resources).map((r: any) => r.Type)));
+    const resources = templates.flatMap(t => Object.values((t.template as any).Resources) as any[]);
+    const types = new Set(resources.map(r => r.Type));
     expect(types).toContain('AWS::EC2::SecurityGroup');
     expect(types).toContain('AWS::Lambda::Function');
-    for (const skipped of ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::S3::Bucket', 'AWS::SQS::Queue']) expect(types).not.toContain(skipped);
+    for (const skipped of ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::S3::Bucket', 'AWS::SQS::Queue']) {
+      expect(resources.filter(r => r.Type === skipped).map(r => Object.keys(r))).toEqual(expect.arrayContaining([['Type']]));
+      expect(resources.filter(r => r.Type === skipped).every(r => r.Properties === undefined)).toBe(true);
+    }
     expect(mayNeedSkippedResources(buildModel(templates))).toBe(false);
+  });
+
+  test('a reference to a skipped resource, or one the model cannot follow, is read as from the assembly without rendering the skipped resources', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Refs', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const missing = new CfnParameter(stack, 'NoDefault', { type: 'String' });
+    // Groups from a role's id (a skipped resource: "not a security group") and from a parameter without a default.
+    new ec2.CfnInstance(stack, 'Box', {
+      imageId: 'ami-12345678',
+      subnetId: vpc.isolatedSubnets[0].subnetId,
+      securityGroupIds: [groupIn(stack, vpc, 'Carried').securityGroupId, role.roleId, missing.valueAsString],
+    });
+    app.synth();
+    const roleResource = role.node.defaultChild as iam.CfnRole;
+    const render = jest.spyOn(roleResource as any, '_toCloudFormation');
+    const { fromTree, fromFiles } = bothWays(app);
+    expect(fromTree).toEqual(fromFiles);
+    expect(render).not.toHaveBeenCalled();
+    // Both are reported, and they would have asked for a second rendering before.
+    expect(fromFiles.filter(f => f.includes('UnresolvedReference') && f.includes('Refs/Box'))).toHaveLength(1);
+    const model = buildModel(templatesFromTree(app));
+    expect(model.unresolved.map(u => u.what).join('\n')).toMatch(/not a security group|AWS::IAM::Role/);
+    expect(model.unresolved.map(u => u.what).join('\n')).toContain('NoDefault');
+    expect(mayNeedSkippedResources(model)).toBe(false);
   });
 
   test('a group named only by a skipped resource asks for everything', () => {
