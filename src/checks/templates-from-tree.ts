@@ -13,10 +13,12 @@ import { SecurityGroupModel, StackTemplate } from '../model/types';
 import { ReachabilityDeclarations } from '../reachability/declarations';
 
 // Resource types that never carry a security group in a property the model reads (aws-cdk-lib's L1 typings say
-// so: a test checks it). The Aspect skips rendering them at first, which is most of the cost of reading a large
-// app. They can still *name* a group (an IAM policy on its ARN, a state machine's definition), which is what keeps
-// a group from being unused; `mayNeedSkippedResources` says when the model must see them, and the Aspect then
-// renders them too. Everything rendered is rendered exactly as synth renders it.
+// so: a test checks it). The Aspect does not render them at first, which is most of the cost of reading a large
+// app. Where the model has something unresolved (a reference to one of them resolves to nothing), it writes an
+// entry with only their type, in its place, so references to them resolve as they do in the synthesized
+// template. They can still *name* a group (an IAM policy on its ARN, a state machine's definition), which is what
+// keeps a group from being unused; `mayNeedSkippedResources` says when the model must see them, and the Aspect
+// then renders them in place. Everything rendered is rendered exactly as synth renders it.
 const UNRELATED_PREFIXES = [
   'AWS::IAM::', 'AWS::Logs::', 'AWS::S3::', 'AWS::SNS::', 'AWS::SQS::', 'AWS::KMS::', 'AWS::CloudWatch::',
   'AWS::Events::', 'AWS::DynamoDB::', 'AWS::ApiGateway::', 'AWS::ApiGatewayV2::', 'AWS::StepFunctions::',
@@ -55,13 +57,12 @@ export function skippedAtFirst(type: string): boolean {
 }
 
 /**
- * Whether a model built without the skipped resources may differ from one built with them. A skipped resource
- * carries no group, so it can only name one, which keeps that group from being unused: a model where every
- * group is attached, named or exported cannot change. A reference the model could not follow may point at a
- * skipped resource, so it too asks for everything.
+ * Whether a model built with the skipped resources as bare entries (their type, no properties), or without them
+ * where nothing is unresolved, may differ from one built with them whole. A skipped resource carries no group,
+ * and references to it resolve either way, so it can only *name* a group, which keeps that group from being
+ * unused: a model where every group is attached, named or exported cannot change.
  */
 export function mayNeedSkippedResources(model: SecurityGroupModel): boolean {
-  if (model.unresolved.length > 0) return true;
   for (const group of model.groups.values()) {
     if (group.ref && group.attachments.length === 0 && group.references.length === 0 && group.exports.length === 0) return true;
   }
@@ -70,15 +71,23 @@ export function mayNeedSkippedResources(model: SecurityGroupModel): boolean {
 
 /**
  * The model and findings of the app below `root`, as the Aspect gets them at validation: from the resources the
- * model reads, and from every resource where the skipped ones might matter.
+ * model reads; where anything is unresolved, with entries for the skipped resources, so a reference to one
+ * resolves as in the synthesized template (a model without anything unresolved has no reference to them: one
+ * that resolves to nothing is always reported); and where a group looks unused, with the skipped resources
+ * rendered, since they may name it.
  */
 export function analyseTree(
   root: IConstruct, constructs: IConstruct[], options: SecurityGroupStrategyOptions, acknowledgements: Acknowledgement[], language?: Language,
   declarations?: ReachabilityDeclarations,
 ): ReturnType<typeof analyse> {
-  const first = analyse(templatesFromTree(root, constructs), options, acknowledgements, language, declarations);
-  if (!mayNeedSkippedResources(first.model)) return first;
-  return analyse(templatesFromTree(root, constructs, { everything: true }), options, acknowledgements, language, declarations);
+  const tree = renderTree(root, constructs, {});
+  let result = analyse(tree.templates, options, acknowledgements, language, declarations);
+  if (result.model.unresolved.length > 0 && tree.addSkippedEntries()) {
+    result = analyse(tree.templates, options, acknowledgements, language, declarations);
+  }
+  if (!mayNeedSkippedResources(result.model)) return result;
+  tree.renderSkipped();
+  return analyse(tree.templates, options, acknowledgements, language, declarations);
 }
 
 /** How much of the tree to render. */
@@ -89,6 +98,12 @@ export interface TreeRendering {
    * @default false
    */
   readonly everything?: boolean;
+  /**
+   * Write an entry with only its type for each resource not rendered, in its place.
+   *
+   * @default false
+   */
+  readonly skippedEntries?: boolean;
 }
 
 /**
@@ -97,17 +112,36 @@ export interface TreeRendering {
  * after `prepare` (from a validation), when cross-stack references are already imports.
  */
 export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = root.node.findAll(), rendering: TreeRendering = {}): StackTemplate[] {
+  const tree = renderTree(root, constructs, rendering);
+  if (rendering.skippedEntries) tree.addSkippedEntries();
+  return tree.templates;
+}
+
+/** Rendered templates, and ways to add the resources not rendered, in place: as entries with their type, or whole. */
+interface RenderedTree {
+  readonly templates: StackTemplate[];
+  /** Whether there were any to add. */
+  addSkippedEntries(): boolean;
+  renderSkipped(): void;
+}
+
+function renderTree(root: IConstruct, constructs: IConstruct[], rendering: TreeRendering): RenderedTree {
   type Section = Record<string, unknown>;
-  type Sections = { resources: Section; parameters: Section; outputs: Section; paths: Record<string, string> };
+  // `order`: the logical ids of the rendered resources and the skipped constructs, as a whole rendering orders them.
+  type Sections = { resources: Section; parameters: Section; outputs: Section; paths: Record<string, string>; order: Array<string | CfnResource> };
   const byStack = new Map<Stack, Sections>();
   // AWS::CloudFormation::Stack resources whose template is not in the app (a CfnStack with a TemplateURL of its own).
   const external: Array<{ stack: Stack; logicalId: string; resource: unknown; path: string }> = [];
+  // Resources not rendered, by stack, with their logical ids once they are needed (resolving one costs as much as
+  // a small rendering).
+  const notRendered: Array<{ stack: Stack; construct: CfnResource }> = [];
+  const skippedIds = new Map<CfnResource, string>();
   // Built when the first AWS::CloudFormation::Stack is met: most apps have none.
   let nestedStackResources: Set<unknown> | undefined;
   const entry = (stack: Stack) => {
     let e = byStack.get(stack);
     if (!e) {
-      e = { resources: {}, parameters: {}, outputs: {}, paths: {} };
+      e = { resources: {}, parameters: {}, outputs: {}, paths: {}, order: [] };
       byStack.set(stack, e);
     }
     return e;
@@ -125,13 +159,18 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
       continue;
     }
     const resourceType = CfnResource.isCfnResource(construct) ? construct.cfnResourceType : undefined;
-    if (resourceType !== undefined && skipped(resourceType)) continue;
     const stack = construct.stack;
+    if (resourceType !== undefined && skipped(resourceType)) {
+      entry(stack).order.push(construct as CfnResource);
+      notRendered.push({ stack, construct: construct as CfnResource });
+      continue;
+    }
     const logicalId = stack.resolve(construct.logicalId) as string;
-    const partial = resourceType !== undefined ? renderPartially(stack, construct as CfnResource, logicalId) : undefined;
-    const rendered = partial ?? renderElement(stack, construct, logicalId);
     const e = entry(stack);
     e.paths[logicalId] = construct.node.path;
+    const partial = resourceType !== undefined ? renderPartially(stack, construct as CfnResource, logicalId) : undefined;
+    const rendered = partial ?? renderElement(stack, construct, logicalId);
+    e.order.push(...Object.keys(rendered.Resources ?? {}));
     Object.assign(e.resources, rendered.Resources ?? {});
     Object.assign(e.parameters, rendered.Parameters ?? {});
     Object.assign(e.outputs, rendered.Outputs ?? {});
@@ -162,7 +201,36 @@ export function templatesFromTree(root: IConstruct, constructs: IConstruct[] = r
     const parent = { stackId: stack.node.path, stackName: stackNameOf(stack), templatePath: templatePathIn(root, stack) };
     templates.push(unreadableNestedStack(parent, logicalId, resource, path));
   }
-  return templates;
+  const addSkippedEntries = () => {
+    if (notRendered.length === 0 || skippedIds.size > 0) return false;
+    for (const { stack, construct } of notRendered) {
+      const logicalId = stack.resolve(construct.logicalId) as string;
+      skippedIds.set(construct, logicalId);
+      byStack.get(stack)!.paths[logicalId] = construct.node.path;
+    }
+    // Each stack's resources again, in the order of a whole rendering: the model reads them in that order.
+    for (const e of byStack.values()) {
+      if (!e.order.some(slot => typeof slot !== 'string')) continue;
+      const rendered = { ...e.resources };
+      for (const key of Object.keys(e.resources)) delete e.resources[key];
+      for (const slot of e.order) {
+        if (typeof slot === 'string') e.resources[slot] = rendered[slot];
+        else e.resources[skippedIds.get(slot)!] = { Type: slot.cfnResourceType };
+      }
+    }
+    return true;
+  };
+  return {
+    templates,
+    addSkippedEntries,
+    renderSkipped: () => {
+      addSkippedEntries();
+      // A skipped type is a CfnResource, whose rendering is its own resource and nothing else.
+      for (const { stack, construct } of notRendered.splice(0)) {
+        Object.assign(byStack.get(stack)!.resources, renderElement(stack, construct, skippedIds.get(construct)!).Resources ?? {});
+      }
+    },
+  };
 }
 
 /**

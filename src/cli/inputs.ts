@@ -152,7 +152,9 @@ function readAssembly(directory: string, given: string, contents: AssemblyConten
       const constructPath = slashedPath.replace(/^\//, '');
       const list = Array.isArray(entries) ? entries : [];
       contents.acknowledgements.push(...acknowledgementsAt(constructPath, list));
-      contents.declarations.push(declarationsAt(constructPath, list));
+      // Most construct paths declare nothing: keep only those that do, as a large app has thousands of paths.
+      const declared = declarationsAt(constructPath, list);
+      if (declared.statements.length > 0 || declared.tiers.length > 0 || declared.problems.length > 0) contents.declarations.push(declared);
       for (const entry of list) {
         if (entry?.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') logicalIds.push([constructPath, entry.data]);
         if (entry?.type === 'aws:cdk:asset') addAssetFile(directory, entry.data, contents.assetFiles);

@@ -54,6 +54,12 @@ function mayBeAbsent(value: unknown): boolean {
   return 'Fn::If' in record || record.Ref === 'AWS::NoValue';
 }
 
+/** What one walk of a resource's properties finds (see ModelBuilder.scanProperties). */
+interface ScannedProperties {
+  readonly mentioned: Set<string>;
+  readonly keyed: Array<{ path: string; value: unknown }>;
+}
+
 /** How a fallback to the default group is judged: where the VPC comes from and which behaviour says so. */
 interface Fallback {
   readonly vpc: () => string | undefined;
@@ -111,16 +117,22 @@ class ModelBuilder {
       (s, l, r) => this.addUses(s, l, r),
       (s, l, r) => this.addListener(s, l, r),
     ];
+    // Each stack's resources are listed once for all the passes (undefined: its Resources is not an object).
+    const listed = this.stacks.map(stack => {
+      const resources = asRecord(stack.template).Resources;
+      if (resources !== undefined && typeof resources !== 'object') return undefined;
+      return Object.entries(this.resolver.resources(stack.stackId)).map(([logicalId, raw]) => [logicalId, asRecord(raw)] as const);
+    });
     for (const pass of passes) {
-      for (const stack of this.stacks) {
-        if (asRecord(stack.template).Resources !== undefined && typeof asRecord(stack.template).Resources !== 'object') {
+      this.stacks.forEach((stack, i) => {
+        const resources = listed[i];
+        if (!resources) {
           if (pass === passes[0]) {
             this.unresolved.push({ at: this.ref(stack.stackId, '(Resources)', 'AWS::CloudFormation::Stack'), what: 'the template\'s Resources section is not an object' });
           }
-          continue;
+          return;
         }
-        for (const [logicalId, raw] of Object.entries(this.resolver.resources(stack.stackId))) {
-          const resource = asRecord(raw);
+        for (const [logicalId, resource] of resources) {
           try {
             pass(stack.stackId, logicalId, resource);
           } catch (e) {
@@ -130,7 +142,7 @@ class ModelBuilder {
             });
           }
         }
-      }
+      });
     }
     for (const stack of this.stacks) {
       safely(() => this.addExports(stack.stackId), () => undefined);
@@ -488,6 +500,8 @@ class ModelBuilder {
       return first?.kind === 'resource' ? this.vpcOfSubnet(first.stackId, { Ref: first.logicalId }) : undefined;
     };
 
+    // The properties are walked once, here or below: a walk of every IAM document costs more than the rest.
+    let scanned: ScannedProperties | undefined;
     switch (type) {
       case 'AWS::EC2::Instance':
         this.attachInstance(stackId, ref, props, attach);
@@ -580,7 +594,8 @@ class ModelBuilder {
           const value = pathValue(props, known.path);
           if (value !== undefined) attach(value);
         } else if (!type.startsWith('Custom::') && type !== 'AWS::CloudFormation::CustomResource') {
-          for (const found of findGroupKeyed(props)) attach(found.value, found.path);
+          scanned = this.scanProperties(stackId, props, true);
+          for (const found of scanned.keyed) attach(found.value, found.path);
         }
       }
     }
@@ -601,7 +616,7 @@ class ModelBuilder {
     if (unsettled && attachedKeys.size > 0) this.inboundUnsettled.set(resourceKey(stackId, logicalId), { resource: ref, ...unsettled });
 
     // Any other mention of a group (a custom resource, a tag value...) keeps it from being "unused".
-    for (const key of this.groupsMentioned(stackId, props)) {
+    for (const key of (scanned ?? this.scanProperties(stackId, props, false)).mentioned) {
       if (!attachedKeys.has(key)) this.groups.get(key)?.references.push(ref);
     }
   }
@@ -757,27 +772,55 @@ class ModelBuilder {
     return { resource: ref, groupKeys, unresolved, viaDefault: false, interfaceLabel: label, ...fromDefaults, ...extra };
   }
 
-  private groupsMentioned(stackId: string, value: unknown): Set<string> {
-    const found = new Set<string>();
-    const visit = (v: unknown, depth: number) => {
+  /**
+   * One walk of a resource's properties for two answers:
+   * - `mentioned`: every in-app group a Ref, GetAtt or ImportValue anywhere in them points at (12 levels deep);
+   * - `keyed` (only when asked): the values under a property named as groups are (GENERIC_GROUP_KEYS, or
+   *   `Groups` in a network-interface specification), 6 levels deep, with their paths. It stops inside an
+   *   object at its first intrinsic function and does not look inside a value it found.
+   * The mentions are looked up without side effects, so walking before the attachments changes nothing.
+   */
+  private scanProperties(stackId: string, props: Record<string, any>, withKeyed: boolean): ScannedProperties {
+    const mentioned = new Set<string>();
+    const keyed: ScannedProperties['keyed'] = [];
+    const path: string[] = [];
+    const visit = (v: unknown, depth: number, keyedIn: boolean, inInterfaces: boolean): void => {
       if (depth > 12 || v === null || typeof v !== 'object') return;
+      const keyedHere = keyedIn && depth <= 6;
       if (Array.isArray(v)) {
-        v.forEach(item => visit(item, depth + 1));
-        return;
-      }
-      const keys = Object.keys(v);
-      if (keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Fn::GetAtt' || keys[0] === 'Fn::ImportValue')) {
-        const resolved = this.resolver.resolve(stackId, v);
-        if (resolved.kind === 'resource') {
-          const key = this.securityGroupKey(resolved);
-          if (key) found.add(key);
+        for (let i = 0; i < v.length; i++) {
+          if (keyedHere) path.push(String(i));
+          visit(v[i], depth + 1, keyedHere, inInterfaces);
+          if (keyedHere) path.pop();
         }
         return;
       }
-      for (const k of keys) visit((v as Record<string, unknown>)[k], depth + 1);
+      const record = v as Record<string, unknown>;
+      const keys = Object.keys(record);
+      if (keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Fn::GetAtt' || keys[0] === 'Fn::ImportValue')) {
+        const resolved = this.resolver.resolve(stackId, record);
+        if (resolved.kind === 'resource') {
+          const key = this.securityGroupKey(resolved);
+          if (key) mentioned.add(key);
+        }
+        return;
+      }
+      let keyedOn = keyedHere;
+      for (const key of keys) {
+        const child = record[key];
+        let childKeyed = false;
+        if (keyedOn) {
+          if (key.startsWith('Fn::') || key === 'Ref') keyedOn = false;
+          else if (GENERIC_GROUP_KEYS.has(key) || (key === 'Groups' && inInterfaces)) keyed.push({ path: [...path, key].join('.'), value: child });
+          else childKeyed = true;
+        }
+        if (childKeyed) path.push(key);
+        visit(child, depth + 1, childKeyed, childKeyed && (inInterfaces || key === 'NetworkInterfaces'));
+        if (childKeyed) path.pop();
+      }
     };
-    visit(value, 0);
-    return found;
+    visit(props, 0, withKeyed, false);
+    return { mentioned, keyed };
   }
 
   /** The key of the AWS::EC2::SecurityGroup a Ref or GetAtt GroupId points at, without side effects. */
@@ -987,25 +1030,6 @@ function literalText(resolved: Resolved): string | undefined {
 function describe(value: unknown): string {
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function findGroupKeyed(props: Record<string, any>): Array<{ path: string; value: unknown }> {
-  const found: Array<{ path: string; value: unknown }> = [];
-  const visit = (value: unknown, path: string[], depth: number) => {
-    if (depth > 6 || value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => visit(item, [...path, String(i)], depth + 1));
-      return;
-    }
-    for (const [key, child] of Object.entries(value)) {
-      if (key.startsWith('Fn::') || key === 'Ref') return;
-      const inInterface = key === 'Groups' && path.some(p => p === 'NetworkInterfaces');
-      if (GENERIC_GROUP_KEYS.has(key) || inInterface) found.push({ path: [...path, key].join('.'), value: child });
-      else visit(child, [...path, key], depth + 1);
-    }
-  };
-  visit(props, [], 0);
-  return found;
 }
 
 function safely<T>(fn: () => T, fallback: () => T): T {

@@ -183,6 +183,50 @@ describe('what the Aspect renders first', () => {
     expect(mayNeedSkippedResources(buildModel(templates))).toBe(false);
   });
 
+  test('entries for the skipped resources carry only their type, in the order of the synthesized template', () => {
+    const app = testApp();
+    addServiceStacks(app, 1, 3);
+    const synthesized = synthTemplates(app);
+    const withEntries = templatesFromTree(app, app.node.findAll(), { skippedEntries: true });
+    const everything = templatesFromTree(app, app.node.findAll(), { everything: true });
+    for (const [i, t] of withEntries.entries()) {
+      const resources = (t.template as any).Resources;
+      const whole = (synthesized.find(s => s.stackId === t.stackId)!.template as any).Resources;
+      const logicalIds = (all: Record<string, unknown>) => Object.keys(all).filter(id => (whole[id] as any).Type !== 'AWS::CDK::Metadata');
+      expect(logicalIds(resources)).toEqual(logicalIds(whole));
+      expect(Object.keys(resources)).toEqual(Object.keys((everything[i].template as any).Resources));
+      for (const [id, r] of Object.entries(resources) as Array<[string, any]>) {
+        if (skippedAtFirst(r.Type)) expect(r).toEqual({ Type: whole[id].Type });
+      }
+    }
+  });
+
+  test('a reference to a skipped resource, or one the model cannot follow, is read as from the assembly without rendering the skipped resources', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Refs', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const missing = new CfnParameter(stack, 'NoDefault', { type: 'String' });
+    // Groups from a role's id (a skipped resource: "not a security group") and from a parameter without a default.
+    new ec2.CfnInstance(stack, 'Box', {
+      imageId: 'ami-12345678',
+      subnetId: vpc.isolatedSubnets[0].subnetId,
+      securityGroupIds: [groupIn(stack, vpc, 'Carried').securityGroupId, role.roleId, missing.valueAsString],
+    });
+    app.synth();
+    const roleResource = role.node.defaultChild as iam.CfnRole;
+    const render = jest.spyOn(roleResource as any, '_toCloudFormation');
+    const { fromTree, fromFiles } = bothWays(app);
+    expect(fromTree).toEqual(fromFiles);
+    expect(render).not.toHaveBeenCalled();
+    // Both are reported, and they would have asked for a second rendering before.
+    expect(fromFiles.filter(f => f.includes('UnresolvedReference') && f.includes('Refs/Box'))).toHaveLength(1);
+    const model = buildModel(templatesFromTree(app, app.node.findAll(), { skippedEntries: true }));
+    expect(model.unresolved.map(u => u.what).join('\n')).toMatch(/not a security group|AWS::IAM::Role/);
+    expect(model.unresolved.map(u => u.what).join('\n')).toContain('NoDefault');
+    expect(mayNeedSkippedResources(model)).toBe(false);
+  });
+
   test('a group named only by a skipped resource asks for everything', () => {
     const app = testApp();
     const stack = new Stack(app, 'Named', { env: ENV });

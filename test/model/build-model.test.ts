@@ -50,4 +50,38 @@ describe('buildModel', () => {
     const model = buildModel(handTemplate({ Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network' } } }));
     expect(model.loadBalancers).toEqual([expect.objectContaining({ type: 'network', internetFacing: true, withoutSecurityGroups: true })]);
   });
+
+  test('on a type the table does not list, one walk finds the group-named properties and every other mention', () => {
+    const sg = (id: string) => ({ Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: id } });
+    const model = buildModel(handTemplate({
+      ...Object.fromEntries(['A', 'B', 'C', 'D', 'E', 'F', 'G'].map(id => [id, sg(id)])),
+      Thing: {
+        Type: 'AWS::Example::Thing',
+        Properties: {
+          // Attached, with its path; not also a reference.
+          Network: { Interfaces: [{ SecurityGroupIds: [{ Ref: 'A' }] }] },
+          // After an intrinsic function's key, nothing more in the object is read as a property name...
+          Choice: { 'Fn::If': ['Cond', 'x', 'y'], 'SecurityGroups': [{ Ref: 'B' }] },
+          // ...and an intrinsic function is not a property name, but a mention inside it is still a reference.
+          Joined: { 'Fn::Join': [',', [{ 'Fn::GetAtt': ['C', 'GroupId'] }]] },
+          // Property names count 6 levels down; mentions 12.
+          L1: { L2: { L3: { L4: { L5: { L6: { L7: { SecurityGroupIds: [{ Ref: 'D' }] } } } } } } },
+          M1: { M2: { M3: { M4: { M5: { M6: { SecurityGroupIds: [{ Ref: 'E' }] } } } } } },
+          N1: { N2: { N3: { N4: { N5: { N6: { N7: { N8: { N9: { N10: { N11: { N12: { Ref: 'F' } } } } } } } } } } } },
+          O1: { O2: { O3: { O4: { O5: { O6: { O7: { O8: { O9: { O10: { O11: { O12: { O13: { Ref: 'G' } } } } } } } } } } } } },
+        },
+      },
+    }));
+    const uses = (id: string) => {
+      const group = model.groups.get(`Hand|${id}`)!;
+      return { attached: group.attachments.map(a => a.interfaceLabel), referenced: group.references.map(r => r.logicalId) };
+    };
+    expect(uses('A')).toEqual({ attached: ['Network.Interfaces.0.SecurityGroupIds'], referenced: [] });
+    expect(uses('B')).toEqual({ attached: [], referenced: ['Thing'] });
+    expect(uses('C')).toEqual({ attached: [], referenced: ['Thing'] });
+    expect(uses('D')).toEqual({ attached: [], referenced: ['Thing'] });
+    expect(uses('E')).toEqual({ attached: ['M1.M2.M3.M4.M5.M6.SecurityGroupIds'], referenced: [] });
+    expect(uses('F')).toEqual({ attached: [], referenced: ['Thing'] });
+    expect(uses('G')).toEqual({ attached: [], referenced: [] });
+  });
 });
