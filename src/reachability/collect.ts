@@ -13,11 +13,14 @@ export function collectDeclarations(root: IConstruct, constructs: IConstruct[] =
   const statements: PolicyStatement[] = [];
   const tiers: TierMark[] = [];
   const problems: Array<{ declaredAt: string; message: string }> = [];
-  for (const construct of constructs) {
-    // Every CfnElement records its logical id as metadata: look for ours before reading anything.
-    const metadata = construct.node.metadata;
-    if (!metadata.some(isDeclaration)) continue;
-    const found = declarationsAt(construct.node.path, metadata);
+  for (const construct of declaringConstructs(root, constructs)) {
+    // Every CfnElement records its logical id as metadata: look for ours before reading anything, in the
+    // entries themselves where the construct library keeps them, since `node.metadata` copies them for each of
+    // thousands of constructs. Where that field is not there (another version of the library), the copy.
+    const kept = (construct.node as unknown as { _metadata?: unknown })._metadata;
+    const metadata: ReadonlyArray<{ type: string } | undefined> = Array.isArray(kept) ? kept : construct.node.metadata;
+    if (!hasDeclaration(metadata)) continue;
+    const found = declarationsAt(construct.node.path, construct.node.metadata);
     statements.push(...found.statements);
     tiers.push(...found.tiers);
     problems.push(...found.problems);
@@ -28,8 +31,43 @@ export function collectDeclarations(root: IConstruct, constructs: IConstruct[] =
   return { statements, tiers, problems, ...(tierTags ? { tierTags } : {}) };
 }
 
-function isDeclaration(entry: { type: string } | undefined): boolean {
-  return entry?.type === REACHABILITY_POLICY_METADATA || entry?.type === TIER_METADATA;
+/**
+ * Where ReachabilityPolicy and Tier.assign record a declaration, on the app's root, besides the metadata they
+ * write: looking at each of tens of thousands of constructs' metadata costs more than the rest of reading them.
+ * A symbol every copy of this library shares, so that a policy made by another copy in the same app counts too.
+ */
+const DECLARING = Symbol.for('cdk-sg-strategy.reachability.declaring');
+
+/** Notes that `construct` now carries a declaration in its metadata. */
+export function recordDeclaring(construct: IConstruct): void {
+  const root = construct.node.root as unknown as Record<symbol, Set<IConstruct> | undefined>;
+  let declaring = root[DECLARING];
+  if (!declaring) Object.defineProperty(root, DECLARING, { value: declaring = new Set<IConstruct>() });
+  declaring.add(construct);
+}
+
+/**
+ * The constructs among `constructs` that may carry declarations, in their order: those recorded on the root,
+ * else (nothing recorded: an app whose declarations a version of this library without the record made, or
+ * none) every construct, whose metadata the loop above then looks through.
+ */
+function declaringConstructs(root: IConstruct, constructs: IConstruct[]): IConstruct[] {
+  const declaring = (root.node.root as unknown as Record<symbol, Set<IConstruct> | undefined>)[DECLARING];
+  if (!(declaring instanceof Set) || declaring.size === 0) return constructs;
+  const found: Array<[number, IConstruct]> = [];
+  for (const construct of declaring) {
+    const at = constructs.indexOf(construct);
+    if (at >= 0) found.push([at, construct]);
+  }
+  return found.sort((a, b) => a[0] - b[0]).map(([, construct]) => construct);
+}
+
+function hasDeclaration(entries: ReadonlyArray<{ type: string } | undefined>): boolean {
+  for (let i = 0; i < entries.length; i++) {
+    const type = entries[i]?.type;
+    if (type === REACHABILITY_POLICY_METADATA || type === TIER_METADATA) return true;
+  }
+  return false;
 }
 
 /** The tier tags of the tree's resources below `root`, each read once, when first asked for. */
@@ -54,7 +92,9 @@ function treeTierTags(root: IConstruct, constructs: IConstruct[]): TierTags {
   const at = (path: string) => {
     if (read.has(path)) return read.get(path);
     const resource = resourceAt(path);
-    const tier = resource ? TagManager.of(resource)?.tagValues()[DEFAULT_TIER_TAG_KEY] || undefined : undefined;
+    // Most resources have no tags, and tagValues sorts them: ask first.
+    const tags = resource ? TagManager.of(resource) : undefined;
+    const tier = tags?.hasTags() ? tags.tagValues()[DEFAULT_TIER_TAG_KEY] || undefined : undefined;
     read.set(path, tier);
     return tier;
   };

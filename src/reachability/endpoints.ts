@@ -29,9 +29,13 @@ export class EndpointResolver {
   private readonly tierByResource = new Map<string, string>();
   private readonly declaredTierByPath = new Map<string, string>();
   private readonly templateTierByPath = new Map<string, string>();
-  /** Each member's tier and each construct path's label, found once: every tier and path statement asks. */
-  private memberTiers?: Map<Member, string | undefined>;
+  /** Each construct path's label, found once: every path statement asks. */
   private readonly labels = new Map<string, string>();
+  private membersByScope?: Map<string, Member[]>;
+  /** Some member's construct path is empty: the root's, which only its label names. */
+  private atEmptyPath = false;
+  /** The members in each tier, in the members' order. */
+  private membersByTier?: Map<string | undefined, Member[]>;
 
   constructor(private readonly access: EffectiveAccess, declarations: ReachabilityDeclarations) {
     this.declaredTiers = declarations.tiers;
@@ -127,12 +131,35 @@ export class EndpointResolver {
   private underExactPath(path: string): ResolvedEndpoint | undefined {
     const under = (p: string | undefined) => p !== undefined
       && (p === path || (p.length > path.length && p[path.length] === '/' && p.startsWith(path)) || (p === '' && this.label(p) === path));
-    const members: Member[] = [];
-    for (const member of this.access.members) if (under(member.resource.constructPath)) members.push(member);
+    let members = this.membersUnder().get(path)?.slice() ?? [];
+    if (this.atEmptyPath) members = this.access.members.filter(m => under(m.resource.constructPath));
     if (members.length > 0) return { label: path, members, supposed: [] };
     const groups = [...this.model.groups.values()].filter(g => under(g.ref?.constructPath));
     if (groups.length > 0) return this.groupEndpoint(path, groups);
     return undefined;
+  }
+
+  /**
+   * The members under each construct path, in the members' order: the path itself and every scope above it, each
+   * a prefix that ends before a `/`. Statements about dozens of stacks then look their members up, not go through
+   * every member each. A member at the empty path (under a path by its label too) sends every lookup through the pass above.
+   */
+  private membersUnder(): Map<string, Member[]> {
+    if (this.membersByScope) return this.membersByScope;
+    const byScope = this.membersByScope = new Map<string, Member[]>();
+    const add = (scope: string, member: Member) => {
+      const list = byScope.get(scope);
+      if (list) list.push(member);
+      else byScope.set(scope, [member]);
+    };
+    for (const member of this.access.members) {
+      const p = member.resource.constructPath;
+      if (p === undefined) continue;
+      if (p === '') this.atEmptyPath = true;
+      add(p, member);
+      for (let slash = p.indexOf('/'); slash >= 0; slash = p.indexOf('/', slash + 1)) add(p.slice(0, slash), member);
+    }
+    return byScope;
   }
 
   /** A construct path as refLabel gives it. */
@@ -184,8 +211,16 @@ export class EndpointResolver {
   private tier(name: string): ResolvedEndpoint {
     const label = `tier ${name}`;
     const tierOf = (m: Member) => this.tierOf(m.resource.constructPath, m.resource.stackId, m.resource.logicalId);
-    if (!this.memberTiers) this.memberTiers = new Map(this.access.members.map(m => [m, tierOf(m)]));
-    const members = this.access.members.filter(m => this.memberTiers!.get(m) === name);
+    if (!this.membersByTier) {
+      this.membersByTier = new Map();
+      for (const m of this.access.members) {
+        const tier = tierOf(m);
+        const list = this.membersByTier.get(tier);
+        if (list) list.push(m);
+        else this.membersByTier.set(tier, [m]);
+      }
+    }
+    const members = this.membersByTier.get(name)?.slice() ?? [];
     if (members.length > 0) return { label, members, supposed: [] };
     const groups = [...this.model.groups.values()].filter(g => g.ref && this.tierOf(g.ref.constructPath, g.ref.stackId, g.ref.logicalId) === name);
     if (groups.length > 0) return this.groupEndpoint(label, groups);

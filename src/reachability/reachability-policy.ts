@@ -1,6 +1,7 @@
 import { Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
+import { recordDeclaring } from './collect';
 import {
   DEFAULT_TIER_TAG_KEY, EndpointSpec, GroupSpec, PolicyStatement, PortSpec, REACHABILITY_POLICY_METADATA, StatementKind, TIER_METADATA,
 } from './declarations';
@@ -234,6 +235,7 @@ export class ReachabilityPolicy extends Construct {
     };
     // Plain data, so the cloud assembly records it as it is and `sg-strategy check` reads it without the app.
     this.node.addMetadata(REACHABILITY_POLICY_METADATA, statement, { stackTrace: false });
+    recordDeclaring(this);
   }
 
   private portSpec(port: ec2.Port): PortSpec {
@@ -261,6 +263,7 @@ export class Tier {
       throw validationError(scope, 'assign a tier to a stack or a construct inside one, so that the cloud assembly records it.');
     }
     scope.node.addMetadata(TIER_METADATA, { tier: name.trim() }, { stackTrace: false });
+    recordDeclaring(scope);
   }
 
   private constructor() {}

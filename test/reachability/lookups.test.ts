@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AspectPriority, Aspects, Stack, Tags } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fc from 'fast-check';
 import { ReachabilityEndpoint, ReachabilityPolicy, SecurityGroupStrategyChecks, Tier } from '../../src';
 import { analyse } from '../../src/checks/engine';
 import { buildModel } from '../../src/model/build-model';
-import { TierMark } from '../../src/reachability/declarations';
+import { collectDeclarations } from '../../src/reachability/collect';
+import { REACHABILITY_POLICY_METADATA, TIER_METADATA, TierMark, declarationsAt } from '../../src/reachability/declarations';
 import { EffectiveAccess } from '../../src/reachability/effective-access';
 import { EndpointResolver } from '../../src/reachability/endpoints';
 import { reachabilityReport } from '../../src/reachability/report';
@@ -109,5 +110,77 @@ describe('one effective access per model', () => {
     expect(EffectiveAccess.of(model)).toBe(shared);
     expect(shared.kinds.some(k => k.members.length === 0)).toBe(true);
     expect(reachabilityReport(shared, [], '0')).toEqual(fresh);
+  });
+});
+
+describe('declarations found without reading every construct\'s metadata', () => {
+  /** What a look through every construct's metadata finds, in the tree's order: what the record must give. */
+  const scanned = (app: App) => app.node.findAll().map(c => declarationsAt(c.node.path, c.node.metadata))
+    .reduce((all, d) => ({ statements: [...all.statements, ...d.statements], tiers: [...all.tiers, ...d.tiers], problems: [...all.problems, ...d.problems] }));
+
+  test('declared out of the tree\'s order, they come back in it, as the look through every construct gives them', () => {
+    const app = testApp();
+    const stacks = ['B', 'A', 'C'].map(id => new Stack(app, id, { env: ENV }));
+    // Declared in another order than the tree's: C's policy first, then tiers of C, A, B, then B's policy.
+    const queue = (s: Stack) => new ec2.SecurityGroup(s, 'Sg', { vpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['a'] }) });
+    const groups = stacks.map(queue);
+    new ReachabilityPolicy(stacks[2], 'Policy').notFromInternet(ReachabilityEndpoint.of(groups[2]));
+    for (const i of [2, 1, 0]) Tier.assign(stacks[i], `t${i}`);
+    Tier.assign(groups[1], 'inner');
+    const policyB = new ReachabilityPolicy(stacks[0], 'Policy');
+    policyB.never(ReachabilityEndpoint.tier('t0'), ReachabilityEndpoint.tier('t2'));
+    policyB.notFromInternet(ReachabilityEndpoint.tier('t1'));
+    const found = collectDeclarations(app);
+    const expected = scanned(app);
+    expect(found.statements).toEqual(expected.statements);
+    expect(found.tiers).toEqual(expected.tiers);
+    expect(found.tiers.map(t => t.path)).toEqual(['B', 'A', 'A/Sg', 'C']);
+    expect(found.statements.map(s => s.declaredAt)).toEqual(['B/Policy', 'B/Policy', 'C/Policy']);
+    // Below a scope: only what is declared there.
+    expect(collectDeclarations(stacks[1]).tiers.map(t => t.tier)).toEqual(['t1', 'inner']);
+  });
+
+  test('metadata written by a version of the library that records nothing is still read', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'S', { env: ENV });
+    stack.node.addMetadata(TIER_METADATA, { tier: 'old' });
+    new Stack(app, 'T', { env: ENV }).node.addMetadata(REACHABILITY_POLICY_METADATA, { kind: 'notFromInternet', target: { kind: 'tier', name: 'old' }, sources: [] });
+    const found = collectDeclarations(app);
+    expect(found.tiers).toEqual([{ tier: 'old', path: 'S' }]);
+    expect(found.statements.map(s => [s.kind, s.declaredAt])).toEqual([['notFromInternet', 'T']]);
+    expect(found.tierTags).toBeDefined();
+  });
+});
+
+describe('members looked up by path and by tier', () => {
+  test('a path names the members at it and under it, in the members\' order, and a tier its members, as a pass over every member does', () => {
+    const app = testApp();
+    const members: string[] = [];
+    for (const s of ['Orders', 'OrdersApi']) {
+      const stack = new Stack(app, s, { env: ENV });
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true });
+      for (const f of ['Fn', 'FnB', 'Fn/Inner']) members.push(vpcFunction(f.includes('/') ? stack.node.findChild('Fn') : stack, f.split('/').pop()!, vpc).node.path);
+      Tier.assign(stack.node.findChild('Fn'), `${s}-fn`);
+      // Two functions that carry one group defined beside them: each is named by its own path, not the group's.
+      const shared = new ec2.SecurityGroup(stack, 'Shared', { vpc });
+      for (const f of ['FnS', 'FnT']) members.push(vpcFunction(stack, f, vpc, { securityGroups: [shared] }).node.path);
+    }
+    const model = buildModel(synthTemplates(app));
+    const access = new EffectiveAccess(model);
+    const resolver = new EndpointResolver(access, collectDeclarations(app));
+    const under = (p: string) => access.members.filter(m => m.resource.constructPath === p || m.resource.constructPath?.startsWith(`${p}/`));
+    for (const p of ['Orders', 'OrdersApi', 'Orders/Fn', 'Orders/FnB', 'Orders/Fn/Inner', 'OrdersApi/Fn/Resource', 'Orders/FnS', 'OrdersApi/FnT']) {
+      const resolved = resolver.resolve({ kind: 'construct', path: p });
+      expect(resolved.members).toEqual(under(p));
+      expect(resolved.members.length).toBeGreaterThan(0);
+    }
+    // "Orders" is not a scope of "OrdersApi/...", though a prefix of it.
+    expect(resolver.resolve({ kind: 'construct', path: 'Orders' }).members.every(m => m.resource.constructPath!.startsWith('Orders/'))).toBe(true);
+    expect(resolver.resolve({ kind: 'construct', path: 'Order' }).problem).toBeDefined();
+    const fnTier = resolver.resolve({ kind: 'tier', name: 'Orders-fn' }).members;
+    expect(fnTier).toEqual(access.members.filter(m => resolver.tierOf(m.resource.constructPath, m.resource.stackId, m.resource.logicalId) === 'Orders-fn'));
+    expect(fnTier.length).toBeGreaterThan(1);
+    expect(resolver.resolve({ kind: 'construct', path: 'Orders/FnS' }).members.map(m => m.resource.constructPath)).toEqual(['Orders/FnS/Resource']);
+    expect(members).toHaveLength(10);
   });
 });
