@@ -164,6 +164,18 @@ export class EffectiveAccess {
   private readonly addressesByVpc = new Map<string, Record<Family, Participation>>();
   private readonly shared: SharedParts = { setsByCidr: new Map(), trafficByRule: new Map() };
   private matrix?: Flow[];
+  /**
+   * Whether two address sets overlap, found once per pair: rules share the sets of a CIDR, and the report and the
+   * policies ask it of every kind's rules against the same few endpoints.
+   */
+  private readonly overlapping = new Map<AddressSet, Map<AddressSet, boolean>>();
+  private readonly overlapsOf = (set: AddressSet, of: AddressSet): boolean => {
+    let known = this.overlapping.get(of);
+    if (!known) this.overlapping.set(of, known = new Map());
+    let answer = known.get(set);
+    if (answer === undefined) known.set(set, answer = set.overlaps(of));
+    return answer;
+  };
 
   constructor(public readonly model: SecurityGroupModel) {
     for (const group of model.groups.values()) {
@@ -242,7 +254,7 @@ export class EffectiveAccess {
     const accepts = direction === 'ingress' ? kind.accepts : TrafficSet.ALL;
     // Most interfaces name only groups, or addresses of their own network: nothing outside the app's interfaces,
     // or nothing of the endpoint, reaches them or is reached. The report asks this of every kind.
-    if (!matchesAny(rules, endpoint)) {
+    if (!matchesAny(rules, endpoint, this.overlapsOf)) {
       return endpoint.caveat ? { ...NO_ADDRESS_ACCESS, caveats: [endpoint.caveat] } : NO_ADDRESS_ACCESS;
     }
     let someCertain = TrafficSet.EMPTY;
@@ -534,7 +546,7 @@ interface Accepted {
 const ALL_ACCEPTED: Accepted = { traffic: TrafficSet.ALL };
 
 /** Whether an address rule (or one whose peer is not known) may match some address of the endpoint. */
-function matchesAny(rules: readonly EffectiveRule[], endpoint: AddressEndpoint): boolean {
+function matchesAny(rules: readonly EffectiveRule[], endpoint: AddressEndpoint, overlaps: (set: AddressSet, of: AddressSet) => boolean): boolean {
   // Plain loops: this runs for every kind, once, before the JIT has made anything fast.
   for (let i = 0; i < rules.length; i++) {
     const peer = rules[i].peer;
@@ -543,7 +555,7 @@ function matchesAny(rules: readonly EffectiveRule[], endpoint: AddressEndpoint):
       if (!endpoint.sets[4].isEmpty || !endpoint.sets[6].isEmpty) return true;
       continue;
     }
-    if (peer.sets[4].overlaps(endpoint.sets[4]) || peer.sets[6].overlaps(endpoint.sets[6])) return true;
+    if (overlaps(peer.sets[4], endpoint.sets[4]) || overlaps(peer.sets[6], endpoint.sets[6])) return true;
   }
   return false;
 }
