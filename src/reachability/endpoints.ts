@@ -29,6 +29,7 @@ export class EndpointResolver {
   private readonly tierByResource = new Map<string, string>();
   private readonly declaredTierByPath = new Map<string, string>();
   private readonly templateTierByPath = new Map<string, string>();
+  private readonly tierByScope = new Map<string, string | undefined>();
   /** Each construct path's label, found once: every path statement asks. */
   private readonly labels = new Map<string, string>();
   private membersByScope?: Map<string, Member[]>;
@@ -238,18 +239,25 @@ export class EndpointResolver {
    * closest scope above it). At one path, a tag counts over a declared tier, and the templates' tags last.
    */
   public tierOf(path: string | undefined, stackId: string, logicalId: string): string | undefined {
-    const own = this.tierByResource.get(`${stackId}\u0000${logicalId}`);
+    const own = this.tierByResource.size > 0 ? this.tierByResource.get(`${stackId}\u0000${logicalId}`) : undefined;
     if (own !== undefined) return own;
     if (path === undefined) return undefined;
-    // The path itself, then each scope above it, then the root ('').
-    let scope = path;
-    for (;;) {
-      const tier = this.templateTierByPath.get(scope) ?? this.treeTiers?.at(scope) ?? this.declaredTierByPath.get(scope);
-      if (tier !== undefined) return tier;
-      if (scope === '') return undefined;
-      const slash = path.lastIndexOf('/', scope.length - 1);
-      scope = slash < 0 ? '' : path.slice(0, slash);
+    return this.tierAt(path);
+  }
+
+  /**
+   * The tier of the mark nearest to a path: the path itself, then each scope above it, then the root (''). Found
+   * once per path: the resources of a stack share the scopes above them.
+   */
+  private tierAt(path: string): string | undefined {
+    if (this.tierByScope.has(path)) return this.tierByScope.get(path);
+    let tier = this.templateTierByPath.get(path) ?? this.treeTiers?.at(path) ?? this.declaredTierByPath.get(path);
+    if (tier === undefined && path !== '') {
+      const slash = path.lastIndexOf('/');
+      tier = this.tierAt(slash < 0 ? '' : path.slice(0, slash));
     }
+    this.tierByScope.set(path, tier);
+    return tier;
   }
 
   private vpcCidr(name: string): ResolvedEndpoint {
