@@ -116,14 +116,16 @@ describe('one effective access per model', () => {
 describe('declarations found without reading every construct\'s metadata', () => {
   /** What a look through every construct's metadata finds, in the tree's order: what the record must give. */
   const scanned = (app: App) => app.node.findAll().map(c => declarationsAt(c.node.path, c.node.metadata))
-    .reduce((all, d) => ({ statements: [...all.statements, ...d.statements], tiers: [...all.tiers, ...d.tiers], problems: [...all.problems, ...d.problems] }));
+    .reduce((all, d) => ({
+      statements: [...all.statements, ...d.statements], tiers: [...all.tiers, ...d.tiers], problems: [...all.problems, ...d.problems],
+    }));
 
   test('declared out of the tree\'s order, they come back in it, as the look through every construct gives them', () => {
     const app = testApp();
     const stacks = ['B', 'A', 'C'].map(id => new Stack(app, id, { env: ENV }));
     // Declared in another order than the tree's: C's policy first, then tiers of C, A, B, then B's policy.
-    const queue = (s: Stack) => new ec2.SecurityGroup(s, 'Sg', { vpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['a'] }) });
-    const groups = stacks.map(queue);
+    const group = (s: Stack) => new ec2.SecurityGroup(s, 'Sg', { vpc: ec2.Vpc.fromVpcAttributes(s, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['a'] }) });
+    const groups = stacks.map(group);
     new ReachabilityPolicy(stacks[2], 'Policy').notFromInternet(ReachabilityEndpoint.of(groups[2]));
     for (const i of [2, 1, 0]) Tier.assign(stacks[i], `t${i}`);
     Tier.assign(groups[1], 'inner');
