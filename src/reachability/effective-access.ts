@@ -169,15 +169,16 @@ export class EffectiveAccess {
    * policies ask it of every kind's rules against the same few endpoints.
    */
   private readonly overlapping = new Map<AddressSet, Map<AddressSet, boolean>>();
-  private readonly overlapsOf = (set: AddressSet, of: AddressSet): boolean => {
-    let known = this.overlapping.get(of);
-    if (!known) this.overlapping.set(of, known = new Map());
-    let answer = known.get(set);
-    if (answer === undefined) known.set(set, answer = set.overlaps(of));
-    return answer;
-  };
+  private readonly overlapsOf: (set: AddressSet, of: AddressSet) => boolean;
 
   constructor(public readonly model: SecurityGroupModel) {
+    this.overlapsOf = (set, of) => {
+      let known = this.overlapping.get(of);
+      if (!known) this.overlapping.set(of, known = new Map());
+      let answer = known.get(set);
+      if (answer === undefined) known.set(set, answer = set.overlaps(of));
+      return answer;
+    };
     for (const group of model.groups.values()) {
       for (const attachment of group.attachments) {
         // Each attachment appears under every group it lists; take it once, under its first group.
