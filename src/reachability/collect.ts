@@ -49,7 +49,8 @@ export function recordDeclaring(construct: IConstruct): void {
 /**
  * The constructs among `constructs` that may carry declarations, in their order: those recorded on the root,
  * else (nothing recorded: an app whose declarations a version of this library without the record made, or
- * none) every construct, whose metadata the loop above then looks through.
+ * none) every construct, whose metadata the loop above then looks through. An app that mixes this version with an
+ * older copy that records nothing would have that copy's declarations missed once this one records any.
  */
 function declaringConstructs(root: IConstruct, constructs: IConstruct[]): IConstruct[] {
   const declaring = (root.node.root as unknown as Record<symbol, Set<IConstruct> | undefined>)[DECLARING];
