@@ -165,8 +165,8 @@ export class EffectiveAccess {
   private readonly shared: SharedParts = { setsByCidr: new Map(), trafficByRule: new Map() };
   private matrix?: Flow[];
   /**
-   * Whether two address sets overlap, found once per pair: rules share the sets of a CIDR, and the report and the
-   * policies ask it of every kind's rules against the same few endpoints.
+   * Whether two address sets overlap, found once per pair: rules share the sets of a CIDR, and the matrix, the
+   * report and the policies ask it of every kind's rules against the same few classes and endpoints.
    */
   private readonly overlapping = new Map<AddressSet, Map<AddressSet, boolean>>();
   private readonly overlapsOf: (set: AddressSet, of: AddressSet) => boolean;
@@ -485,23 +485,14 @@ export class EffectiveAccess {
       if (signature === undefined) signatures.set(k.addresses, signature = FAMILIES.map(f => participationSignature(k.addresses[f])).join('|'));
       (classes.get(signature) ?? classes.set(signature, []).get(signature)!).push(k);
     }
-    // Whether a rule's addresses overlap a class's, once per pair of sets: rules share the sets of the same CIDR,
-    // and thousands of kinds are tested against the same few classes.
-    const overlapping = new Map<AddressSet, Map<AddressSet, boolean>>();
-    const overlaps = (set: AddressSet, of: AddressSet) => {
-      let known = overlapping.get(of);
-      if (!known) overlapping.set(of, known = new Map());
-      let answer = known.get(set);
-      if (answer === undefined) known.set(set, answer = set.overlaps(of));
-      return answer;
-    };
     const addressTraffic = (rules: readonly EffectiveRule[], other: InterfaceKind) => {
       let traffic = TrafficSet.EMPTY;
       for (const family of FAMILIES) {
         const participation = other.addresses[family];
         if (participation.kind === 'no') continue;
         for (const rule of rules) {
-          if (rule.peer.kind === 'addresses' && overlaps(rule.peer.sets[family], participation.set)) traffic = traffic.union(rule.traffic);
+          // Once per pair of sets: thousands of kinds are tested against the same few classes.
+          if (rule.peer.kind === 'addresses' && this.overlapsOf(rule.peer.sets[family], participation.set)) traffic = traffic.union(rule.traffic);
         }
       }
       return traffic;
