@@ -148,11 +148,7 @@ export class EndpointResolver {
   private membersUnder(): Map<string, Member[]> {
     if (this.membersByScope) return this.membersByScope;
     const byScope = this.membersByScope = new Map<string, Member[]>();
-    const add = (scope: string, member: Member) => {
-      const list = byScope.get(scope);
-      if (list) list.push(member);
-      else byScope.set(scope, [member]);
-    };
+    const add = (scope: string, member: Member) => (byScope.get(scope) ?? byScope.set(scope, []).get(scope)!).push(member);
     for (const member of this.access.members) {
       const p = member.resource.constructPath;
       if (p === undefined) continue;
@@ -213,12 +209,10 @@ export class EndpointResolver {
     const label = `tier ${name}`;
     const tierOf = (m: Member) => this.tierOf(m.resource.constructPath, m.resource.stackId, m.resource.logicalId);
     if (!this.membersByTier) {
-      this.membersByTier = new Map();
+      const byTier = this.membersByTier = new Map<string | undefined, Member[]>();
       for (const m of this.access.members) {
         const tier = tierOf(m);
-        const list = this.membersByTier.get(tier);
-        if (list) list.push(m);
-        else this.membersByTier.set(tier, [m]);
+        (byTier.get(tier) ?? byTier.set(tier, []).get(tier)!).push(m);
       }
     }
     const members = this.membersByTier.get(name)?.slice() ?? [];
