@@ -86,10 +86,9 @@ export function reachabilityReport(access: EffectiveAccess, findings: readonly V
   const kinds = access.kinds.filter(k => k.members.length > 0);
   const ids = new Map(kinds.map((k, i) => [k, `i${i + 1}`]));
   // Groups and VPCs by label, each found once: many kinds share them.
-  const known = new Map<string, string>();
   const labels = {
-    group: (key: string) => known.get(`g:${key}`) ?? setAndGet(known, `g:${key}`, groupLabel(access.model, key)),
-    vpc: (key: string) => known.get(`v:${key}`) ?? setAndGet(known, `v:${key}`, refLabel(access.model.vpcs.get(key)!.ref)),
+    group: foundOnce(key => groupLabel(access.model, key)),
+    vpc: foundOnce(key => refLabel(access.model.vpcs.get(key)!.ref)),
   };
   const endpoints: ReportEndpoint[] = [
     ...kinds.map(kind => kindEndpoint(access, kind, ids.get(kind)!, labels)),
@@ -123,9 +122,14 @@ export function reachabilityReport(access: EffectiveAccess, findings: readonly V
   };
 }
 
-function setAndGet(map: Map<string, string>, key: string, value: string): string {
-  map.set(key, value);
-  return value;
+/** `label`, worked out once for each key. */
+function foundOnce(label: (key: string) => string): (key: string) => string {
+  const known = new Map<string, string>();
+  return key => {
+    let found = known.get(key);
+    if (found === undefined) known.set(key, found = label(key));
+    return found;
+  };
 }
 
 function kindEndpoint(
