@@ -38,11 +38,16 @@ export function collectDeclarations(root: IConstruct, constructs: IConstruct[] =
  */
 const DECLARING = Symbol.for('cdk-sg-strategy.reachability.declaring');
 
+/** The constructs recorded on the root of `construct`'s tree, if any. */
+function recordedOn(construct: IConstruct): Set<IConstruct> | undefined {
+  const recorded = (construct.node.root as unknown as Record<symbol, unknown>)[DECLARING];
+  return recorded instanceof Set ? recorded : undefined;
+}
+
 /** Notes that `construct` now carries a declaration in its metadata. */
 export function recordDeclaring(construct: IConstruct): void {
-  const root = construct.node.root as unknown as Record<symbol, Set<IConstruct> | undefined>;
-  let declaring = root[DECLARING];
-  if (!declaring) Object.defineProperty(root, DECLARING, { value: declaring = new Set<IConstruct>() });
+  let declaring = recordedOn(construct);
+  if (!declaring) Object.defineProperty(construct.node.root, DECLARING, { value: declaring = new Set<IConstruct>() });
   declaring.add(construct);
 }
 
@@ -53,14 +58,9 @@ export function recordDeclaring(construct: IConstruct): void {
  * older copy that records nothing would have that copy's declarations missed once this one records any.
  */
 function declaringConstructs(root: IConstruct, constructs: IConstruct[]): IConstruct[] {
-  const declaring = (root.node.root as unknown as Record<symbol, Set<IConstruct> | undefined>)[DECLARING];
-  if (!(declaring instanceof Set) || declaring.size === 0) return constructs;
-  const found: Array<[number, IConstruct]> = [];
-  for (const construct of declaring) {
-    const at = constructs.indexOf(construct);
-    if (at >= 0) found.push([at, construct]);
-  }
-  return found.sort((a, b) => a[0] - b[0]).map(([, construct]) => construct);
+  const declaring = recordedOn(root);
+  if (!declaring || declaring.size === 0) return constructs;
+  return constructs.filter(construct => declaring.has(construct));
 }
 
 function hasDeclaration(entries: ReadonlyArray<{ type: string } | undefined>): boolean {
