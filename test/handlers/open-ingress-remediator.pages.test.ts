@@ -7,48 +7,20 @@
 import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
-  EC2Client,
   GetManagedPrefixListEntriesCommand,
   RevokeSecurityGroupIngressCommand,
   SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { DescribeLoadBalancersCommand as DescribeClassicCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
-import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
-import { makeHandler, RevertExemption, RunSummary } from '../../src/handlers/open-ingress-remediator';
-
-const ec2 = mockClient(EC2Client);
-const s3 = mockClient(S3Client);
-const elbv2 = mockClient(ElasticLoadBalancingV2Client);
-const elb = mockClient(ElasticLoadBalancingClient);
-const sns = mockClient(SNSClient);
-const kms = mockClient(KMSClient);
+import { DescribeLoadBalancersCommand as DescribeClassicCommand } from '@aws-sdk/client-elastic-load-balancing';
+import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { RevertExemption, RunSummary } from '../../src/handlers/open-ingress-remediator';
+import { SCHEDULED, ec2, elb, elbv2, remediatorOnMocks, resetRemediatorMocks, s3 } from '../support/remediator-mocks';
 
 const FIRST = 'sg-0aaaaaaaaaaaaaaa1';
 const SECOND = 'sg-0bbbbbbbbbbbbbbb2';
-const scheduled = { 'detail-type': 'Scheduled Event', 'detail': {} };
 
-const run = () => makeHandler({
-  ec2: new EC2Client({ region: 'eu-west-1' }),
-  s3: new S3Client({ region: 'eu-west-1' }),
-  elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
-  elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
-  sns: new SNSClient({ region: 'eu-west-1' }),
-  kms: new KMSClient({ region: 'eu-west-1' }),
-  settings: {
-    bucketName: 'records',
-    macKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/mac',
-    allowedPorts: [443],
-    allowedPortsOnAnyGroup: false,
-    exemptionTagKey: 'sg-strategy:exempt',
-    dryRun: false,
-  },
-  log: () => undefined,
-  now: () => new Date('2026-11-22T10:00:00Z'),
-})(scheduled) as Promise<RunSummary>;
+const run = () => remediatorOnMocks({ allowedPorts: [443] })(SCHEDULED) as Promise<RunSummary>;
 
 function openRule(id: string, groupId: string, port: number): SecurityGroupRule {
   return { SecurityGroupRuleId: id, GroupId: groupId, IsEgress: false, IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIpv4: '0.0.0.0/0' };
@@ -64,10 +36,7 @@ function twoGroupPages(tags: Array<{ Key: string; Value: string }> = []) {
 const revokedGroups = () => ec2.commandCalls(RevokeSecurityGroupIngressCommand).map(c => c.args[0].input.GroupId);
 
 beforeEach(() => {
-  [ec2, s3, elbv2, elb, sns, kms].forEach(m => m.reset());
-  kms.on(GenerateMacCommand).resolves({ Mac: new Uint8Array([1, 2, 3]) });
-  kms.on(VerifyMacCommand).resolves({ MacValid: true });
-  s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+  resetRemediatorMocks();
   s3.on(PutObjectCommand).resolves({});
   ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
   elbv2.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] });

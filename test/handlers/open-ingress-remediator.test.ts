@@ -7,44 +7,23 @@
 import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
-  EC2Client,
   GetManagedPrefixListEntriesCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { DescribeLoadBalancersCommand as DescribeClassicCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
-import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
-import { handler, makeHandler, RemediatorSettings, RunSummary } from '../../src/handlers/open-ingress-remediator';
+import { DescribeLoadBalancersCommand as DescribeClassicCommand } from '@aws-sdk/client-elastic-load-balancing';
+import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { handler, RemediatorSettings, RunSummary } from '../../src/handlers/open-ingress-remediator';
 import { awsError } from '../support/aws-errors';
+import { SCHEDULED as scheduled, ec2, elb, elbv2, remediatorOnMocks, resetRemediatorMocks, s3, sns } from '../support/remediator-mocks';
 
-const ec2 = mockClient(EC2Client);
-const s3 = mockClient(S3Client);
-const elbv2 = mockClient(ElasticLoadBalancingV2Client);
-const elb = mockClient(ElasticLoadBalancingClient);
-const sns = mockClient(SNSClient);
-const kms = mockClient(KMSClient);
 const GROUP = 'sg-0aaaaaaaaaaaaaaa1';
 const TOPIC = 'arn:aws:sns:eu-west-1:111111111111:sg-alerts';
 
 function subject(settings: Partial<RemediatorSettings> = {}) {
-  const run = makeHandler({
-    ec2: new EC2Client({ region: 'eu-west-1' }),
-    s3: new S3Client({ region: 'eu-west-1' }),
-    elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
-    elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
-    sns: new SNSClient({ region: 'eu-west-1' }),
-    kms: new KMSClient({ region: 'eu-west-1' }),
-    settings: { bucketName: 'records', macKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/mac', allowedPorts: [80, 443], allowedPortsOnAnyGroup: false, exemptionTagKey: 'sg-strategy:exempt', dryRun: false, topicArn: TOPIC, ...settings },
-    log: () => undefined,
-    now: () => new Date('2026-11-22T10:00:00Z'),
-  });
-  return { run };
+  return { run: remediatorOnMocks({ allowedPorts: [80, 443], topicArn: TOPIC, ...settings }) };
 }
-
-const scheduled = { 'detail-type': 'Scheduled Event', 'detail': {} };
 
 function oneOpenSshRule() {
   ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: 'bastion', VpcId: 'vpc-01' }] });
@@ -55,12 +34,7 @@ function oneOpenSshRule() {
   elb.on(DescribeClassicCommand).resolves({ LoadBalancerDescriptions: [] });
 }
 
-beforeEach(() => {
-  [ec2, s3, elbv2, elb, sns, kms].forEach((m) => m.reset());
-  kms.on(GenerateMacCommand).resolves({ Mac: new Uint8Array([1, 2, 3]) });
-  kms.on(VerifyMacCommand).resolves({ MacValid: true });
-  s3.on(ListObjectsV2Command).resolves({ Contents: [] });
-});
+beforeEach(resetRemediatorMocks);
 
 describe('open-ingress remediator', () => {
   test('publishes a readable summary with the records and the revert payload', async () => {
