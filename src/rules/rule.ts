@@ -105,10 +105,15 @@ export function parameterDefaultsReason(names: readonly string[]): string | unde
   return `this rests on ${which} deployed may differ`;
 }
 
+/** What an unsettled behaviour's sources say, in words a finding can carry. */
+export function caveatOf(behaviourId: string): string {
+  return behaviourById(behaviourId)?.caveat ?? `${behaviourId} is not settled`;
+}
+
 /** For a rule whose ports are read in a way AWS does not settle (tcp -1 as every port): the sentence that says so. */
 export function readingCaveat(rule: SecurityGroupRule): string {
   const id = rule.trafficUnsettledBy;
-  return id === undefined ? '' : notCertain([behaviourById(id)?.caveat ?? `${id} is not settled`]);
+  return id === undefined ? '' : notCertain([caveatOf(id)]);
 }
 
 /** The sentence that ends an uncertain finding's message, with every reason; empty when there is none. */

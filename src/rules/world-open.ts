@@ -1,4 +1,4 @@
-import { Level, RuleParameters, behaviourById, formatPorts, isWorldPeer, notCertain, parameterDefaultsReason, refLabel } from './rule';
+import { Level, RuleParameters, caveatOf, formatPorts, isWorldPeer, notCertain, parameterDefaultsReason, refLabel } from './rule';
 import { carriesPort, hasPorts } from '../model/ports';
 import { SecurityGroupModel, SecurityGroupNode, SecurityGroupRule, resourceKey } from '../model/types';
 
@@ -30,7 +30,7 @@ export interface WorldOpenHit {
  */
 export function worldOpenUncertainty(hit: WorldOpenHit): { level?: Level; text: string } {
   const unsettled = [...(hit.trafficUnsettledBy ? [hit.trafficUnsettledBy] : []), ...(hit.unsettled?.behaviours ?? [])];
-  const caveats = unsettled.map(id => behaviourById(id)?.caveat ?? `${id} is not settled`);
+  const caveats = unsettled.map(caveatOf);
   const carriers = hit.unsettled ? ` It is carried only by ${hit.unsettled.words}.` : '';
   const text = `${carriers}${notCertain([...caveats, parameterDefaultsReason(hit.viaParameters)])}`;
   return { level: text ? 'warning' : undefined, text };
