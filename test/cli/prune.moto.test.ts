@@ -14,7 +14,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { buildCleanupAccount, buildRichGroups, CleanupAccount, cleanupClients } from './cleanup-account';
 import { PRUNE_OPTIONS } from '../../src/cli/account-options';
 import { parseArgs } from '../../src/cli/args';
@@ -280,6 +280,47 @@ describe('--apply', () => {
     expect(listed.Contents?.map(c => c.Key)).toEqual(['prune/sg-strategy-prune-us-east-1-2026-05-01T12-00-00-000Z.json']);
     const body = await (await s3.send(new GetObjectCommand({ Bucket: 'sg-records', Key: listed.Contents![0].Key }))).Body!.transformToString();
     expect((JSON.parse(body) as PruneRecord).groups.map(g => g.groupId).sort()).toEqual([account.db, account.platform].sort());
+  });
+  test('a record on S3 never replaces an object there: a taken name, or one being written, moves it to the next name', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'sg-records' }));
+    const first = 'prune/sg-strategy-prune-us-east-1-2026-05-01T12-00-00-000Z.json';
+    await s3.send(new PutObjectCommand({ Bucket: 'sg-records', Key: first, Body: 'an earlier record' }));
+    // The second name is being written by someone else as prune tries it: S3 answers ConditionalRequestConflict.
+    s3.middlewareStack.add((next, context) => async args => {
+      const key = (args.input as { Key?: string }).Key;
+      if (context.commandName === 'PutObjectCommand' && key?.endsWith('-2.json')) throw awsError('ConditionalRequestConflict');
+      return next(args);
+    }, { step: 'initialize', name: 'conflictOnSecondName' });
+
+    const { code, report } = await prune('--apply', '--record-dir', 's3://sg-records/prune');
+    expect(code).toBe(0);
+    expect(report.record).toBe('s3://sg-records/prune/sg-strategy-prune-us-east-1-2026-05-01T12-00-00-000Z-3.json');
+    const read = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: 'sg-records', Key: key }))).Body!.transformToString();
+    expect(await read(first)).toBe('an earlier record');
+    expect((JSON.parse(await read('prune/sg-strategy-prune-us-east-1-2026-05-01T12-00-00-000Z-3.json')) as PruneRecord).groups.map(g => g.groupId).sort())
+      .toEqual([account.db, account.platform].sort());
+  });
+
+  test('a record on S3 that cannot be read back, or reads back changed, deletes nothing', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'sg-records' }));
+    let answer: 'refuse' | 'change' = 'refuse';
+    s3.middlewareStack.add((next, context) => async args => {
+      if (context.commandName !== 'GetObjectCommand') return next(args);
+      if (answer === 'refuse') throw awsError('AccessDenied', 'Access Denied');
+      const result = await next(args);
+      (result.output as { Body?: unknown }).Body = { transformToString: async () => '{"kind":"sg-strategy-prune-record"}' };
+      return result;
+    }, { step: 'initialize', name: 'readBack' });
+
+    const refused = await runCli(['prune', '--vpc', account.vpcId, '--apply', '--record-dir', 's3://sg-records/prune'], cwd, { auditClients: () => clients });
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/Could not read back the record s3:\/\/sg-records\/prune\/sg-strategy-prune-us-east-1-[^ ]*\.json: AccessDenied: Access Denied\. The record was written but cannot be read back, so restore could not use it\. Nothing was deleted\./);
+    answer = 'change';
+    const changed = await runCli(['prune', '--vpc', account.vpcId, '--apply', '--record-dir', 's3://sg-records/prune'], cwd, { auditClients: () => clients });
+    expect(changed.code).toBe(2);
+    expect(changed.err).toMatch(/The record read back from s3:\/\/sg-records\/prune\/sg-strategy-prune-us-east-1-[^ ]*\.json is not the one written\. Nothing was deleted\./);
+    expect(fake.deletes).toEqual([]);
+    expect(await groupIds()).toEqual(expect.arrayContaining([account.db, account.platform]));
   });
 });
 

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { IpPermission, Tag } from '@aws-sdk/client-ec2';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ReferencingRule } from './group-audit';
 import type { AwsSession } from './session';
+import { errorName } from '../../handlers/shared/aws-calls';
 import { CliError } from '../inputs';
 
 export const RECORD_KIND = 'sg-strategy-prune-record';
@@ -74,8 +75,8 @@ export function relativeTo(cwd: string, where: string): string {
 
 /**
  * Writes the record and returns where. A local file is written whole under a temporary name, flushed, then
- * renamed, so a record that exists is complete; nothing is ever overwritten. Any failure throws, and the
- * caller deletes nothing.
+ * renamed, so a record that exists is complete. A record on S3 is written only where no object is, then read
+ * back and compared. Nothing is ever overwritten. Any failure throws, and the caller deletes nothing.
  */
 export async function writeRecord(record: PruneRecord, place: RecordPlace, session: AwsSession): Promise<string> {
   // A record restore would refuse is no record: check it with restore's own reader before writing it.
@@ -112,17 +113,40 @@ export async function writeRecord(record: PruneRecord, place: RecordPlace, sessi
       throw new CliError(`Could not write the record to ${place.dir} (${(error as Error).message}). Nothing was deleted.`);
     }
   }
-  const key = place.prefix ? `${place.prefix}/${name}` : name;
   const s3 = session.s3();
-  try {
-    await session.call(`write the record to s3://${place.bucket}/${key}`, () => s3.send(new PutObjectCommand({
-      Bucket: place.bucket, Key: key, Body: body, ContentType: 'application/json',
-    })));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. Nothing was deleted.`);
+  // As with a local file, a record is never overwritten: the write is conditional on no object at the key
+  // (If-None-Match: *, which needs only s3:PutObject). S3 answers PreconditionFailed (412) when the key exists and
+  // ConditionalRequestConflict (409) when another conditional write to it is under way (S3 User Guide,
+  // "conditional writes"); either way the name is taken, and the record takes the next one.
+  for (let n = 1; ; n++) {
+    const file = n === 1 ? name : name.replace(/\.json$/, `-${n}.json`);
+    const key = place.prefix ? `${place.prefix}/${file}` : file;
+    const where = `s3://${place.bucket}/${key}`;
+    try {
+      await session.call(`write the record to ${where}`, () => s3.send(new PutObjectCommand({
+        Bucket: place.bucket, Key: key, Body: body, ContentType: 'application/json', IfNoneMatch: '*',
+      })));
+    } catch (error) {
+      if (NAME_TAKEN.has(errorName((error as { cause?: unknown }).cause ?? error)) && n < MAX_NAME_TRIES) continue;
+      throw new CliError(`${(error as Error).message}. Nothing was deleted.`);
+    }
+    // Read back before anything is deleted: a record restore could not read (a bucket policy that denies reads,
+    // a key the caller cannot decrypt with) or that is not what was written is no record.
+    let text: string;
+    try {
+      const got = await session.call(`read back the record ${where}`, () => s3.send(new GetObjectCommand({ Bucket: place.bucket, Key: key })));
+      text = got.Body ? await got.Body.transformToString() : '';
+    } catch (error) {
+      throw new CliError(`${(error as Error).message}. The record was written but cannot be read back, so restore could not use it. Nothing was deleted.`);
+    }
+    if (text !== body) throw new CliError(`The record read back from ${where} is not the one written. Nothing was deleted.`);
+    return where;
   }
-  return `s3://${place.bucket}/${key}`;
 }
+
+/** How many names a record on S3 tries when each is taken before it gives up. */
+const MAX_NAME_TRIES = 20;
+const NAME_TAKEN = new Set(['PreconditionFailed', 'ConditionalRequestConflict']);
 
 /** Reads a record from a path or s3://bucket/key, and refuses anything this command did not write. */
 export async function readRecord(where: string, cwd: string, s3Reader: (bucket: string, key: string) => Promise<string>): Promise<PruneRecord> {
