@@ -126,8 +126,15 @@ describe('VPCs, groups and prefix lists', () => {
     expect(m.vpcs.get('Hand|Plain')!.cidrs).toEqual([]);
     expect(m.vpcs.get('Hand|Plain')!.hasIpv6).toBe(false);
     expect(m.groups.get('Hand|Vpc#default')).toEqual({
-      key: 'Hand|Vpc#default', defaultOfVpc: 'Hand|Vpc', vpcKey: 'Hand|Vpc',
-      rules: [], attachments: [], references: [], exports: [], crossStackUses: [], egressDeclaredBy: [],
+      key: 'Hand|Vpc#default',
+      defaultOfVpc: 'Hand|Vpc',
+      vpcKey: 'Hand|Vpc',
+      rules: [],
+      attachments: [],
+      references: [],
+      exports: [],
+      crossStackUses: [],
+      egressDeclaredBy: [],
     });
   });
 
@@ -214,5 +221,312 @@ describe('VPCs, groups and prefix lists', () => {
     // One world entry written literally: the list holds the world whatever the parameter says.
     expect(list('Mixed')).toEqual(expect.objectContaining({ maxEntries: undefined, addressFamily: undefined, entries: ['0.0.0.0/0', '0.0.0.0/0'], worldViaParameter: undefined }));
     expect(m.groups.size).toBe(0);
+  });
+});
+
+describe('rules and their peers', () => {
+  const ingress = (peer: Record<string, unknown>, more: Record<string, unknown> = {}) => ({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, ...peer, ...more });
+
+  test('inline rules of both directions, in order, with traffic, description and origin; egress declared once by the group', () => {
+    const m = model({
+      Sg: SG({
+        SecurityGroupIngress: [ingress({ CidrIp: '10.0.0.0/8' }, { Description: 'from the office' }), ingress({ CidrIpv6: '::/0' }, { Description: 7 })],
+        SecurityGroupEgress: [ingress({ CidrIp: '0.0.0.0/0' })],
+      }),
+    });
+    const group = m.groups.get('Hand|Sg')!;
+    const origin = at('Sg', 'AWS::EC2::SecurityGroup');
+    expect(group.egressDeclaredBy).toEqual([origin]);
+    expect(group.rules).toEqual([
+      { direction: 'ingress', groupKey: 'Hand|Sg', traffic: { protocol: 'tcp', ports: { from: 443, to: 443 } }, trafficProblem: undefined, peer: { kind: 'cidr', cidr: expect.objectContaining({ text: '10.0.0.0/8' }), viaParameter: undefined, vpcCidrOf: undefined }, description: 'from the office', origin, standalone: false },
+      { direction: 'ingress', groupKey: 'Hand|Sg', traffic: { protocol: 'tcp', ports: { from: 443, to: 443 } }, trafficProblem: undefined, peer: { kind: 'cidr', cidr: expect.objectContaining({ text: '::/0' }), viaParameter: undefined, vpcCidrOf: undefined }, description: undefined, origin, standalone: false },
+      { direction: 'egress', groupKey: 'Hand|Sg', traffic: { protocol: 'tcp', ports: { from: 443, to: 443 } }, trafficProblem: undefined, peer: { kind: 'cidr', cidr: expect.objectContaining({ text: '0.0.0.0/0' }), viaParameter: undefined, vpcCidrOf: undefined }, description: undefined, origin, standalone: false },
+    ]);
+    expect(m.unresolved).toEqual([]);
+    expect(m.invalidRules).toEqual([]);
+  });
+
+  test('an empty egress list declares no egress, so AWS\'s allow-all stays; an empty ingress list is no rule', () => {
+    const m = model({ Sg: SG({ SecurityGroupIngress: [], SecurityGroupEgress: [] }) });
+    expect(m.groups.get('Hand|Sg')!.egressDeclaredBy).toEqual([]);
+    expect(m.groups.get('Hand|Sg')!.rules).toEqual([{
+      direction: 'egress',
+      groupKey: 'Hand|Sg',
+      traffic: { protocol: 'all' },
+      peer: { kind: 'cidr', cidr: expect.objectContaining({ text: '0.0.0.0/0' }) },
+      description: 'AWS default: all outbound IPv4 traffic, because no egress rule targets the group',
+      origin: at('Sg', 'AWS::EC2::SecurityGroup'),
+      implicit: true,
+      implicitBy: AWS_BEHAVIOURS.defaultEgressWithoutEgressRules.id,
+    }]);
+  });
+
+  test('rule lists that are not lists, and rules that are not objects, are unreadable rules of the group, not unresolved items', () => {
+    const m = model({
+      Sg: SG({ SecurityGroupIngress: 'everything', SecurityGroupEgress: { 'Fn::If': ['Cond', [], []] } }),
+      Items: SG({ SecurityGroupIngress: ['text', null, [1], { 'Fn::If': ['C', { IpProtocol: '1', CidrIp: '10.0.0.0/8' }, { Ref: 'AWS::NoValue' }] }, { 'Fn::If': ['C', { IpProtocol: '-1', CidrIp: '10.0.0.0/8' }, { Ref: 'AWS::NoValue' }] }] }),
+    });
+    const reasons = (key: string) => m.groups.get(key)!.rules.filter(r => !r.implicit).map(r => `${r.direction} ${r.trafficProblem} | ${peerText(r.peer)}`);
+    expect(reasons('Hand|Sg')).toEqual([
+      'ingress SecurityGroupIngress is not a list ("everything") | unresolved: SecurityGroupIngress is not a list ("everything")',
+      'egress SecurityGroupEgress is not a list ({"Fn::If":["Cond",[],[]]}) | unresolved: SecurityGroupEgress is not a list ({"Fn::If":["Cond",[],[]]})',
+    ]);
+    // An egress list the template computes still declares egress: no implicit allow-all.
+    expect(m.groups.get('Hand|Sg')!.egressDeclaredBy).toHaveLength(1);
+    expect(m.groups.get('Hand|Sg')!.rules.filter(r => r.implicit)).toEqual([]);
+    expect(reasons('Hand|Items')).toEqual([
+      'ingress a rule written as "text" | unresolved: a rule written as "text"',
+      'ingress a rule written as null | unresolved: a rule written as null',
+      'ingress a rule written as [1] | unresolved: a rule written as [1]',
+      // Written out up to 80 characters, else cut to 77 and an ellipsis.
+      'ingress a rule written as {"Fn::If":["C",{"IpProtocol":"1","CidrIp":"10.0.0.0/8"},{"Ref":"AWS::NoValue"}]} | unresolved: a rule written as {"Fn::If":["C",{"IpProtocol":"1","CidrIp":"10.0.0.0/8"},{"Ref":"AWS::NoValue"}]}',
+      'ingress a rule written as {"Fn::If":["C",{"IpProtocol":"-1","CidrIp":"10.0.0.0/8"},{"Ref":"AWS::NoValue... | unresolved: a rule written as {"Fn::If":["C",{"IpProtocol":"-1","CidrIp":"10.0.0.0/8"},{"Ref":"AWS::NoValue...',
+    ]);
+    expect(m.groups.get('Hand|Items')!.rules[0].origin).toEqual(at('Items', 'AWS::EC2::SecurityGroup'));
+  });
+
+  test('a rule with two keys, one of them an intrinsic, is read as a rule', () => {
+    const m = model({ Sg: SG({ SecurityGroupIngress: [{ 'Fn::Something': 1, 'CidrIp': '10.0.0.0/8', 'IpProtocol': '-1' }] }) });
+    expect(rulesOf(m, 'Hand|Sg')).toEqual(['ingress cidr 10.0.0.0/8', 'egress cidr 0.0.0.0/0 (implicit)']);
+  });
+
+  test('standalone rules belong to the group they name, are standalone, and an egress one declares egress', () => {
+    const m = model({
+      Sg: SG(),
+      In: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: sgRef(), ...ingress({ SourceSecurityGroupId: { Ref: 'Sg' } }) } },
+      Out: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: { Ref: 'Sg' }, ...ingress({ DestinationSecurityGroupId: sgRef() }) } },
+    });
+    const group = m.groups.get('Hand|Sg')!;
+    expect(group.egressDeclaredBy).toEqual([at('Out', 'AWS::EC2::SecurityGroupEgress')]);
+    expect(group.rules.map(r => ({ d: r.direction, peer: peerText(r.peer), standalone: r.standalone, origin: r.origin.logicalId }))).toEqual([
+      { d: 'ingress', peer: 'group Hand|Sg', standalone: true, origin: 'In' },
+      { d: 'egress', peer: 'group Hand|Sg', standalone: true, origin: 'Out' },
+    ]);
+  });
+
+  test('a standalone rule whose group synth cannot know gets a placeholder group and one unresolved item', () => {
+    const m = model({
+      Vpc: VPC.Vpc,
+      Named: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupName: 'legacy', ...ingress({ CidrIp: '10.0.0.0/8' }) } },
+      NotSg: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, ...ingress({ CidrIp: '10.0.0.0/8' }) } },
+      Attr: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': ['Vpc', 'Ipv6CidrBlocks'] }, ...ingress({ CidrIp: '10.0.0.0/8' }) } },
+      NotId: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: 'default', ...ingress({ CidrIp: '10.0.0.0/8' }) } },
+      List: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: ['sg-1'], ...ingress({ CidrIp: '10.0.0.0/8' }) } },
+      Number: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: 5, ...ingress({ CidrIp: '10.0.0.0/8' }) } },
+      Vpc2: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { Ref: 'Vpc' }, ...ingress({ CidrIp: '10.0.0.0/8' }) } },
+    });
+    expect(m.unresolved.map(u => ({ at: u.at.logicalId, what: u.what, rule: u.rule }))).toEqual([
+      { at: 'Named', what: 'the group this ingress rule belongs to cannot be known at synth: the rule names its group by GroupName, outside a VPC', rule: true },
+      { at: 'NotSg', what: 'the group this egress rule belongs to cannot be known at synth: "10.0.0.0/16" is not a security group id', rule: true },
+      { at: 'Attr', what: 'the group this ingress rule belongs to cannot be known at synth: Vpc.Ipv6CidrBlocks is not a security group', rule: true },
+      { at: 'NotId', what: 'the group this ingress rule belongs to cannot be known at synth: "default" is not a security group id', rule: true },
+      { at: 'List', what: 'the group this ingress rule belongs to cannot be known at synth: a list where one group was expected', rule: true },
+      { at: 'Number', what: 'the group this ingress rule belongs to cannot be known at synth: 5 is not a security group id', rule: true },
+      { at: 'Vpc2', what: 'the group this ingress rule belongs to cannot be known at synth: Vpc is not a security group', rule: true },
+    ]);
+    const placeholder = m.groups.get('unresolved:Hand|Named')!;
+    expect(placeholder).toEqual(expect.objectContaining({ key: 'unresolved:Hand|Named', externalId: '(group of Named)' }));
+    expect(placeholder.ref).toBeUndefined();
+    expect(rulesOf(m, 'unresolved:Hand|Named')).toEqual(['ingress cidr 10.0.0.0/8']);
+    // A placeholder has no ref, so AWS's implicit egress is not added to it; its own egress is declared.
+    expect(m.groups.get('unresolved:Hand|NotSg')!.egressDeclaredBy).toEqual([at('NotSg', 'AWS::EC2::SecurityGroupEgress')]);
+  });
+
+  test('a group named by an sg- id outside the app, the VPC\'s default group and an EKS cluster group are groups of their own', () => {
+    const m = model({
+      Vpc: VPC.Vpc,
+      Cluster: { Type: 'AWS::EKS::Cluster', Properties: {} },
+      CdkCluster: { Type: 'Custom::AWSCDK-EKS-Cluster', Properties: {} },
+      Other: { Type: 'AWS::Example::Thing', Properties: {} },
+      A: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: 'sg-0abc', ...ingress({ SourceSecurityGroupId: { 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] } }) } },
+      B: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': ['Cluster', 'ClusterSecurityGroupId'] }, ...ingress({ SourceSecurityGroupId: { 'Fn::GetAtt': ['CdkCluster', 'ClusterSecurityGroupId'] } }) } },
+      C: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': ['Other', 'ClusterSecurityGroupId'] }, ...ingress({ SourceSecurityGroupId: { 'Fn::GetAtt': ['Other', 'DefaultSecurityGroup'] } }) } },
+    });
+    expect(m.groups.get('external:sg-0abc')!.externalId).toBe('sg-0abc');
+    expect(m.groups.get('external:sg-0abc')!.ref).toBeUndefined();
+    expect(rulesOf(m, 'external:sg-0abc')).toEqual(['ingress group Hand|Vpc#default']);
+    expect(m.groups.get('eks:Hand|Cluster')!.externalId).toBe('the cluster security group of Hand/Cluster');
+    expect(rulesOf(m, 'eks:Hand|Cluster')).toEqual(['ingress group eks:Hand|CdkCluster']);
+    expect(m.groups.get('eks:Hand|CdkCluster')!.externalId).toBe('the cluster security group of Hand/CdkCluster');
+    expect(m.unresolved.map(u => u.what)).toEqual([
+      'the group this ingress rule belongs to cannot be known at synth: Other.ClusterSecurityGroupId is not a security group',
+      'the peer of an ingress rule: the peer group: Other.DefaultSecurityGroup is not a security group',
+    ]);
+  });
+
+  test('a group used from another stack records the use once per user, with the export it came through', () => {
+    const m = buildModel([
+      { stackId: 'A', stackName: 'A', template: { Resources: { Sg: SG() }, Outputs: { O: { Value: sgRef(), Export: { Name: 'shared' } } } } },
+      {
+        stackId: 'B',
+        stackName: 'B',
+        template: {
+          Resources: {
+            In: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::ImportValue': 'shared' }, ...ingress({ SourceSecurityGroupId: { 'Fn::ImportValue': 'shared' } }) } },
+            Local: SG({ SecurityGroupIngress: [ingress({ SourceSecurityGroupId: { Ref: 'Local' } })] }),
+          },
+        },
+      },
+    ]);
+    expect(m.groups.get('A|Sg')!.crossStackUses).toEqual([{ by: { ...at('In', 'AWS::EC2::SecurityGroupIngress'), stackId: 'B', stackName: 'B' }, via: 'import', exportName: 'shared' }]);
+    expect(m.groups.get('B|Local')!.crossStackUses).toEqual([]);
+    expect(m.groups.get('A|Sg')!.exports).toEqual([{ name: 'shared' }]);
+  });
+
+  test('a nested stack\'s group used by its parent through an output is a cross-stack use of that kind', () => {
+    const m = buildModel([
+      { stackId: 'Parent', stackName: 'Parent', template: { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: {} }, In: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': ['Child', 'Outputs.SgId'] }, ...ingress({ CidrIp: '10.0.0.0/8' }) } } } } },
+      { stackId: 'ChildStack', stackName: 'ChildStack', parent: { stackId: 'Parent', logicalId: 'Child' }, template: { Resources: { Sg: SG() }, Outputs: { SgId: { Value: sgRef() } } } },
+    ]);
+    expect(m.groups.get('ChildStack|Sg')!.crossStackUses).toEqual([expect.objectContaining({ via: 'nested-stack-parameter', exportName: 'Outputs.SgId' })]);
+  });
+});
+
+describe('a rule\'s peer and traffic', () => {
+  const peerOf = (rule: Record<string, unknown>, direction: 'ingress' | 'egress' = 'ingress', extra: Record<string, unknown> = {}) => {
+    const m = model({
+      Vpc: VPC.Vpc,
+      Sg: SG(),
+      Pl: { Type: 'AWS::EC2::PrefixList', Properties: { MaxEntries: 1, AddressFamily: 'IPv4', Entries: [{ Cidr: { Ref: 'World' } }] } },
+      Pl2: { Type: 'AWS::EC2::PrefixList', Properties: { MaxEntries: 1, AddressFamily: 'IPv4', Entries: [{ Cidr: '10.0.0.0/8' }] } },
+      R: { Type: direction === 'ingress' ? 'AWS::EC2::SecurityGroupIngress' : 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: sgRef(), IpProtocol: '-1', ...rule } },
+    }, { Parameters: { World: { Type: 'String', Default: '0.0.0.0/0' }, Office: { Type: 'String', Default: '192.0.2.0/24' }, NoDefault: { Type: 'String' } }, ...extra });
+    const rule0 = m.groups.get('Hand|Sg')!.rules.find(r => r.origin.logicalId === 'R')!;
+    return { peer: rule0.peer, unresolved: m.unresolved.map(u => u.what), invalid: m.invalidRules.map(i => i.what) };
+  };
+
+  test('a CIDR peer, from a parameter\'s default or the VPC\'s CIDR, says where it came from', () => {
+    expect(peerOf({ CidrIp: { Ref: 'Office' } }).peer).toEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '192.0.2.0/24' }), viaParameter: 'Office', vpcCidrOf: undefined });
+    expect(peerOf({ CidrIp: { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] } }).peer).toEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '10.0.0.0/16' }), viaParameter: undefined, vpcCidrOf: 'Hand|Vpc' });
+    expect(peerOf({ CidrIpv6: '2600:1f00::/56' }, 'egress').peer).toEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '2600:1f00::/56' }), viaParameter: undefined, vpcCidrOf: undefined });
+  });
+
+  test('a CIDR peer synth cannot read is unresolved, and says why', () => {
+    expect(peerOf({ CidrIp: { Ref: 'NoDefault' } })).toEqual({
+      peer: { kind: 'unresolved', reason: 'CidrIp parameter NoDefault has no default' },
+      unresolved: ['the peer of an ingress rule: CidrIp parameter NoDefault has no default'],
+      invalid: [],
+    });
+    expect(peerOf({ CidrIpv6: ['::/0', '2600::/16'] }, 'egress')).toEqual({
+      peer: { kind: 'unresolved', reason: 'CidrIpv6 is not a single value' },
+      unresolved: ['the peer of an egress rule: CidrIpv6 is not a single value'],
+      invalid: [],
+    });
+    expect(peerOf({ CidrIp: 'office' }).peer).toEqual({ kind: 'unresolved', reason: 'CidrIp "office" is not a CIDR block' });
+    expect(peerOf({ CidrIp: 10 }).peer).toEqual({ kind: 'unresolved', reason: 'CidrIp 10 is not a CIDR block' });
+  });
+
+  test('a group peer is the group, on each side; one synth cannot know is unresolved', () => {
+    expect(peerOf({ SourceSecurityGroupId: { Ref: 'Sg' } }).peer).toEqual({ kind: 'group', groupKey: 'Hand|Sg' });
+    expect(peerOf({ DestinationSecurityGroupId: 'sg-0def' }, 'egress').peer).toEqual({ kind: 'group', groupKey: 'external:sg-0def' });
+    expect(peerOf({ SourceSecurityGroupId: { Ref: 'Vpc' } })).toEqual({
+      peer: { kind: 'unresolved', reason: 'the peer group: Vpc is not a security group' },
+      unresolved: ['the peer of an ingress rule: the peer group: Vpc is not a security group'],
+      invalid: [],
+    });
+    // The other direction's property is not this direction's peer.
+    expect(peerOf({ DestinationSecurityGroupId: { Ref: 'Sg' } }).peer).toEqual({ kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' });
+    expect(peerOf({ SourceSecurityGroupId: { Ref: 'Sg' } }, 'egress').peer).toEqual({ kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' });
+  });
+
+  test('a prefix-list peer is named by its id, or by the list in the app with whether it holds the world', () => {
+    expect(peerOf({ SourcePrefixListId: 'pl-123' }).peer).toEqual({ kind: 'prefixList', id: 'pl-123', viaParameter: undefined });
+    expect(peerOf({ DestinationPrefixListId: { Ref: 'Office' } }, 'egress').peer).toEqual({ kind: 'prefixList', id: '192.0.2.0/24', viaParameter: 'Office' });
+    expect(peerOf({ SourcePrefixListId: { Ref: 'Pl' } }).peer).toEqual({ kind: 'prefixList', id: 'Pl', prefixListKey: 'Hand|Pl', holdsWorld: true, worldViaParameter: 'World' });
+    expect(peerOf({ DestinationPrefixListId: { 'Fn::GetAtt': ['Pl2', 'PrefixListId'] } }, 'egress').peer).toEqual({ kind: 'prefixList', id: 'Pl2', prefixListKey: 'Hand|Pl2', holdsWorld: false, worldViaParameter: undefined });
+    expect(peerOf({ SourcePrefixListId: { Ref: 'Sg' } }).peer).toEqual({ kind: 'prefixList', id: 'Sg', prefixListKey: undefined, holdsWorld: undefined, worldViaParameter: undefined });
+    expect(peerOf({ SourcePrefixListId: { Ref: 'NoDefault' } }).peer).toEqual({ kind: 'unresolved', reason: 'the prefix list: parameter NoDefault has no default' });
+    expect(peerOf({ DestinationPrefixListId: ['pl-1', 'pl-2'] }, 'egress').peer).toEqual({ kind: 'unresolved', reason: 'the prefix list: a list' });
+  });
+
+  test('a source named by group name, or no peer at all, is unresolved with the reason', () => {
+    expect(peerOf({ SourceSecurityGroupName: 'default' }).peer).toEqual({ kind: 'unresolved', reason: 'the source is a group name (default VPC or EC2-Classic)' });
+    expect(peerOf({ SourceSecurityGroupName: 'default' }, 'egress').peer).toEqual({ kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' });
+    expect(peerOf({})).toEqual({
+      peer: { kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' },
+      unresolved: ['the peer of an ingress rule: the rule names no CIDR, group or prefix list'],
+      invalid: [],
+    });
+  });
+
+  test('a CIDR is read before a group, and a group before a prefix list', () => {
+    expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupId: { Ref: 'Sg' }, SourcePrefixListId: 'pl-1' }).peer).toEqual(expect.objectContaining({ kind: 'cidr' }));
+    expect(peerOf({ CidrIpv6: '::/0', DestinationPrefixListId: 'pl-1' }, 'egress').peer).toEqual(expect.objectContaining({ kind: 'cidr' }));
+    expect(peerOf({ DestinationSecurityGroupId: { Ref: 'Sg' }, DestinationPrefixListId: 'pl-1' }, 'egress').peer).toEqual({ kind: 'group', groupKey: 'Hand|Sg' });
+  });
+
+  test('a rule that names more than one peer is invalid, counting only peers that are surely there', () => {
+    expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupId: { Ref: 'Sg' }, SourcePrefixListId: 'pl-1' }).invalid)
+      .toEqual(['names 3 peers (CidrIp, SourceSecurityGroupId, SourcePrefixListId); a rule names exactly one']);
+    expect(peerOf({ CidrIpv6: '::/0', DestinationSecurityGroupId: { Ref: 'Sg' } }, 'egress').invalid).toEqual(['names 2 peers (CidrIpv6, DestinationSecurityGroupId); a rule names exactly one']);
+    expect(peerOf({ SourceSecurityGroupName: 'default', SourceSecurityGroupId: { Ref: 'Sg' } }).invalid).toEqual(['names 2 peers (SourceSecurityGroupId, SourceSecurityGroupName); a rule names exactly one']);
+    // An egress has no SourceSecurityGroupName; a peer that Fn::If or AWS::NoValue may drop is not counted.
+    expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupName: 'default' }, 'egress').invalid).toEqual([]);
+    expect(peerOf({ CidrIp: { 'Fn::If': ['C', '10.0.0.0/8', { Ref: 'AWS::NoValue' }] }, SourceSecurityGroupId: { Ref: 'Sg' } }).invalid).toEqual([]);
+    expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupId: { Ref: 'AWS::NoValue' } }).invalid).toEqual([]);
+    expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupId: { Ref: 'Sg' } }, 'ingress', {}).invalid).toHaveLength(1);
+  });
+
+  test('an invalid rule records where, which direction and which behaviour', () => {
+    const m = model({ Sg: SG({ SecurityGroupEgress: [{ IpProtocol: '-1', CidrIp: '10.0.0.0/8', CidrIpv6: '::/0' }] }) });
+    expect(m.invalidRules).toEqual([{ at: at('Sg', 'AWS::EC2::SecurityGroup'), direction: 'egress', behaviour: AWS_BEHAVIOURS.ruleNamesOnePeer.id, what: 'names 2 peers (CidrIp, CidrIpv6); a rule names exactly one' }]);
+  });
+
+  test('an address without a prefix length is an invalid rule that says what to write, with the parameter it came from', () => {
+    const m = model({
+      Sg: SG({
+        SecurityGroupIngress: [
+          { IpProtocol: '-1', CidrIp: '192.0.2.1' },
+          { IpProtocol: '-1', CidrIpv6: '2001:db8::1' },
+          { IpProtocol: '-1', CidrIp: { Ref: 'Host' } },
+          { IpProtocol: '-1', CidrIp: '192.0.2.0/24' },
+          { IpProtocol: '-1', CidrIp: 'office' },
+          { IpProtocol: '-1', CidrIp: { Ref: 'NoDefault' } },
+          { IpProtocol: '-1', CidrIp: 3 },
+        ],
+      }),
+    }, { Parameters: { Host: { Type: 'String', Default: '198.51.100.7' }, NoDefault: { Type: 'String' } } });
+    const base = { at: at('Sg', 'AWS::EC2::SecurityGroup'), direction: 'ingress', behaviour: AWS_BEHAVIOURS.cidrNeedsPrefix.id };
+    expect(m.invalidRules).toEqual([
+      { ...base, what: 'has CidrIp "192.0.2.1" without a prefix length; write 192.0.2.1/32 for one address' },
+      { ...base, what: 'has CidrIpv6 "2001:db8::1" without a prefix length; write 2001:db8::1/128 for one address' },
+      { ...base, what: 'has CidrIp "198.51.100.7" (the default of parameter Host) without a prefix length; write 198.51.100.7/32 for one address', viaParameter: 'Host' },
+    ]);
+  });
+
+  test('traffic read from parameters names them; an unsettled reading names its behaviour; a bad one is unresolved', () => {
+    const m = model({
+      Sg: SG({
+        SecurityGroupIngress: [
+          { IpProtocol: { Ref: 'Proto' }, FromPort: { Ref: 'Port' }, ToPort: { Ref: 'Port' }, CidrIp: '10.0.0.0/8' },
+          { IpProtocol: 'tcp', CidrIp: '10.0.0.0/8' },
+          { IpProtocol: 'tcp', FromPort: 10, ToPort: 5, CidrIp: '10.0.0.0/8' },
+        ],
+      }),
+    }, { Parameters: { Proto: { Type: 'String', Default: 'tcp' }, Port: { Type: 'Number', Default: 8443 } } });
+    const [fromParameters, unsettled, bad] = m.groups.get('Hand|Sg')!.rules;
+    expect(fromParameters.traffic).toEqual({ protocol: 'tcp', ports: { from: 8443, to: 8443 } });
+    expect(fromParameters.trafficViaParameters).toEqual(['Proto', 'Port']);
+    expect(fromParameters).not.toHaveProperty('trafficUnsettledBy');
+    expect(unsettled.trafficUnsettledBy).toBe(AWS_BEHAVIOURS.tcpUdpPortsMinusOneOrNone.id);
+    expect(unsettled).not.toHaveProperty('trafficViaParameters');
+    expect(bad.trafficProblem).toEqual(expect.any(String));
+    expect(m.unresolved).toEqual([{ at: at('Sg', 'AWS::EC2::SecurityGroup'), what: `the traffic of an ingress rule: ${bad.trafficProblem}`, rule: true }]);
+  });
+
+  test('CDK\'s no-traffic placeholder is no rule but declares egress; anything like it that differs is a rule', () => {
+    const placeholder = { IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' };
+    const m = model({
+      Closed: SG({ SecurityGroupEgress: [placeholder] }),
+      Ingress: SG({ SecurityGroupIngress: [placeholder] }),
+      Code: SG({ SecurityGroupEgress: [{ ...placeholder, ToPort: 87 }] }),
+      Type: SG({ SecurityGroupEgress: [{ ...placeholder, FromPort: 253 }] }),
+      Proto: SG({ SecurityGroupEgress: [{ ...placeholder, IpProtocol: 'udp' }] }),
+      Cidr: SG({ SecurityGroupEgress: [{ ...placeholder, CidrIp: '255.255.255.254/32' }] }),
+    });
+    expect(rulesOf(m, 'Hand|Closed')).toEqual([]);
+    expect(m.groups.get('Hand|Closed')!.egressDeclaredBy).toHaveLength(1);
+    expect(rulesOf(m, 'Hand|Ingress')).toEqual(['ingress cidr 255.255.255.255/32', 'egress cidr 0.0.0.0/0 (implicit)']);
+    for (const key of ['Code', 'Type', 'Proto', 'Cidr']) expect(m.groups.get(`Hand|${key}`)!.rules).toHaveLength(1);
   });
 });
