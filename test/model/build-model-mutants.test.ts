@@ -530,3 +530,169 @@ describe('a rule\'s peer and traffic', () => {
     for (const key of ['Code', 'Type', 'Proto', 'Cidr']) expect(m.groups.get(`Hand|${key}`)!.rules).toHaveLength(1);
   });
 });
+
+/** Every attachment the model records for one resource, once each. */
+function attachmentsOf(m: SecurityGroupModel, logicalId: string) {
+  const found = new Set<SecurityGroupModel['groups'] extends Map<string, infer G> ? G extends { attachments: Array<infer A> } ? A : never : never>();
+  for (const group of m.groups.values()) for (const a of group.attachments) if (a.resource.logicalId === logicalId) found.add(a);
+  return [...found];
+}
+
+/** An attachment as text: its groups, and how it got them. */
+function attached(m: SecurityGroupModel, logicalId: string): string[] {
+  return attachmentsOf(m, logicalId).map(a => [
+    a.groupKeys.join(' + '),
+    a.viaDefault ? `by ${a.fallbackBy}` : '',
+    a.fallbackNote ? `(${a.fallbackNote})` : '',
+    a.interfaceLabel ? `[${a.interfaceLabel}]` : '',
+    a.viaTemplate ? `via ${a.viaTemplate.logicalId}` : '',
+    a.unresolved.length > 0 ? `unresolved: ${a.unresolved.join('; ')}` : '',
+  ].filter(Boolean).join(' '));
+}
+
+const FALLBACK = AWS_BEHAVIOURS.fallbackToDefaultGroup.id;
+const UNSETTLED = AWS_BEHAVIOURS.fallbackUnsettled.id;
+
+describe('resources without groups get their VPC\'s default group', () => {
+  const SUBNET_GROUPS = {
+    DbSubnets: { Type: 'AWS::RDS::DBSubnetGroup', Properties: { SubnetIds: [{ Ref: 'Subnet' }] } },
+    CacheSubnets: { Type: 'AWS::ElastiCache::SubnetGroup', Properties: { SubnetIds: [{ Ref: 'Subnet' }] } },
+    RedshiftSubnets: { Type: 'AWS::Redshift::ClusterSubnetGroup', Properties: { SubnetIds: [{ Ref: 'Subnet' }] } },
+  };
+
+  test.each([
+    ['AWS::EC2::Instance', { SubnetId: { Ref: 'Subnet' } }, FALLBACK],
+    ['AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', VpcId: { Ref: 'Vpc' } }, FALLBACK],
+    ['AWS::RDS::DBInstance', { DBSubnetGroupName: { Ref: 'DbSubnets' } }, FALLBACK],
+    ['AWS::RDS::DBCluster', { DBSubnetGroupName: { Ref: 'DbSubnets' } }, UNSETTLED],
+    ['AWS::ElastiCache::CacheCluster', { CacheSubnetGroupName: { Ref: 'CacheSubnets' } }, UNSETTLED],
+    ['AWS::ElastiCache::ReplicationGroup', { CacheSubnetGroupName: { Ref: 'CacheSubnets' } }, UNSETTLED],
+    ['AWS::Redshift::Cluster', { ClusterSubnetGroupName: { Ref: 'RedshiftSubnets' } }, FALLBACK],
+    ['AWS::ECS::Service', { NetworkConfiguration: { AwsvpcConfiguration: { Subnets: [{ Ref: 'Subnet' }] } } }, FALLBACK],
+    ['AWS::ECS::TaskSet', { NetworkConfiguration: { AwsVpcConfiguration: { Subnets: [{ Ref: 'Subnet' }] } } }, FALLBACK],
+    ['AWS::OpenSearchService::Domain', { VPCOptions: { SubnetIds: [{ Ref: 'Subnet' }] } }, FALLBACK],
+    ['AWS::Elasticsearch::Domain', { VPCOptions: { SubnetIds: [{ Ref: 'Subnet' }] } }, FALLBACK],
+    ['AWS::MSK::Cluster', { BrokerNodeGroupInfo: { ClientSubnets: [{ Ref: 'Subnet' }] } }, FALLBACK],
+    ['AWS::ElasticLoadBalancing::LoadBalancer', { Subnets: [{ Ref: 'Subnet' }] }, FALLBACK],
+    ['AWS::EC2::NetworkInterface', { SubnetId: { Ref: 'Subnet' } }, UNSETTLED],
+    ['AWS::EFS::MountTarget', { SubnetId: { Ref: 'Subnet' } }, UNSETTLED],
+    ['AWS::FSx::FileSystem', { SubnetIds: [{ Ref: 'Subnet' }] }, UNSETTLED],
+  ])('%s without groups, in a subnet of the app, gets the app VPC\'s default group', (type, props, by) => {
+    const m = model({ ...VPC, ...SUBNET_GROUPS, R: { Type: type, Properties: props } });
+    expect(attachmentsOf(m, 'R')).toEqual([{
+      resource: at('R', type), groupKeys: ['Hand|Vpc#default'], unresolved: [], viaDefault: true, interfaceLabel: undefined, fallbackBy: by, fallbackNote: undefined,
+    }]);
+    expect(m.unresolved).toEqual([]);
+  });
+
+  test.each([
+    ['AWS::EC2::Instance', {}, 'unknown-vpc', 'a VPC outside the app'],
+    ['AWS::EC2::Instance', { SubnetId: 'subnet-1' }, 'unknown-vpc', 'a VPC outside the app'],
+    ['AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', VpcId: 'vpc-0abc' }, 'external:vpc-0abc', 'VPC vpc-0abc'],
+    ['AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 'unknown-vpc', 'a VPC outside the app'],
+    ['AWS::RDS::DBInstance', {}, 'default-vpc', 'the account\'s default VPC'],
+    ['AWS::RDS::DBInstance', { DBSubnetGroupName: 'shared-subnets' }, 'unknown-vpc', 'a VPC outside the app'],
+    ['AWS::RDS::DBInstance', { DBSubnetGroupName: { Ref: 'CacheSubnets' } }, 'unknown-vpc', 'a VPC outside the app'],
+    ['AWS::RDS::DBInstance', { DBSubnetGroupName: { Ref: 'LiteralSubnets' } }, 'unknown-vpc', 'a VPC outside the app'],
+    ['AWS::ElastiCache::CacheCluster', {}, 'default-vpc', 'the account\'s default VPC'],
+    ['AWS::ECS::Service', { NetworkConfiguration: { AwsvpcConfiguration: { Subnets: ['subnet-1'] } } }, 'unknown-vpc', 'a VPC outside the app'],
+    ['AWS::ECS::Service', { NetworkConfiguration: { AwsvpcConfiguration: {} } }, 'unknown-vpc', 'a VPC outside the app'],
+    ['AWS::EC2::NetworkInterface', { SubnetId: { Ref: 'Vpc' } }, 'unknown-vpc', 'a VPC outside the app'],
+    ['AWS::EC2::NetworkInterface', { SubnetId: { Ref: 'OutsideSubnet' } }, 'external:vpc-9', 'VPC vpc-9'],
+    ['AWS::EC2::NetworkInterface', { SubnetId: { Ref: 'LostSubnet' } }, 'unknown-vpc', 'a VPC outside the app'],
+  ])('%s %j without groups gets the default group of %s, named "%s"', (type, props, vpcKey, label) => {
+    const m = model({
+      ...VPC,
+      ...SUBNET_GROUPS,
+      LiteralSubnets: { Type: 'AWS::RDS::DBSubnetGroup', Properties: { SubnetIds: ['subnet-1'] } },
+      OutsideSubnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: 'vpc-9' } },
+      LostSubnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'NoSuch' } } },
+      R: { Type: type, Properties: props },
+    });
+    expect(attachmentsOf(m, 'R').map(a => a.groupKeys)).toEqual([[`${vpcKey}#default`]]);
+    expect(m.groups.get(`${vpcKey}#default`)).toEqual(expect.objectContaining({ defaultOfVpc: vpcKey, externalId: label }));
+    expect(m.groups.get(`${vpcKey}#default`)!.ref).toBeUndefined();
+  });
+
+  test('resources that make no interface, or take their groups elsewhere, get no default group', () => {
+    const m = model({
+      ...VPC,
+      Gateway: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: { Ref: 'Vpc' } } },
+      Task: { Type: 'AWS::ECS::Service', Properties: { NetworkConfiguration: {} } },
+      Bridge: { Type: 'AWS::ECS::Service', Properties: {} },
+      Public: { Type: 'AWS::OpenSearchService::Domain', Properties: {} },
+      Member: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: { Ref: 'Cluster' }, VPCSecurityGroups: [] } },
+      Fn: { Type: 'AWS::Lambda::Function', Properties: {} },
+      Classic: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { AvailabilityZones: ['eu-west-1a'] } },
+      Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { ImageId: 'ami-1' } } },
+      LtEmpty: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { SecurityGroupIds: [], NetworkInterfaces: [{ DeviceIndex: 0, Groups: [] }] } } },
+      Server: { Type: 'AWS::Transfer::Server', Properties: {} },
+    });
+    for (const id of ['Gateway', 'Task', 'Bridge', 'Public', 'Member', 'Fn', 'Classic', 'Lt', 'LtEmpty', 'Server']) expect([id, attached(m, id)]).toEqual([id, []]);
+    expect([...m.groups.keys()]).toEqual(['Hand|Vpc#default']);
+    expect(m.unresolved).toEqual([]);
+  });
+
+  test('a cluster member that names its own groups is attached to them', () => {
+    const m = model({ Sg: SG(), Member: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: 'c', VPCSecurityGroups: [sgRef()] } } });
+    expect(attached(m, 'Member')).toEqual(['Hand|Sg']);
+  });
+
+  test('a read replica without groups gets the default group by its own behaviour and note', () => {
+    const m = model({ ...VPC, ...SUBNET_GROUPS, Replica: { Type: 'AWS::RDS::DBInstance', Properties: { SourceDBInstanceIdentifier: 'db-1', DBSubnetGroupName: { Ref: 'DbSubnets' } } } });
+    expect(attached(m, 'Replica')).toEqual([`Hand|Vpc#default by ${AWS_BEHAVIOURS.readReplicaGroups.id} (it is a read replica that names no group)`]);
+  });
+
+  test('a classic load balancer in subnets outside the app may get ELB\'s own group instead, and says so', () => {
+    const m = model({ Classic: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { Subnets: ['subnet-1'] } } });
+    expect(attached(m, 'Classic')).toEqual([
+      `unknown-vpc#default by ${UNSETTLED} (unless its subnets are in the account's default VPC, where ELB makes a default_elb group instead)`,
+    ]);
+  });
+
+  test('resources that name their groups are attached to them, each group once, with the parameters that gave them', () => {
+    const m = model({
+      ...VPC,
+      Sg: SG(),
+      Other: SG(),
+      Endpoint: { Type: 'AWS::EC2::VPCEndpoint', Properties: { SecurityGroupIds: [sgRef(), { Ref: 'Sg' }], VpcId: { Ref: 'Vpc' } } },
+      Gateway: { Type: 'AWS::EC2::VPCEndpoint', Properties: { SecurityGroupIds: [{ Ref: 'Other' }] } },
+      Cache: { Type: 'AWS::ElastiCache::CacheCluster', Properties: { VpcSecurityGroupIds: [{ Ref: 'Sg' }] } },
+      Repl: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { SecurityGroupIds: [{ Ref: 'Sg' }] } },
+      Cluster: { Type: 'AWS::RDS::DBCluster', Properties: { VpcSecurityGroupIds: [{ Ref: 'Sg' }] } },
+      Redshift: { Type: 'AWS::Redshift::Cluster', Properties: { VpcSecurityGroupIds: [{ Ref: 'Sg' }] } },
+      Service: { Type: 'AWS::ECS::Service', Properties: { NetworkConfiguration: { AwsvpcConfiguration: { SecurityGroups: [{ Ref: 'Sg' }] } } } },
+      Domain: { Type: 'AWS::Elasticsearch::Domain', Properties: { VPCOptions: { SecurityGroupIds: [{ Ref: 'Sg' }] } } },
+      Msk: { Type: 'AWS::MSK::Cluster', Properties: { BrokerNodeGroupInfo: { SecurityGroups: [{ Ref: 'Sg' }] } } },
+      Classic: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { SecurityGroups: [{ Ref: 'Sg' }] } },
+      Eni: { Type: 'AWS::EC2::NetworkInterface', Properties: { GroupSet: [{ Ref: 'Sg' }], SubnetId: { Ref: 'Subnet' } } },
+      Efs: { Type: 'AWS::EFS::MountTarget', Properties: { SecurityGroups: [{ Ref: 'Sg' }] } },
+      Fsx: { Type: 'AWS::FSx::FileSystem', Properties: { SecurityGroupIds: [{ Ref: 'Sg' }] } },
+      Server: { Type: 'AWS::Transfer::Server', Properties: { EndpointDetails: { SecurityGroupIds: [{ Ref: 'Sg' }] } } },
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SecurityGroupIds: { Ref: 'Groups' } } } },
+    }, { Parameters: { Groups: { Type: 'List<AWS::EC2::SecurityGroup::Id>', Default: 'sg-0a, sg-0b' } } });
+    for (const id of ['Endpoint', 'Cache', 'Repl', 'Cluster', 'Redshift', 'Service', 'Domain', 'Msk', 'Classic', 'Eni', 'Efs', 'Fsx', 'Server']) {
+      expect([id, attached(m, id)]).toEqual([id, ['Hand|Sg']]);
+    }
+    expect(attached(m, 'Gateway')).toEqual(['Hand|Other']);
+    expect(attachmentsOf(m, 'Fn')).toEqual([{
+      resource: at('Fn', 'AWS::Lambda::Function'), groupKeys: ['external:sg-0a', 'external:sg-0b'], unresolved: [], viaDefault: false, interfaceLabel: undefined, viaParameters: ['Groups'],
+    }]);
+    expect(attachmentsOf(m, 'Cache')[0]).not.toHaveProperty('viaParameters');
+    expect(m.groups.get('Hand|Sg')!.references).toEqual([]);
+  });
+
+  test('groups synth cannot read are counted on the attachment and listed once as unresolved', () => {
+    const m = model({
+      ...VPC,
+      Sg: SG(),
+      I: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [sgRef(), { Ref: 'NoDefault' }, 'default'] } },
+      Eni: { Type: 'AWS::EC2::Instance', Properties: { NetworkInterfaces: [{ DeviceIndex: 2, GroupSet: [{ Ref: 'Vpc' }] }] } },
+    }, { Parameters: { NoDefault: { Type: 'String' } } });
+    expect(attached(m, 'I')).toEqual(['Hand|Sg unresolved: parameter NoDefault has no default; "default" is not a security group id']);
+    expect(m.unresolved).toEqual([
+      { at: at('I', 'AWS::EC2::Instance'), what: '2 of its security groups: parameter NoDefault has no default; "default" is not a security group id' },
+      { at: at('Eni', 'AWS::EC2::Instance'), what: '1 of its security groups (network interface 2): Vpc is not a security group' },
+    ]);
+  });
+});
