@@ -538,7 +538,7 @@ function attachmentsOf(m: SecurityGroupModel, logicalId: string) {
   return [...found];
 }
 
-/** An attachment as text: its groups, and how it got them. */
+/** A resource's attachments as text, sorted: their groups, and how it got them. */
 function attached(m: SecurityGroupModel, logicalId: string): string[] {
   return attachmentsOf(m, logicalId).map(a => [
     a.groupKeys.join(' + '),
@@ -547,7 +547,7 @@ function attached(m: SecurityGroupModel, logicalId: string): string[] {
     a.interfaceLabel ? `[${a.interfaceLabel}]` : '',
     a.viaTemplate ? `via ${a.viaTemplate.logicalId}` : '',
     a.unresolved.length > 0 ? `unresolved: ${a.unresolved.join('; ')}` : '',
-  ].filter(Boolean).join(' '));
+  ].filter(Boolean).join(' ')).sort();
 }
 
 const FALLBACK = AWS_BEHAVIOURS.fallbackToDefaultGroup.id;
@@ -694,5 +694,151 @@ describe('resources without groups get their VPC\'s default group', () => {
       { at: at('I', 'AWS::EC2::Instance'), what: '2 of its security groups: parameter NoDefault has no default; "default" is not a security group id' },
       { at: at('Eni', 'AWS::EC2::Instance'), what: '1 of its security groups (network interface 2): Vpc is not a security group' },
     ]);
+  });
+});
+
+describe('instances, launch templates and Auto Scaling groups', () => {
+  const LT = (data: Record<string, unknown>) => ({ Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: data } });
+  const byId = { LaunchTemplateId: { Ref: 'Lt' }, Version: '1' };
+
+  test('an instance takes its own groups, else its launch template\'s, else its VPC\'s default group', () => {
+    const m = model({
+      ...VPC,
+      Sg: SG(),
+      Other: SG(),
+      Lt: LT({ SecurityGroupIds: [{ Ref: 'Other' }] }),
+      LtNi: LT({ NetworkInterfaces: [{ DeviceIndex: 0, Groups: [{ Ref: 'Other' }] }, { DeviceIndex: 1, Groups: { Ref: 'Sg' } }, { DeviceIndex: 2 }] }),
+      LtNone: LT({ NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: { Ref: 'Subnet' } }] }),
+      Own: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroups: [{ Ref: 'Sg' }], LaunchTemplate: byId } },
+      FromLt: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [], LaunchTemplate: byId } },
+      FromNi: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateName: { Ref: 'LtNi' } } } },
+      Neither: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'LtNone' } } } },
+      Bare: { Type: 'AWS::EC2::Instance', Properties: { SubnetId: { Ref: 'Subnet' } } },
+    });
+    expect(attached(m, 'Own')).toEqual(['Hand|Sg']);
+    expect(attached(m, 'FromLt')).toEqual(['Hand|Other via Lt']);
+    expect(attached(m, 'FromNi')).toEqual(['Hand|Other + Hand|Sg via LtNi']);
+    // The launch template's first interface gives the subnet, so the VPC.
+    expect(attached(m, 'Neither')).toEqual([`Hand|Vpc#default by ${FALLBACK} (it names no group, and neither does its launch template Hand/LtNone)`]);
+    expect(attached(m, 'Bare')).toEqual([`Hand|Vpc#default by ${FALLBACK}`]);
+    expect(attached(m, 'Lt')).toEqual(['Hand|Other']);
+    expect(attached(m, 'LtNi')).toEqual(['Hand|Other [network interface 0]', 'Hand|Sg [network interface 1]']);
+    expect(m.unresolved).toEqual([]);
+  });
+
+  test('an instance\'s network interfaces are attached one by one: own groups, an existing interface\'s, the template\'s, or the default', () => {
+    const m = model({
+      ...VPC,
+      Sg: SG(),
+      Other: SG(),
+      Eni: { Type: 'AWS::EC2::NetworkInterface', Properties: { GroupSet: [{ Ref: 'Other' }], SubnetId: { Ref: 'Subnet' } } },
+      EniBare: { Type: 'AWS::EC2::NetworkInterface', Properties: { SubnetId: { Ref: 'Subnet' } } },
+      Lt: LT({ SecurityGroupIds: [{ Ref: 'Other' }] }),
+      I: {
+        Type: 'AWS::EC2::Instance',
+        Properties: {
+          NetworkInterfaces: [
+            { DeviceIndex: '0', GroupSet: [{ Ref: 'Sg' }] },
+            { DeviceIndex: 1, NetworkInterfaceId: { Ref: 'Eni' } },
+            { NetworkInterfaceId: { Ref: 'EniBare' } },
+            { DeviceIndex: 3, NetworkInterfaceId: 'eni-0123' },
+            { DeviceIndex: 4, SubnetId: { Ref: 'Subnet' } },
+          ],
+        },
+      },
+      WithLt: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } }, NetworkInterfaces: [{ DeviceIndex: 0, GroupSet: [] }] } },
+      OutsideLt: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: 'lt-9' }, NetworkInterfaces: [{ DeviceIndex: 0 }] } },
+      NoGroupsLt: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'EniBare' } }, NetworkInterfaces: [{ DeviceIndex: 0 }] } },
+    });
+    expect(attached(m, 'I')).toEqual([
+      'Hand|Other [network interface 1]',
+      'Hand|Sg [network interface 0]',
+      `Hand|Vpc#default by ${FALLBACK} [network interface 4]`,
+    ]);
+    // The bare interface is judged where it is defined.
+    expect(attached(m, 'EniBare')).toEqual([`Hand|Vpc#default by ${UNSETTLED}`]);
+    expect(attached(m, 'WithLt')).toEqual(['Hand|Other [network interface 0] via Lt']);
+    expect(attached(m, 'OutsideLt')).toEqual([]);
+    expect(attached(m, 'NoGroupsLt')).toEqual([]);
+    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toEqual([
+      'OutsideLt: its security groups (network interface 0) come from launch template lt-9, which is not in the app',
+      'NoGroupsLt: its security groups (network interface 0) come from launch template EniBare, which is not in the app',
+    ]);
+  });
+
+  test('an instance whose template is named by something synth cannot read says so', () => {
+    const m = model({
+      Unknown: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateName: { Ref: 'NoDefault' } } } },
+      Listed: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { Id: ['a'] } } },
+      ByName: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { Name: 'named-template' } } },
+    }, { Parameters: { NoDefault: { Type: 'String' } } });
+    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toEqual([
+      'Unknown: its security groups come from launch template (parameter NoDefault has no default), which is not in the app',
+      'Listed: its security groups come from launch template (a list), which is not in the app',
+      'ByName: its security groups come from launch template named-template, which is not in the app',
+    ]);
+  });
+
+  test('an Auto Scaling group takes its launch template\'s or launch configuration\'s groups, else is judged by its subnets', () => {
+    const m = model({
+      ...VPC,
+      Sg: SG(),
+      Lt: LT({ SecurityGroupIds: [{ Ref: 'Sg' }] }),
+      LtNone: LT({ NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: { Ref: 'Subnet' } }] }),
+      Lc: { Type: 'AWS::AutoScaling::LaunchConfiguration', Properties: { SecurityGroups: [{ Ref: 'Sg' }] } },
+      LcNone: { Type: 'AWS::AutoScaling::LaunchConfiguration', Properties: { SecurityGroups: [] } },
+      ByTemplate: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } } } },
+      Mixed: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: { LaunchTemplateId: { Ref: 'Lt' } } } } } },
+      ByConfig: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { LaunchConfigurationName: { Ref: 'Lc' } } },
+      InSubnets: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { LaunchConfigurationName: { Ref: 'LcNone' }, VPCZoneIdentifier: [{ Ref: 'Subnet' }] } },
+      TemplateSubnet: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'LtNone' } }, VPCZoneIdentifier: ['subnet-1'] } },
+      Nowhere: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { LaunchConfigurationName: { Ref: 'LcNone' } } },
+      FromInstance: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { InstanceId: 'i-0123' } },
+      Outside: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { LaunchConfigurationName: 'shared-config' } },
+      NotAConfig: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { LaunchConfigurationName: { Ref: 'Sg' } } },
+    });
+    const judged = `by ${AWS_BEHAVIOURS.launchTemplateJudgedWhereUsed.id}`;
+    expect(attached(m, 'ByTemplate')).toEqual(['Hand|Sg via Lt']);
+    expect(attached(m, 'Mixed')).toEqual(['Hand|Sg via Lt']);
+    expect(attached(m, 'ByConfig')).toEqual(['Hand|Sg via Lc']);
+    expect(attached(m, 'InSubnets')).toEqual([`Hand|Vpc#default ${judged} (its launch template Hand/LcNone names no group)`]);
+    expect(attached(m, 'TemplateSubnet')).toEqual([`Hand|Vpc#default ${judged} (its launch template Hand/LtNone names no group)`]);
+    expect(attached(m, 'Nowhere')).toEqual([`unknown-vpc#default ${judged} (its launch template Hand/LcNone names no group)`]);
+    expect(attached(m, 'FromInstance')).toEqual([]);
+    expect(attached(m, 'Outside')).toEqual([]);
+    expect(attached(m, 'NotAConfig')).toEqual([]);
+    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toEqual([
+      'Outside: its security groups come from launch template shared-config, which is not in the app',
+      'NotAConfig: its security groups come from launch template Sg, which is not in the app',
+    ]);
+  });
+
+  test('groups a launch template cannot resolve are reported at the template, not again where it is used', () => {
+    const m = model({
+      Lt: LT({ SecurityGroupIds: [{ Ref: 'NoDefault' }] }),
+      I: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } } } },
+      Asg: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } } } },
+    }, { Parameters: { NoDefault: { Type: 'String' } } });
+    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toEqual(['Lt: 1 of its security groups: parameter NoDefault has no default']);
+  });
+
+  test('a launch template in another stack is read in its own stack', () => {
+    const m = buildModel([
+      { stackId: 'A', stackName: 'A', template: { Resources: { Sg: SG(), Lt: LT({ SecurityGroupIds: [{ Ref: 'Sg' }] }) }, Outputs: { O: { Value: { Ref: 'Lt' }, Export: { Name: 'lt' } } } } },
+      { stackId: 'B', stackName: 'B', template: { Resources: { I: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { 'Fn::ImportValue': 'lt' } } } } } } },
+    ]);
+    expect(attached(m, 'I')).toEqual(['A|Sg via Lt']);
+    expect(attachmentsOf(m, 'I')[0].viaTemplate).toEqual({ ...at('Lt', 'AWS::EC2::LaunchTemplate'), stackId: 'A', stackName: 'A' });
+  });
+
+  test('an instance or interface that does not check source and destination forwards traffic', () => {
+    const m = model({
+      A: { Type: 'AWS::EC2::Instance', Properties: { SourceDestCheck: false, SecurityGroupIds: ['sg-1'] } },
+      B: { Type: 'AWS::EC2::NetworkInterface', Properties: { SourceDestCheck: 'false', GroupSet: ['sg-1'] } },
+      C: { Type: 'AWS::EC2::Instance', Properties: { SourceDestCheck: true, SecurityGroupIds: ['sg-1'] } },
+      D: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: ['sg-1'] } },
+      E: { Type: 'AWS::Example::Router', Properties: { SourceDestCheck: false } },
+    });
+    expect([...m.forwarders]).toEqual(['Hand|A', 'Hand|B']);
   });
 });
