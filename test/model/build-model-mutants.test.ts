@@ -842,3 +842,206 @@ describe('instances, launch templates and Auto Scaling groups', () => {
     expect([...m.forwarders]).toEqual(['Hand|A', 'Hand|B']);
   });
 });
+
+describe('load balancers, listeners and the ports services listen on', () => {
+  test('a v2 load balancer has its type, scheme, groups, listeners and the ports of its listeners', () => {
+    const m = model({
+      Sg: SG(),
+      Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network', Scheme: 'internal', SecurityGroups: [{ Ref: 'Sg' }], EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'off' } },
+      L1: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Lb' }, Port: 443, Protocol: 'TLS' } },
+      L2: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Lb' }, Port: { Ref: 'Port' }, Protocol: 'TCP' } },
+      L3: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Lb' }, Port: '443' } },
+      Elsewhere: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/net/x/1', Port: 80 } },
+      Service: { Type: 'AWS::EC2::VPCEndpointService', Properties: { NetworkLoadBalancerArns: [{ Ref: 'Lb' }, 'arn:other'] } },
+    }, { Parameters: { Port: { Type: 'Number', Default: 22 } } });
+    expect(m.loadBalancers).toEqual([{
+      ref: at('Lb', 'AWS::ElasticLoadBalancingV2::LoadBalancer'),
+      type: 'network',
+      internetFacing: false,
+      scheme: 'internal',
+      schemeViaParameter: undefined,
+      listeners: [
+        { ref: at('L1', 'AWS::ElasticLoadBalancingV2::Listener'), port: 443, protocol: 'TLS' },
+        { ref: at('L2', 'AWS::ElasticLoadBalancingV2::Listener'), port: 22, portViaParameter: 'Port', protocol: 'TCP' },
+        { ref: at('L3', 'AWS::ElasticLoadBalancingV2::Listener'), port: 443, protocol: undefined },
+      ],
+      groupKeys: ['Hand|Sg'],
+      withoutSecurityGroups: false,
+      privateLinkEnforcement: 'off',
+      endpointServices: [at('Service', 'AWS::EC2::VPCEndpointService')],
+    }]);
+    expect([...m.servicePorts.values()]).toEqual([{
+      resource: at('Lb', 'AWS::ElasticLoadBalancingV2::LoadBalancer'), ports: [22, 443], what: 'listeners', remoteAdministration: true, viaParameters: ['Port'],
+    }]);
+  });
+
+  test('a load balancer with a listener whose port synth cannot know, or with no listener, listens on ports no one knows', () => {
+    const m = model({
+      Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'application' } },
+      L: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Lb' }, Port: { Ref: 'NoDefault' } } },
+      L2: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Lb' }, Port: 80 } },
+      Idle: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {} },
+      Odd: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Idle' }, Port: 'http' } },
+    }, { Parameters: { NoDefault: { Type: 'Number' } } });
+    expect(m.loadBalancers.map(lb => lb.listeners.map(l => l.port))).toEqual([[undefined, 80], [undefined]]);
+    expect(m.servicePorts.size).toBe(0);
+  });
+
+  test('a load balancer\'s type, scheme and private-link setting as AWS defaults or reads them', () => {
+    const m = model({
+      Gw: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'gateway', Scheme: { Ref: 'Scheme' }, LoadBalancerAttributes: [{ Key: 'other', Value: 'x' }, { Key: 'security_groups.enforce_inbound_rules_on_private_link_traffic', Value: 'on' }] } },
+      Odd: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'mystery', Scheme: 'public', SecurityGroups: [] } },
+      Unknown: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: { Ref: 'NoDefault' } } },
+    }, { Parameters: { Scheme: { Type: 'String', Default: 'internal' }, NoDefault: { Type: 'String' } } });
+    const [gw, odd, unknown] = m.loadBalancers;
+    expect(gw).toEqual(expect.objectContaining({ type: 'gateway', internetFacing: false, scheme: 'internal', schemeViaParameter: 'Scheme', privateLinkEnforcement: 'on', withoutSecurityGroups: true }));
+    expect(odd).toEqual(expect.objectContaining({ type: 'application', internetFacing: false, scheme: 'unknown', schemeViaParameter: undefined, privateLinkEnforcement: undefined, withoutSecurityGroups: true }));
+    expect(unknown).toEqual(expect.objectContaining({ type: 'application', internetFacing: false, scheme: 'unknown', schemeViaParameter: undefined }));
+  });
+
+  test('a classic load balancer lists its listeners inline, and listens on their ports', () => {
+    const m = model({
+      Sg: SG(),
+      Clb: {
+        Type: 'AWS::ElasticLoadBalancing::LoadBalancer',
+        Properties: { SecurityGroups: [{ Ref: 'Sg' }], Listeners: [{ LoadBalancerPort: '80', Protocol: 'HTTP', InstancePort: 8080 }, { LoadBalancerPort: 443, Protocol: 'HTTPS' }, { LoadBalancerPort: 80 }] },
+      },
+      V2: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Listeners: [{ LoadBalancerPort: 80 }] } },
+    });
+    const clb = at('Clb', 'AWS::ElasticLoadBalancing::LoadBalancer');
+    expect(m.loadBalancers[0]).toEqual(expect.objectContaining({
+      type: 'classic',
+      internetFacing: true,
+      scheme: 'internet-facing',
+      groupKeys: ['Hand|Sg'],
+      listeners: [{ ref: clb, port: 80, protocol: 'HTTP' }, { ref: clb, port: 443, protocol: 'HTTPS' }, { ref: clb, port: 80, protocol: undefined }],
+    }));
+    expect(m.loadBalancers[1].listeners).toEqual([]);
+    expect(m.servicePorts.get('Hand|Clb')).toEqual({ resource: clb, ports: [80, 443], what: 'listeners', remoteAdministration: true });
+  });
+
+  test('a Transfer Family server listens on its protocols\' ports only', () => {
+    const server = (props: Record<string, unknown>) => ({ Type: 'AWS::Transfer::Server', Properties: props });
+    const m = model({
+      Default: server({}),
+      Ftp: server({ Protocols: ['ftps', 'FTP'] }),
+      Both: server({ Protocols: ['SFTP', 'FTP'], ProtocolDetails: { SftpPorts: [{ SftpPort: 2222 }, { SftpPort: { Ref: 'Port' } }] } }),
+      Unknown: server({ Protocols: [{ Ref: 'NoDefault' }] }),
+      UnknownPort: server({ ProtocolDetails: { SftpPorts: [{ SftpPort: { Ref: 'NoDefault' } }] } }),
+      Sftp: server({ Protocols: ['SFTP'], ProtocolDetails: { SftpPorts: 'x' } }),
+    }, { Parameters: { Port: { Type: 'Number', Default: 22 }, NoDefault: { Type: 'String' } } });
+    const ports = (id: string) => m.servicePorts.get(`Hand|${id}`);
+    const FTP = [21, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200];
+    expect(ports('Default')).toEqual({ resource: at('Default', 'AWS::Transfer::Server'), ports: [22], what: 'SFTP', remoteAdministration: false });
+    expect(ports('Ftp')).toEqual({ resource: at('Ftp', 'AWS::Transfer::Server'), ports: FTP, what: 'FTPS, FTP', remoteAdministration: false });
+    expect(ports('Both')).toEqual({ resource: at('Both', 'AWS::Transfer::Server'), ports: [...FTP.slice(0, 1), 22, 2222, ...FTP.slice(1)].sort((a, b) => a - b), what: 'SFTP, FTP', remoteAdministration: false, viaParameters: ['Port'] });
+    expect(ports('Unknown')).toBeUndefined();
+    expect(ports('UnknownPort')).toBeUndefined();
+    expect(ports('Sftp')!.ports).toEqual([22]);
+  });
+
+  test('a function or an interface endpoint with groups is one whose inbound traffic is unsettled; a function is listed with its groups', () => {
+    const m = model({
+      Sg: SG(),
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SecurityGroupIds: [{ Ref: 'Sg' }, 'sg-0abc'] } } },
+      Outside: { Type: 'AWS::Lambda::Function', Properties: {} },
+      Endpoint: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', SecurityGroupIds: [{ Ref: 'Sg' }] } },
+      Gateway: { Type: 'AWS::EC2::VPCEndpoint', Properties: {} },
+      Db: { Type: 'AWS::RDS::DBInstance', Properties: { VPCSecurityGroups: [{ Ref: 'Sg' }] } },
+    });
+    expect(m.lambdas).toEqual([{ ref: at('Fn', 'AWS::Lambda::Function'), groupKeys: ['Hand|Sg', 'external:sg-0abc'] }]);
+    expect([...m.inboundUnsettled.entries()]).toEqual([
+      ['Hand|Fn', { resource: at('Fn', 'AWS::Lambda::Function'), what: 'a Lambda function', behaviour: AWS_BEHAVIOURS.lambdaInterfacesInbound.id }],
+      ['Hand|Endpoint', { resource: at('Endpoint', 'AWS::EC2::VPCEndpoint'), what: 'an interface VPC endpoint', behaviour: AWS_BEHAVIOURS.interfaceEndpointPorts.id }],
+    ]);
+  });
+});
+
+describe('references, exports and names', () => {
+  test('a group mentioned but not attached is referenced; attached by a table type, or by an unknown type\'s group key, it is not', () => {
+    const m = model({
+      Sg: SG(),
+      Other: SG(),
+      Custom: { Type: 'Custom::Thing', Properties: { SecurityGroupIds: [{ Ref: 'Sg' }], Nested: [{ Deep: { 'Fn::GetAtt': ['Other', 'GroupId'] } }] } },
+      Cfn: { Type: 'AWS::CloudFormation::CustomResource', Properties: { SecurityGroups: [{ Ref: 'Sg' }] } },
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SecurityGroupIds: [{ Ref: 'Sg' }] }, Environment: { Variables: { OTHER: { Ref: 'Other' }, SAME: { Ref: 'Sg' } } } } },
+      Thing: { Type: 'AWS::Example::Thing', Properties: { GroupSet: [{ Ref: 'Sg' }], Tag: { 'Fn::ImportValue': 'other-sg' }, VpcAttr: { 'Fn::GetAtt': ['Other', 'VpcId'] } } },
+    }, { Outputs: { O: { Value: { Ref: 'Other' }, Export: { Name: 'other-sg' } } } });
+    expect(m.groups.get('Hand|Sg')!.references.map(r => r.logicalId)).toEqual(['Custom', 'Cfn']);
+    expect(m.groups.get('Hand|Other')!.references.map(r => r.logicalId)).toEqual(['Custom', 'Fn', 'Thing']);
+    expect(attached(m, 'Custom')).toEqual([]);
+    expect(attached(m, 'Thing')).toEqual(['Hand|Sg [GroupSet]']);
+    expect(attached(m, 'Fn')).toEqual(['Hand|Sg']);
+  });
+
+  test('an unknown type is read for group keys in lists and interfaces, but not inside intrinsics or what it found', () => {
+    const m = model({
+      Sg: SG(),
+      Thing: {
+        Type: 'AWS::Example::Thing',
+        Properties: {
+          List: [{ VpcSecurityGroupIds: [{ Ref: 'Sg' }] }],
+          NetworkInterfaces: [{ Groups: [{ Ref: 'Sg' }] }],
+          Groups: [{ Ref: 'Sg' }],
+          Other: { Groups: [{ Ref: 'Sg' }] },
+          Found: { SecurityGroups: [{ SecurityGroupIds: ['sg-0a'] }] },
+          Literal: { VPCSecurityGroups: 'sg-0b' },
+        },
+      },
+    });
+    expect(attached(m, 'Thing')).toEqual([
+      'Hand|Sg [List.0.VpcSecurityGroupIds]',
+      'Hand|Sg [NetworkInterfaces.0.Groups]',
+      'external:sg-0b [Literal.VPCSecurityGroups]',
+    ]);
+    // A value found under a group key is read as groups, not walked for more keys.
+    expect(m.unresolved.map(u => u.what)).toEqual(['1 of its security groups (Found.SecurityGroups): SecurityGroupIds is not evaluated at synth']);
+    expect(m.groups.get('external:sg-0a')).toBeUndefined();
+    expect(m.groups.get('Hand|Sg')!.references).toEqual([]);
+  });
+
+  test('an export of a group is named as written, by its parameter, or as computed; other outputs are not exports of groups', () => {
+    const m = buildModel([{
+      stackId: 'A',
+      stackName: 'A',
+      stackNameIsDeployed: true,
+      template: {
+        Parameters: { Prefix: { Type: 'String', Default: 'team' }, Env: { Type: 'String' } },
+        Resources: { Sg: SG(), Other: SG(), Third: SG(), Vpc: VPC.Vpc },
+        Outputs: {
+          Plain: { Value: sgRef(), Export: { Name: 'plain' } },
+          Param: { Value: { Ref: 'Sg' }, Export: { Name: { Ref: 'Prefix' } } },
+          Sub: { Value: { Ref: 'Other' }, Export: { Name: { 'Fn::Sub': '${AWS::StackName}-${Env}-sg' } } },
+          SubVars: { Value: { Ref: 'Other' }, Export: { Name: { 'Fn::Sub': ['${Name}-${AWS::Region}', { Name: { Ref: 'Env' } }] } } },
+          Join: { Value: { Ref: 'Third' }, Export: { Name: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, { Ref: 'Env' }, 'sg']] } } },
+          Import: { Value: { Ref: 'Third' }, Export: { Name: { 'Fn::ImportValue': { 'Fn::Sub': '${Env}-name' } } } },
+          Odd: { Value: { Ref: 'Third' }, Export: { Name: { 'Fn::Select': [0, { Ref: 'Env' }] } } },
+          NoExport: { Value: { Ref: 'Third' } },
+          NotAGroup: { Value: { Ref: 'Vpc' }, Export: { Name: 'vpc' } },
+          Attr: { Value: { 'Fn::GetAtt': ['Sg', 'VpcId'] }, Export: { Name: 'sg-vpc' } },
+        },
+      },
+    }]);
+    expect(m.groups.get('A|Sg')!.exports).toEqual([{ name: 'plain' }, { name: 'team', viaParameter: 'Prefix' }]);
+    expect(m.groups.get('A|Other')!.exports).toEqual([{ name: 'A-${Env}-sg' }, { name: '${Env}-${AWS::Region}' }]);
+    expect(m.groups.get('A|Third')!.exports).toEqual([{ name: 'A-${Env}-sg' }, { name: '${ImportValue ${Env}-name}' }, { name: '${...}' }]);
+    expect(m.groups.get('A|Vpc#default')!.exports).toEqual([]);
+  });
+
+  test('a stack name that is not the deployed one is a placeholder in names; a group name from a parameter is its default', () => {
+    const m = model({
+      A: SG({ GroupName: { 'Fn::Sub': '${AWS::StackName}-a' } }),
+      B: SG({ GroupName: { Ref: 'Name' } }),
+      C: SG({ GroupName: { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-c']] } }),
+    }, { Parameters: { Name: { Type: 'String', Default: 'from-default' } } });
+    expect(['A', 'B', 'C'].map(id => m.groups.get(`Hand|${id}`)!.groupName)).toEqual(['${AWS::StackName}-a', 'from-default', '${AWS::StackName}-c']);
+  });
+
+  test('an output of another stack\'s group is that stack\'s export, not this one\'s', () => {
+    const m = buildModel([
+      { stackId: 'A', stackName: 'A', template: { Resources: { Sg: SG() }, Outputs: { O: { Value: sgRef(), Export: { Name: 'a-sg' } } } } },
+      { stackId: 'B', stackName: 'B', template: { Resources: {}, Outputs: { Again: { Value: { 'Fn::ImportValue': 'a-sg' }, Export: { Name: 'b-sg' } } } } },
+    ]);
+    expect(m.groups.get('A|Sg')!.exports).toEqual([{ name: 'a-sg' }]);
+  });
+});
