@@ -47,7 +47,7 @@ describe('the app as a whole', () => {
       { stackId: 'Bad', stackName: 'Bad', template: { Resources: 'oops' } },
       { stackId: 'Empty', stackName: 'Empty', template: {} },
     ]);
-    expect(m.unresolved).toEqual([{
+    expect(m.unresolved).toStrictEqual([{
       at: { stackId: 'Bad', stackName: 'Bad', logicalId: '(Resources)', type: 'AWS::CloudFormation::Stack', constructPath: undefined, templatePath: undefined },
       what: 'the template\'s Resources section is not an object',
     }]);
@@ -59,11 +59,11 @@ describe('the app as a whole', () => {
     const text = { Type: 'AWS::EC2::VPC', get Properties(): never { throw 'plain text'; } };
     const m = model({ Broken: throwing, Odd: text, Sg: SG() });
     // Each pass that reads the resource records it (so the same item may be listed more than once).
-    expect([...new Set(m.unresolved.map(u => `${u.at.logicalId} ${u.at.type}: ${u.what}`))].sort()).toEqual([
+    expect([...new Set(m.unresolved.map(u => `${u.at.logicalId} ${u.at.type}: ${u.what}`))].sort()).toStrictEqual([
       'Broken AWS::EC2::SecurityGroup: could not be analysed (boom)',
       'Odd AWS::EC2::VPC: could not be analysed (plain text)',
     ]);
-    expect(rulesOf(m, 'Hand|Sg')).toEqual(['egress cidr 0.0.0.0/0 (implicit)']);
+    expect(rulesOf(m, 'Hand|Sg')).toStrictEqual(['egress cidr 0.0.0.0/0 (implicit)']);
   });
 
   test('a resource is named by its construct path from the tree, else its aws:cdk:path, and a token stack name by the stack\'s path', () => {
@@ -82,7 +82,7 @@ describe('the app as a whole', () => {
       },
     }]);
     const refOf = (id: string) => m.groups.get(`S|${id}`)!.ref;
-    expect(refOf('A')).toEqual({ stackId: 'S', stackName: 'App/Nested', logicalId: 'A', type: 'AWS::EC2::SecurityGroup', constructPath: 'App/Nested/A/Resource', templatePath: 'S.template.json' });
+    expect(refOf('A')).toStrictEqual({ stackId: 'S', stackName: 'App/Nested', logicalId: 'A', type: 'AWS::EC2::SecurityGroup', constructPath: 'App/Nested/A/Resource', templatePath: 'S.template.json' });
     expect(refOf('B')!.constructPath).toBe('App/Nested/B/Resource');
     expect(refOf('C')!.constructPath).toBeUndefined();
   });
@@ -98,12 +98,12 @@ describe('the app as a whole', () => {
 
   test('an unreadable template placeholder is an unresolved item with its error, and nothing else', () => {
     const m = model({ Lost: { Type: UNREADABLE_TYPE, Properties: { Error: 'bad JSON' } } });
-    expect(m.unresolved).toEqual([{ at: at('Lost', UNREADABLE_TYPE), what: 'could not be read, so nothing in it was checked: bad JSON' }]);
+    expect(m.unresolved).toStrictEqual([{ at: at('Lost', UNREADABLE_TYPE), what: 'could not be read, so nothing in it was checked: bad JSON' }]);
   });
 
   test('a resource whose Type is not text is named as of type unknown where it mentions a group', () => {
     const m = model({ Sg: SG(), Weird: { Type: 42, Properties: { Target: { Ref: 'Sg' } } } });
-    expect(m.groups.get('Hand|Sg')!.references).toEqual([at('Weird', 'unknown')]);
+    expect(m.groups.get('Hand|Sg')!.references).toStrictEqual([at('Weird', 'unknown')]);
   });
 });
 
@@ -119,13 +119,13 @@ describe('VPCs, groups and prefix lists', () => {
       Plain: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: { Ref: 'AWS::NoValue' } } },
       Outside: { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: 'vpc-0123', CidrBlock: '10.9.0.0/16' } },
     });
-    expect([...m.vpcs.keys()]).toEqual(['Hand|Vpc', 'Hand|Plain']);
+    expect([...m.vpcs.keys()]).toStrictEqual(['Hand|Vpc', 'Hand|Plain']);
     const vpc = m.vpcs.get('Hand|Vpc')!;
-    expect(vpc.cidrs.map(c => c.text)).toEqual(['10.0.0.0/16', '10.1.0.0/16', '2600:1f00::/56']);
-    expect(vpc).toEqual(expect.objectContaining({ key: 'Hand|Vpc', ref: at('Vpc', 'AWS::EC2::VPC'), defaultGroupKey: 'Hand|Vpc#default', hasIpv6: true }));
-    expect(m.vpcs.get('Hand|Plain')!.cidrs).toEqual([]);
+    expect(vpc.cidrs.map(c => c.text)).toStrictEqual(['10.0.0.0/16', '10.1.0.0/16', '2600:1f00::/56']);
+    expect(vpc).toStrictEqual(expect.objectContaining({ key: 'Hand|Vpc', ref: at('Vpc', 'AWS::EC2::VPC'), defaultGroupKey: 'Hand|Vpc#default', hasIpv6: true }));
+    expect(m.vpcs.get('Hand|Plain')!.cidrs).toStrictEqual([]);
     expect(m.vpcs.get('Hand|Plain')!.hasIpv6).toBe(false);
-    expect(m.groups.get('Hand|Vpc#default')).toEqual({
+    expect(m.groups.get('Hand|Vpc#default')).toStrictEqual({
       key: 'Hand|Vpc#default',
       defaultOfVpc: 'Hand|Vpc',
       vpcKey: 'Hand|Vpc',
@@ -149,18 +149,18 @@ describe('VPCs, groups and prefix lists', () => {
     const m = model({ Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } }, Block: { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: { Ref: 'Vpc' }, ...props } } });
     expect(m.vpcs.get('Hand|Vpc')!.hasIpv6).toBe(ipv6);
     expect(m.vpcs.get('Hand|Vpc')!.awsDefaultRules.map(r => `${r.direction} ${peerText(r.peer)}`))
-      .toEqual(['ingress group Hand|Vpc#default', 'egress cidr 0.0.0.0/0', ...(ipv6 ? ['egress cidr ::/0'] : [])]);
+      .toStrictEqual(['ingress group Hand|Vpc#default', 'egress cidr 0.0.0.0/0', ...(ipv6 ? ['egress cidr ::/0'] : [])]);
   });
 
   test('the default group\'s AWS rules are all traffic, implicit, by the default-group behaviour, from the VPC', () => {
     const m = model({ Vpc: VPC.Vpc });
     const rule = { groupKey: 'Hand|Vpc#default', traffic: { protocol: 'all' }, origin: at('Vpc', 'AWS::EC2::VPC'), implicit: true, implicitBy: AWS_BEHAVIOURS.defaultGroupRules.id, description: 'AWS default of the VPC\'s default group' };
-    expect(m.vpcs.get('Hand|Vpc')!.awsDefaultRules).toEqual([
+    expect(m.vpcs.get('Hand|Vpc')!.awsDefaultRules).toStrictEqual([
       { ...rule, direction: 'ingress', peer: { kind: 'group', groupKey: 'Hand|Vpc#default' } },
       { ...rule, direction: 'egress', peer: { kind: 'cidr', cidr: expect.objectContaining({ text: '0.0.0.0/0' }) } },
     ]);
     // They are the VPC's, not rules of the group node.
-    expect(m.groups.get('Hand|Vpc#default')!.rules).toEqual([]);
+    expect(m.groups.get('Hand|Vpc#default')!.rules).toStrictEqual([]);
   });
 
   test.each([
@@ -173,8 +173,8 @@ describe('VPCs, groups and prefix lists', () => {
       Lock: { Type: type, Properties: { DefaultSecurityGroupId: { 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] } } },
       NotALock: { Type: type, Properties: { DefaultSecurityGroupId: { 'Fn::GetAtt': ['Other', 'CidrBlockAssociations'] } } },
     });
-    expect(m.vpcs.get('Hand|Vpc')!.lockedBy).toEqual(at('Lock', type));
-    expect(m.vpcs.get('Hand|Vpc')!.awsDefaultRules).toEqual([]);
+    expect(m.vpcs.get('Hand|Vpc')!.lockedBy).toStrictEqual(at('Lock', type));
+    expect(m.vpcs.get('Hand|Vpc')!.awsDefaultRules).toStrictEqual([]);
     expect(m.vpcs.get('Hand|Other')!.lockedBy).toBeUndefined();
     expect(m.vpcs.get('Hand|Other')!.awsDefaultRules).toHaveLength(2);
   });
@@ -199,9 +199,9 @@ describe('VPCs, groups and prefix lists', () => {
       const { vpcKey, groupName, nameTag, description, ref } = m.groups.get(key)!;
       return { vpcKey, groupName, nameTag, description, ref };
     };
-    expect(fields('Hand|InApp')).toEqual({ vpcKey: 'Hand|Vpc', groupName: 'web', nameTag: 'web-sg', description: 'x', ref: at('InApp', 'AWS::EC2::SecurityGroup') });
-    expect(fields('Hand|Outside')).toEqual({ vpcKey: 'external:vpc-0abc', groupName: '${AWS::StackName}-db', nameTag: undefined, description: 'x', ref: at('Outside', 'AWS::EC2::SecurityGroup') });
-    expect(fields('Hand|Unknown')).toEqual({ vpcKey: undefined, groupName: undefined, nameTag: undefined, description: undefined, ref: at('Unknown', 'AWS::EC2::SecurityGroup') });
+    expect(fields('Hand|InApp')).toStrictEqual({ vpcKey: 'Hand|Vpc', groupName: 'web', nameTag: 'web-sg', description: 'x', ref: at('InApp', 'AWS::EC2::SecurityGroup') });
+    expect(fields('Hand|Outside')).toStrictEqual({ vpcKey: 'external:vpc-0abc', groupName: '${AWS::StackName}-db', nameTag: undefined, description: 'x', ref: at('Outside', 'AWS::EC2::SecurityGroup') });
+    expect(fields('Hand|Unknown')).toStrictEqual({ vpcKey: undefined, groupName: undefined, nameTag: undefined, description: undefined, ref: at('Unknown', 'AWS::EC2::SecurityGroup') });
   });
 
   test('a prefix list has its entries, its size, family, and the parameter that makes it hold the world', () => {
@@ -215,11 +215,11 @@ describe('VPCs, groups and prefix lists', () => {
       const { entries, ...rest } = m.prefixLists.get(`Hand|${id}`)!;
       return { ...rest, entries: entries.map(e => e.text) };
     };
-    expect(list('Pl')).toEqual({ key: 'Hand|Pl', ref: at('Pl', 'AWS::EC2::PrefixList'), maxEntries: 5, addressFamily: 'IPv4', entries: ['10.0.0.0/8', '0.0.0.0/0'], unresolvedEntries: 2, worldViaParameter: 'World' });
-    expect(list('Six')).toEqual({ key: 'Hand|Six', ref: at('Six', 'AWS::EC2::PrefixList'), maxEntries: 2, addressFamily: 'IPv6', entries: ['::/0'], unresolvedEntries: 0, worldViaParameter: undefined });
-    expect(list('Odd')).toEqual(expect.objectContaining({ maxEntries: undefined, addressFamily: undefined, entries: [], unresolvedEntries: 0 }));
+    expect(list('Pl')).toStrictEqual({ key: 'Hand|Pl', ref: at('Pl', 'AWS::EC2::PrefixList'), maxEntries: 5, addressFamily: 'IPv4', entries: ['10.0.0.0/8', '0.0.0.0/0'], unresolvedEntries: 2, worldViaParameter: 'World' });
+    expect(list('Six')).toStrictEqual({ key: 'Hand|Six', ref: at('Six', 'AWS::EC2::PrefixList'), maxEntries: 2, addressFamily: 'IPv6', entries: ['::/0'], unresolvedEntries: 0, worldViaParameter: undefined });
+    expect(list('Odd')).toStrictEqual(expect.objectContaining({ maxEntries: undefined, addressFamily: undefined, entries: [], unresolvedEntries: 0 }));
     // One world entry written literally: the list holds the world whatever the parameter says.
-    expect(list('Mixed')).toEqual(expect.objectContaining({ maxEntries: undefined, addressFamily: undefined, entries: ['0.0.0.0/0', '0.0.0.0/0'], worldViaParameter: undefined }));
+    expect(list('Mixed')).toStrictEqual(expect.objectContaining({ maxEntries: undefined, addressFamily: undefined, entries: ['0.0.0.0/0', '0.0.0.0/0'], worldViaParameter: undefined }));
     expect(m.groups.size).toBe(0);
   });
 });
@@ -236,20 +236,20 @@ describe('rules and their peers', () => {
     });
     const group = m.groups.get('Hand|Sg')!;
     const origin = at('Sg', 'AWS::EC2::SecurityGroup');
-    expect(group.egressDeclaredBy).toEqual([origin]);
-    expect(group.rules).toEqual([
+    expect(group.egressDeclaredBy).toStrictEqual([origin]);
+    expect(group.rules).toStrictEqual([
       { direction: 'ingress', groupKey: 'Hand|Sg', traffic: { protocol: 'tcp', ports: { from: 443, to: 443 } }, trafficProblem: undefined, peer: { kind: 'cidr', cidr: expect.objectContaining({ text: '10.0.0.0/8' }), viaParameter: undefined, vpcCidrOf: undefined }, description: 'from the office', origin, standalone: false },
       { direction: 'ingress', groupKey: 'Hand|Sg', traffic: { protocol: 'tcp', ports: { from: 443, to: 443 } }, trafficProblem: undefined, peer: { kind: 'cidr', cidr: expect.objectContaining({ text: '::/0' }), viaParameter: undefined, vpcCidrOf: undefined }, description: undefined, origin, standalone: false },
       { direction: 'egress', groupKey: 'Hand|Sg', traffic: { protocol: 'tcp', ports: { from: 443, to: 443 } }, trafficProblem: undefined, peer: { kind: 'cidr', cidr: expect.objectContaining({ text: '0.0.0.0/0' }), viaParameter: undefined, vpcCidrOf: undefined }, description: undefined, origin, standalone: false },
     ]);
-    expect(m.unresolved).toEqual([]);
-    expect(m.invalidRules).toEqual([]);
+    expect(m.unresolved).toStrictEqual([]);
+    expect(m.invalidRules).toStrictEqual([]);
   });
 
   test('an empty egress list declares no egress, so AWS\'s allow-all stays; an empty ingress list is no rule', () => {
     const m = model({ Sg: SG({ SecurityGroupIngress: [], SecurityGroupEgress: [] }) });
-    expect(m.groups.get('Hand|Sg')!.egressDeclaredBy).toEqual([]);
-    expect(m.groups.get('Hand|Sg')!.rules).toEqual([{
+    expect(m.groups.get('Hand|Sg')!.egressDeclaredBy).toStrictEqual([]);
+    expect(m.groups.get('Hand|Sg')!.rules).toStrictEqual([{
       direction: 'egress',
       groupKey: 'Hand|Sg',
       traffic: { protocol: 'all' },
@@ -267,14 +267,14 @@ describe('rules and their peers', () => {
       Items: SG({ SecurityGroupIngress: ['text', null, [1], { 'Fn::If': ['C', { IpProtocol: '1', CidrIp: '10.0.0.0/8' }, { Ref: 'AWS::NoValue' }] }, { 'Fn::If': ['C', { IpProtocol: '-1', CidrIp: '10.0.0.0/8' }, { Ref: 'AWS::NoValue' }] }] }),
     });
     const reasons = (key: string) => m.groups.get(key)!.rules.filter(r => !r.implicit).map(r => `${r.direction} ${r.trafficProblem} | ${peerText(r.peer)}`);
-    expect(reasons('Hand|Sg')).toEqual([
+    expect(reasons('Hand|Sg')).toStrictEqual([
       'ingress SecurityGroupIngress is not a list ("everything") | unresolved: SecurityGroupIngress is not a list ("everything")',
       'egress SecurityGroupEgress is not a list ({"Fn::If":["Cond",[],[]]}) | unresolved: SecurityGroupEgress is not a list ({"Fn::If":["Cond",[],[]]})',
     ]);
     // An egress list the template computes still declares egress: no implicit allow-all.
     expect(m.groups.get('Hand|Sg')!.egressDeclaredBy).toHaveLength(1);
-    expect(m.groups.get('Hand|Sg')!.rules.filter(r => r.implicit)).toEqual([]);
-    expect(reasons('Hand|Items')).toEqual([
+    expect(m.groups.get('Hand|Sg')!.rules.filter(r => r.implicit)).toStrictEqual([]);
+    expect(reasons('Hand|Items')).toStrictEqual([
       'ingress a rule written as "text" | unresolved: a rule written as "text"',
       'ingress a rule written as null | unresolved: a rule written as null',
       'ingress a rule written as [1] | unresolved: a rule written as [1]',
@@ -282,12 +282,12 @@ describe('rules and their peers', () => {
       'ingress a rule written as {"Fn::If":["C",{"IpProtocol":"1","CidrIp":"10.0.0.0/8"},{"Ref":"AWS::NoValue"}]} | unresolved: a rule written as {"Fn::If":["C",{"IpProtocol":"1","CidrIp":"10.0.0.0/8"},{"Ref":"AWS::NoValue"}]}',
       'ingress a rule written as {"Fn::If":["C",{"IpProtocol":"-1","CidrIp":"10.0.0.0/8"},{"Ref":"AWS::NoValue... | unresolved: a rule written as {"Fn::If":["C",{"IpProtocol":"-1","CidrIp":"10.0.0.0/8"},{"Ref":"AWS::NoValue...',
     ]);
-    expect(m.groups.get('Hand|Items')!.rules[0].origin).toEqual(at('Items', 'AWS::EC2::SecurityGroup'));
+    expect(m.groups.get('Hand|Items')!.rules[0].origin).toStrictEqual(at('Items', 'AWS::EC2::SecurityGroup'));
   });
 
   test('a rule with two keys, one of them an intrinsic, is read as a rule', () => {
     const m = model({ Sg: SG({ SecurityGroupIngress: [{ 'Fn::Something': 1, 'CidrIp': '10.0.0.0/8', 'IpProtocol': '-1' }] }) });
-    expect(rulesOf(m, 'Hand|Sg')).toEqual(['ingress cidr 10.0.0.0/8', 'egress cidr 0.0.0.0/0 (implicit)']);
+    expect(rulesOf(m, 'Hand|Sg')).toStrictEqual(['ingress cidr 10.0.0.0/8', 'egress cidr 0.0.0.0/0 (implicit)']);
   });
 
   test('standalone rules belong to the group they name, are standalone, and an egress one declares egress', () => {
@@ -297,8 +297,8 @@ describe('rules and their peers', () => {
       Out: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: { Ref: 'Sg' }, ...ingress({ DestinationSecurityGroupId: sgRef() }) } },
     });
     const group = m.groups.get('Hand|Sg')!;
-    expect(group.egressDeclaredBy).toEqual([at('Out', 'AWS::EC2::SecurityGroupEgress')]);
-    expect(group.rules.map(r => ({ d: r.direction, peer: peerText(r.peer), standalone: r.standalone, origin: r.origin.logicalId }))).toEqual([
+    expect(group.egressDeclaredBy).toStrictEqual([at('Out', 'AWS::EC2::SecurityGroupEgress')]);
+    expect(group.rules.map(r => ({ d: r.direction, peer: peerText(r.peer), standalone: r.standalone, origin: r.origin.logicalId }))).toStrictEqual([
       { d: 'ingress', peer: 'group Hand|Sg', standalone: true, origin: 'In' },
       { d: 'egress', peer: 'group Hand|Sg', standalone: true, origin: 'Out' },
     ]);
@@ -315,7 +315,7 @@ describe('rules and their peers', () => {
       Number: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: 5, ...ingress({ CidrIp: '10.0.0.0/8' }) } },
       Vpc2: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { Ref: 'Vpc' }, ...ingress({ CidrIp: '10.0.0.0/8' }) } },
     });
-    expect(m.unresolved.map(u => ({ at: u.at.logicalId, what: u.what, rule: u.rule }))).toEqual([
+    expect(m.unresolved.map(u => ({ at: u.at.logicalId, what: u.what, rule: u.rule }))).toStrictEqual([
       { at: 'Named', what: 'the group this ingress rule belongs to cannot be known at synth: the rule names its group by GroupName, outside a VPC', rule: true },
       { at: 'NotSg', what: 'the group this egress rule belongs to cannot be known at synth: "10.0.0.0/16" is not a security group id', rule: true },
       { at: 'Attr', what: 'the group this ingress rule belongs to cannot be known at synth: Vpc.Ipv6CidrBlocks is not a security group', rule: true },
@@ -325,11 +325,11 @@ describe('rules and their peers', () => {
       { at: 'Vpc2', what: 'the group this ingress rule belongs to cannot be known at synth: Vpc is not a security group', rule: true },
     ]);
     const placeholder = m.groups.get('unresolved:Hand|Named')!;
-    expect(placeholder).toEqual(expect.objectContaining({ key: 'unresolved:Hand|Named', externalId: '(group of Named)' }));
+    expect(placeholder).toStrictEqual(expect.objectContaining({ key: 'unresolved:Hand|Named', externalId: '(group of Named)' }));
     expect(placeholder.ref).toBeUndefined();
-    expect(rulesOf(m, 'unresolved:Hand|Named')).toEqual(['ingress cidr 10.0.0.0/8']);
+    expect(rulesOf(m, 'unresolved:Hand|Named')).toStrictEqual(['ingress cidr 10.0.0.0/8']);
     // A placeholder has no ref, so AWS's implicit egress is not added to it; its own egress is declared.
-    expect(m.groups.get('unresolved:Hand|NotSg')!.egressDeclaredBy).toEqual([at('NotSg', 'AWS::EC2::SecurityGroupEgress')]);
+    expect(m.groups.get('unresolved:Hand|NotSg')!.egressDeclaredBy).toStrictEqual([at('NotSg', 'AWS::EC2::SecurityGroupEgress')]);
   });
 
   test('a group named by an sg- id outside the app, the VPC\'s default group and an EKS cluster group are groups of their own', () => {
@@ -344,11 +344,11 @@ describe('rules and their peers', () => {
     });
     expect(m.groups.get('external:sg-0abc')!.externalId).toBe('sg-0abc');
     expect(m.groups.get('external:sg-0abc')!.ref).toBeUndefined();
-    expect(rulesOf(m, 'external:sg-0abc')).toEqual(['ingress group Hand|Vpc#default']);
+    expect(rulesOf(m, 'external:sg-0abc')).toStrictEqual(['ingress group Hand|Vpc#default']);
     expect(m.groups.get('eks:Hand|Cluster')!.externalId).toBe('the cluster security group of Hand/Cluster');
-    expect(rulesOf(m, 'eks:Hand|Cluster')).toEqual(['ingress group eks:Hand|CdkCluster']);
+    expect(rulesOf(m, 'eks:Hand|Cluster')).toStrictEqual(['ingress group eks:Hand|CdkCluster']);
     expect(m.groups.get('eks:Hand|CdkCluster')!.externalId).toBe('the cluster security group of Hand/CdkCluster');
-    expect(m.unresolved.map(u => u.what)).toEqual([
+    expect(m.unresolved.map(u => u.what)).toStrictEqual([
       'the group this ingress rule belongs to cannot be known at synth: Other.ClusterSecurityGroupId is not a security group',
       'the peer of an ingress rule: the peer group: Other.DefaultSecurityGroup is not a security group',
     ]);
@@ -368,9 +368,9 @@ describe('rules and their peers', () => {
         },
       },
     ]);
-    expect(m.groups.get('A|Sg')!.crossStackUses).toEqual([{ by: { ...at('In', 'AWS::EC2::SecurityGroupIngress'), stackId: 'B', stackName: 'B' }, via: 'import', exportName: 'shared' }]);
-    expect(m.groups.get('B|Local')!.crossStackUses).toEqual([]);
-    expect(m.groups.get('A|Sg')!.exports).toEqual([{ name: 'shared' }]);
+    expect(m.groups.get('A|Sg')!.crossStackUses).toStrictEqual([{ by: { ...at('In', 'AWS::EC2::SecurityGroupIngress'), stackId: 'B', stackName: 'B' }, via: 'import', exportName: 'shared' }]);
+    expect(m.groups.get('B|Local')!.crossStackUses).toStrictEqual([]);
+    expect(m.groups.get('A|Sg')!.exports).toStrictEqual([{ name: 'shared' }]);
   });
 
   test('a nested stack\'s group used by its parent through an output is a cross-stack use of that kind', () => {
@@ -378,7 +378,7 @@ describe('rules and their peers', () => {
       { stackId: 'Parent', stackName: 'Parent', template: { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: {} }, In: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': ['Child', 'Outputs.SgId'] }, ...ingress({ CidrIp: '10.0.0.0/8' }) } } } } },
       { stackId: 'ChildStack', stackName: 'ChildStack', parent: { stackId: 'Parent', logicalId: 'Child' }, template: { Resources: { Sg: SG() }, Outputs: { SgId: { Value: sgRef() } } } },
     ]);
-    expect(m.groups.get('ChildStack|Sg')!.crossStackUses).toEqual([expect.objectContaining({ via: 'nested-stack-parameter', exportName: 'Outputs.SgId' })]);
+    expect(m.groups.get('ChildStack|Sg')!.crossStackUses).toStrictEqual([expect.objectContaining({ via: 'nested-stack-parameter', exportName: 'Outputs.SgId' })]);
   });
 });
 
@@ -396,53 +396,53 @@ describe('a rule\'s peer and traffic', () => {
   };
 
   test('a CIDR peer, from a parameter\'s default or the VPC\'s CIDR, says where it came from', () => {
-    expect(peerOf({ CidrIp: { Ref: 'Office' } }).peer).toEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '192.0.2.0/24' }), viaParameter: 'Office', vpcCidrOf: undefined });
-    expect(peerOf({ CidrIp: { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] } }).peer).toEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '10.0.0.0/16' }), viaParameter: undefined, vpcCidrOf: 'Hand|Vpc' });
-    expect(peerOf({ CidrIpv6: '2600:1f00::/56' }, 'egress').peer).toEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '2600:1f00::/56' }), viaParameter: undefined, vpcCidrOf: undefined });
+    expect(peerOf({ CidrIp: { Ref: 'Office' } }).peer).toStrictEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '192.0.2.0/24' }), viaParameter: 'Office', vpcCidrOf: undefined });
+    expect(peerOf({ CidrIp: { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] } }).peer).toStrictEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '10.0.0.0/16' }), viaParameter: undefined, vpcCidrOf: 'Hand|Vpc' });
+    expect(peerOf({ CidrIpv6: '2600:1f00::/56' }, 'egress').peer).toStrictEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '2600:1f00::/56' }), viaParameter: undefined, vpcCidrOf: undefined });
   });
 
   test('a CIDR peer synth cannot read is unresolved, and says why', () => {
-    expect(peerOf({ CidrIp: { Ref: 'NoDefault' } })).toEqual({
+    expect(peerOf({ CidrIp: { Ref: 'NoDefault' } })).toStrictEqual({
       peer: { kind: 'unresolved', reason: 'CidrIp parameter NoDefault has no default' },
       unresolved: ['the peer of an ingress rule: CidrIp parameter NoDefault has no default'],
       invalid: [],
     });
-    expect(peerOf({ CidrIpv6: ['::/0', '2600::/16'] }, 'egress')).toEqual({
+    expect(peerOf({ CidrIpv6: ['::/0', '2600::/16'] }, 'egress')).toStrictEqual({
       peer: { kind: 'unresolved', reason: 'CidrIpv6 is not a single value' },
       unresolved: ['the peer of an egress rule: CidrIpv6 is not a single value'],
       invalid: [],
     });
-    expect(peerOf({ CidrIp: 'office' }).peer).toEqual({ kind: 'unresolved', reason: 'CidrIp "office" is not a CIDR block' });
-    expect(peerOf({ CidrIp: 10 }).peer).toEqual({ kind: 'unresolved', reason: 'CidrIp 10 is not a CIDR block' });
+    expect(peerOf({ CidrIp: 'office' }).peer).toStrictEqual({ kind: 'unresolved', reason: 'CidrIp "office" is not a CIDR block' });
+    expect(peerOf({ CidrIp: 10 }).peer).toStrictEqual({ kind: 'unresolved', reason: 'CidrIp 10 is not a CIDR block' });
   });
 
   test('a group peer is the group, on each side; one synth cannot know is unresolved', () => {
-    expect(peerOf({ SourceSecurityGroupId: { Ref: 'Sg' } }).peer).toEqual({ kind: 'group', groupKey: 'Hand|Sg' });
-    expect(peerOf({ DestinationSecurityGroupId: 'sg-0def' }, 'egress').peer).toEqual({ kind: 'group', groupKey: 'external:sg-0def' });
-    expect(peerOf({ SourceSecurityGroupId: { Ref: 'Vpc' } })).toEqual({
+    expect(peerOf({ SourceSecurityGroupId: { Ref: 'Sg' } }).peer).toStrictEqual({ kind: 'group', groupKey: 'Hand|Sg' });
+    expect(peerOf({ DestinationSecurityGroupId: 'sg-0def' }, 'egress').peer).toStrictEqual({ kind: 'group', groupKey: 'external:sg-0def' });
+    expect(peerOf({ SourceSecurityGroupId: { Ref: 'Vpc' } })).toStrictEqual({
       peer: { kind: 'unresolved', reason: 'the peer group: Vpc is not a security group' },
       unresolved: ['the peer of an ingress rule: the peer group: Vpc is not a security group'],
       invalid: [],
     });
     // The other direction's property is not this direction's peer.
-    expect(peerOf({ DestinationSecurityGroupId: { Ref: 'Sg' } }).peer).toEqual({ kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' });
-    expect(peerOf({ SourceSecurityGroupId: { Ref: 'Sg' } }, 'egress').peer).toEqual({ kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' });
+    expect(peerOf({ DestinationSecurityGroupId: { Ref: 'Sg' } }).peer).toStrictEqual({ kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' });
+    expect(peerOf({ SourceSecurityGroupId: { Ref: 'Sg' } }, 'egress').peer).toStrictEqual({ kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' });
   });
 
   test('a prefix-list peer is named by its id, or by the list in the app with whether it holds the world', () => {
-    expect(peerOf({ SourcePrefixListId: 'pl-123' }).peer).toEqual({ kind: 'prefixList', id: 'pl-123', viaParameter: undefined });
-    expect(peerOf({ DestinationPrefixListId: { Ref: 'Office' } }, 'egress').peer).toEqual({ kind: 'prefixList', id: '192.0.2.0/24', viaParameter: 'Office' });
-    expect(peerOf({ SourcePrefixListId: { Ref: 'Pl' } }).peer).toEqual({ kind: 'prefixList', id: 'Pl', prefixListKey: 'Hand|Pl', holdsWorld: true, worldViaParameter: 'World' });
-    expect(peerOf({ DestinationPrefixListId: { 'Fn::GetAtt': ['Pl2', 'PrefixListId'] } }, 'egress').peer).toEqual({ kind: 'prefixList', id: 'Pl2', prefixListKey: 'Hand|Pl2', holdsWorld: false, worldViaParameter: undefined });
-    expect(peerOf({ SourcePrefixListId: { Ref: 'Sg' } }).peer).toEqual({ kind: 'prefixList', id: 'Sg', prefixListKey: undefined, holdsWorld: undefined, worldViaParameter: undefined });
-    expect(peerOf({ SourcePrefixListId: { Ref: 'NoDefault' } }).peer).toEqual({ kind: 'unresolved', reason: 'the prefix list: parameter NoDefault has no default' });
-    expect(peerOf({ DestinationPrefixListId: ['pl-1', 'pl-2'] }, 'egress').peer).toEqual({ kind: 'unresolved', reason: 'the prefix list: a list' });
+    expect(peerOf({ SourcePrefixListId: 'pl-123' }).peer).toStrictEqual({ kind: 'prefixList', id: 'pl-123', viaParameter: undefined });
+    expect(peerOf({ DestinationPrefixListId: { Ref: 'Office' } }, 'egress').peer).toStrictEqual({ kind: 'prefixList', id: '192.0.2.0/24', viaParameter: 'Office' });
+    expect(peerOf({ SourcePrefixListId: { Ref: 'Pl' } }).peer).toStrictEqual({ kind: 'prefixList', id: 'Pl', prefixListKey: 'Hand|Pl', holdsWorld: true, worldViaParameter: 'World' });
+    expect(peerOf({ DestinationPrefixListId: { 'Fn::GetAtt': ['Pl2', 'PrefixListId'] } }, 'egress').peer).toStrictEqual({ kind: 'prefixList', id: 'Pl2', prefixListKey: 'Hand|Pl2', holdsWorld: false, worldViaParameter: undefined });
+    expect(peerOf({ SourcePrefixListId: { Ref: 'Sg' } }).peer).toStrictEqual({ kind: 'prefixList', id: 'Sg', prefixListKey: undefined, holdsWorld: undefined, worldViaParameter: undefined });
+    expect(peerOf({ SourcePrefixListId: { Ref: 'NoDefault' } }).peer).toStrictEqual({ kind: 'unresolved', reason: 'the prefix list: parameter NoDefault has no default' });
+    expect(peerOf({ DestinationPrefixListId: ['pl-1', 'pl-2'] }, 'egress').peer).toStrictEqual({ kind: 'unresolved', reason: 'the prefix list: a list' });
   });
 
   test('a source named by group name, or no peer at all, is unresolved with the reason', () => {
-    expect(peerOf({ SourceSecurityGroupName: 'default' }).peer).toEqual({ kind: 'unresolved', reason: 'the source is a group name (default VPC or EC2-Classic)' });
-    expect(peerOf({ SourceSecurityGroupName: 'default' }, 'egress').peer).toEqual({ kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' });
-    expect(peerOf({})).toEqual({
+    expect(peerOf({ SourceSecurityGroupName: 'default' }).peer).toStrictEqual({ kind: 'unresolved', reason: 'the source is a group name (default VPC or EC2-Classic)' });
+    expect(peerOf({ SourceSecurityGroupName: 'default' }, 'egress').peer).toStrictEqual({ kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' });
+    expect(peerOf({})).toStrictEqual({
       peer: { kind: 'unresolved', reason: 'the rule names no CIDR, group or prefix list' },
       unresolved: ['the peer of an ingress rule: the rule names no CIDR, group or prefix list'],
       invalid: [],
@@ -450,26 +450,26 @@ describe('a rule\'s peer and traffic', () => {
   });
 
   test('a CIDR is read before a group, and a group before a prefix list', () => {
-    expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupId: { Ref: 'Sg' }, SourcePrefixListId: 'pl-1' }).peer).toEqual(expect.objectContaining({ kind: 'cidr' }));
-    expect(peerOf({ CidrIpv6: '::/0', DestinationPrefixListId: 'pl-1' }, 'egress').peer).toEqual(expect.objectContaining({ kind: 'cidr' }));
-    expect(peerOf({ DestinationSecurityGroupId: { Ref: 'Sg' }, DestinationPrefixListId: 'pl-1' }, 'egress').peer).toEqual({ kind: 'group', groupKey: 'Hand|Sg' });
+    expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupId: { Ref: 'Sg' }, SourcePrefixListId: 'pl-1' }).peer).toStrictEqual(expect.objectContaining({ kind: 'cidr' }));
+    expect(peerOf({ CidrIpv6: '::/0', DestinationPrefixListId: 'pl-1' }, 'egress').peer).toStrictEqual(expect.objectContaining({ kind: 'cidr' }));
+    expect(peerOf({ DestinationSecurityGroupId: { Ref: 'Sg' }, DestinationPrefixListId: 'pl-1' }, 'egress').peer).toStrictEqual({ kind: 'group', groupKey: 'Hand|Sg' });
   });
 
   test('a rule that names more than one peer is invalid, counting only peers that are surely there', () => {
     expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupId: { Ref: 'Sg' }, SourcePrefixListId: 'pl-1' }).invalid)
-      .toEqual(['names 3 peers (CidrIp, SourceSecurityGroupId, SourcePrefixListId); a rule names exactly one']);
-    expect(peerOf({ CidrIpv6: '::/0', DestinationSecurityGroupId: { Ref: 'Sg' } }, 'egress').invalid).toEqual(['names 2 peers (CidrIpv6, DestinationSecurityGroupId); a rule names exactly one']);
-    expect(peerOf({ SourceSecurityGroupName: 'default', SourceSecurityGroupId: { Ref: 'Sg' } }).invalid).toEqual(['names 2 peers (SourceSecurityGroupId, SourceSecurityGroupName); a rule names exactly one']);
+      .toStrictEqual(['names 3 peers (CidrIp, SourceSecurityGroupId, SourcePrefixListId); a rule names exactly one']);
+    expect(peerOf({ CidrIpv6: '::/0', DestinationSecurityGroupId: { Ref: 'Sg' } }, 'egress').invalid).toStrictEqual(['names 2 peers (CidrIpv6, DestinationSecurityGroupId); a rule names exactly one']);
+    expect(peerOf({ SourceSecurityGroupName: 'default', SourceSecurityGroupId: { Ref: 'Sg' } }).invalid).toStrictEqual(['names 2 peers (SourceSecurityGroupId, SourceSecurityGroupName); a rule names exactly one']);
     // An egress has no SourceSecurityGroupName; a peer that Fn::If or AWS::NoValue may drop is not counted.
-    expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupName: 'default' }, 'egress').invalid).toEqual([]);
-    expect(peerOf({ CidrIp: { 'Fn::If': ['C', '10.0.0.0/8', { Ref: 'AWS::NoValue' }] }, SourceSecurityGroupId: { Ref: 'Sg' } }).invalid).toEqual([]);
-    expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupId: { Ref: 'AWS::NoValue' } }).invalid).toEqual([]);
+    expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupName: 'default' }, 'egress').invalid).toStrictEqual([]);
+    expect(peerOf({ CidrIp: { 'Fn::If': ['C', '10.0.0.0/8', { Ref: 'AWS::NoValue' }] }, SourceSecurityGroupId: { Ref: 'Sg' } }).invalid).toStrictEqual([]);
+    expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupId: { Ref: 'AWS::NoValue' } }).invalid).toStrictEqual([]);
     expect(peerOf({ CidrIp: '10.0.0.0/8', SourceSecurityGroupId: { Ref: 'Sg' } }, 'ingress', {}).invalid).toHaveLength(1);
   });
 
   test('an invalid rule records where, which direction and which behaviour', () => {
     const m = model({ Sg: SG({ SecurityGroupEgress: [{ IpProtocol: '-1', CidrIp: '10.0.0.0/8', CidrIpv6: '::/0' }] }) });
-    expect(m.invalidRules).toEqual([{ at: at('Sg', 'AWS::EC2::SecurityGroup'), direction: 'egress', behaviour: AWS_BEHAVIOURS.ruleNamesOnePeer.id, what: 'names 2 peers (CidrIp, CidrIpv6); a rule names exactly one' }]);
+    expect(m.invalidRules).toStrictEqual([{ at: at('Sg', 'AWS::EC2::SecurityGroup'), direction: 'egress', behaviour: AWS_BEHAVIOURS.ruleNamesOnePeer.id, what: 'names 2 peers (CidrIp, CidrIpv6); a rule names exactly one' }]);
   });
 
   test('an address without a prefix length is an invalid rule that says what to write, with the parameter it came from', () => {
@@ -487,7 +487,7 @@ describe('a rule\'s peer and traffic', () => {
       }),
     }, { Parameters: { Host: { Type: 'String', Default: '198.51.100.7' }, NoDefault: { Type: 'String' } } });
     const base = { at: at('Sg', 'AWS::EC2::SecurityGroup'), direction: 'ingress', behaviour: AWS_BEHAVIOURS.cidrNeedsPrefix.id };
-    expect(m.invalidRules).toEqual([
+    expect(m.invalidRules).toStrictEqual([
       { ...base, what: 'has CidrIp "192.0.2.1" without a prefix length; write 192.0.2.1/32 for one address' },
       { ...base, what: 'has CidrIpv6 "2001:db8::1" without a prefix length; write 2001:db8::1/128 for one address' },
       { ...base, what: 'has CidrIp "198.51.100.7" (the default of parameter Host) without a prefix length; write 198.51.100.7/32 for one address', viaParameter: 'Host' },
@@ -505,13 +505,13 @@ describe('a rule\'s peer and traffic', () => {
       }),
     }, { Parameters: { Proto: { Type: 'String', Default: 'tcp' }, Port: { Type: 'Number', Default: 8443 } } });
     const [fromParameters, unsettled, bad] = m.groups.get('Hand|Sg')!.rules;
-    expect(fromParameters.traffic).toEqual({ protocol: 'tcp', ports: { from: 8443, to: 8443 } });
-    expect(fromParameters.trafficViaParameters).toEqual(['Proto', 'Port']);
+    expect(fromParameters.traffic).toStrictEqual({ protocol: 'tcp', ports: { from: 8443, to: 8443 } });
+    expect(fromParameters.trafficViaParameters).toStrictEqual(['Proto', 'Port']);
     expect(fromParameters).not.toHaveProperty('trafficUnsettledBy');
     expect(unsettled.trafficUnsettledBy).toBe(AWS_BEHAVIOURS.tcpUdpPortsMinusOneOrNone.id);
     expect(unsettled).not.toHaveProperty('trafficViaParameters');
-    expect(bad.trafficProblem).toEqual(expect.any(String));
-    expect(m.unresolved).toEqual([{ at: at('Sg', 'AWS::EC2::SecurityGroup'), what: `the traffic of an ingress rule: ${bad.trafficProblem}`, rule: true }]);
+    expect(bad.trafficProblem).toStrictEqual(expect.any(String));
+    expect(m.unresolved).toStrictEqual([{ at: at('Sg', 'AWS::EC2::SecurityGroup'), what: `the traffic of an ingress rule: ${bad.trafficProblem}`, rule: true }]);
   });
 
   test('CDK\'s no-traffic placeholder is no rule but declares egress; anything like it that differs is a rule', () => {
@@ -524,9 +524,9 @@ describe('a rule\'s peer and traffic', () => {
       Proto: SG({ SecurityGroupEgress: [{ ...placeholder, IpProtocol: 'udp' }] }),
       Cidr: SG({ SecurityGroupEgress: [{ ...placeholder, CidrIp: '255.255.255.254/32' }] }),
     });
-    expect(rulesOf(m, 'Hand|Closed')).toEqual([]);
+    expect(rulesOf(m, 'Hand|Closed')).toStrictEqual([]);
     expect(m.groups.get('Hand|Closed')!.egressDeclaredBy).toHaveLength(1);
-    expect(rulesOf(m, 'Hand|Ingress')).toEqual(['ingress cidr 255.255.255.255/32', 'egress cidr 0.0.0.0/0 (implicit)']);
+    expect(rulesOf(m, 'Hand|Ingress')).toStrictEqual(['ingress cidr 255.255.255.255/32', 'egress cidr 0.0.0.0/0 (implicit)']);
     for (const key of ['Code', 'Type', 'Proto', 'Cidr']) expect(m.groups.get(`Hand|${key}`)!.rules).toHaveLength(1);
   });
 });
@@ -579,10 +579,10 @@ describe('resources without groups get their VPC\'s default group', () => {
     ['AWS::FSx::FileSystem', { SubnetIds: [{ Ref: 'Subnet' }] }, UNSETTLED],
   ])('%s without groups, in a subnet of the app, gets the app VPC\'s default group', (type, props, by) => {
     const m = model({ ...VPC, ...SUBNET_GROUPS, R: { Type: type, Properties: props } });
-    expect(attachmentsOf(m, 'R')).toEqual([{
+    expect(attachmentsOf(m, 'R')).toStrictEqual([{
       resource: at('R', type), groupKeys: ['Hand|Vpc#default'], unresolved: [], viaDefault: true, interfaceLabel: undefined, fallbackBy: by, fallbackNote: undefined,
     }]);
-    expect(m.unresolved).toEqual([]);
+    expect(m.unresolved).toStrictEqual([]);
   });
 
   test.each([
@@ -609,8 +609,8 @@ describe('resources without groups get their VPC\'s default group', () => {
       LostSubnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'NoSuch' } } },
       R: { Type: type, Properties: props },
     });
-    expect(attachmentsOf(m, 'R').map(a => a.groupKeys)).toEqual([[`${vpcKey}#default`]]);
-    expect(m.groups.get(`${vpcKey}#default`)).toEqual(expect.objectContaining({ defaultOfVpc: vpcKey, externalId: label }));
+    expect(attachmentsOf(m, 'R').map(a => a.groupKeys)).toStrictEqual([[`${vpcKey}#default`]]);
+    expect(m.groups.get(`${vpcKey}#default`)).toStrictEqual(expect.objectContaining({ defaultOfVpc: vpcKey, externalId: label }));
     expect(m.groups.get(`${vpcKey}#default`)!.ref).toBeUndefined();
   });
 
@@ -628,24 +628,24 @@ describe('resources without groups get their VPC\'s default group', () => {
       LtEmpty: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { SecurityGroupIds: [], NetworkInterfaces: [{ DeviceIndex: 0, Groups: [] }] } } },
       Server: { Type: 'AWS::Transfer::Server', Properties: {} },
     });
-    for (const id of ['Gateway', 'Task', 'Bridge', 'Public', 'Member', 'Fn', 'Classic', 'Lt', 'LtEmpty', 'Server']) expect([id, attached(m, id)]).toEqual([id, []]);
-    expect([...m.groups.keys()]).toEqual(['Hand|Vpc#default']);
-    expect(m.unresolved).toEqual([]);
+    for (const id of ['Gateway', 'Task', 'Bridge', 'Public', 'Member', 'Fn', 'Classic', 'Lt', 'LtEmpty', 'Server']) expect([id, attached(m, id)]).toStrictEqual([id, []]);
+    expect([...m.groups.keys()]).toStrictEqual(['Hand|Vpc#default']);
+    expect(m.unresolved).toStrictEqual([]);
   });
 
   test('a cluster member that names its own groups is attached to them', () => {
     const m = model({ Sg: SG(), Member: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: 'c', VPCSecurityGroups: [sgRef()] } } });
-    expect(attached(m, 'Member')).toEqual(['Hand|Sg']);
+    expect(attached(m, 'Member')).toStrictEqual(['Hand|Sg']);
   });
 
   test('a read replica without groups gets the default group by its own behaviour and note', () => {
     const m = model({ ...VPC, ...SUBNET_GROUPS, Replica: { Type: 'AWS::RDS::DBInstance', Properties: { SourceDBInstanceIdentifier: 'db-1', DBSubnetGroupName: { Ref: 'DbSubnets' } } } });
-    expect(attached(m, 'Replica')).toEqual([`Hand|Vpc#default by ${AWS_BEHAVIOURS.readReplicaGroups.id} (it is a read replica that names no group)`]);
+    expect(attached(m, 'Replica')).toStrictEqual([`Hand|Vpc#default by ${AWS_BEHAVIOURS.readReplicaGroups.id} (it is a read replica that names no group)`]);
   });
 
   test('a classic load balancer in subnets outside the app may get ELB\'s own group instead, and says so', () => {
     const m = model({ Classic: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { Subnets: ['subnet-1'] } } });
-    expect(attached(m, 'Classic')).toEqual([
+    expect(attached(m, 'Classic')).toStrictEqual([
       `unknown-vpc#default by ${UNSETTLED} (unless its subnets are in the account's default VPC, where ELB makes a default_elb group instead)`,
     ]);
   });
@@ -672,14 +672,14 @@ describe('resources without groups get their VPC\'s default group', () => {
       Fn: { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SecurityGroupIds: { Ref: 'Groups' } } } },
     }, { Parameters: { Groups: { Type: 'List<AWS::EC2::SecurityGroup::Id>', Default: 'sg-0a, sg-0b' } } });
     for (const id of ['Endpoint', 'Cache', 'Repl', 'Cluster', 'Redshift', 'Service', 'Domain', 'Msk', 'Classic', 'Eni', 'Efs', 'Fsx', 'Server']) {
-      expect([id, attached(m, id)]).toEqual([id, ['Hand|Sg']]);
+      expect([id, attached(m, id)]).toStrictEqual([id, ['Hand|Sg']]);
     }
-    expect(attached(m, 'Gateway')).toEqual(['Hand|Other']);
-    expect(attachmentsOf(m, 'Fn')).toEqual([{
+    expect(attached(m, 'Gateway')).toStrictEqual(['Hand|Other']);
+    expect(attachmentsOf(m, 'Fn')).toStrictEqual([{
       resource: at('Fn', 'AWS::Lambda::Function'), groupKeys: ['external:sg-0a', 'external:sg-0b'], unresolved: [], viaDefault: false, interfaceLabel: undefined, viaParameters: ['Groups'],
     }]);
     expect(attachmentsOf(m, 'Cache')[0]).not.toHaveProperty('viaParameters');
-    expect(m.groups.get('Hand|Sg')!.references).toEqual([]);
+    expect(m.groups.get('Hand|Sg')!.references).toStrictEqual([]);
   });
 
   test('groups synth cannot read are counted on the attachment and listed once as unresolved', () => {
@@ -689,8 +689,8 @@ describe('resources without groups get their VPC\'s default group', () => {
       I: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [sgRef(), { Ref: 'NoDefault' }, 'default'] } },
       Eni: { Type: 'AWS::EC2::Instance', Properties: { NetworkInterfaces: [{ DeviceIndex: 2, GroupSet: [{ Ref: 'Vpc' }] }] } },
     }, { Parameters: { NoDefault: { Type: 'String' } } });
-    expect(attached(m, 'I')).toEqual(['Hand|Sg unresolved: parameter NoDefault has no default; "default" is not a security group id']);
-    expect(m.unresolved).toEqual([
+    expect(attached(m, 'I')).toStrictEqual(['Hand|Sg unresolved: parameter NoDefault has no default; "default" is not a security group id']);
+    expect(m.unresolved).toStrictEqual([
       { at: at('I', 'AWS::EC2::Instance'), what: '2 of its security groups: parameter NoDefault has no default; "default" is not a security group id' },
       { at: at('Eni', 'AWS::EC2::Instance'), what: '1 of its security groups (network interface 2): Vpc is not a security group' },
     ]);
@@ -715,15 +715,15 @@ describe('instances, launch templates and Auto Scaling groups', () => {
       Neither: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'LtNone' } } } },
       Bare: { Type: 'AWS::EC2::Instance', Properties: { SubnetId: { Ref: 'Subnet' } } },
     });
-    expect(attached(m, 'Own')).toEqual(['Hand|Sg']);
-    expect(attached(m, 'FromLt')).toEqual(['Hand|Other via Lt']);
-    expect(attached(m, 'FromNi')).toEqual(['Hand|Other + Hand|Sg via LtNi']);
+    expect(attached(m, 'Own')).toStrictEqual(['Hand|Sg']);
+    expect(attached(m, 'FromLt')).toStrictEqual(['Hand|Other via Lt']);
+    expect(attached(m, 'FromNi')).toStrictEqual(['Hand|Other + Hand|Sg via LtNi']);
     // The launch template's first interface gives the subnet, so the VPC.
-    expect(attached(m, 'Neither')).toEqual([`Hand|Vpc#default by ${FALLBACK} (it names no group, and neither does its launch template Hand/LtNone)`]);
-    expect(attached(m, 'Bare')).toEqual([`Hand|Vpc#default by ${FALLBACK}`]);
-    expect(attached(m, 'Lt')).toEqual(['Hand|Other']);
-    expect(attached(m, 'LtNi')).toEqual(['Hand|Other [network interface 0]', 'Hand|Sg [network interface 1]']);
-    expect(m.unresolved).toEqual([]);
+    expect(attached(m, 'Neither')).toStrictEqual([`Hand|Vpc#default by ${FALLBACK} (it names no group, and neither does its launch template Hand/LtNone)`]);
+    expect(attached(m, 'Bare')).toStrictEqual([`Hand|Vpc#default by ${FALLBACK}`]);
+    expect(attached(m, 'Lt')).toStrictEqual(['Hand|Other']);
+    expect(attached(m, 'LtNi')).toStrictEqual(['Hand|Other [network interface 0]', 'Hand|Sg [network interface 1]']);
+    expect(m.unresolved).toStrictEqual([]);
   });
 
   test('an instance\'s network interfaces are attached one by one: own groups, an existing interface\'s, the template\'s, or the default', () => {
@@ -750,17 +750,17 @@ describe('instances, launch templates and Auto Scaling groups', () => {
       OutsideLt: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: 'lt-9' }, NetworkInterfaces: [{ DeviceIndex: 0 }] } },
       NoGroupsLt: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'EniBare' } }, NetworkInterfaces: [{ DeviceIndex: 0 }] } },
     });
-    expect(attached(m, 'I')).toEqual([
+    expect(attached(m, 'I')).toStrictEqual([
       'Hand|Other [network interface 1]',
       'Hand|Sg [network interface 0]',
       `Hand|Vpc#default by ${FALLBACK} [network interface 4]`,
     ]);
     // The bare interface is judged where it is defined.
-    expect(attached(m, 'EniBare')).toEqual([`Hand|Vpc#default by ${UNSETTLED}`]);
-    expect(attached(m, 'WithLt')).toEqual(['Hand|Other [network interface 0] via Lt']);
-    expect(attached(m, 'OutsideLt')).toEqual([]);
-    expect(attached(m, 'NoGroupsLt')).toEqual([]);
-    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toEqual([
+    expect(attached(m, 'EniBare')).toStrictEqual([`Hand|Vpc#default by ${UNSETTLED}`]);
+    expect(attached(m, 'WithLt')).toStrictEqual(['Hand|Other [network interface 0] via Lt']);
+    expect(attached(m, 'OutsideLt')).toStrictEqual([]);
+    expect(attached(m, 'NoGroupsLt')).toStrictEqual([]);
+    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toStrictEqual([
       'OutsideLt: its security groups (network interface 0) come from launch template lt-9, which is not in the app',
       'NoGroupsLt: its security groups (network interface 0) come from launch template EniBare, which is not in the app',
     ]);
@@ -772,7 +772,7 @@ describe('instances, launch templates and Auto Scaling groups', () => {
       Listed: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { Id: ['a'] } } },
       ByName: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { Name: 'named-template' } } },
     }, { Parameters: { NoDefault: { Type: 'String' } } });
-    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toEqual([
+    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toStrictEqual([
       'Unknown: its security groups come from launch template (parameter NoDefault has no default), which is not in the app',
       'Listed: its security groups come from launch template (a list), which is not in the app',
       'ByName: its security groups come from launch template named-template, which is not in the app',
@@ -798,16 +798,16 @@ describe('instances, launch templates and Auto Scaling groups', () => {
       NotAConfig: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { LaunchConfigurationName: { Ref: 'Sg' } } },
     });
     const judged = `by ${AWS_BEHAVIOURS.launchTemplateJudgedWhereUsed.id}`;
-    expect(attached(m, 'ByTemplate')).toEqual(['Hand|Sg via Lt']);
-    expect(attached(m, 'Mixed')).toEqual(['Hand|Sg via Lt']);
-    expect(attached(m, 'ByConfig')).toEqual(['Hand|Sg via Lc']);
-    expect(attached(m, 'InSubnets')).toEqual([`Hand|Vpc#default ${judged} (its launch template Hand/LcNone names no group)`]);
-    expect(attached(m, 'TemplateSubnet')).toEqual([`Hand|Vpc#default ${judged} (its launch template Hand/LtNone names no group)`]);
-    expect(attached(m, 'Nowhere')).toEqual([`unknown-vpc#default ${judged} (its launch template Hand/LcNone names no group)`]);
-    expect(attached(m, 'FromInstance')).toEqual([]);
-    expect(attached(m, 'Outside')).toEqual([]);
-    expect(attached(m, 'NotAConfig')).toEqual([]);
-    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toEqual([
+    expect(attached(m, 'ByTemplate')).toStrictEqual(['Hand|Sg via Lt']);
+    expect(attached(m, 'Mixed')).toStrictEqual(['Hand|Sg via Lt']);
+    expect(attached(m, 'ByConfig')).toStrictEqual(['Hand|Sg via Lc']);
+    expect(attached(m, 'InSubnets')).toStrictEqual([`Hand|Vpc#default ${judged} (its launch template Hand/LcNone names no group)`]);
+    expect(attached(m, 'TemplateSubnet')).toStrictEqual([`Hand|Vpc#default ${judged} (its launch template Hand/LtNone names no group)`]);
+    expect(attached(m, 'Nowhere')).toStrictEqual([`unknown-vpc#default ${judged} (its launch template Hand/LcNone names no group)`]);
+    expect(attached(m, 'FromInstance')).toStrictEqual([]);
+    expect(attached(m, 'Outside')).toStrictEqual([]);
+    expect(attached(m, 'NotAConfig')).toStrictEqual([]);
+    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toStrictEqual([
       'Outside: its security groups come from launch template shared-config, which is not in the app',
       'NotAConfig: its security groups come from launch template Sg, which is not in the app',
     ]);
@@ -819,7 +819,7 @@ describe('instances, launch templates and Auto Scaling groups', () => {
       I: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } } } },
       Asg: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } } } },
     }, { Parameters: { NoDefault: { Type: 'String' } } });
-    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toEqual(['Lt: 1 of its security groups: parameter NoDefault has no default']);
+    expect(m.unresolved.map(u => `${u.at.logicalId}: ${u.what}`)).toStrictEqual(['Lt: 1 of its security groups: parameter NoDefault has no default']);
   });
 
   test('a launch template in another stack is read in its own stack', () => {
@@ -827,8 +827,8 @@ describe('instances, launch templates and Auto Scaling groups', () => {
       { stackId: 'A', stackName: 'A', template: { Resources: { Sg: SG(), Lt: LT({ SecurityGroupIds: [{ Ref: 'Sg' }] }) }, Outputs: { O: { Value: { Ref: 'Lt' }, Export: { Name: 'lt' } } } } },
       { stackId: 'B', stackName: 'B', template: { Resources: { I: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { 'Fn::ImportValue': 'lt' } } } } } } },
     ]);
-    expect(attached(m, 'I')).toEqual(['A|Sg via Lt']);
-    expect(attachmentsOf(m, 'I')[0].viaTemplate).toEqual({ ...at('Lt', 'AWS::EC2::LaunchTemplate'), stackId: 'A', stackName: 'A' });
+    expect(attached(m, 'I')).toStrictEqual(['A|Sg via Lt']);
+    expect(attachmentsOf(m, 'I')[0].viaTemplate).toStrictEqual({ ...at('Lt', 'AWS::EC2::LaunchTemplate'), stackId: 'A', stackName: 'A' });
   });
 
   test('an instance or interface that does not check source and destination forwards traffic', () => {
@@ -839,7 +839,7 @@ describe('instances, launch templates and Auto Scaling groups', () => {
       D: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: ['sg-1'] } },
       E: { Type: 'AWS::Example::Router', Properties: { SourceDestCheck: false } },
     });
-    expect([...m.forwarders]).toEqual(['Hand|A', 'Hand|B']);
+    expect([...m.forwarders]).toStrictEqual(['Hand|A', 'Hand|B']);
   });
 });
 
@@ -854,7 +854,7 @@ describe('load balancers, listeners and the ports services listen on', () => {
       Elsewhere: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/net/x/1', Port: 80 } },
       Service: { Type: 'AWS::EC2::VPCEndpointService', Properties: { NetworkLoadBalancerArns: [{ Ref: 'Lb' }, 'arn:other'] } },
     }, { Parameters: { Port: { Type: 'Number', Default: 22 } } });
-    expect(m.loadBalancers).toEqual([{
+    expect(m.loadBalancers).toStrictEqual([{
       ref: at('Lb', 'AWS::ElasticLoadBalancingV2::LoadBalancer'),
       type: 'network',
       internetFacing: false,
@@ -870,7 +870,7 @@ describe('load balancers, listeners and the ports services listen on', () => {
       privateLinkEnforcement: 'off',
       endpointServices: [at('Service', 'AWS::EC2::VPCEndpointService')],
     }]);
-    expect([...m.servicePorts.values()]).toEqual([{
+    expect([...m.servicePorts.values()]).toStrictEqual([{
       resource: at('Lb', 'AWS::ElasticLoadBalancingV2::LoadBalancer'), ports: [22, 443], what: 'listeners', remoteAdministration: true, viaParameters: ['Port'],
     }]);
   });
@@ -883,7 +883,7 @@ describe('load balancers, listeners and the ports services listen on', () => {
       Idle: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {} },
       Odd: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Idle' }, Port: 'http' } },
     }, { Parameters: { NoDefault: { Type: 'Number' } } });
-    expect(m.loadBalancers.map(lb => lb.listeners.map(l => l.port))).toEqual([[undefined, 80], [undefined]]);
+    expect(m.loadBalancers.map(lb => lb.listeners.map(l => l.port))).toStrictEqual([[undefined, 80], [undefined]]);
     expect(m.servicePorts.size).toBe(0);
   });
 
@@ -894,9 +894,9 @@ describe('load balancers, listeners and the ports services listen on', () => {
       Unknown: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: { Ref: 'NoDefault' } } },
     }, { Parameters: { Scheme: { Type: 'String', Default: 'internal' }, NoDefault: { Type: 'String' } } });
     const [gw, odd, unknown] = m.loadBalancers;
-    expect(gw).toEqual(expect.objectContaining({ type: 'gateway', internetFacing: false, scheme: 'internal', schemeViaParameter: 'Scheme', privateLinkEnforcement: 'on', withoutSecurityGroups: true }));
-    expect(odd).toEqual(expect.objectContaining({ type: 'application', internetFacing: false, scheme: 'unknown', schemeViaParameter: undefined, privateLinkEnforcement: undefined, withoutSecurityGroups: true }));
-    expect(unknown).toEqual(expect.objectContaining({ type: 'application', internetFacing: false, scheme: 'unknown', schemeViaParameter: undefined }));
+    expect(gw).toStrictEqual(expect.objectContaining({ type: 'gateway', internetFacing: false, scheme: 'internal', schemeViaParameter: 'Scheme', privateLinkEnforcement: 'on', withoutSecurityGroups: true }));
+    expect(odd).toStrictEqual(expect.objectContaining({ type: 'application', internetFacing: false, scheme: 'unknown', schemeViaParameter: undefined, privateLinkEnforcement: undefined, withoutSecurityGroups: true }));
+    expect(unknown).toStrictEqual(expect.objectContaining({ type: 'application', internetFacing: false, scheme: 'unknown', schemeViaParameter: undefined }));
   });
 
   test('a classic load balancer lists its listeners inline, and listens on their ports', () => {
@@ -909,15 +909,15 @@ describe('load balancers, listeners and the ports services listen on', () => {
       V2: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Listeners: [{ LoadBalancerPort: 80 }] } },
     });
     const clb = at('Clb', 'AWS::ElasticLoadBalancing::LoadBalancer');
-    expect(m.loadBalancers[0]).toEqual(expect.objectContaining({
+    expect(m.loadBalancers[0]).toStrictEqual(expect.objectContaining({
       type: 'classic',
       internetFacing: true,
       scheme: 'internet-facing',
       groupKeys: ['Hand|Sg'],
       listeners: [{ ref: clb, port: 80, protocol: 'HTTP' }, { ref: clb, port: 443, protocol: 'HTTPS' }, { ref: clb, port: 80, protocol: undefined }],
     }));
-    expect(m.loadBalancers[1].listeners).toEqual([]);
-    expect(m.servicePorts.get('Hand|Clb')).toEqual({ resource: clb, ports: [80, 443], what: 'listeners', remoteAdministration: true });
+    expect(m.loadBalancers[1].listeners).toStrictEqual([]);
+    expect(m.servicePorts.get('Hand|Clb')).toStrictEqual({ resource: clb, ports: [80, 443], what: 'listeners', remoteAdministration: true });
   });
 
   test('a Transfer Family server listens on its protocols\' ports only', () => {
@@ -932,12 +932,12 @@ describe('load balancers, listeners and the ports services listen on', () => {
     }, { Parameters: { Port: { Type: 'Number', Default: 22 }, NoDefault: { Type: 'String' } } });
     const ports = (id: string) => m.servicePorts.get(`Hand|${id}`);
     const FTP = [21, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200];
-    expect(ports('Default')).toEqual({ resource: at('Default', 'AWS::Transfer::Server'), ports: [22], what: 'SFTP', remoteAdministration: false });
-    expect(ports('Ftp')).toEqual({ resource: at('Ftp', 'AWS::Transfer::Server'), ports: FTP, what: 'FTPS, FTP', remoteAdministration: false });
-    expect(ports('Both')).toEqual({ resource: at('Both', 'AWS::Transfer::Server'), ports: [...FTP.slice(0, 1), 22, 2222, ...FTP.slice(1)].sort((a, b) => a - b), what: 'SFTP, FTP', remoteAdministration: false, viaParameters: ['Port'] });
+    expect(ports('Default')).toStrictEqual({ resource: at('Default', 'AWS::Transfer::Server'), ports: [22], what: 'SFTP', remoteAdministration: false });
+    expect(ports('Ftp')).toStrictEqual({ resource: at('Ftp', 'AWS::Transfer::Server'), ports: FTP, what: 'FTPS, FTP', remoteAdministration: false });
+    expect(ports('Both')).toStrictEqual({ resource: at('Both', 'AWS::Transfer::Server'), ports: [...FTP.slice(0, 1), 22, 2222, ...FTP.slice(1)].sort((a, b) => a - b), what: 'SFTP, FTP', remoteAdministration: false, viaParameters: ['Port'] });
     expect(ports('Unknown')).toBeUndefined();
     expect(ports('UnknownPort')).toBeUndefined();
-    expect(ports('Sftp')!.ports).toEqual([22]);
+    expect(ports('Sftp')!.ports).toStrictEqual([22]);
   });
 
   test('a function or an interface endpoint with groups is one whose inbound traffic is unsettled; a function is listed with its groups', () => {
@@ -949,8 +949,8 @@ describe('load balancers, listeners and the ports services listen on', () => {
       Gateway: { Type: 'AWS::EC2::VPCEndpoint', Properties: {} },
       Db: { Type: 'AWS::RDS::DBInstance', Properties: { VPCSecurityGroups: [{ Ref: 'Sg' }] } },
     });
-    expect(m.lambdas).toEqual([{ ref: at('Fn', 'AWS::Lambda::Function'), groupKeys: ['Hand|Sg', 'external:sg-0abc'] }]);
-    expect([...m.inboundUnsettled.entries()]).toEqual([
+    expect(m.lambdas).toStrictEqual([{ ref: at('Fn', 'AWS::Lambda::Function'), groupKeys: ['Hand|Sg', 'external:sg-0abc'] }]);
+    expect([...m.inboundUnsettled.entries()]).toStrictEqual([
       ['Hand|Fn', { resource: at('Fn', 'AWS::Lambda::Function'), what: 'a Lambda function', behaviour: AWS_BEHAVIOURS.lambdaInterfacesInbound.id }],
       ['Hand|Endpoint', { resource: at('Endpoint', 'AWS::EC2::VPCEndpoint'), what: 'an interface VPC endpoint', behaviour: AWS_BEHAVIOURS.interfaceEndpointPorts.id }],
     ]);
@@ -967,11 +967,11 @@ describe('references, exports and names', () => {
       Fn: { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SecurityGroupIds: [{ Ref: 'Sg' }] }, Environment: { Variables: { OTHER: { Ref: 'Other' }, SAME: { Ref: 'Sg' } } } } },
       Thing: { Type: 'AWS::Example::Thing', Properties: { GroupSet: [{ Ref: 'Sg' }], Tag: { 'Fn::ImportValue': 'other-sg' }, VpcAttr: { 'Fn::GetAtt': ['Other', 'VpcId'] } } },
     }, { Outputs: { O: { Value: { Ref: 'Other' }, Export: { Name: 'other-sg' } } } });
-    expect(m.groups.get('Hand|Sg')!.references.map(r => r.logicalId)).toEqual(['Custom', 'Cfn']);
-    expect(m.groups.get('Hand|Other')!.references.map(r => r.logicalId)).toEqual(['Custom', 'Fn', 'Thing']);
-    expect(attached(m, 'Custom')).toEqual([]);
-    expect(attached(m, 'Thing')).toEqual(['Hand|Sg [GroupSet]']);
-    expect(attached(m, 'Fn')).toEqual(['Hand|Sg']);
+    expect(m.groups.get('Hand|Sg')!.references.map(r => r.logicalId)).toStrictEqual(['Custom', 'Cfn']);
+    expect(m.groups.get('Hand|Other')!.references.map(r => r.logicalId)).toStrictEqual(['Custom', 'Fn', 'Thing']);
+    expect(attached(m, 'Custom')).toStrictEqual([]);
+    expect(attached(m, 'Thing')).toStrictEqual(['Hand|Sg [GroupSet]']);
+    expect(attached(m, 'Fn')).toStrictEqual(['Hand|Sg']);
   });
 
   test('an unknown type is read for group keys in lists and interfaces, but not inside intrinsics or what it found', () => {
@@ -989,15 +989,15 @@ describe('references, exports and names', () => {
         },
       },
     });
-    expect(attached(m, 'Thing')).toEqual([
+    expect(attached(m, 'Thing')).toStrictEqual([
       'Hand|Sg [List.0.VpcSecurityGroupIds]',
       'Hand|Sg [NetworkInterfaces.0.Groups]',
       'external:sg-0b [Literal.VPCSecurityGroups]',
     ]);
     // A value found under a group key is read as groups, not walked for more keys.
-    expect(m.unresolved.map(u => u.what)).toEqual(['1 of its security groups (Found.SecurityGroups): SecurityGroupIds is not evaluated at synth']);
+    expect(m.unresolved.map(u => u.what)).toStrictEqual(['1 of its security groups (Found.SecurityGroups): SecurityGroupIds is not evaluated at synth']);
     expect(m.groups.get('external:sg-0a')).toBeUndefined();
-    expect(m.groups.get('Hand|Sg')!.references).toEqual([]);
+    expect(m.groups.get('Hand|Sg')!.references).toStrictEqual([]);
   });
 
   test('an export of a group is named as written, by its parameter, or as computed; other outputs are not exports of groups', () => {
@@ -1022,10 +1022,10 @@ describe('references, exports and names', () => {
         },
       },
     }]);
-    expect(m.groups.get('A|Sg')!.exports).toEqual([{ name: 'plain' }, { name: 'team', viaParameter: 'Prefix' }]);
-    expect(m.groups.get('A|Other')!.exports).toEqual([{ name: 'A-${Env}-sg' }, { name: '${Env}-${AWS::Region}' }]);
-    expect(m.groups.get('A|Third')!.exports).toEqual([{ name: 'A-${Env}-sg' }, { name: '${ImportValue ${Env}-name}' }, { name: '${...}' }]);
-    expect(m.groups.get('A|Vpc#default')!.exports).toEqual([]);
+    expect(m.groups.get('A|Sg')!.exports).toStrictEqual([{ name: 'plain' }, { name: 'team', viaParameter: 'Prefix' }]);
+    expect(m.groups.get('A|Other')!.exports).toStrictEqual([{ name: 'A-${Env}-sg' }, { name: '${Env}-${AWS::Region}' }]);
+    expect(m.groups.get('A|Third')!.exports).toStrictEqual([{ name: 'A-${Env}-sg' }, { name: '${ImportValue ${Env}-name}' }, { name: '${...}' }]);
+    expect(m.groups.get('A|Vpc#default')!.exports).toStrictEqual([]);
   });
 
   test('a stack name that is not the deployed one is a placeholder in names; a group name from a parameter is its default', () => {
@@ -1034,7 +1034,7 @@ describe('references, exports and names', () => {
       B: SG({ GroupName: { Ref: 'Name' } }),
       C: SG({ GroupName: { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-c']] } }),
     }, { Parameters: { Name: { Type: 'String', Default: 'from-default' } } });
-    expect(['A', 'B', 'C'].map(id => m.groups.get(`Hand|${id}`)!.groupName)).toEqual(['${AWS::StackName}-a', 'from-default', '${AWS::StackName}-c']);
+    expect(['A', 'B', 'C'].map(id => m.groups.get(`Hand|${id}`)!.groupName)).toStrictEqual(['${AWS::StackName}-a', 'from-default', '${AWS::StackName}-c']);
   });
 
   test('an output of another stack\'s group is that stack\'s export, not this one\'s', () => {
@@ -1042,6 +1042,6 @@ describe('references, exports and names', () => {
       { stackId: 'A', stackName: 'A', template: { Resources: { Sg: SG() }, Outputs: { O: { Value: sgRef(), Export: { Name: 'a-sg' } } } } },
       { stackId: 'B', stackName: 'B', template: { Resources: {}, Outputs: { Again: { Value: { 'Fn::ImportValue': 'a-sg' }, Export: { Name: 'b-sg' } } } } },
     ]);
-    expect(m.groups.get('A|Sg')!.exports).toEqual([{ name: 'a-sg' }]);
+    expect(m.groups.get('A|Sg')!.exports).toStrictEqual([{ name: 'a-sg' }]);
   });
 });
