@@ -1045,3 +1045,96 @@ describe('references, exports and names', () => {
     expect(m.groups.get('A|Sg')!.exports).toStrictEqual([{ name: 'a-sg' }]);
   });
 });
+
+describe('corners of reading the app', () => {
+  test('a template that throws while it is indexed gives an empty model, not an exception', () => {
+    const template = { Resources: { Sg: SG() }, get Outputs(): never { throw new Error('boom'); } };
+    const m = buildModel([{ stackId: 'S', stackName: 'S', template }]);
+    expect(m.groups.size).toBe(0);
+    expect(m.unresolved).toStrictEqual([]);
+  });
+
+  test('a CIDR block listed before its VPC still makes the VPC node a VPC, with both blocks', () => {
+    const m = model({
+      Block: { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.1.0.0/16' } },
+      Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+    });
+    const vpc = m.vpcs.get('Hand|Vpc')!;
+    expect(vpc.ref).toStrictEqual(at('Vpc', 'AWS::EC2::VPC'));
+    expect(vpc.cidrs.map(c => c.text)).toStrictEqual(['10.1.0.0/16', '10.0.0.0/16']);
+  });
+
+  test('a group node met again keeps what it has: two resources on one default group, two rules on one outside group', () => {
+    const m = model({
+      ...VPC,
+      A: { Type: 'AWS::EC2::Instance', Properties: { SubnetId: { Ref: 'Subnet' } } },
+      B: { Type: 'AWS::EC2::Instance', Properties: { SubnetId: { Ref: 'Subnet' } } },
+      C: { Type: 'AWS::EC2::Instance', Properties: {} },
+      D: { Type: 'AWS::EC2::Instance', Properties: {} },
+      R1: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: 'sg-0abc', IpProtocol: '-1', CidrIp: '10.0.0.0/8' } },
+      R2: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: 'sg-0abc', IpProtocol: '-1', SourceSecurityGroupId: 'sg-0abc' } },
+    });
+    expect(m.groups.get('Hand|Vpc#default')!.attachments.map(a => a.resource.logicalId)).toStrictEqual(['A', 'B']);
+    expect(m.groups.get('unknown-vpc#default')!.attachments.map(a => a.resource.logicalId)).toStrictEqual(['C', 'D']);
+    expect(rulesOf(m, 'external:sg-0abc')).toStrictEqual(['ingress cidr 10.0.0.0/8', 'ingress group external:sg-0abc']);
+  });
+
+  test('a lock that points at the default group of something that is not a VPC of the app is passed over quietly', () => {
+    const m = model({ ...VPC, Lock: { Type: 'Custom::VpcRestrictDefaultSG', Properties: { DefaultSecurityGroupId: { 'Fn::GetAtt': ['Subnet', 'DefaultSecurityGroup'] } } } });
+    expect(m.unresolved).toStrictEqual([]);
+    expect(m.vpcs.get('Hand|Vpc')!.lockedBy).toBeUndefined();
+  });
+
+  test('an EKS cluster is a group only by its ClusterSecurityGroupId', () => {
+    const m = model({
+      Cluster: { Type: 'AWS::EKS::Cluster', Properties: {} },
+      I: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [{ Ref: 'Cluster' }, { 'Fn::GetAtt': ['Cluster', 'Arn'] }] } },
+    });
+    expect(m.unresolved.map(u => u.what)).toStrictEqual(['2 of its security groups: Cluster is not a security group; Cluster.Arn is not a security group']);
+    expect([...m.groups.keys()]).toStrictEqual([]);
+  });
+
+  test('only a whole sg- id is a group id', () => {
+    const m = model({ I: { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: ['xsg-0abc', 'sg-0abcz', 'sg-', 'SG-0ABC', 'sg-0abc'] } } });
+    expect(attached(m, 'I')).toStrictEqual([
+      'external:sg-0abc unresolved: "xsg-0abc" is not a security group id; "sg-0abcz" is not a security group id; "sg-" is not a security group id; "SG-0ABC" is not a security group id',
+    ]);
+  });
+
+  test('a cross-stack use is recorded once per using resource, told apart by stack and logical id', () => {
+    const importing = (stackId: string, ids: string[]) => ({
+      stackId,
+      stackName: stackId,
+      template: { Resources: Object.fromEntries(ids.map(id => [id, { Type: 'AWS::EC2::Instance', Properties: { SecurityGroupIds: [{ 'Fn::ImportValue': 'shared' }, { 'Fn::ImportValue': 'shared' }] } }])) },
+    });
+    const m = buildModel([
+      { stackId: 'A', stackName: 'A', template: { Resources: { Sg: SG() }, Outputs: { O: { Value: sgRef(), Export: { Name: 'shared' } } } } },
+      importing('B', ['I', 'J']),
+      importing('C', ['I']),
+    ]);
+    expect(m.groups.get('A|Sg')!.crossStackUses.map(u => `${u.by.stackId}/${u.by.logicalId} ${u.via} ${u.exportName}`)).toStrictEqual([
+      'B/I import shared', 'B/J import shared', 'C/I import shared',
+    ]);
+    expect(attached(m, 'I')).toStrictEqual(['A|Sg', 'A|Sg']);
+  });
+
+  test('an unreadable rule is a rule whose peer is unresolved, with the reason as its traffic problem', () => {
+    const m = model({ Sg: SG({ SecurityGroupEgress: [42] }) });
+    expect(m.groups.get('Hand|Sg')!.rules).toStrictEqual([{
+      direction: 'egress', groupKey: 'Hand|Sg', peer: { kind: 'unresolved', reason: 'a rule written as 42' }, trafficProblem: 'a rule written as 42', origin: at('Sg', 'AWS::EC2::SecurityGroup'),
+    }]);
+  });
+
+  test('a rule of one property that is no intrinsic is read as a rule', () => {
+    const m = model({ Sg: SG({ SecurityGroupIngress: [{ CidrIp: '10.0.0.0/8' }] }) });
+    expect(m.groups.get('Hand|Sg')!.rules[0]).toStrictEqual(expect.objectContaining({ peer: expect.objectContaining({ kind: 'cidr' }), trafficProblem: 'protocol undefined cannot be read' }));
+  });
+
+  test('ports synth cannot read make the rule\'s traffic unresolved, not every port', () => {
+    const m = model({ Sg: SG({ SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: { Ref: 'NoDefault' }, ToPort: { Ref: 'NoDefault' }, CidrIp: '10.0.0.0/8' }] }) }, { Parameters: { NoDefault: { Type: 'Number' } } });
+    const [rule] = m.groups.get('Hand|Sg')!.rules;
+    expect(rule.traffic).toBeUndefined();
+    expect(rule.trafficProblem).toMatch(/^ports .*parameter NoDefault has no default.* cannot be read$/);
+    expect(m.unresolved).toHaveLength(1);
+  });
+});
