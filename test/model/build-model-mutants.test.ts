@@ -1138,3 +1138,63 @@ describe('corners of reading the app', () => {
     expect(m.unresolved).toHaveLength(1);
   });
 });
+
+describe('labels and the walk of properties', () => {
+  test('an interface is labelled by its DeviceIndex, else by its place in the list', () => {
+    const m = model({
+      Sg: SG(),
+      Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { NetworkInterfaces: [{ DeviceIndex: 5, Groups: [{ Ref: 'Sg' }] }, { Groups: [{ Ref: 'Sg' }] }] } } },
+      I: { Type: 'AWS::EC2::Instance', Properties: { NetworkInterfaces: [{ DeviceIndex: 7, GroupSet: [{ Ref: 'Sg' }] }, { GroupSet: [{ Ref: 'Sg' }] }] } },
+    });
+    expect(attached(m, 'Lt')).toStrictEqual(['Hand|Sg [network interface 1]', 'Hand|Sg [network interface 5]']);
+    expect(attached(m, 'I')).toStrictEqual(['Hand|Sg [network interface 1]', 'Hand|Sg [network interface 7]']);
+  });
+
+  test('the walk of an unknown type keeps each found key\'s path whatever it passed over, and reads null as nothing', () => {
+    const m = model({
+      Sg: SG(),
+      Other: SG(),
+      Thing: {
+        Type: 'AWS::Example::Thing',
+        Properties: {
+          Nothing: null,
+          Outer: { Choice: { 'Fn::If': ['C', 'a', 'b'] }, Deep: [[1, 2]], SecurityGroupIds: [{ Ref: 'Sg' }] },
+          Conditional: { 'Fn::If': ['C', { SecurityGroupIds: [{ Ref: 'Other' }] }, {}] },
+          Mixed: { Ref: 'Sg', SecurityGroupIds: [{ Ref: 'Other' }] },
+        },
+      },
+    });
+    expect(m.unresolved).toStrictEqual([]);
+    expect(attached(m, 'Thing')).toStrictEqual(['Hand|Sg [Outer.SecurityGroupIds]']);
+    // Inside an intrinsic function, or after a Ref among other keys, a group key is a mention, not an attachment.
+    expect(m.groups.get('Hand|Other')!.references.map(r => r.logicalId)).toStrictEqual(['Thing']);
+  });
+
+  test('group keys count six levels down through lists as through objects', () => {
+    const m = model({
+      A: SG(),
+      B: SG(),
+      Thing: {
+        Type: 'AWS::Example::Thing',
+        Properties: {
+          Near: [[[[{ L6: { SecurityGroupIds: [{ Ref: 'A' }] } }]]]],
+          Far: [[[[[{ L7: { SecurityGroupIds: [{ Ref: 'B' }] } }]]]]],
+        },
+      },
+    });
+    expect(attached(m, 'Thing')).toStrictEqual(['Hand|A [Near.0.0.0.0.L6.SecurityGroupIds]']);
+    expect(m.groups.get('Hand|B')!.references.map(r => r.logicalId)).toStrictEqual(['Thing']);
+  });
+
+  test('an object whose first key is an intrinsic among others is walked as properties', () => {
+    const m = model({ Sg: SG(), Other: SG(), C: { Type: 'Custom::Thing', Properties: { Odd: { 'Ref': 'Sg', 'Fn::Other': { Ref: 'Other' } } } } });
+    expect(m.groups.get('Hand|Other')!.references.map(r => r.logicalId)).toStrictEqual(['C']);
+    expect(m.groups.get('Hand|Sg')!.references).toStrictEqual([]);
+  });
+
+  test('a name nested eight deep is read; deeper, it is cut short', () => {
+    const nest = (depth: number): unknown => (depth === 0 ? { Ref: 'Env' } : { 'Fn::Join': ['', [nest(depth - 1)]] });
+    const m = model({ A: SG({ GroupName: nest(8) }), B: SG({ GroupName: nest(9) }), C: SG({ GroupName: { 'Fn::Sub': '${!Literal}-${Env}' } }) }, { Parameters: { Env: { Type: 'String' } } });
+    expect(['A', 'B', 'C'].map(id => m.groups.get(`Hand|${id}`)!.groupName)).toStrictEqual(['${Env}', '${...}', '${!Literal}-${Env}']);
+  });
+});
