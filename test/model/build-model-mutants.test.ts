@@ -1198,3 +1198,118 @@ describe('labels and the walk of properties', () => {
     expect(['A', 'B', 'C'].map(id => m.groups.get(`Hand|${id}`)!.groupName)).toStrictEqual(['${Env}', '${...}', '${!Literal}-${Env}']);
   });
 });
+
+describe('what the model does not mistake', () => {
+  test('a prefix list holds the world when any entry is the world', () => {
+    const m = model({
+      Sg: SG({ SecurityGroupIngress: [{ IpProtocol: '-1', SourcePrefixListId: { Ref: 'Pl' } }] }),
+      Pl: { Type: 'AWS::EC2::PrefixList', Properties: { MaxEntries: 2, AddressFamily: 'IPv4', Entries: [{ Cidr: '10.0.0.0/8' }, { Cidr: '0.0.0.0/0' }] } },
+    });
+    expect(m.groups.get('Hand|Sg')!.rules[0].peer).toStrictEqual({ kind: 'prefixList', id: 'Pl', prefixListKey: 'Hand|Pl', holdsWorld: true, worldViaParameter: undefined });
+  });
+
+  test('a group named as a rule\'s peer is not referenced by the rule\'s group', () => {
+    const m = model({
+      A: SG(),
+      B: SG({ SecurityGroupIngress: [{ IpProtocol: '-1', SourceSecurityGroupId: { Ref: 'A' } }] }),
+      In: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { Ref: 'B' }, IpProtocol: '-1', SourceSecurityGroupId: { Ref: 'A' } } },
+    });
+    expect(m.groups.get('Hand|A')!.references).toStrictEqual([]);
+    expect(m.groups.get('Hand|A')!.attachments).toStrictEqual([]);
+  });
+
+  test('properties written as null are read as none', () => {
+    const m = model({ Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: null }, I: { Type: 'AWS::EC2::Instance', Properties: null } });
+    expect(m.unresolved).toStrictEqual([]);
+    expect(rulesOf(m, 'Hand|Sg')).toStrictEqual(['egress cidr 0.0.0.0/0 (implicit)']);
+    expect(attached(m, 'I')).toStrictEqual([`unknown-vpc#default by ${FALLBACK}`]);
+  });
+
+  test('names that point at the wrong kind of resource are passed over without error', () => {
+    const m = model({
+      ...VPC,
+      Sg: SG({ VpcId: { Ref: 'Vpc' } }),
+      Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network' } },
+      Service: { Type: 'AWS::EC2::VPCEndpointService', Properties: { NetworkLoadBalancerArns: [{ Ref: 'Sg' }, { Ref: 'Lb' }] } },
+      Listener: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Sg' }, Port: 80 } },
+      NotAListener: { Type: 'AWS::Example::Thing', Properties: { LoadBalancerArn: { Ref: 'Lb' }, Port: 22 } },
+      Eni: { Type: 'AWS::EC2::NetworkInterface', Properties: { SubnetId: { Ref: 'Sg' } } },
+      NoSubnets: { Type: 'AWS::RDS::DBSubnetGroup', Properties: { SubnetIds: [] } },
+      Db: { Type: 'AWS::RDS::DBInstance', Properties: { DBSubnetGroupName: { Ref: 'NoSubnets' } } },
+      NotVpc: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Sg' } } },
+      Efs: { Type: 'AWS::EFS::MountTarget', Properties: { SubnetId: { Ref: 'NotVpc' } } },
+    });
+    expect(m.unresolved).toStrictEqual([]);
+    expect(m.loadBalancers).toStrictEqual([expect.objectContaining({ listeners: [], endpointServices: [at('Service', 'AWS::EC2::VPCEndpointService')] })]);
+    // A subnet is a subnet: a group's VPC is not taken for one.
+    expect(attached(m, 'Eni')).toStrictEqual([`unknown-vpc#default by ${UNSETTLED}`]);
+    expect(attached(m, 'Db')).toStrictEqual([`unknown-vpc#default by ${FALLBACK}`]);
+    // A VPC named by a resource that is not a VPC of the app is named by its key.
+    expect(attached(m, 'Efs')).toStrictEqual([`Hand|Sg#default by ${UNSETTLED}`]);
+    expect(m.groups.get('Hand|Sg#default')!.externalId).toBe('Hand|Sg');
+  });
+
+  test('an instance on an existing interface of another stack takes that interface\'s groups, read in its stack', () => {
+    const m = buildModel([
+      { stackId: 'A', stackName: 'A', template: { Resources: { Sg: SG(), Eni: { Type: 'AWS::EC2::NetworkInterface', Properties: { GroupSet: [{ Ref: 'Sg' }] } } }, Outputs: { O: { Value: { Ref: 'Eni' }, Export: { Name: 'eni' } } } } },
+      { stackId: 'B', stackName: 'B', template: { Resources: { I: { Type: 'AWS::EC2::Instance', Properties: { NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: { 'Fn::ImportValue': 'eni' } }] } } } } },
+    ]);
+    expect(attached(m, 'I')).toStrictEqual(['A|Sg [network interface 0]']);
+    expect(m.unresolved).toStrictEqual([]);
+  });
+
+  test('an instance whose launch template has neither groups nor interfaces gets the default group, judged at the instance', () => {
+    const m = model({
+      Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { ImageId: 'ami-1' } } },
+      I: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } } } },
+    });
+    expect(attached(m, 'I')).toStrictEqual([`unknown-vpc#default by ${FALLBACK} (it names no group, and neither does its launch template Hand/Lt)`]);
+    expect(m.unresolved).toStrictEqual([]);
+  });
+
+  test('a launch template\'s single group, written without a list, is its group', () => {
+    const m = model({
+      Sg: SG(),
+      One: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { SecurityGroupIds: { Ref: 'Sg' } } } },
+      Param: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { SecurityGroupIds: { Ref: 'Group' } } } },
+      I: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'One' } } } },
+      J: { Type: 'AWS::EC2::Instance', Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: 'Param' } } } },
+    }, { Parameters: { Group: { Type: 'AWS::EC2::SecurityGroup::Id', Default: 'sg-0abc' } } });
+    expect(attached(m, 'I')).toStrictEqual(['Hand|Sg via One']);
+    expect(attached(m, 'J')).toStrictEqual(['external:sg-0abc via Param']);
+    expect(attachmentsOf(m, 'J')[0].viaParameters).toStrictEqual(['Group']);
+  });
+
+  test('a Transfer server with a protocol or an SFTP port synth cannot know has no known ports; FTPS alone listens as FTP does', () => {
+    const server = (props: Record<string, unknown>) => ({ Type: 'AWS::Transfer::Server', Properties: props });
+    const m = model({
+      MixedProtocols: server({ Protocols: ['SFTP', { Ref: 'NoDefault' }] }),
+      MixedPorts: server({ ProtocolDetails: { SftpPorts: [{ SftpPort: 2222 }, { SftpPort: { Ref: 'NoDefault' } }] } }),
+      Ftps: server({ Protocols: ['FTPS'] }),
+    }, { Parameters: { NoDefault: { Type: 'String' } } });
+    expect([...m.servicePorts.keys()]).toStrictEqual(['Hand|Ftps']);
+    expect(m.servicePorts.get('Hand|Ftps')!.ports).toStrictEqual([21, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200]);
+  });
+
+  test('names read with the defaults of parameters inside them, and odd intrinsics read as unknown', () => {
+    const m = model({
+      Import: SG({ GroupName: { 'Fn::ImportValue': { Ref: 'Prefix' } } }),
+      SubVars: SG({ GroupName: { 'Fn::Sub': ['${Name}-${Env}', { Name: { Ref: 'Prefix' } }] } }),
+      Join: SG({ GroupName: { 'Fn::Join': ['-', [{ Ref: 'Prefix' }, { Ref: 'Env' }]] } }),
+      SubNumber: SG({ GroupName: { 'Fn::Sub': [5, {}] } }),
+      JoinNumber: SG({ GroupName: { 'Fn::Join': [5, ['a', { Ref: 'Env' }]] } }),
+    }, { Parameters: { Prefix: { Type: 'String', Default: 'team' }, Env: { Type: 'String' } } });
+    expect(['Import', 'SubVars', 'Join', 'SubNumber', 'JoinNumber'].map(id => m.groups.get(`Hand|${id}`)!.groupName)).toStrictEqual([
+      '${ImportValue team}', 'team-${Env}', 'team-${Env}', '${...}', '${...}',
+    ]);
+    expect(m.unresolved).toStrictEqual([]);
+  });
+
+  test('a name nested eight deep through imports or substitutions is read; deeper, it is cut short', () => {
+    const byImport = (depth: number): unknown => (depth === 0 ? { Ref: 'Env' } : { 'Fn::ImportValue': byImport(depth - 1) });
+    const bySub = (depth: number): unknown => (depth === 0 ? { Ref: 'Env' } : { 'Fn::Sub': ['${X}', { X: bySub(depth - 1) }] });
+    const m = model({ A: SG({ GroupName: byImport(8) }), B: SG({ GroupName: byImport(9) }), C: SG({ GroupName: bySub(8) }), D: SG({ GroupName: bySub(9) }) }, { Parameters: { Env: { Type: 'String' } } });
+    const imports = (n: number, inner: string): string => (n === 0 ? inner : `\${ImportValue ${imports(n - 1, inner)}}`);
+    expect(['A', 'B', 'C', 'D'].map(id => m.groups.get(`Hand|${id}`)!.groupName)).toStrictEqual([imports(8, '${Env}'), imports(9, '${...}'), '${Env}', '${...}']);
+  });
+});
