@@ -13,11 +13,16 @@ import * as path from 'path';
 
 const MINIMUM_SCORE = 85;
 
+interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
 interface Mutant {
   readonly mutatorName: string;
   readonly replacement?: string;
   readonly status: string;
-  readonly location: { readonly start: { readonly line: number; readonly column: number } };
+  readonly location: { readonly start: Position; readonly end?: Position };
 }
 
 interface Report {
@@ -51,9 +56,33 @@ if (reportPaths.length === 0 || missing.length > 0) {
   console.error(`${missing.length > 0 ? missing.join(', ') : `No report in ${REPORTS}`}: run \`npm run mutation\` first.`);
   process.exit(2);
 }
-// A file measured in more than one report (its folder's and its own) counts as in the newest.
-const byAge = [...reportPaths].sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
-const report: Report = { files: Object.assign({}, ...byAge.map(p => (JSON.parse(fs.readFileSync(p, 'utf8')) as Report).files)) };
+/**
+ * A file measured in more than one report (its folder's, its own, or line ranges of it run one at a time with
+ * `--mutate file:from-to`) counts each mutant once: the reports of one source are merged mutant by mutant (by
+ * mutator, place and replacement), the newest report's status winning. A report of an older source of the file
+ * is dropped, since its mutants sit at other places; the run says so, as those lines must be measured again.
+ */
+function mergeReports(paths: string[]): Report {
+  const byAge = [...paths].sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+  const files: Record<string, { source: string; mutants: Map<string, Mutant> }> = {};
+  for (const p of byAge) {
+    for (const [file, { source, mutants }] of Object.entries((JSON.parse(fs.readFileSync(p, 'utf8')) as Report).files)) {
+      const known = files[file];
+      if (known && known.source !== source) {
+        console.warn(`${file}: ${p} measured a newer source; the ${known.mutants.size} mutants of older reports are dropped.`);
+      }
+      const merged = known && known.source === source ? known : { source, mutants: new Map<string, Mutant>() };
+      for (const mutant of mutants) {
+        const { start, end } = mutant.location;
+        merged.mutants.set(`${mutant.mutatorName} ${start.line}:${start.column}-${end?.line}:${end?.column} ${mutant.replacement ?? ''}`, mutant);
+      }
+      files[file] = merged;
+    }
+  }
+  const merged = Object.entries(files).map(([file, { source, mutants }]) => [file, { source, mutants: [...mutants.values()] }]);
+  return { files: Object.fromEntries(merged) };
+}
+const report = mergeReports(reportPaths);
 
 /** src/handlers/shared/aws-calls.ts counts under src/handlers. */
 function folderOf(file: string): string {

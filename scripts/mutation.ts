@@ -61,8 +61,11 @@ for (const target of targets.length > 0 ? targets : FOLDERS) {
   console.log(`\n=== Mutation testing ${target}${tests ? ` against ${tests} (a lower bound of the whole suite's score)` : ''} ===`);
   // `--mutate` narrows a run to some files: its own report, so the folder's is not overwritten.
   const mutate = strykerArgs[strykerArgs.indexOf('--mutate') + 1];
+  // A file's range (`--mutate src/model/build-model.ts:300-461`) is named model-build-model-300-461: a flat name,
+  // as the scores read only the reports directly in reports/mutation.
+  const base = target.replace(/^src\//, '').replace(/\.ts$/, '').replace(/[^A-Za-z0-9]+/g, '-');
   const name = strykerArgs.includes('--mutate') && mutate
-    ? `${target.replace(/^src\//, '')}-${mutate.split(`${target}/`).join('').replace(/\.ts\b/g, '').replace(/[^A-Za-z0-9]+/g, '-')}`.slice(0, 80)
+    ? `${base}-${mutate.split(`${target}/`).join('').split(target).join('').replace(/\.ts\b/g, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`.slice(0, 80)
     : undefined;
   const env = { ...process.env, MUTATION_FOLDER: target, ...(tests ? { MUTATION_TESTS: tests } : {}), ...(name ? { MUTATION_NAME: name } : {}) };
   const run = spawnSync('npx', ['stryker', 'run', ...strykerArgs], { stdio: 'inherit', env });
