@@ -304,6 +304,14 @@ export class EffectiveAccess {
     };
   }
 
+  /**
+   * Whether any rule of the kind, either way, may match some address of the endpoint: where none does,
+   * `addressAccess` finds nothing in either direction, for the endpoint or any part of it.
+   */
+  public mayReachAddresses(kind: InterfaceKind, endpoint: AddressEndpoint): boolean {
+    return matchesAny(kind.ingress, endpoint, this.overlapsOf) || matchesAny(kind.egress, endpoint, this.overlapsOf);
+  }
+
   /** The effective rules of a group: what the app states, what AWS adds, and what the engine cannot know. */
   public rulesOf(groupKey: string): { ingress: EffectiveRule[]; egress: EffectiveRule[] } {
     let rules = this.rulesByGroup.get(groupKey);
@@ -320,18 +328,22 @@ export class EffectiveAccess {
     const member: Member = { resource: attachment.resource, resourceKey: key, attachment, kind };
     kind.members.push(member);
     this.members.push(member);
-    const list = this.membersByResource.get(key) ?? [];
-    list.push(member);
-    this.membersByResource.set(key, list);
+    const list = this.membersByResource.get(key);
+    if (list) list.push(member);
+    else this.membersByResource.set(key, [member]);
   }
 
   private kindOf(groupKeys: readonly string[], unknownGroups: boolean, accepted: Accepted): InterfaceKind {
     // Most interfaces carry one group.
     const groups = groupKeys.length === 1 ? [groupKeys[0]] : [...new Set(groupKeys)].sort();
     // An interface is in one VPC, which its groups share; groups that disagree (AWS refuses that) leave it unknown.
-    const vpcKeys = groups.length === 1 ? [this.model.groups.get(groups[0])?.vpcKey].filter(v => v !== undefined)
-      : [...new Set(groups.map(g => this.model.groups.get(g)?.vpcKey).filter(v => v !== undefined))];
-    const vpcKey = vpcKeys.length === 1 ? vpcKeys[0] : undefined;
+    let vpcKey: string | undefined;
+    if (groups.length === 1) {
+      vpcKey = this.model.groups.get(groups[0])?.vpcKey;
+    } else {
+      const vpcKeys = [...new Set(groups.map(g => this.model.groups.get(g)?.vpcKey).filter(v => v !== undefined))];
+      vpcKey = vpcKeys.length === 1 ? vpcKeys[0] : undefined;
+    }
     const key = `${groups.join(',')}|${unknownGroups ? '?' : ''}|${vpcKey ?? ''}|${accepted.traffic.signature()}`;
     let kind = this.kindsByKey.get(key);
     if (kind) return kind;
@@ -594,9 +606,10 @@ function effectiveRules(model: SecurityGroupModel, groupKey: string, shared: Sha
   const egress: EffectiveRule[] = [];
   if (!group) return { ingress, egress };
   const vpc = group.defaultOfVpc ? model.vpcs.get(group.defaultOfVpc) : undefined;
-  const stated = [...group.rules, ...(vpc?.awsDefaultRules ?? [])];
-  for (const rule of stated) {
-    for (const effective of fromModelRule(model, rule, shared)) (effective.direction === 'ingress' ? ingress : egress).push(effective);
+  // The group's rules, then the default group's from AWS; each read into its direction's list, without a list of
+  // both or one per rule: this runs for every group of the app.
+  const read = (rule: SecurityGroupRule) => {
+    fromModelRule(model, rule, shared, rule.direction === 'ingress' ? ingress : egress);
     if (rule.implicitBy === IMPLICIT_EGRESS) {
       // The IPv6 half of the default egress is unsettled (see AWS_BEHAVIOURS): possible, never certain.
       const behaviour = AWS_BEHAVIOURS.defaultEgressIpv6;
@@ -609,7 +622,9 @@ function effectiveRules(model: SecurityGroupModel, groupKey: string, shared: Sha
         supposed: 'the allow-all IPv6 egress a group without egress rules may have',
       });
     }
-  }
+  };
+  for (const rule of group.rules) read(rule);
+  if (vpc) for (const rule of vpc.awsDefaultRules) read(rule);
   // A group the app does not define, or the default group of a VPC outside it, has rules the app cannot see.
   const outside = group.externalId !== undefined || (group.defaultOfVpc !== undefined && !vpc);
   if (outside) {
@@ -642,29 +657,34 @@ function unsettledReading(rule: SecurityGroupRule): string | undefined {
   return behaviour ? `not certain: ${behaviour.caveat} (${behaviour.id})` : undefined;
 }
 
-function fromModelRule(model: SecurityGroupModel, rule: SecurityGroupRule, shared: SharedParts): EffectiveRule[] {
+/** The effective rules a model's rule stands for (one, or two for a prefix list read in part), added to `into`. */
+function fromModelRule(model: SecurityGroupModel, rule: SecurityGroupRule, shared: SharedParts, into: EffectiveRule[]): void {
   const traffic = rule.traffic ? trafficOf(rule.traffic, shared) : TrafficSet.ALL;
   const trafficCaveat = !rule.traffic ? `a rule's traffic cannot be read (${rule.trafficProblem ?? 'unknown'})` : unsettledReading(rule);
-  const base = { direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule };
   const peer = rule.peer;
   switch (peer.kind) {
     case 'group':
-      return [{ direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule, peer: { kind: 'group', groupKey: peer.groupKey }, caveat: trafficCaveat }];
+      into.push({ direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule, peer: { kind: 'group', groupKey: peer.groupKey }, caveat: trafficCaveat });
+      return;
     case 'cidr': {
       let sets = shared.setsByCidr.get(peer.cidr.text);
       if (!sets) shared.setsByCidr.set(peer.cidr.text, sets = setsOf([peer.cidr]));
-      return [{ direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule, peer: { kind: 'addresses', sets }, caveat: trafficCaveat }];
+      into.push({ direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule, peer: { kind: 'addresses', sets }, caveat: trafficCaveat });
+      return;
     }
-    case 'prefixList': {
-      const list = peer.prefixListKey ? model.prefixLists.get(peer.prefixListKey) : undefined;
-      if (!list) return [{ ...base, peer: { kind: 'unknown' }, caveat: trafficCaveat ?? `prefix list ${peer.id} is not defined in the app, so its entries are not known` }];
-      const known: EffectiveRule = { ...base, peer: { kind: 'addresses', sets: setsOf(list.entries) }, caveat: trafficCaveat };
-      if (list.unresolvedEntries === 0) return [known];
-      return [known, { ...base, peer: { kind: 'unknown' }, caveat: `${list.unresolvedEntries} entries of prefix list ${peer.id} cannot be read at synth` }];
-    }
-    case 'unresolved':
-      return [{ ...base, peer: { kind: 'unknown' }, caveat: `a rule's peer is not resolved (${peer.reason})` }];
   }
+  const base = { direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule };
+  if (peer.kind === 'unresolved') {
+    into.push({ ...base, peer: { kind: 'unknown' }, caveat: `a rule's peer is not resolved (${peer.reason})` });
+    return;
+  }
+  const list = peer.prefixListKey ? model.prefixLists.get(peer.prefixListKey) : undefined;
+  if (!list) {
+    into.push({ ...base, peer: { kind: 'unknown' }, caveat: trafficCaveat ?? `prefix list ${peer.id} is not defined in the app, so its entries are not known` });
+    return;
+  }
+  into.push({ ...base, peer: { kind: 'addresses', sets: setsOf(list.entries) }, caveat: trafficCaveat });
+  if (list.unresolvedEntries !== 0) into.push({ ...base, peer: { kind: 'unknown' }, caveat: `${list.unresolvedEntries} entries of prefix list ${peer.id} cannot be read at synth` });
 }
 
 export function setsOf(cidrs: readonly import('../model/cidr').Cidr[]): Record<Family, AddressSet> {
