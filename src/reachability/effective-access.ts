@@ -179,13 +179,17 @@ export class EffectiveAccess {
       if (answer === undefined) known.set(set, answer = set.overlaps(of));
       return answer;
     };
-    for (const group of model.groups.values()) {
-      for (const attachment of group.attachments) {
+    // Plain loops here and in the other passes over every kind, member or rule: they run once per synth, before the
+    // JIT has made anything fast, where each step of a for-of loop allocates.
+    model.groups.forEach(group => {
+      const attachments = group.attachments;
+      for (let i = 0; i < attachments.length; i++) {
+        const attachment = attachments[i];
         // Each attachment appears under every group it lists; take it once, under its first group.
         if (attachment.groupKeys[0] !== group.key && attachment.groupKeys.length > 0) continue;
         this.addMember(attachment);
       }
-    }
+    });
   }
 
   /** The kind of a group no resource in the app carries: what a member of it would be. */
@@ -265,12 +269,14 @@ export class EffectiveAccess {
     const matched: EffectiveRule[] = [];
     const caveats = new Set<string>();
     if (endpoint.caveat) caveats.add(endpoint.caveat);
-    for (const family of FAMILIES) {
+    for (let f = 0; f < FAMILIES.length; f++) {
+      const family = FAMILIES[f];
       const target = endpoint.sets[family];
       if (target.isEmpty) continue;
       const certainCover: Array<{ set: AddressSet; traffic: TrafficSet }> = [];
       const possibleCover: Array<{ set: AddressSet; traffic: TrafficSet }> = [];
-      for (const rule of rules) {
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i];
         const peer = rule.peer;
         if (peer.kind === 'group') continue;
         const set = peer.kind === 'addresses' ? peer.sets[family] : AddressSet.whole(family);
@@ -347,12 +353,20 @@ export class EffectiveAccess {
     const key = `${groups.join(',')}|${unknownGroups ? '?' : ''}|${vpcKey ?? ''}|${accepted.traffic.signature()}`;
     let kind = this.kindsByKey.get(key);
     if (kind) return kind;
-    const ingress: EffectiveRule[] = [];
-    const egress: EffectiveRule[] = [];
-    for (const g of groups) {
-      const rules = this.rulesOf(g);
-      ingress.push(...rules.ingress);
-      egress.push(...rules.egress);
+    let ingress: EffectiveRule[];
+    let egress: EffectiveRule[];
+    if (groups.length === 1) {
+      const rules = this.rulesOf(groups[0]);
+      ingress = rules.ingress.slice();
+      egress = rules.egress.slice();
+    } else {
+      ingress = [];
+      egress = [];
+      for (let i = 0; i < groups.length; i++) {
+        const rules = this.rulesOf(groups[i]);
+        ingress.push(...rules.ingress);
+        egress.push(...rules.egress);
+      }
     }
     if (unknownGroups) {
       const caveat = 'some of its groups are not resolved, so their rules are not known';
@@ -477,56 +491,89 @@ export class EffectiveAccess {
       if (!set) candidates.set(from, set = new Set());
       set.add(to);
     };
+    // Plain loops over the kinds (see the constructor).
     const carrying = new Map<string, InterfaceKind[]>();
-    for (const k of kinds) for (const g of k.groups) (carrying.get(g) ?? carrying.set(g, []).get(g)!).push(k);
-    const openEgress = kinds.filter(k => k.unknownGroups || k.egress.some(r => r.peer.kind === 'unknown'));
-    const openIngress = kinds.filter(k => k.unknownGroups || k.ingress.some(r => r.peer.kind === 'unknown'));
-    for (const from of kinds) {
-      for (const rule of from.egress) if (rule.peer.kind === 'group') for (const to of carrying.get(rule.peer.groupKey) ?? []) add(from, to);
-      for (const to of openIngress) add(from, to);
+    const openEgress: InterfaceKind[] = [];
+    const openIngress: InterfaceKind[] = [];
+    for (let i = 0; i < kinds.length; i++) {
+      const k = kinds[i];
+      for (let j = 0; j < k.groups.length; j++) {
+        const list = carrying.get(k.groups[j]);
+        if (list) list.push(k);
+        else carrying.set(k.groups[j], [k]);
+      }
     }
-    for (const to of kinds) {
-      for (const rule of to.ingress) if (rule.peer.kind === 'group') for (const from of carrying.get(rule.peer.groupKey) ?? []) add(from, to);
-      for (const from of openEgress) add(from, to);
+    for (let i = 0; i < kinds.length; i++) if (kinds[i].unknownGroups || hasUnknownPeer(kinds[i].egress)) openEgress.push(kinds[i]);
+    for (let i = 0; i < kinds.length; i++) if (kinds[i].unknownGroups || hasUnknownPeer(kinds[i].ingress)) openIngress.push(kinds[i]);
+    // Group references and peers not known: the senders' egress first, kind by kind, then the receivers' ingress.
+    const named = (rules: readonly EffectiveRule[]): readonly InterfaceKind[] => {
+      let found: InterfaceKind[] | undefined;
+      for (let j = 0; j < rules.length; j++) {
+        const peer = rules[j].peer;
+        if (peer.kind === 'group') (found ??= []).push(...carrying.get(peer.groupKey) ?? []);
+      }
+      return found ?? NO_KINDS;
+    };
+    for (let i = 0; i < kinds.length; i++) {
+      const from = kinds[i];
+      const targets = named(from.egress);
+      for (let o = 0; o < targets.length; o++) add(from, targets[o]);
+      for (let o = 0; o < openIngress.length; o++) add(from, openIngress[o]);
+    }
+    for (let i = 0; i < kinds.length; i++) {
+      const to = kinds[i];
+      const sources = named(to.ingress);
+      for (let o = 0; o < sources.length; o++) add(sources[o], to);
+      for (let o = 0; o < openEgress.length; o++) add(openEgress[o], to);
     }
     // Address rules on both sides: by class of VPC addresses.
     const classes = new Map<string, InterfaceKind[]>();
     const signatures = new Map<Record<Family, Participation>, string>();
-    for (const k of kinds) {
+    for (let i = 0; i < kinds.length; i++) {
+      const k = kinds[i];
       let signature = signatures.get(k.addresses);
       if (signature === undefined) signatures.set(k.addresses, signature = FAMILIES.map(f => participationSignature(k.addresses[f])).join('|'));
-      (classes.get(signature) ?? classes.set(signature, []).get(signature)!).push(k);
+      const list = classes.get(signature);
+      if (list) list.push(k);
+      else classes.set(signature, [k]);
     }
     const addressTraffic = (rules: readonly EffectiveRule[], other: InterfaceKind) => {
       let traffic = TrafficSet.EMPTY;
-      for (const family of FAMILIES) {
+      for (let f = 0; f < FAMILIES.length; f++) {
+        const family = FAMILIES[f];
         const participation = other.addresses[family];
         if (participation.kind === 'no') continue;
-        for (const rule of rules) {
+        for (let i = 0; i < rules.length; i++) {
+          const rule = rules[i];
           // Once per pair of sets: thousands of kinds are tested against the same few classes.
           if (rule.peer.kind === 'addresses' && this.overlapsOf(rule.peer.sets[family], participation.set)) traffic = traffic.union(rule.traffic);
         }
       }
       return traffic;
     };
-    const groupByTraffic = (entries: Array<[InterfaceKind, TrafficSet]>) => {
+    /** The kinds by the traffic their address rules admit toward the other class (none where it is empty), in the kinds' order. */
+    const byTraffic = (among: readonly InterfaceKind[], admitted: (kind: InterfaceKind) => TrafficSet) => {
       const groups = new Map<string, { traffic: TrafficSet; kinds: InterfaceKind[] }>();
-      for (const [kind, traffic] of entries) {
+      for (let i = 0; i < among.length; i++) {
+        const traffic = admitted(among[i]);
         if (traffic.isEmpty) continue;
         const signature = traffic.signature();
-        (groups.get(signature) ?? groups.set(signature, { traffic, kinds: [] }).get(signature)!).kinds.push(kind);
+        const group = groups.get(signature);
+        if (group) group.kinds.push(among[i]);
+        else groups.set(signature, { traffic, kinds: [among[i]] });
       }
       return [...groups.values()];
     };
-    for (const senders of classes.values()) {
-      for (const receivers of classes.values()) {
-        const sent = groupByTraffic(senders.map(k => [k, addressTraffic(k.egress, receivers[0])]));
+    const allClasses = [...classes.values()];
+    for (const senders of allClasses) {
+      for (const receivers of allClasses) {
+        const sent = byTraffic(senders, k => addressTraffic(k.egress, receivers[0]));
         if (sent.length === 0) continue;
-        const received = groupByTraffic(receivers.map(k => [k, addressTraffic(k.ingress, senders[0]).intersect(k.accepts)]));
+        const received = byTraffic(receivers, k => addressTraffic(k.ingress, senders[0]).intersect(k.accepts));
         for (const s of sent) {
           for (const r of received) {
             if (s.traffic.intersect(r.traffic).isEmpty) continue;
-            for (const from of s.kinds) for (const to of r.kinds) add(from, to);
+            for (let i = 0; i < s.kinds.length; i++) for (let j = 0; j < r.kinds.length; j++) add(s.kinds[i], r.kinds[j]);
           }
         }
       }
@@ -548,6 +595,12 @@ interface Accepted {
 }
 
 const ALL_ACCEPTED: Accepted = { traffic: TrafficSet.ALL };
+const NO_KINDS: readonly InterfaceKind[] = [];
+
+function hasUnknownPeer(rules: readonly EffectiveRule[]): boolean {
+  for (let i = 0; i < rules.length; i++) if (rules[i].peer.kind === 'unknown') return true;
+  return false;
+}
 
 /** Whether an address rule (or one whose peer is not known) may match some address of the endpoint. */
 function matchesAny(rules: readonly EffectiveRule[], endpoint: AddressEndpoint, overlaps: (set: AddressSet, of: AddressSet) => boolean): boolean {
@@ -623,8 +676,8 @@ function effectiveRules(model: SecurityGroupModel, groupKey: string, shared: Sha
       });
     }
   };
-  for (const rule of group.rules) read(rule);
-  if (vpc) for (const rule of vpc.awsDefaultRules) read(rule);
+  for (let i = 0; i < group.rules.length; i++) read(group.rules[i]);
+  if (vpc) for (let i = 0; i < vpc.awsDefaultRules.length; i++) read(vpc.awsDefaultRules[i]);
   // A group the app does not define, or the default group of a VPC outside it, has rules the app cannot see.
   const outside = group.externalId !== undefined || (group.defaultOfVpc !== undefined && !vpc);
   if (outside) {

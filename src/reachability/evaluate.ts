@@ -152,12 +152,15 @@ class PolicyEvaluator {
       findings.problem('both ends are address ranges, which security groups do not stand between');
       return;
     }
+    // A plain loop over every member of the other end (see EffectiveAccess's constructor).
     if (source.addresses) {
-      for (const t of this.ends(target)) this.addressReach('ingress', t, source.addresses, ports, findings);
+      const ends = this.ends(target);
+      for (let i = 0; i < ends.length; i++) this.addressReach('ingress', ends[i], source.addresses, ports, findings);
       return;
     }
     if (target.addresses) {
-      for (const s of this.ends(source)) this.addressReach('egress', s, target.addresses, ports, findings);
+      const ends = this.ends(source);
+      for (let i = 0; i < ends.length; i++) this.addressReach('egress', ends[i], target.addresses, ports, findings);
       return;
     }
     // Between members of the app, the matrix holds every flow: look up the flows out of each source's kind

@@ -99,7 +99,8 @@ export function reachabilityReport(access: EffectiveAccess, findings: readonly V
   const internet = [['internet-ipv4', internetEndpoint(4).addresses!], ['internet-ipv6', internetEndpoint(6).addresses!]] as const;
   // Most kinds' rules come near neither internet, in either direction: one question over both answers that for the four.
   const eitherInternet = internetEndpoint().addresses!;
-  for (const kind of kinds) {
+  for (let i = 0; i < kinds.length; i++) {
+    const kind = kinds[i];
     if (!access.mayReachAddresses(kind, eitherInternet)) continue;
     for (const [id, endpoint] of internet) {
       const into = access.addressAccess(kind, 'ingress', endpoint);
