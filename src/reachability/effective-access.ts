@@ -693,14 +693,24 @@ function effectiveRules(model: SecurityGroupModel, groupKey: string, shared: Sha
 interface SharedParts {
   /** Address sets by CIDR text. */
   readonly setsByCidr: Map<string, Record<Family, AddressSet>>;
-  /** Traffic sets by what the rule says, so that equal traffic is one object (and its signature found once). */
-  readonly trafficByRule: Map<string, TrafficSet>;
+  /**
+   * Traffic sets by what the rule says, so that equal traffic is one object (and its signature found once): by
+   * protocol and whether ports or an ICMP type follow, then by the two numbers, without a key string per rule.
+   */
+  readonly trafficByRule: Map<string, Map<number, Map<number, TrafficSet>>>;
 }
 
 function trafficOf(traffic: Traffic, shared: SharedParts): TrafficSet {
-  const key = `${traffic.protocol}|${traffic.ports?.from}|${traffic.ports?.to}|${traffic.icmp?.type}|${traffic.icmp?.code}`;
-  let set = shared.trafficByRule.get(key);
-  if (!set) shared.trafficByRule.set(key, set = TrafficSet.of(traffic));
+  const { ports, icmp } = traffic;
+  const kind = `${traffic.protocol}|${ports ? 'ports' : icmp ? 'icmp' : ''}`;
+  const first = ports ? ports.from : icmp ? icmp.type : 0;
+  const second = ports ? ports.to : icmp ? icmp.code : 0;
+  let byFirst = shared.trafficByRule.get(kind);
+  if (!byFirst) shared.trafficByRule.set(kind, byFirst = new Map());
+  let bySecond = byFirst.get(first);
+  if (!bySecond) byFirst.set(first, bySecond = new Map());
+  let set = bySecond.get(second);
+  if (!set) bySecond.set(second, set = TrafficSet.of(traffic));
   return set;
 }
 
