@@ -266,5 +266,9 @@ export function resourceKey(stackId: string, logicalId: string): string {
 
 /** How a resource is named in messages: its construct path where known, else stack and logical id. */
 export function refLabel(ref: ResourceRef): string {
-  return ref.constructPath ? ref.constructPath.replace(/\/(Resource|Default)$/, '') : `${ref.stackName}/${ref.logicalId}`;
+  const p = ref.constructPath;
+  if (!p) return `${ref.stackName}/${ref.logicalId}`;
+  // A last `/Resource` or `/Default` dropped, without a regular expression: the reports label thousands of resources.
+  if (p.endsWith('/Resource')) return p.slice(0, -9);
+  return p.endsWith('/Default') ? p.slice(0, -8) : p;
 }

@@ -179,13 +179,17 @@ export class EffectiveAccess {
       if (answer === undefined) known.set(set, answer = set.overlaps(of));
       return answer;
     };
-    for (const group of model.groups.values()) {
-      for (const attachment of group.attachments) {
+    // Plain loops here and in the other passes over every kind, member or rule: they run once per synth, before the
+    // JIT has made anything fast, where each step of a for-of loop allocates.
+    model.groups.forEach(group => {
+      const attachments = group.attachments;
+      for (let i = 0; i < attachments.length; i++) {
+        const attachment = attachments[i];
         // Each attachment appears under every group it lists; take it once, under its first group.
         if (attachment.groupKeys[0] !== group.key && attachment.groupKeys.length > 0) continue;
         this.addMember(attachment);
       }
-    }
+    });
   }
 
   /** The kind of a group no resource in the app carries: what a member of it would be. */
@@ -265,12 +269,14 @@ export class EffectiveAccess {
     const matched: EffectiveRule[] = [];
     const caveats = new Set<string>();
     if (endpoint.caveat) caveats.add(endpoint.caveat);
-    for (const family of FAMILIES) {
+    for (let f = 0; f < FAMILIES.length; f++) {
+      const family = FAMILIES[f];
       const target = endpoint.sets[family];
       if (target.isEmpty) continue;
       const certainCover: Array<{ set: AddressSet; traffic: TrafficSet }> = [];
       const possibleCover: Array<{ set: AddressSet; traffic: TrafficSet }> = [];
-      for (const rule of rules) {
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i];
         const peer = rule.peer;
         if (peer.kind === 'group') continue;
         const set = peer.kind === 'addresses' ? peer.sets[family] : AddressSet.whole(family);
@@ -304,6 +310,14 @@ export class EffectiveAccess {
     };
   }
 
+  /**
+   * Whether any rule of the kind, either way, may match some address of the endpoint: where none does,
+   * `addressAccess` finds nothing in either direction, for the endpoint or any part of it.
+   */
+  public mayReachAddresses(kind: InterfaceKind, endpoint: AddressEndpoint): boolean {
+    return matchesAny(kind.ingress, endpoint, this.overlapsOf) || matchesAny(kind.egress, endpoint, this.overlapsOf);
+  }
+
   /** The effective rules of a group: what the app states, what AWS adds, and what the engine cannot know. */
   public rulesOf(groupKey: string): { ingress: EffectiveRule[]; egress: EffectiveRule[] } {
     let rules = this.rulesByGroup.get(groupKey);
@@ -320,27 +334,39 @@ export class EffectiveAccess {
     const member: Member = { resource: attachment.resource, resourceKey: key, attachment, kind };
     kind.members.push(member);
     this.members.push(member);
-    const list = this.membersByResource.get(key) ?? [];
-    list.push(member);
-    this.membersByResource.set(key, list);
+    const list = this.membersByResource.get(key);
+    if (list) list.push(member);
+    else this.membersByResource.set(key, [member]);
   }
 
   private kindOf(groupKeys: readonly string[], unknownGroups: boolean, accepted: Accepted): InterfaceKind {
     // Most interfaces carry one group.
     const groups = groupKeys.length === 1 ? [groupKeys[0]] : [...new Set(groupKeys)].sort();
     // An interface is in one VPC, which its groups share; groups that disagree (AWS refuses that) leave it unknown.
-    const vpcKeys = groups.length === 1 ? [this.model.groups.get(groups[0])?.vpcKey].filter(v => v !== undefined)
-      : [...new Set(groups.map(g => this.model.groups.get(g)?.vpcKey).filter(v => v !== undefined))];
-    const vpcKey = vpcKeys.length === 1 ? vpcKeys[0] : undefined;
+    let vpcKey: string | undefined;
+    if (groups.length === 1) {
+      vpcKey = this.model.groups.get(groups[0])?.vpcKey;
+    } else {
+      const vpcKeys = [...new Set(groups.map(g => this.model.groups.get(g)?.vpcKey).filter(v => v !== undefined))];
+      vpcKey = vpcKeys.length === 1 ? vpcKeys[0] : undefined;
+    }
     const key = `${groups.join(',')}|${unknownGroups ? '?' : ''}|${vpcKey ?? ''}|${accepted.traffic.signature()}`;
     let kind = this.kindsByKey.get(key);
     if (kind) return kind;
-    const ingress: EffectiveRule[] = [];
-    const egress: EffectiveRule[] = [];
-    for (const g of groups) {
-      const rules = this.rulesOf(g);
-      ingress.push(...rules.ingress);
-      egress.push(...rules.egress);
+    let ingress: EffectiveRule[];
+    let egress: EffectiveRule[];
+    if (groups.length === 1) {
+      const rules = this.rulesOf(groups[0]);
+      ingress = rules.ingress.slice();
+      egress = rules.egress.slice();
+    } else {
+      ingress = [];
+      egress = [];
+      for (let i = 0; i < groups.length; i++) {
+        const rules = this.rulesOf(groups[i]);
+        ingress.push(...rules.ingress);
+        egress.push(...rules.egress);
+      }
     }
     if (unknownGroups) {
       const caveat = 'some of its groups are not resolved, so their rules are not known';
@@ -465,56 +491,89 @@ export class EffectiveAccess {
       if (!set) candidates.set(from, set = new Set());
       set.add(to);
     };
+    // Plain loops over the kinds (see the constructor).
     const carrying = new Map<string, InterfaceKind[]>();
-    for (const k of kinds) for (const g of k.groups) (carrying.get(g) ?? carrying.set(g, []).get(g)!).push(k);
-    const openEgress = kinds.filter(k => k.unknownGroups || k.egress.some(r => r.peer.kind === 'unknown'));
-    const openIngress = kinds.filter(k => k.unknownGroups || k.ingress.some(r => r.peer.kind === 'unknown'));
-    for (const from of kinds) {
-      for (const rule of from.egress) if (rule.peer.kind === 'group') for (const to of carrying.get(rule.peer.groupKey) ?? []) add(from, to);
-      for (const to of openIngress) add(from, to);
+    const openEgress: InterfaceKind[] = [];
+    const openIngress: InterfaceKind[] = [];
+    for (let i = 0; i < kinds.length; i++) {
+      const k = kinds[i];
+      for (let j = 0; j < k.groups.length; j++) {
+        const list = carrying.get(k.groups[j]);
+        if (list) list.push(k);
+        else carrying.set(k.groups[j], [k]);
+      }
     }
-    for (const to of kinds) {
-      for (const rule of to.ingress) if (rule.peer.kind === 'group') for (const from of carrying.get(rule.peer.groupKey) ?? []) add(from, to);
-      for (const from of openEgress) add(from, to);
+    for (let i = 0; i < kinds.length; i++) if (kinds[i].unknownGroups || hasUnknownPeer(kinds[i].egress)) openEgress.push(kinds[i]);
+    for (let i = 0; i < kinds.length; i++) if (kinds[i].unknownGroups || hasUnknownPeer(kinds[i].ingress)) openIngress.push(kinds[i]);
+    // Group references and peers not known: the senders' egress first, kind by kind, then the receivers' ingress.
+    const named = (rules: readonly EffectiveRule[]): readonly InterfaceKind[] => {
+      let found: InterfaceKind[] | undefined;
+      for (let j = 0; j < rules.length; j++) {
+        const peer = rules[j].peer;
+        if (peer.kind === 'group') (found ??= []).push(...carrying.get(peer.groupKey) ?? []);
+      }
+      return found ?? NO_KINDS;
+    };
+    for (let i = 0; i < kinds.length; i++) {
+      const from = kinds[i];
+      const targets = named(from.egress);
+      for (let o = 0; o < targets.length; o++) add(from, targets[o]);
+      for (let o = 0; o < openIngress.length; o++) add(from, openIngress[o]);
+    }
+    for (let i = 0; i < kinds.length; i++) {
+      const to = kinds[i];
+      const sources = named(to.ingress);
+      for (let o = 0; o < sources.length; o++) add(sources[o], to);
+      for (let o = 0; o < openEgress.length; o++) add(openEgress[o], to);
     }
     // Address rules on both sides: by class of VPC addresses.
     const classes = new Map<string, InterfaceKind[]>();
     const signatures = new Map<Record<Family, Participation>, string>();
-    for (const k of kinds) {
+    for (let i = 0; i < kinds.length; i++) {
+      const k = kinds[i];
       let signature = signatures.get(k.addresses);
       if (signature === undefined) signatures.set(k.addresses, signature = FAMILIES.map(f => participationSignature(k.addresses[f])).join('|'));
-      (classes.get(signature) ?? classes.set(signature, []).get(signature)!).push(k);
+      const list = classes.get(signature);
+      if (list) list.push(k);
+      else classes.set(signature, [k]);
     }
     const addressTraffic = (rules: readonly EffectiveRule[], other: InterfaceKind) => {
       let traffic = TrafficSet.EMPTY;
-      for (const family of FAMILIES) {
+      for (let f = 0; f < FAMILIES.length; f++) {
+        const family = FAMILIES[f];
         const participation = other.addresses[family];
         if (participation.kind === 'no') continue;
-        for (const rule of rules) {
+        for (let i = 0; i < rules.length; i++) {
+          const rule = rules[i];
           // Once per pair of sets: thousands of kinds are tested against the same few classes.
           if (rule.peer.kind === 'addresses' && this.overlapsOf(rule.peer.sets[family], participation.set)) traffic = traffic.union(rule.traffic);
         }
       }
       return traffic;
     };
-    const groupByTraffic = (entries: Array<[InterfaceKind, TrafficSet]>) => {
+    /** The kinds by the traffic their address rules admit toward the other class (none where it is empty), in the kinds' order. */
+    const byTraffic = (among: readonly InterfaceKind[], admitted: (kind: InterfaceKind) => TrafficSet) => {
       const groups = new Map<string, { traffic: TrafficSet; kinds: InterfaceKind[] }>();
-      for (const [kind, traffic] of entries) {
+      for (let i = 0; i < among.length; i++) {
+        const traffic = admitted(among[i]);
         if (traffic.isEmpty) continue;
         const signature = traffic.signature();
-        (groups.get(signature) ?? groups.set(signature, { traffic, kinds: [] }).get(signature)!).kinds.push(kind);
+        const group = groups.get(signature);
+        if (group) group.kinds.push(among[i]);
+        else groups.set(signature, { traffic, kinds: [among[i]] });
       }
       return [...groups.values()];
     };
-    for (const senders of classes.values()) {
-      for (const receivers of classes.values()) {
-        const sent = groupByTraffic(senders.map(k => [k, addressTraffic(k.egress, receivers[0])]));
+    const allClasses = [...classes.values()];
+    for (const senders of allClasses) {
+      for (const receivers of allClasses) {
+        const sent = byTraffic(senders, k => addressTraffic(k.egress, receivers[0]));
         if (sent.length === 0) continue;
-        const received = groupByTraffic(receivers.map(k => [k, addressTraffic(k.ingress, senders[0]).intersect(k.accepts)]));
+        const received = byTraffic(receivers, k => addressTraffic(k.ingress, senders[0]).intersect(k.accepts));
         for (const s of sent) {
           for (const r of received) {
             if (s.traffic.intersect(r.traffic).isEmpty) continue;
-            for (const from of s.kinds) for (const to of r.kinds) add(from, to);
+            for (let i = 0; i < s.kinds.length; i++) for (let j = 0; j < r.kinds.length; j++) add(s.kinds[i], r.kinds[j]);
           }
         }
       }
@@ -536,6 +595,12 @@ interface Accepted {
 }
 
 const ALL_ACCEPTED: Accepted = { traffic: TrafficSet.ALL };
+const NO_KINDS: readonly InterfaceKind[] = [];
+
+function hasUnknownPeer(rules: readonly EffectiveRule[]): boolean {
+  for (let i = 0; i < rules.length; i++) if (rules[i].peer.kind === 'unknown') return true;
+  return false;
+}
 
 /** Whether an address rule (or one whose peer is not known) may match some address of the endpoint. */
 function matchesAny(rules: readonly EffectiveRule[], endpoint: AddressEndpoint, overlaps: (set: AddressSet, of: AddressSet) => boolean): boolean {
@@ -594,9 +659,10 @@ function effectiveRules(model: SecurityGroupModel, groupKey: string, shared: Sha
   const egress: EffectiveRule[] = [];
   if (!group) return { ingress, egress };
   const vpc = group.defaultOfVpc ? model.vpcs.get(group.defaultOfVpc) : undefined;
-  const stated = [...group.rules, ...(vpc?.awsDefaultRules ?? [])];
-  for (const rule of stated) {
-    for (const effective of fromModelRule(model, rule, shared)) (effective.direction === 'ingress' ? ingress : egress).push(effective);
+  // The group's rules, then the default group's from AWS; each read into its direction's list, without a list of
+  // both or one per rule: this runs for every group of the app.
+  const read = (rule: SecurityGroupRule) => {
+    fromModelRule(model, rule, shared, rule.direction === 'ingress' ? ingress : egress);
     if (rule.implicitBy === IMPLICIT_EGRESS) {
       // The IPv6 half of the default egress is unsettled (see AWS_BEHAVIOURS): possible, never certain.
       const behaviour = AWS_BEHAVIOURS.defaultEgressIpv6;
@@ -609,7 +675,9 @@ function effectiveRules(model: SecurityGroupModel, groupKey: string, shared: Sha
         supposed: 'the allow-all IPv6 egress a group without egress rules may have',
       });
     }
-  }
+  };
+  for (let i = 0; i < group.rules.length; i++) read(group.rules[i]);
+  if (vpc) for (let i = 0; i < vpc.awsDefaultRules.length; i++) read(vpc.awsDefaultRules[i]);
   // A group the app does not define, or the default group of a VPC outside it, has rules the app cannot see.
   const outside = group.externalId !== undefined || (group.defaultOfVpc !== undefined && !vpc);
   if (outside) {
@@ -625,14 +693,24 @@ function effectiveRules(model: SecurityGroupModel, groupKey: string, shared: Sha
 interface SharedParts {
   /** Address sets by CIDR text. */
   readonly setsByCidr: Map<string, Record<Family, AddressSet>>;
-  /** Traffic sets by what the rule says, so that equal traffic is one object (and its signature found once). */
-  readonly trafficByRule: Map<string, TrafficSet>;
+  /**
+   * Traffic sets by what the rule says, so that equal traffic is one object (and its signature found once): by
+   * protocol and whether ports or an ICMP type follow, then by the two numbers, without a key string per rule.
+   */
+  readonly trafficByRule: Map<string, Map<number, Map<number, TrafficSet>>>;
 }
 
 function trafficOf(traffic: Traffic, shared: SharedParts): TrafficSet {
-  const key = `${traffic.protocol}|${traffic.ports?.from}|${traffic.ports?.to}|${traffic.icmp?.type}|${traffic.icmp?.code}`;
-  let set = shared.trafficByRule.get(key);
-  if (!set) shared.trafficByRule.set(key, set = TrafficSet.of(traffic));
+  const { ports, icmp } = traffic;
+  const kind = `${traffic.protocol}|${ports ? 'ports' : icmp ? 'icmp' : ''}`;
+  const first = ports ? ports.from : icmp ? icmp.type : 0;
+  const second = ports ? ports.to : icmp ? icmp.code : 0;
+  let byFirst = shared.trafficByRule.get(kind);
+  if (!byFirst) shared.trafficByRule.set(kind, byFirst = new Map());
+  let bySecond = byFirst.get(first);
+  if (!bySecond) byFirst.set(first, bySecond = new Map());
+  let set = bySecond.get(second);
+  if (!set) bySecond.set(second, set = TrafficSet.of(traffic));
   return set;
 }
 
@@ -642,29 +720,34 @@ function unsettledReading(rule: SecurityGroupRule): string | undefined {
   return behaviour ? `not certain: ${behaviour.caveat} (${behaviour.id})` : undefined;
 }
 
-function fromModelRule(model: SecurityGroupModel, rule: SecurityGroupRule, shared: SharedParts): EffectiveRule[] {
+/** The effective rules a model's rule stands for (one, or two for a prefix list read in part), added to `into`. */
+function fromModelRule(model: SecurityGroupModel, rule: SecurityGroupRule, shared: SharedParts, into: EffectiveRule[]): void {
   const traffic = rule.traffic ? trafficOf(rule.traffic, shared) : TrafficSet.ALL;
   const trafficCaveat = !rule.traffic ? `a rule's traffic cannot be read (${rule.trafficProblem ?? 'unknown'})` : unsettledReading(rule);
-  const base = { direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule };
   const peer = rule.peer;
   switch (peer.kind) {
     case 'group':
-      return [{ direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule, peer: { kind: 'group', groupKey: peer.groupKey }, caveat: trafficCaveat }];
+      into.push({ direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule, peer: { kind: 'group', groupKey: peer.groupKey }, caveat: trafficCaveat });
+      return;
     case 'cidr': {
       let sets = shared.setsByCidr.get(peer.cidr.text);
       if (!sets) shared.setsByCidr.set(peer.cidr.text, sets = setsOf([peer.cidr]));
-      return [{ direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule, peer: { kind: 'addresses', sets }, caveat: trafficCaveat }];
+      into.push({ direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule, peer: { kind: 'addresses', sets }, caveat: trafficCaveat });
+      return;
     }
-    case 'prefixList': {
-      const list = peer.prefixListKey ? model.prefixLists.get(peer.prefixListKey) : undefined;
-      if (!list) return [{ ...base, peer: { kind: 'unknown' }, caveat: trafficCaveat ?? `prefix list ${peer.id} is not defined in the app, so its entries are not known` }];
-      const known: EffectiveRule = { ...base, peer: { kind: 'addresses', sets: setsOf(list.entries) }, caveat: trafficCaveat };
-      if (list.unresolvedEntries === 0) return [known];
-      return [known, { ...base, peer: { kind: 'unknown' }, caveat: `${list.unresolvedEntries} entries of prefix list ${peer.id} cannot be read at synth` }];
-    }
-    case 'unresolved':
-      return [{ ...base, peer: { kind: 'unknown' }, caveat: `a rule's peer is not resolved (${peer.reason})` }];
   }
+  const base = { direction: rule.direction, groupKey: rule.groupKey, traffic, source: rule };
+  if (peer.kind === 'unresolved') {
+    into.push({ ...base, peer: { kind: 'unknown' }, caveat: `a rule's peer is not resolved (${peer.reason})` });
+    return;
+  }
+  const list = peer.prefixListKey ? model.prefixLists.get(peer.prefixListKey) : undefined;
+  if (!list) {
+    into.push({ ...base, peer: { kind: 'unknown' }, caveat: trafficCaveat ?? `prefix list ${peer.id} is not defined in the app, so its entries are not known` });
+    return;
+  }
+  into.push({ ...base, peer: { kind: 'addresses', sets: setsOf(list.entries) }, caveat: trafficCaveat });
+  if (list.unresolvedEntries !== 0) into.push({ ...base, peer: { kind: 'unknown' }, caveat: `${list.unresolvedEntries} entries of prefix list ${peer.id} cannot be read at synth` });
 }
 
 export function setsOf(cidrs: readonly import('../model/cidr').Cidr[]): Record<Family, AddressSet> {

@@ -32,7 +32,7 @@ export class EndpointResolver {
   private readonly tierByScope = new Map<string, string | undefined>();
   /** Each construct path's label, found once: every path statement asks. */
   private readonly labels = new Map<string, string>();
-  private membersByScope?: Map<string, Member[]>;
+  private membersByTopScope?: Map<string, Member[]>;
   /** Some member's construct path is empty: the root's, which only its label names. */
   private atEmptyPath = false;
   /** The members in each tier, in the members' order. */
@@ -132,7 +132,9 @@ export class EndpointResolver {
   private underExactPath(path: string): ResolvedEndpoint | undefined {
     const under = (p: string | undefined) => p !== undefined
       && (p === path || (p.length > path.length && p[path.length] === '/' && p.startsWith(path)) || (p === '' && this.label(p) === path));
-    let members = this.membersUnder().get(path)?.slice() ?? [];
+    const candidates = this.membersUnder().get(topScope(path));
+    const below = (p: string | undefined) => p !== undefined && (p === path || (p.length > path.length && p[path.length] === '/' && p.startsWith(path)));
+    let members = candidates?.filter(m => below(m.resource.constructPath)) ?? [];
     if (this.atEmptyPath) members = this.access.members.filter(m => under(m.resource.constructPath));
     if (members.length > 0) return { label: path, members, supposed: [] };
     const groups = [...this.model.groups.values()].filter(g => under(g.ref?.constructPath));
@@ -141,22 +143,26 @@ export class EndpointResolver {
   }
 
   /**
-   * The members under each construct path, in the members' order: the path itself and every scope above it, each
-   * a prefix that ends before a `/`. Statements about dozens of stacks then look their members up, not go through
-   * every member each. A member at the empty path (under a path by its label too) sends every lookup through the pass above.
+   * The members by the first part of their construct path (a top-level stack, usually), in the members' order: a
+   * path's members are among those of its first part, so statements about dozens of stacks go through a stack's
+   * members each, not every member, and the index is one entry per member, not one per scope above it. A member at
+   * the empty path (under a path by its label too) sends every lookup through the pass above.
    */
   private membersUnder(): Map<string, Member[]> {
-    if (this.membersByScope) return this.membersByScope;
-    const byScope = this.membersByScope = new Map<string, Member[]>();
-    const add = (scope: string, member: Member) => (byScope.get(scope) ?? byScope.set(scope, []).get(scope)!).push(member);
-    for (const member of this.access.members) {
+    if (this.membersByTopScope) return this.membersByTopScope;
+    const byTop = this.membersByTopScope = new Map<string, Member[]>();
+    const members = this.access.members;
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i];
       const p = member.resource.constructPath;
       if (p === undefined) continue;
       if (p === '') this.atEmptyPath = true;
-      add(p, member);
-      for (let slash = p.indexOf('/'); slash >= 0; slash = p.indexOf('/', slash + 1)) add(p.slice(0, slash), member);
+      const top = topScope(p);
+      const list = byTop.get(top);
+      if (list) list.push(member);
+      else byTop.set(top, [member]);
     }
-    return byScope;
+    return byTop;
   }
 
   /** A construct path as refLabel gives it. */
@@ -210,7 +216,9 @@ export class EndpointResolver {
     const tierOf = (m: Member) => this.tierOf(m.resource.constructPath, m.resource.stackId, m.resource.logicalId);
     if (!this.membersByTier) {
       const byTier = this.membersByTier = new Map<string | undefined, Member[]>();
-      for (const m of this.access.members) {
+      const all = this.access.members;
+      for (let i = 0; i < all.length; i++) {
+        const m = all[i];
         const tier = tierOf(m);
         (byTier.get(tier) ?? byTier.set(tier, []).get(tier)!).push(m);
       }
@@ -275,6 +283,12 @@ export class EndpointResolver {
   }
 }
 
+/** A construct path's first part: the path up to its first `/`, which every path below it shares. */
+function topScope(path: string): string {
+  const slash = path.indexOf('/');
+  return slash < 0 ? path : path.slice(0, slash);
+}
+
 /** The path is the scope's, or below it. */
 function isUnder(path: string | undefined, scope: string): boolean {
   return path !== undefined && (path === scope || path.startsWith(`${scope}/`));
@@ -303,7 +317,11 @@ function tierTags(model: SecurityGroupModel, key: string): TierMark[] {
   for (const stack of model.stacks) {
     const resources = (stack.template as { Resources?: Record<string, any> } | undefined)?.Resources;
     if (!resources || typeof resources !== 'object') continue;
-    for (const [logicalId, resource] of Object.entries(resources)) {
+    // Every resource of the app: a plain loop over the ids, not a pair for each (see EffectiveAccess's constructor).
+    const ids = Object.keys(resources);
+    for (let i = 0; i < ids.length; i++) {
+      const logicalId = ids[i];
+      const resource = resources[logicalId];
       const tags = resource?.Properties?.Tags;
       const value = Array.isArray(tags)
         ? tags.find((t: any) => t?.Key === key)?.Value
