@@ -240,3 +240,148 @@ describe('lock handler', () => {
     expect(ec2Mock.calls()).toHaveLength(0);
   });
 });
+
+describe('lock handler at the edges', () => {
+  const drift = (requestParameters: Record<string, unknown>) => ({
+    'detail-type': 'AWS API Call via CloudTrail', 'detail': { eventName: 'AuthorizeSecurityGroupIngress', requestParameters },
+  });
+  const records = (log: string[]) => log.map((line) => JSON.parse(line));
+
+  test('a resource without a DefaultSecurityGroupId is refused before any call, as a LockError', async () => {
+    const { run } = subject();
+    const error = await run({ RequestType: 'Create', ResourceProperties: { VpcId: VPC } as any }).catch((e) => e);
+    expect(error).toMatchObject({ name: 'LockError', message: 'The custom resource has no DefaultSecurityGroupId property.' });
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  test('a Delete answers with the physical id CloudFormation sent, not the group in the properties', async () => {
+    // A replaced group: CloudFormation deletes the old physical id; answering another would orphan it.
+    const { run } = subject();
+    const deletion = { ...createEvent({}, 'Delete'), PhysicalResourceId: 'sg-0old000000000000001' };
+    expect(await run(deletion)).toEqual({ PhysicalResourceId: 'sg-0old000000000000001', Data: { RevokedRuleCount: 0 } });
+  });
+
+  test('restoreAwsDefaultsOnDelete as a boolean restores too (the Provider may pass it unstringified); false leaves it locked', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: VPC }] });
+    const { run } = subject();
+    await run(createEvent({ RestoreAwsDefaultsOnDelete: false }, 'Delete'));
+    expect(ec2Mock.calls()).toHaveLength(0);
+    await run(createEvent({ RestoreAwsDefaultsOnDelete: true }, 'Delete'));
+    // A VPC described without any IPv6 association set gets the IPv4 egress rule only.
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand).map((c) => c.args[0].input.IpPermissions)).toEqual([
+      [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    ]);
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(1);
+  });
+
+  test('a restore that AWS refuses fails the Delete naming the change and the error', async () => {
+    defaultGroup();
+    ec2Mock.on(AuthorizeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 'denied by an SCP'));
+    const { run } = subject();
+    await expect(run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete')))
+      .rejects.toThrow('Could not change the default security group: UnauthorizedOperation: denied by an SCP');
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand)).toHaveLength(0);
+  });
+
+  test('a restore whose VPC cannot be described fails naming the VPC, after the ingress rule and before any egress rule', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeVpcsCommand).rejects(awsError('UnauthorizedOperation', 'no ec2:DescribeVpcs'));
+    const { run } = subject();
+    await expect(run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete')))
+      .rejects.toThrow(`Could not describe VPC ${VPC}: UnauthorizedOperation: no ec2:DescribeVpcs`);
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand)).toHaveLength(0);
+  });
+
+  test('a restore of a group already gone is recorded as skipped', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroupId.NotFound'));
+    const { run, log } = subject();
+    await run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'));
+    expect(records(log)).toEqual([{ action: 'restore-skipped', reason: 'group no longer exists', groupId: GROUP }]);
+  });
+
+  test('the record of an Update whose group is gone names the group and why', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound'));
+    const { run, log } = subject();
+    await run(createEvent({}, 'Update'));
+    expect(records(log)).toEqual([{ action: 'lock-skipped', reason: expect.stringContaining('no longer exists'), groupId: GROUP }]);
+  });
+
+  test('describing the rules fails the deployment naming the group', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(awsError('UnauthorizedOperation', 'no ec2:DescribeSecurityGroupRules'));
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(`Could not describe the rules of ${GROUP}: UnauthorizedOperation: no ec2:DescribeSecurityGroupRules`);
+  });
+
+  test('rules added while it revokes are revoked as long as they stop within the rounds: the lock succeeds', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [rule('sgr-1', false)] })
+      .resolvesOnce({ SecurityGroupRules: [rule('sgr-2', false)] })
+      .resolvesOnce({ SecurityGroupRules: [rule('sgr-3', true)] })
+      .resolves({ SecurityGroupRules: [] });
+    const { run } = subject();
+    expect(await run(createEvent())).toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 3 } });
+  });
+
+  test('a lock that gives up names every rule still there', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule('sgr-a', false), rule('sgr-b', true)] });
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(/still has 2 rule\(s\) after 3 rounds of revoking \(sgr-a, sgr-b\)/);
+  });
+
+  test('a rule described without IsEgress is revoked as ingress', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-1', GroupId: GROUP, IpProtocol: '-1' }] })
+      .resolves({ SecurityGroupRules: [] });
+    const { run } = subject();
+    await run(createEvent());
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input.SecurityGroupRuleIds)).toEqual([['sgr-1']]);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupEgressCommand)).toHaveLength(0);
+  });
+
+  test('a rollback relock that fails reports at most 1,000 characters of the error (CloudFormation takes 4,096 bytes)', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule('sgr-1', false)] });
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 'x'.repeat(5_000)));
+    const { run } = subject();
+    const rollback = { ...createEvent({ DeployNonce: '2026-11-21T10:00:00.000Z' }, 'Update'), OldResourceProperties: { DefaultSecurityGroupId: GROUP, VpcId: VPC, DeployNonce: '2026-11-22T10:00:00.000Z' } };
+    const response = await run(rollback) as any;
+    expect(response.Data.RelockError).toHaveLength(1_000);
+    expect(response.Data.RelockError).toMatch(/^Could not revoke rules of/);
+  });
+
+  test('a drift event for a locked group deleted meanwhile is a no-op, not a failure', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound'));
+    const { run } = subject(GROUP);
+    expect(await run(drift({ groupId: GROUP }))).toEqual({ groupId: GROUP, revoked: [] });
+  });
+
+  test('a drift event is ignored, and recorded as such, when its group has neither an id nor a name we can find', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound'));
+    const { run, log } = subject(GROUP);
+    expect(await run(drift({ groupName: 'gone' }))).toBeUndefined();
+    expect(await run(drift({}))).toBeUndefined();
+    expect(records(log)).toEqual([
+      { action: 'ignored', reason: 'not a group this stack locks', groupId: null, eventName: 'AuthorizeSecurityGroupIngress' },
+      { action: 'ignored', reason: 'not a group this stack locks', groupId: null, eventName: 'AuthorizeSecurityGroupIngress' },
+    ]);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input)).toEqual([{ GroupNames: ['gone'] }]);
+  });
+
+  test('a drift event whose group name cannot be looked up fails naming the name', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('UnauthorizedOperation', 'denied'));
+    const { run } = subject(GROUP);
+    await expect(run(drift({ groupName: 'default' }))).rejects.toThrow('Could not find the security group named default: UnauthorizedOperation: denied');
+  });
+
+  test('an unknown event is refused with at most 500 characters of it', async () => {
+    const { run } = subject();
+    const error = await run({ 'detail-type': 'Other', 'detail': { blob: 'y'.repeat(5_000) } } as any).catch((e) => e);
+    expect(error.name).toBe('LockError');
+    expect(error.message).toBe(`Unrecognised event: ${JSON.stringify({ 'detail-type': 'Other', 'detail': { blob: 'y'.repeat(5_000) } }).slice(0, 500)}`);
+  });
+});
