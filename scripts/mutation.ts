@@ -27,6 +27,8 @@ const DEFAULT_TESTS: Record<string, string> = {
     + 'test/secured-network-load-balancer/**/*.test.ts,test/private-link-service-swap/**/*.test.ts,test/open-ingress-remediator/**/*.test.ts,'
     + 'test/security-group-monitoring/**/*.test.ts',
   'src/server-client-pair': 'test/server-client-pair/**/*.test.ts',
+  // The mock and the moto suites: src/handlers/shared/custom-resource.ts is reached only by the .moto ones.
+  'src/handlers': 'test/handlers/**/*.test.ts',
 };
 
 /**
