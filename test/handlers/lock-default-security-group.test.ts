@@ -378,6 +378,53 @@ describe('lock handler at the edges', () => {
     await expect(run(drift({ groupName: 'default' }))).rejects.toThrow('Could not find the security group named default: UnauthorizedOperation: denied');
   });
 
+  test('a describe that answers without any group reads as a missing group: Create fails clearly, Update skips', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).resolves({});
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(/does not exist, so it cannot be locked/);
+    expect(await run(createEvent({}, 'Update'))).toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 0 } });
+  });
+
+  test('a drift event naming a group that the describe does not return is ignored', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).resolvesOnce({}).resolves({ SecurityGroups: [] });
+    const { run } = subject(GROUP);
+    expect(await run(drift({ groupName: 'default' }))).toBeUndefined();
+    expect(await run(drift({ groupName: 'default' }))).toBeUndefined();
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
+  });
+
+  test('the restore records what it put back; a VPC described without detail, or an IPv6 block without a state, gets no ::/0 rule', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeVpcsCommand).resolvesOnce({}).resolvesOnce({ Vpcs: [] })
+      .resolves({ Vpcs: [{ VpcId: VPC, Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: '2600:1f14::/56' }] }] });
+    const { run, log } = subject();
+    for (let i = 0; i < 3; i++) await run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'));
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand).map((c) => c.args[0].input.IpPermissions![0].IpRanges)).toEqual([
+      [{ CidrIp: '0.0.0.0/0' }], [{ CidrIp: '0.0.0.0/0' }], [{ CidrIp: '0.0.0.0/0' }],
+    ]);
+    expect(records(log)).toEqual(Array(3).fill({ action: 'restored-aws-defaults', groupId: GROUP, ipv6Egress: false }));
+  });
+
+  test('a dual-stack restore records the ::/0 rule it put back', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: VPC, Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: '2600:1f14::/56', Ipv6CidrBlockState: { State: 'associated' } }] }] });
+    const { run, log } = subject();
+    await run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'));
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand).map((c) => c.args[0].input.IpPermissions)).toEqual([
+      [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+    ]);
+    expect(records(log)).toEqual([{ action: 'restored-aws-defaults', groupId: GROUP, ipv6Egress: true }]);
+  });
+
+  test('the refusal of a group that is not a default group says which id to pass', async () => {
+    defaultGroup('web-servers');
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(
+      `Refusing to change security group ${GROUP} ("web-servers"): it is not a VPC's default security group. Pass the id of the group named "default".`,
+    );
+  });
+
   test('an unknown event is refused with at most 500 characters of it', async () => {
     const { run } = subject();
     const error = await run({ 'detail-type': 'Other', 'detail': { blob: 'y'.repeat(5_000) } } as any).catch((e) => e);
