@@ -425,6 +425,30 @@ describe('lock handler at the edges', () => {
     );
   });
 
+  test('revokes a large group in batches of 50 rule ids, each side on its own, and counts every rule', async () => {
+    defaultGroup();
+    const ingress = Array.from({ length: 120 }, (_, i) => rule(`sgr-in-${i}`, false));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [...ingress, rule('sgr-out', true)] })
+      .resolves({ SecurityGroupRules: [] });
+    const { run } = subject();
+    expect(await run(createEvent())).toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 121 } });
+    const batches = ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input.SecurityGroupRuleIds!);
+    expect(batches.map((b) => b.length)).toEqual([50, 50, 20]);
+    expect(batches.flat()).toEqual(ingress.map((r) => r.SecurityGroupRuleId));
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupEgressCommand).map((c) => c.args[0].input.SecurityGroupRuleIds)).toEqual([['sgr-out']]);
+  });
+
+  test('an Update with the same DeployNonce on both sides is not a rollback: a failed relock fails it', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule('sgr-1', false)] });
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 'denied by an SCP'));
+    const { run } = subject();
+    const nonce = '2026-11-22T10:00:00.000Z';
+    const update = { ...createEvent({ DeployNonce: nonce }, 'Update'), OldResourceProperties: { DefaultSecurityGroupId: GROUP, VpcId: VPC, DeployNonce: nonce } };
+    await expect(run(update)).rejects.toThrow(/UnauthorizedOperation: denied by an SCP/);
+  });
+
   test('an unknown event is refused with at most 500 characters of it', async () => {
     const { run } = subject();
     const error = await run({ 'detail-type': 'Other', 'detail': { blob: 'y'.repeat(5_000) } } as any).catch((e) => e);
