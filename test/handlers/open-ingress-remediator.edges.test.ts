@@ -1,0 +1,469 @@
+/**
+ * The open-ingress remediator at its edges, with the SDK clients mocked (test/support/remediator-mocks.ts): events
+ * that name a group it cannot resolve, describes that answer with less than the model allows, the ports an
+ * allowlist covers, dry runs, and revert payloads and records it did not write. The KMS mock verifies any MAC,
+ * so a record here passes the signature check and reaches the checks after it.
+ */
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  GetManagedPrefixListEntriesCommand,
+  RevokeSecurityGroupIngressCommand,
+  SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
+import { DescribeLoadBalancersCommand as DescribeClassicCommand } from '@aws-sdk/client-elastic-load-balancing';
+import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { VerifyMacCommand } from '@aws-sdk/client-kms';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { ClosedRuleRecord, RemediatorSettings, RevertSummary, RunSummary } from '../../src/handlers/open-ingress-remediator';
+import { awsError } from '../support/aws-errors';
+import { SCHEDULED, ec2, elb, elbv2, kms, remediatorOnMocks, resetRemediatorMocks, s3, sns } from '../support/remediator-mocks';
+
+const GROUP = 'sg-0aaaaaaaaaaaaaaa1';
+const TOPIC = 'arn:aws:sns:eu-west-1:111111111111:sg-alerts';
+const RULE_ID = 'sgr-0123456789abcdef0';
+const KEY = `closed/2026-11-22/${GROUP}/${RULE_ID}.json`;
+
+const run = (event: unknown, settings: Partial<RemediatorSettings> = {}) =>
+  remediatorOnMocks({ allowedPorts: [80, 443], topicArn: TOPIC, ...settings })(event as any);
+
+function open(id: string, extra: Partial<SecurityGroupRule> = {}): SecurityGroupRule {
+  return { SecurityGroupRuleId: id, GroupId: GROUP, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0', ...extra };
+}
+
+function groupWith(rules: SecurityGroupRule[]) {
+  ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: 'web', VpcId: 'vpc-01' }] });
+  ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: rules });
+}
+
+const revokedPorts = () => ec2.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input.IpPermissions![0].FromPort);
+const runObject = () => JSON.parse(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input).find((i) => i.Key!.startsWith('runs/'))!.Body as string);
+const body = (text: string) => ({ Body: { transformToString: async () => text } as any });
+const signedBody = (content: unknown) => body(JSON.stringify({ content, mac: 'AQID' }));
+
+function closedRecord(rule: Partial<ClosedRuleRecord['rule']> = {}, extra: Partial<ClosedRuleRecord> = {}): ClosedRuleRecord {
+  return {
+    schemaVersion: '2',
+    closedAt: '2026-11-22T10:00:00.000Z',
+    reason: 'ingress open to the world, found by scheduled scan',
+    dryRun: false,
+    rule: { groupId: GROUP, securityGroupRuleId: RULE_ID, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0', ...rule },
+    ...extra,
+  };
+}
+
+beforeEach(() => {
+  resetRemediatorMocks();
+  ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+  elbv2.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] });
+  elb.on(DescribeClassicCommand).resolves({ LoadBalancerDescriptions: [] });
+});
+
+describe('events the remediator must resolve', () => {
+  const cloudTrail = (detail: Record<string, unknown>) => ({ 'detail-type': 'AWS API Call via CloudTrail', detail });
+
+  test('a group named in the event but not found makes a full scan, and the run says why', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: 'web' }] });
+    ec2.on(DescribeSecurityGroupsCommand, { GroupNames: ['web'] }).rejects(awsError('InvalidGroup.NotFound'));
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [open('sgr-1')] });
+    const summary = await run(cloudTrail({ eventName: 'AuthorizeSecurityGroupIngress', requestParameters: { groupName: 'web' } })) as RunSummary;
+    expect(summary.closed).toBe(1);
+    expect(runObject().trigger).toBe('AuthorizeSecurityGroupIngress on a group named "web", so a full scan');
+    expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand)[0].args[0].input.Filters).toBeUndefined();
+  });
+
+  test('a name that matches more than one group is not guessed: a full scan', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
+    ec2.on(DescribeSecurityGroupsCommand, { GroupNames: ['web'] }).resolves({ SecurityGroups: [{ GroupId: GROUP }, { GroupId: 'sg-0bbbbbbbbbbbbbbb2' }] });
+    await run(cloudTrail({ eventName: 'AuthorizeSecurityGroupIngress', requestParameters: { groupName: 'web' } }));
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input.GroupIds)).toEqual([undefined, undefined]);
+  });
+
+  test('an event with neither an id nor a name, nor an event name, makes a full scan named for what it lacks', async () => {
+    groupWith([open('sgr-1')]);
+    await run(cloudTrail({}));
+    expect(runObject().trigger).toBe('a change on a group named null, so a full scan');
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input)).toEqual([{ GroupIds: undefined, NextToken: undefined }]);
+  });
+
+  test('an event whose group is found by name scans that group only', async () => {
+    ec2.on(DescribeSecurityGroupsCommand, { GroupNames: ['web'] }).resolves({ SecurityGroups: [{ GroupId: GROUP }] });
+    ec2.on(DescribeSecurityGroupsCommand, { GroupIds: [GROUP] }).resolves({ SecurityGroups: [{ GroupId: GROUP, GroupName: 'web' }] });
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [open('sgr-1')] });
+    await run(cloudTrail({ requestParameters: { groupName: 'web' } }));
+    expect(runObject().trigger).toBe(`a change on ${GROUP}`);
+    expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand)[0].args[0].input.Filters).toEqual([{ Name: 'group-id', Values: [GROUP] }]);
+  });
+
+  test('a name that cannot be looked up fails the run naming the name, and revokes nothing', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).rejects(awsError('UnauthorizedOperation', 'denied'));
+    const error = await run(cloudTrail({ requestParameters: { groupName: 'web' } })).catch((e) => e);
+    expect(error).toMatchObject({ name: 'RemediationError', message: 'Could not find the security group named web: UnauthorizedOperation: denied' });
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+  });
+
+  test('a scheduled scan whose describe fails, even as not-found, fails the run: nothing is read as "no groups"', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound', 'odd'));
+    await expect(run(SCHEDULED)).rejects.toThrow('Could not describe security groups: InvalidGroup.NotFound: odd');
+    ec2.on(DescribeSecurityGroupsCommand).rejects(awsError('UnauthorizedOperation', 'denied'));
+    await expect(run(SCHEDULED)).rejects.toThrow('Could not describe security groups: UnauthorizedOperation: denied');
+  });
+
+  test('a describe that answers without groups closes nothing and reads no rules', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({});
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 0, recordKeys: [] });
+    expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  test('a revert event needs the action "revert" and a record key or a run key', async () => {
+    await expect(run({ action: 'delete', recordKeys: [KEY] })).rejects.toThrow(/A revert needs/);
+    await expect(run({ action: 'revert', recordKeys: [42] })).rejects.toThrow(/A revert needs/);
+    await expect(run({ action: 'revert', recordKeys: 'not a list', runKey: 7 })).rejects.toThrow(/A revert needs/);
+    expect(s3.calls()).toHaveLength(0);
+  });
+});
+
+describe('what the remediator counts as world-open and allowed', () => {
+  test('a prefix list without entries, or with an entry without a CIDR, is not world-open; one read serves every rule using it', async () => {
+    groupWith([open('sgr-1', { CidrIpv4: undefined, PrefixListId: 'pl-1' }), open('sgr-2', { CidrIpv4: undefined, PrefixListId: 'pl-1', FromPort: 23, ToPort: 23 }),
+      open('sgr-3', { CidrIpv4: undefined, PrefixListId: 'pl-2' })]);
+    ec2.on(GetManagedPrefixListEntriesCommand, { PrefixListId: 'pl-1' }).resolves({});
+    ec2.on(GetManagedPrefixListEntriesCommand, { PrefixListId: 'pl-2' }).resolves({ Entries: [{}] });
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 0 });
+    expect(ec2.commandCalls(GetManagedPrefixListEntriesCommand).map((c) => c.args[0].input.PrefixListId)).toEqual(['pl-1', 'pl-2']);
+  });
+
+  test('a prefix list that cannot be read fails the run naming it, before anything is recorded', async () => {
+    groupWith([open('sgr-1', { CidrIpv4: undefined, PrefixListId: 'pl-1' })]);
+    ec2.on(GetManagedPrefixListEntriesCommand).rejects(awsError('UnauthorizedOperation', 'denied'));
+    await expect(run(SCHEDULED)).rejects.toThrow('Could not read prefix list pl-1: UnauthorizedOperation: denied');
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  test('rules that are egress, without an id, or from a group are never touched', async () => {
+    groupWith([open('sgr-out', { IsEgress: true }), open('', { SecurityGroupRuleId: undefined }),
+      open('sgr-ref', { CidrIpv4: '0.0.0.0/0', ReferencedGroupInfo: { GroupId: 'sg-0other' } })]);
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 0 });
+  });
+
+  test.each<[string, Partial<SecurityGroupRule>, boolean]>([
+    ['tcp 443', { FromPort: 443, ToPort: 443 }, true],
+    ['protocol number 6, 80', { IpProtocol: '6', FromPort: 80, ToPort: 80 }, true],
+    ['udp 443', { IpProtocol: 'udp', FromPort: 443, ToPort: 443 }, false],
+    ['tcp 80-443 (ports between are not allowed)', { FromPort: 80, ToPort: 443 }, false],
+    ['tcp 443-444 (its last port is not allowed)', { FromPort: 443, ToPort: 444 }, false],
+    ['tcp without ports (every port)', { FromPort: undefined, ToPort: undefined }, false],
+    ['tcp -1 (every port)', { FromPort: -1, ToPort: -1 }, false],
+    ['tcp 443 to nothing', { FromPort: 443, ToPort: undefined }, false],
+    ['tcp from nothing to 443', { FromPort: undefined, ToPort: 443 }, false],
+    ['a backwards range 443-80', { FromPort: 443, ToPort: 80 }, false],
+  ])('on an internet-facing load balancer\'s group, %s is left open: %s', async (_name, ports, allowed) => {
+    groupWith([open('sgr-1', ports)]);
+    elbv2.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [{ Scheme: 'internet-facing', SecurityGroups: [GROUP] }] });
+    const summary = await run(SCHEDULED) as RunSummary;
+    expect(summary.skipped.allowedPort).toBe(allowed ? 1 : 0);
+    expect(summary.closed).toBe(allowed ? 0 : 1);
+  });
+
+  test('load balancer describes that answer without load balancers leave no group internet-facing', async () => {
+    groupWith([open('sgr-1', { FromPort: 443, ToPort: 443 })]);
+    elbv2.on(DescribeLoadBalancersCommand).resolves({});
+    elb.on(DescribeClassicCommand).resolves({});
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 1, skipped: { allowedPort: 0 } });
+  });
+
+  test('an internal Classic load balancer does not keep its group\'s allowed ports open; an internet-facing one does', async () => {
+    groupWith([open('sgr-1', { FromPort: 443, ToPort: 443 })]);
+    elb.on(DescribeClassicCommand).resolvesOnce({ LoadBalancerDescriptions: [{ Scheme: 'internal', SecurityGroups: [GROUP] }] })
+      .resolves({ LoadBalancerDescriptions: [{ Scheme: 'internet-facing', SecurityGroups: [GROUP] }] });
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 1 });
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 0, skipped: { allowedPort: 1 } });
+  });
+
+  test('load balancers are described once a run however many allowed ports are open, and not at all when none is', async () => {
+    groupWith([open('sgr-1', { FromPort: 443, ToPort: 443 }), open('sgr-2', { FromPort: 80, ToPort: 80 })]);
+    await run(SCHEDULED);
+    expect(elbv2.commandCalls(DescribeLoadBalancersCommand)).toHaveLength(1);
+    elbv2.resetHistory();
+    groupWith([open('sgr-1')]);
+    await run(SCHEDULED);
+    expect(elbv2.commandCalls(DescribeLoadBalancersCommand)).toHaveLength(0);
+  });
+
+  test('a load balancer describe that fails fails the run naming the call', async () => {
+    groupWith([open('sgr-1', { FromPort: 443, ToPort: 443 })]);
+    elbv2.on(DescribeLoadBalancersCommand).rejects(awsError('AccessDenied', 'denied'));
+    await expect(run(SCHEDULED)).rejects.toThrow('Could not describe load balancers: AccessDenied: denied');
+    elbv2.on(DescribeLoadBalancersCommand).resolves({});
+    elb.on(DescribeClassicCommand).rejects(awsError('AccessDenied', 'denied'));
+    await expect(run(SCHEDULED)).rejects.toThrow('Could not describe classic load balancers: AccessDenied: denied');
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+  });
+
+  test('the exemption tag is matched by key, whatever its value; another key does not exempt', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: [
+        { GroupId: GROUP, Tags: [{ Key: 'sg-strategy:exempt', Value: '' }] },
+        { GroupId: 'sg-0bbbbbbbbbbbbbbb2', Tags: [{ Key: 'Name', Value: 'sg-strategy:exempt' }] },
+      ],
+    });
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [open('sgr-1'), open('sgr-2', { GroupId: 'sg-0bbbbbbbbbbbbbbb2' })] });
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 1, skipped: { exempt: 1 } });
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input.GroupId)).toEqual(['sg-0bbbbbbbbbbbbbbb2']);
+  });
+});
+
+describe('what a run writes and tells', () => {
+  test('a dry run records under dry-run/, revokes nothing, and its notification says so without a revert payload', async () => {
+    groupWith([open('sgr-1'), open('sgr-2', { IpProtocol: '-1', FromPort: -1, ToPort: -1, CidrIpv4: undefined, CidrIpv6: '::/0' })]);
+    const summary = await run(SCHEDULED, { dryRun: true }) as RunSummary;
+    expect(summary).toMatchObject({ dryRun: true, closed: 2, recordKeys: [`dry-run/2026-11-22/${GROUP}/sgr-1.json`, `dry-run/2026-11-22/${GROUP}/sgr-2.json`] });
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+    const message = sns.commandCalls(PublishCommand)[0].args[0].input;
+    expect(message.Subject).toBe('Security groups: would close 2 world-open rule(s)');
+    expect(message.Message).toContain('would close 2 of 2 rule(s) open to the world (scheduled scan)');
+    expect(message.Message).toContain(`- ${GROUP} sgr-2: -1 all traffic from ::/0`);
+    expect(message.Message).toContain('Dry run: nothing was revoked.');
+    expect(message.Message).not.toContain('"action":"revert"');
+    const record = JSON.parse(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as string).content;
+    expect(record).toMatchObject({ dryRun: true, rule: { groupName: 'web', vpcId: 'vpc-01', securityGroupRuleId: 'sgr-1' } });
+  });
+
+  test('the records, the run and the notification describe a port range as a range', async () => {
+    groupWith([open('sgr-1', { FromPort: 8000, ToPort: 8080, Description: 'dev servers' })]);
+    await run(SCHEDULED);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toContain(`- ${GROUP} sgr-1: tcp ports 8000-8080 from 0.0.0.0/0`);
+    expect(runObject()).toMatchObject({ trigger: 'scheduled scan', closedAt: '2026-11-22T10:00:00.000Z', dryRun: false, rules: [`${GROUP} sgr-1: tcp ports 8000-8080 from 0.0.0.0/0`] });
+    const record = JSON.parse(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as string);
+    expect(record.content.rule).toEqual({
+      groupId: GROUP, groupName: 'web', vpcId: 'vpc-01', securityGroupRuleId: 'sgr-1', ipProtocol: 'tcp', fromPort: 8000, toPort: 8080, cidrIpv4: '0.0.0.0/0', description: 'dev servers',
+    });
+    expect(record.mac).toBe('AQID');
+  });
+
+  test('without a topic nothing is published; a rule changed meanwhile is told in the notification', async () => {
+    groupWith([open('sgr-1')]);
+    await run(SCHEDULED, { topicArn: undefined });
+    expect(sns.calls()).toHaveLength(0);
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true, UnknownIpPermissions: [{ IpProtocol: 'tcp' }] });
+    await run(SCHEDULED);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toContain('Not revoked, because they changed meanwhile: 1 (their records say so).');
+  });
+
+  test('a notification that cannot be published fails the run naming the topic, after the revokes', async () => {
+    groupWith([open('sgr-1')]);
+    sns.on(PublishCommand).rejects(awsError('AuthorizationError', 'denied'));
+    await expect(run(SCHEDULED)).rejects.toThrow(`Could not publish the summary to ${TOPIC}: AuthorizationError: denied`);
+    expect(revokedPorts()).toEqual([22]);
+  });
+
+  test('a run summary that cannot be written revokes nothing', async () => {
+    groupWith([open('sgr-1')]);
+    s3.on(PutObjectCommand).callsFake((input) => {
+      if (input.Key.startsWith('runs/')) throw awsError('AccessDenied', 'denied');
+      return {};
+    });
+    await expect(run(SCHEDULED)).rejects.toThrow(/Could not record the run in s3:\/\/records\/runs\/.*, so nothing was revoked: AccessDenied: denied/);
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
+  });
+
+  test('a revoke refused because the group is gone does not fail the run', async () => {
+    groupWith([open('sgr-1')]);
+    ec2.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidGroup.NotFound'));
+    ec2.on(DescribeSecurityGroupRulesCommand).resolvesOnce({ SecurityGroupRules: [open('sgr-1')] }).resolves({ SecurityGroupRules: [] });
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 1, changedMeanwhile: [], failed: [] });
+  });
+
+  test('more than 50 failed revokes: the notification lists 50, the error 20 and the count of the rest', async () => {
+    groupWith(Array.from({ length: 60 }, (_, i) => open(`sgr-${i}`, { FromPort: 1000 + i, ToPort: 1000 + i })));
+    ec2.on(RevokeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 'denied'));
+    const error = await run(SCHEDULED).catch((e) => e);
+    expect(error.message).toMatch(/^Could not revoke 60 of 60 rule\(s\); the others were closed and notified: /);
+    expect(error.message).toContain('; and 40 more (see the log)');
+    const message = sns.commandCalls(PublishCommand)[0].args[0].input.Message!;
+    expect(message.split('\n').filter((l) => l.startsWith('Could not revoke'))).toHaveLength(50);
+    expect(message).toContain('closed 0 of 60 rule(s)');
+  });
+});
+
+describe('reverts of records the remediator did not write as they are', () => {
+  const revert = (recordKeys: unknown[]) => run({ action: 'revert', recordKeys }) as Promise<RevertSummary>;
+
+  test.each<[string, ClosedRuleRecord | Record<string, unknown>]>([
+    ['an older schema', closedRecord({}, { schemaVersion: '1' })],
+    ['no rule', { ...closedRecord(), rule: undefined }],
+    ['another date', closedRecord({}, { closedAt: '2026-11-21T10:00:00.000Z' })],
+    ['no date', { ...closedRecord(), closedAt: undefined }],
+    ['another group', closedRecord({ groupId: 'sg-0bbbbbbbbbbbbbbb2' })],
+    ['another rule', closedRecord({ securityGroupRuleId: 'sgr-0fffffffffffffff0' })],
+  ])('a record with %s than its key names is refused, and nothing is authorized', async (_name, content) => {
+    s3.on(GetObjectCommand).resolves(signedBody(content));
+    await expect(revert([KEY])).rejects.toThrow(`s3://records/${KEY} does not describe the rule its key names.`);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  test.each<[string, Partial<ClosedRuleRecord['rule']>]>([
+    ['a private range', { cidrIpv4: '10.0.0.0/8' }],
+    ['a private IPv6 range', { cidrIpv4: undefined, cidrIpv6: 'fd00::/8' }],
+    ['no source at all', { cidrIpv4: undefined }],
+    ['two sources', { prefixListId: 'pl-1' }],
+  ])('a record of a rule from %s is refused: the remediator never closes one', async (_name, rule) => {
+    s3.on(GetObjectCommand).resolves(signedBody(closedRecord(rule)));
+    await expect(revert([KEY])).rejects.toThrow(`s3://records/${KEY} describes a rule that was not open to the world; the remediator never closes one.`);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  test('records of a world IPv6 range and of a prefix list are restored', async () => {
+    const v6 = `closed/2026-11-22/${GROUP}/sgr-0000000000000000a.json`;
+    const pl = `closed/2026-11-22/${GROUP}/sgr-0000000000000000b.json`;
+    s3.on(GetObjectCommand, { Key: v6 }).resolves(signedBody(closedRecord({ securityGroupRuleId: 'sgr-0000000000000000a', cidrIpv4: undefined, cidrIpv6: '::/0' })));
+    s3.on(GetObjectCommand, { Key: pl }).resolves(signedBody(closedRecord({ securityGroupRuleId: 'sgr-0000000000000000b', cidrIpv4: undefined, prefixListId: 'pl-1' })));
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({ SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-new' }] });
+    expect(await revert([v6, pl])).toMatchObject({ restored: 2, failed: [] });
+  });
+
+  test('a record that is not JSON, or whose signature does not verify, is refused and the revert fails after the others', async () => {
+    const other = `closed/2026-11-22/${GROUP}/sgr-0000000000000000c.json`;
+    s3.on(GetObjectCommand, { Key: KEY }).resolves(body('{ not json'));
+    s3.on(GetObjectCommand, { Key: other }).resolves(signedBody(closedRecord({ securityGroupRuleId: 'sgr-0000000000000000c' })));
+    kms.on(VerifyMacCommand).rejects(awsError('KMSInvalidMacException'));
+    const error = await revert([KEY, other]).catch((e) => e);
+    expect(error.message).toContain(`s3://records/${KEY} is not JSON, so not a record this remediator wrote.`);
+    expect(error.message).toContain(`s3://records/${other} has a signature that does not verify`);
+    expect(error.message).toMatch(/^Restored 0 rule\(s\); could not restore 2: /);
+  });
+
+  test('a signature that KMS cannot check fails the record naming the call', async () => {
+    s3.on(GetObjectCommand).resolves(signedBody(closedRecord()));
+    kms.on(VerifyMacCommand).rejects(awsError('AccessDeniedException', 'denied'));
+    await expect(revert([KEY])).rejects.toThrow(`Could not verify s3://records/${KEY}: AccessDeniedException: denied`);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  test('a record whose signed content is not an object is refused as unsigned', async () => {
+    s3.on(GetObjectCommand).resolves(body(JSON.stringify({ content: 'text', mac: 'AQID' })));
+    await expect(revert([KEY])).rejects.toThrow(/carries no signature/);
+    s3.on(GetObjectCommand).resolves(body(JSON.stringify({ content: null, mac: 'AQID' })));
+    await expect(revert([KEY])).rejects.toThrow(/carries no signature/);
+  });
+
+  test('an authorize AWS refuses fails that record with AWS\'s error, and leaves no exemption', async () => {
+    s3.on(GetObjectCommand).resolves(signedBody(closedRecord()));
+    ec2.on(AuthorizeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 'denied'));
+    await expect(revert([KEY])).rejects.toThrow(`Restored 0 rule(s); could not restore 1: ${KEY}: Could not restore it: UnauthorizedOperation: denied`);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  test('the same key twice is restored once; records of dry runs and of rules never revoked restore nothing', async () => {
+    const dry = `closed/2026-11-22/${GROUP}/sgr-0000000000000000d.json`;
+    const kept = `closed/2026-11-22/${GROUP}/sgr-0000000000000000e.json`;
+    s3.on(GetObjectCommand, { Key: KEY }).resolves(signedBody(closedRecord()));
+    s3.on(GetObjectCommand, { Key: dry }).resolves(signedBody(closedRecord({ securityGroupRuleId: 'sgr-0000000000000000d' }, { dryRun: true })));
+    s3.on(GetObjectCommand, { Key: kept }).resolves(signedBody(closedRecord({ securityGroupRuleId: 'sgr-0000000000000000e' }, { notRevoked: 'changed' })));
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({ SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-new' }] });
+    expect(await revert([KEY, KEY, dry, kept])).toEqual({ restored: 1, alreadyPresent: 0, nothingToRestore: 2, groupGone: [], failed: [] });
+    expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(1);
+    const exemption = s3.commandCalls(PutObjectCommand)[0].args[0].input;
+    expect(exemption.Key).toBe(`reverted/${GROUP}/sgr-new.json`);
+    expect(JSON.parse(exemption.Body as string).content).toMatchObject({ recordKey: KEY, groupId: GROUP, securityGroupRuleId: 'sgr-new', revertedAt: '2026-11-22T10:00:00.000Z' });
+  });
+
+  test('a restored rule whose new id AWS does not return is found by its fields; one not found leaves no exemption', async () => {
+    s3.on(GetObjectCommand).resolves(signedBody(closedRecord()));
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({});
+    ec2.on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [open('sgr-egress', { IsEgress: true }), open('sgr-found')] })
+      .resolves({ SecurityGroupRules: [open('sgr-other', { FromPort: 23, ToPort: 23 })] });
+    expect(await revert([KEY])).toMatchObject({ restored: 1 });
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([`reverted/${GROUP}/sgr-found.json`]);
+    expect(await revert([KEY])).toMatchObject({ restored: 1 });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+
+  test('a run key that is not one is refused before anything is read', async () => {
+    await expect(run({ action: 'revert', runKey: 'closed/../secrets.json' })).rejects.toThrow('"closed/../secrets.json" is not a run key (runs/….json).');
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  test('a run summary without record keys reverts nothing; keys that are not strings are dropped', async () => {
+    s3.on(GetObjectCommand, { Key: 'runs/a.json' }).resolves(body(JSON.stringify({ trigger: 'x' })));
+    expect(await run({ action: 'revert', runKey: 'runs/a.json' })).toEqual({ restored: 0, alreadyPresent: 0, nothingToRestore: 0, groupGone: [], failed: [] });
+    s3.on(GetObjectCommand, { Key: 'runs/b.json' }).resolves(body(JSON.stringify({ recordKeys: [7, KEY] })));
+    s3.on(GetObjectCommand, { Key: KEY }).resolves(signedBody(closedRecord({}, { dryRun: true })));
+    expect(await run({ action: 'revert', runKey: 'runs/b.json' })).toMatchObject({ nothingToRestore: 1 });
+    s3.on(GetObjectCommand, { Key: 'runs/c.json' }).resolves(body('null'));
+    expect(await run({ action: 'revert', runKey: 'runs/c.json' })).toMatchObject({ restored: 0, failed: [] });
+  });
+
+  test('record keys and a run key together are all reverted', async () => {
+    const other = `closed/2026-11-22/${GROUP}/sgr-0000000000000000f.json`;
+    s3.on(GetObjectCommand, { Key: 'runs/a.json' }).resolves(body(JSON.stringify({ recordKeys: [other] })));
+    s3.on(GetObjectCommand, { Key: KEY }).resolves(signedBody(closedRecord({}, { dryRun: true })));
+    s3.on(GetObjectCommand, { Key: other }).resolves(signedBody(closedRecord({ securityGroupRuleId: 'sgr-0000000000000000f' }, { dryRun: true })));
+    expect(await run({ action: 'revert', recordKeys: [KEY], runKey: 'runs/a.json' })).toMatchObject({ nothingToRestore: 2 });
+  });
+});
+
+describe('exemptions a scan honours', () => {
+  const exemptionKey = `reverted/${GROUP}/sgr-1.json`;
+  const exemption = (rule: Partial<ClosedRuleRecord['rule']> = {}, extra: Record<string, unknown> = {}) => ({
+    schemaVersion: '2',
+    revertedAt: '2026-11-21T10:00:00.000Z',
+    recordKey: KEY,
+    groupId: GROUP,
+    securityGroupRuleId: 'sgr-1',
+    rule: { groupId: GROUP, securityGroupRuleId: 'sgr-1', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0', ...rule },
+    ...extra,
+  });
+
+  beforeEach(() => {
+    groupWith([open('sgr-1')]);
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: exemptionKey }] });
+  });
+
+  test('an exemption for the rule as it is keeps it open', async () => {
+    s3.on(GetObjectCommand).resolves(signedBody(exemption()));
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 0, skipped: { reverted: 1 } });
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['another protocol', exemption({ ipProtocol: 'udp' })],
+    ['other ports', exemption({ fromPort: 0, toPort: 65535 })],
+    ['another last port', exemption({ toPort: 23 })],
+    ['another source', exemption({ cidrIpv4: undefined, cidrIpv6: '::/0' })],
+    ['a prefix list too', exemption({ prefixListId: 'pl-1' })],
+    ['another group', exemption({}, { groupId: 'sg-0bbbbbbbbbbbbbbb2' })],
+    ['another rule id', exemption({}, { securityGroupRuleId: 'sgr-2' })],
+    ['no rule', exemption({}, { rule: undefined })],
+  ])('an exemption with %s does not cover the rule: it is closed', async (_name, content) => {
+    s3.on(GetObjectCommand).resolves(signedBody(content));
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 1, skipped: { reverted: 0 } });
+  });
+
+  test('an exemption for all traffic covers the rule whatever ports AWS reports', async () => {
+    groupWith([open('sgr-1', { IpProtocol: '-1', FromPort: -1, ToPort: -1 })]);
+    s3.on(GetObjectCommand).resolves(signedBody(exemption({ ipProtocol: '-1', fromPort: undefined, toPort: undefined })));
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 0, skipped: { reverted: 1 } });
+  });
+
+  test('an exemption that does not verify is ignored, and the rule closed', async () => {
+    s3.on(GetObjectCommand).resolves(signedBody(exemption()));
+    kms.on(VerifyMacCommand).rejects(awsError('KMSInvalidMacException'));
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 1, skipped: { reverted: 0 } });
+  });
+
+  test('exemptions that cannot be listed fail the run before anything is recorded', async () => {
+    s3.on(ListObjectsV2Command).rejects(awsError('AccessDenied', 'denied'));
+    await expect(run(SCHEDULED)).rejects.toThrow('Could not list the exemptions under reverted/: AccessDenied: denied');
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  test('an empty listing exempts nothing', async () => {
+    s3.on(ListObjectsV2Command).resolves({});
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 1 });
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+  });
+});
