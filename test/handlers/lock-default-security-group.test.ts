@@ -449,6 +449,13 @@ describe('lock handler at the edges', () => {
     await expect(run(update)).rejects.toThrow(/UnauthorizedOperation: denied by an SCP/);
   });
 
+  test('LOCKED_GROUP_IDS written with spaces after the commas still names each group', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolvesOnce({ SecurityGroupRules: [rule('sgr-console', false)] }).resolves({ SecurityGroupRules: [] });
+    const { run } = subject(` sg-0other000000000001, ${GROUP} `);
+    expect(await run(drift({ groupId: GROUP }))).toMatchObject({ groupId: GROUP, revoked: [expect.objectContaining({ SecurityGroupRuleId: 'sgr-console' })] });
+  });
+
   test('an unknown event is refused with at most 500 characters of it', async () => {
     const { run } = subject();
     const error = await run({ 'detail-type': 'Other', 'detail': { blob: 'y'.repeat(5_000) } } as any).catch((e) => e);
