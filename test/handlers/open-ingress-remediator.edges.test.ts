@@ -467,3 +467,34 @@ describe('exemptions a scan honours', () => {
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
   });
 });
+
+describe('more of what a scan reads', () => {
+  test('a rule from a private range is not world-open, and reads no prefix list', async () => {
+    groupWith([open('sgr-1', { CidrIpv4: '10.0.0.0/8' }), open('sgr-2', { CidrIpv4: undefined, CidrIpv6: 'fd00::/8' })]);
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 0 });
+    expect(ec2.commandCalls(GetManagedPrefixListEntriesCommand)).toHaveLength(0);
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+  });
+
+  test('a rule of a group the describe did not return (created in between) is closed, and its record says what is known', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0bbbbbbbbbbbbbbb2', GroupName: 'other' }] });
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [open('sgr-1')] });
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 1 });
+    const record = JSON.parse(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as string).content;
+    expect(record).toMatchObject({ reason: 'ingress open to the world, found by scheduled scan', rule: { groupId: GROUP, securityGroupRuleId: 'sgr-1' } });
+    expect(record.rule.groupName).toBeUndefined();
+  });
+
+  test('rules that cannot be described fail the run naming the call, and nothing is recorded', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: GROUP }] });
+    ec2.on(DescribeSecurityGroupRulesCommand).rejects(awsError('UnauthorizedOperation', 'denied'));
+    await expect(run(SCHEDULED)).rejects.toThrow('Could not describe security group rules: UnauthorizedOperation: denied');
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  test('an unknown event is refused with at most 500 characters of it', async () => {
+    const event = { 'detail-type': 'Other', 'detail': { blob: 'y'.repeat(5_000) } };
+    const error = await run(event).catch((e) => e);
+    expect(error).toMatchObject({ name: 'RemediationError', message: `Unrecognised event: ${JSON.stringify(event).slice(0, 500)}` });
+  });
+});
