@@ -8,16 +8,17 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  EC2Client,
   GetManagedPrefixListEntriesCommand,
   RevokeSecurityGroupIngressCommand,
   SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { DescribeLoadBalancersCommand as DescribeClassicCommand } from '@aws-sdk/client-elastic-load-balancing';
-import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { VerifyMacCommand } from '@aws-sdk/client-kms';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { PublishCommand } from '@aws-sdk/client-sns';
-import { ClosedRuleRecord, RemediatorSettings, RevertSummary, RunSummary } from '../../src/handlers/open-ingress-remediator';
+import { DescribeLoadBalancersCommand as DescribeClassicCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ClosedRuleRecord, makeHandler, RemediatorSettings, RevertSummary, RunSummary } from '../../src/handlers/open-ingress-remediator';
 import { awsError } from '../support/aws-errors';
 import { SCHEDULED, ec2, elb, elbv2, kms, remediatorOnMocks, resetRemediatorMocks, s3, sns } from '../support/remediator-mocks';
 
@@ -496,5 +497,82 @@ describe('more of what a scan reads', () => {
     const event = { 'detail-type': 'Other', 'detail': { blob: 'y'.repeat(5_000) } };
     const error = await run(event).catch((e) => e);
     expect(error).toMatchObject({ name: 'RemediationError', message: `Unrecognised event: ${JSON.stringify(event).slice(0, 500)}` });
+  });
+});
+
+describe('the log, which is the record in CloudWatch', () => {
+  function logged(settings: Partial<RemediatorSettings> = {}) {
+    const lines: string[] = [];
+    const handle = makeHandler({
+      ec2: new EC2Client({ region: 'eu-west-1' }),
+      s3: new S3Client({ region: 'eu-west-1' }),
+      elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
+      elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
+      sns: new SNSClient({ region: 'eu-west-1' }),
+      kms: new KMSClient({ region: 'eu-west-1' }),
+      settings: { bucketName: 'records', macKeyId: 'key', allowedPorts: [], allowedPortsOnAnyGroup: false, exemptionTagKey: 'sg-strategy:exempt', dryRun: false, ...settings },
+      log: (line) => lines.push(line),
+      now: () => new Date('2026-11-22T10:00:00Z'),
+    });
+    return { handle, records: () => lines.map((line) => JSON.parse(line)) };
+  }
+
+  test('what a run will close is logged before the first revoke, with the run and record keys', async () => {
+    groupWith([open('sgr-1')]);
+    const { handle, records } = logged();
+    let atRevoke: unknown[] = [];
+    ec2.on(RevokeSecurityGroupIngressCommand).callsFake(() => { atRevoke = records(); return { Return: true }; });
+    await handle(SCHEDULED);
+    expect(atRevoke).toEqual([{
+      action: 'closing',
+      trigger: 'scheduled scan',
+      runKey: 'runs/2026-11-22T10:00:00.000Z.json',
+      recordKeys: [`closed/2026-11-22/${GROUP}/sgr-1.json`],
+      skipped: { exempt: 0, allowedPort: 0, reverted: 0 },
+    }]);
+    const runPut = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input).find((i) => i.Key!.startsWith('runs/'))!;
+    expect(runPut.ContentType).toBe('application/json');
+  });
+
+  test('a dry run logs what it would close', async () => {
+    groupWith([open('sgr-1')]);
+    const { handle, records } = logged({ dryRun: true });
+    await handle(SCHEDULED);
+    expect(records()).toEqual([expect.objectContaining({ action: 'would-close', recordKeys: [`dry-run/2026-11-22/${GROUP}/sgr-1.json`] })]);
+  });
+
+  test('a rule changed meanwhile is logged with its record, and the failed revokes in full', async () => {
+    groupWith([open('sgr-1'), open('sgr-2', { FromPort: 23, ToPort: 23 })]);
+    ec2.on(RevokeSecurityGroupIngressCommand).callsFake((input) => {
+      if (input.IpPermissions[0].FromPort === 23) throw awsError('UnauthorizedOperation', 'denied');
+      return { Return: true, UnknownIpPermissions: [input.IpPermissions[0]] };
+    });
+    const { handle, records } = logged();
+    await expect(handle(SCHEDULED)).rejects.toThrow(/Could not revoke 1 of 2/);
+    expect(records().slice(1)).toEqual([
+      { action: 'not-revoked', reason: 'the rule changed since it was described (its id is still there)', recordKey: `closed/2026-11-22/${GROUP}/sgr-1.json` },
+      { action: 'revoke-failed', failed: [`${GROUP} sgr-2: Could not revoke it: UnauthorizedOperation: denied`] },
+    ]);
+  });
+
+  test('a record that cannot be marked as not revoked fails that rule, naming the record', async () => {
+    groupWith([open('sgr-1')]);
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true, UnknownIpPermissions: [{ IpProtocol: 'tcp' }] });
+    let writes = 0;
+    s3.on(PutObjectCommand).callsFake((input) => {
+      if (input.Key.startsWith('closed/') && ++writes === 2) throw awsError('AccessDenied', 'denied');
+      return {};
+    });
+    await expect(run(SCHEDULED)).rejects.toThrow(`Could not mark closed/2026-11-22/${GROUP}/sgr-1.json as not revoked: AccessDenied: denied`);
+  });
+
+  test('a record is written as JSON, signed over its key and content with the configured key', async () => {
+    groupWith([open('sgr-1')]);
+    await run(SCHEDULED);
+    const put = s3.commandCalls(PutObjectCommand)[0].args[0].input;
+    expect(put).toMatchObject({ Bucket: 'records', ContentType: 'application/json' });
+    const mac = kms.commandCalls(GenerateMacCommand)[0].args[0].input;
+    expect(mac).toMatchObject({ KeyId: 'arn:aws:kms:eu-west-1:111111111111:key/mac', MacAlgorithm: 'HMAC_SHA_256' });
+    expect(Buffer.from(mac.Message!).toString('utf8')).toBe(`${put.Key}\n${JSON.stringify(JSON.parse(put.Body as string).content)}`);
   });
 });
