@@ -576,3 +576,42 @@ describe('the log, which is the record in CloudWatch', () => {
     expect(Buffer.from(mac.Message!).toString('utf8')).toBe(`${put.Key}\n${JSON.stringify(JSON.parse(put.Body as string).content)}`);
   });
 });
+
+describe('more of what a revert reads', () => {
+  test.each(['reverted/runs/a.json', 'runs/a.json/../../closed/x.json', 'runs/a.jsonl', 'runs/a b.json'])('"%s" is not a run key: refused before anything is read', async (runKey) => {
+    await expect(run({ action: 'revert', runKey })).rejects.toThrow(`"${runKey}" is not a run key (runs/….json).`);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  test('a run summary that cannot be read fails naming it', async () => {
+    s3.on(GetObjectCommand).rejects(awsError('NoSuchKey', 'gone'));
+    await expect(run({ action: 'revert', runKey: 'runs/2026-11-22T10:00:00.000Z.json' }))
+      .rejects.toThrow('Could not read s3://records/runs/2026-11-22T10:00:00.000Z.json: NoSuchKey: gone');
+  });
+
+  test('a lookup by name that answers without groups makes a full scan', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
+    ec2.on(DescribeSecurityGroupsCommand, { GroupNames: ['web'] }).resolves({});
+    await run({ 'detail-type': 'AWS API Call via CloudTrail', 'detail': { requestParameters: { groupName: 'web' } } });
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input.GroupIds)).toEqual([undefined, undefined]);
+  });
+
+  test('a revert logs what it did, by outcome', async () => {
+    const lines: string[] = [];
+    const handle = makeHandler({
+      ec2: new EC2Client({ region: 'eu-west-1' }),
+      s3: new S3Client({ region: 'eu-west-1' }),
+      elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
+      elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
+      sns: new SNSClient({ region: 'eu-west-1' }),
+      kms: new KMSClient({ region: 'eu-west-1' }),
+      settings: { bucketName: 'records', macKeyId: 'key', allowedPorts: [], allowedPortsOnAnyGroup: false, exemptionTagKey: 'x', dryRun: false },
+      log: (line) => lines.push(line),
+    });
+    s3.on(GetObjectCommand).resolves(signedBody(closedRecord({}, { dryRun: true })));
+    await handle({ action: 'revert', recordKeys: [KEY] });
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      { action: 'reverted', recordKeys: [KEY], restored: 0, alreadyPresent: 0, nothingToRestore: 1, groupGone: [], failed: [] },
+    ]);
+  });
+});
