@@ -615,3 +615,62 @@ describe('more of what a revert reads', () => {
     ]);
   });
 });
+
+describe('how a revoke and a restore are judged', () => {
+  test('a revoke AWS accepts counts as closed without describing the rules again, even an answer without a body', async () => {
+    groupWith([open('sgr-1'), open('sgr-2', { FromPort: 23, ToPort: 23 })]);
+    ec2.on(RevokeSecurityGroupIngressCommand).resolvesOnce({ Return: true }).resolves(undefined as any);
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 2, changedMeanwhile: [], failed: [] });
+    expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(1);
+  });
+
+  test('a revoke that matched nothing looks the rule up in its own group: gone means closed, still there means changed', async () => {
+    groupWith([open('sgr-1'), open('sgr-2', { FromPort: 23, ToPort: 23 })]);
+    ec2.on(RevokeSecurityGroupIngressCommand).rejects(awsError('InvalidPermission.NotFound'));
+    ec2.on(DescribeSecurityGroupRulesCommand).resolvesOnce({ SecurityGroupRules: [open('sgr-1'), open('sgr-2', { FromPort: 23, ToPort: 23 })] })
+      .resolves({ SecurityGroupRules: [open('sgr-2', { FromPort: 0, ToPort: 65535 })] });
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 1, changedMeanwhile: ['sgr-2'] });
+    expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand).slice(1).map((c) => c.args[0].input.Filters))
+      .toEqual([[{ Name: 'group-id', Values: [GROUP] }], [{ Name: 'group-id', Values: [GROUP] }]]);
+  });
+
+  test('a restore authorizes the recorded permission with its description; its new id comes from AWS\'s answer', async () => {
+    s3.on(GetObjectCommand).resolves(signedBody(closedRecord({ description: 'office ssh' })));
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({ SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-new' }] });
+    expect(await run({ action: 'revert', recordKeys: [KEY] })).toMatchObject({ restored: 1 });
+    expect(ec2.commandCalls(AuthorizeSecurityGroupIngressCommand)[0].args[0].input).toEqual({
+      GroupId: GROUP, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'office ssh' }] }],
+    });
+    expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
+  });
+
+  test('a restore answered without rules finds the new one in the record\'s group', async () => {
+    s3.on(GetObjectCommand).resolves(signedBody(closedRecord()));
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({ SecurityGroupRules: [] });
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [open('sgr-found')] });
+    expect(await run({ action: 'revert', recordKeys: [KEY] })).toMatchObject({ restored: 1 });
+    expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand)[0].args[0].input.Filters).toEqual([{ Name: 'group-id', Values: [GROUP] }]);
+    expect(s3.commandCalls(PutObjectCommand)[0].args[0].input.Key).toBe(`reverted/${GROUP}/sgr-found.json`);
+  });
+
+  test('a restore into a deleted group is reported as such; one already present counts as present and keeps its exemption', async () => {
+    const lines: string[] = [];
+    const handle = makeHandler({
+      ec2: new EC2Client({ region: 'eu-west-1' }),
+      s3: new S3Client({ region: 'eu-west-1' }),
+      elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
+      elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
+      sns: new SNSClient({ region: 'eu-west-1' }),
+      kms: new KMSClient({ region: 'eu-west-1' }),
+      settings: { bucketName: 'records', macKeyId: 'key', allowedPorts: [], allowedPortsOnAnyGroup: false, exemptionTagKey: 'x', dryRun: false },
+      log: (line) => lines.push(line),
+    });
+    s3.on(GetObjectCommand).resolves(signedBody(closedRecord()));
+    ec2.on(AuthorizeSecurityGroupIngressCommand).rejectsOnce(awsError('InvalidGroup.NotFound')).rejects(awsError('InvalidPermission.Duplicate'));
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [open('sgr-present')] });
+    expect(await handle({ action: 'revert', recordKeys: [KEY] })).toEqual({ restored: 0, alreadyPresent: 0, nothingToRestore: 0, groupGone: [KEY], failed: [] });
+    expect(JSON.parse(lines[0])).toEqual({ action: 'restore-skipped', reason: 'the group no longer exists', recordKey: KEY, groupId: GROUP });
+    expect(await handle({ action: 'revert', recordKeys: [KEY] })).toEqual({ restored: 0, alreadyPresent: 1, nothingToRestore: 0, groupGone: [], failed: [] });
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([`reverted/${GROUP}/sgr-present.json`]);
+  });
+});
