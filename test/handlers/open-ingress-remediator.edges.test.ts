@@ -674,3 +674,30 @@ describe('how a revoke and a restore are judged', () => {
     expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([`reverted/${GROUP}/sgr-present.json`]);
   });
 });
+
+describe('exemptions a scan ignores, in the log', () => {
+  test('the listing is of reverted/ in the records bucket; an exemption that no longer holds, or cannot be read, is logged with why', async () => {
+    const lines: string[] = [];
+    const handle = makeHandler({
+      ec2: new EC2Client({ region: 'eu-west-1' }),
+      s3: new S3Client({ region: 'eu-west-1' }),
+      elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
+      elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
+      sns: new SNSClient({ region: 'eu-west-1' }),
+      kms: new KMSClient({ region: 'eu-west-1' }),
+      settings: { bucketName: 'records', macKeyId: 'key', allowedPorts: [], allowedPortsOnAnyGroup: false, exemptionTagKey: 'x', dryRun: true },
+      log: (line) => lines.push(line),
+    });
+    groupWith([open('sgr-1')]);
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `reverted/${GROUP}/sgr-1.json` }] });
+    s3.on(GetObjectCommand).resolvesOnce(signedBody({ groupId: GROUP, securityGroupRuleId: 'sgr-1' })).resolves(body('{ torn'));
+    await handle(SCHEDULED);
+    await handle(SCHEDULED);
+    expect(s3.commandCalls(ListObjectsV2Command)[0].args[0].input).toEqual({ Bucket: 'records', Prefix: 'reverted/', ContinuationToken: undefined });
+    const ignored = lines.map((l) => JSON.parse(l)).filter((r) => r.action === 'exemption-ignored');
+    expect(ignored).toEqual([
+      { action: 'exemption-ignored', ruleId: 'sgr-1', reason: 'the rule changed since it was restored' },
+      { action: 'exemption-ignored', ruleId: 'sgr-1', reason: `s3://records/reverted/${GROUP}/sgr-1.json is not JSON, so not a record this remediator wrote.` },
+    ]);
+  });
+});
