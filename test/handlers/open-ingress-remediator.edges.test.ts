@@ -701,3 +701,32 @@ describe('exemptions a scan ignores, in the log', () => {
     ]);
   });
 });
+
+describe('signatures and load balancers, read closely', () => {
+  test('a record is verified with the configured key over its key and content, with the MAC it carries', async () => {
+    s3.on(GetObjectCommand).resolves(signedBody(closedRecord({}, { dryRun: true })));
+    await run({ action: 'revert', recordKeys: [KEY] });
+    const verify = kms.commandCalls(VerifyMacCommand)[0].args[0].input;
+    expect(verify).toMatchObject({ KeyId: 'arn:aws:kms:eu-west-1:111111111111:key/mac', MacAlgorithm: 'HMAC_SHA_256' });
+    expect([...verify.Mac!]).toEqual([1, 2, 3]);
+    expect(Buffer.from(verify.Message!).toString('utf8')).toBe(`${KEY}\n${JSON.stringify(closedRecord({}, { dryRun: true }))}`);
+  });
+
+  test('a record with content but no MAC is refused as unsigned, without asking KMS', async () => {
+    s3.on(GetObjectCommand).resolves(body(JSON.stringify({ content: closedRecord() })));
+    await expect(run({ action: 'revert', recordKeys: [KEY] })).rejects.toThrow(/carries no signature/);
+    expect(kms.commandCalls(VerifyMacCommand)).toHaveLength(0);
+  });
+
+  test('a record that cannot be read fails naming it', async () => {
+    s3.on(GetObjectCommand).rejects(awsError('NoSuchKey', 'gone'));
+    await expect(run({ action: 'revert', recordKeys: [KEY] })).rejects.toThrow(`${KEY}: Could not read s3://records/${KEY}: NoSuchKey: gone`);
+  });
+
+  test('internet-facing load balancers without security groups (a Network Load Balancer made without one) are skipped', async () => {
+    groupWith([open('sgr-1', { FromPort: 443, ToPort: 443 })]);
+    elbv2.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [{ Scheme: 'internet-facing', Type: 'network' }] });
+    elb.on(DescribeClassicCommand).resolves({ LoadBalancerDescriptions: [{ Scheme: 'internet-facing' }] });
+    expect(await run(SCHEDULED)).toMatchObject({ closed: 1, skipped: { allowedPort: 0 } });
+  });
+});
