@@ -730,3 +730,15 @@ describe('signatures and load balancers, read closely', () => {
     expect(await run(SCHEDULED)).toMatchObject({ closed: 1, skipped: { allowedPort: 0 } });
   });
 });
+
+test('the notification of a run, in full', async () => {
+  groupWith([open('sgr-1')]);
+  await run(SCHEDULED);
+  expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toBe([
+    'The open-ingress remediator closed 1 of 1 rule(s) open to the world (scheduled scan).',
+    `- ${GROUP} sgr-1: tcp port 22 from 0.0.0.0/0`,
+    '',
+    'The run\'s summary, with every rule and record: s3://records/runs/2026-11-22T10:00:00.000Z.json',
+    'To restore them all, invoke the function with {"action":"revert","runKey":"runs/2026-11-22T10:00:00.000Z.json"}.',
+  ].join('\n'));
+});
