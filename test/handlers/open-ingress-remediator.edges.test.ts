@@ -742,3 +742,8 @@ test('the notification of a run, in full', async () => {
     'To restore them all, invoke the function with {"action":"revert","runKey":"runs/2026-11-22T10:00:00.000Z.json"}.',
   ].join('\n'));
 });
+
+test('a tcp rule missing either port is never read as one allowed port, even when port 1 is allowed', async () => {
+  groupWith([open('sgr-1', { FromPort: undefined, ToPort: 1 }), open('sgr-2', { FromPort: 1, ToPort: undefined })]);
+  expect(await run(SCHEDULED, { allowedPorts: [1], allowedPortsOnAnyGroup: true })).toMatchObject({ closed: 2, skipped: { allowedPort: 0 } });
+});
