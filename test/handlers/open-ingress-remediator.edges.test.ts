@@ -434,6 +434,9 @@ describe('exemptions a scan honours', () => {
     ['another protocol', exemption({ ipProtocol: 'udp' })],
     ['other ports', exemption({ fromPort: 0, toPort: 65535 })],
     ['another last port', exemption({ toPort: 23 })],
+    ['another first port', exemption({ fromPort: 0 })],
+    ['another IPv4 source', exemption({ cidrIpv4: '10.0.0.0/8' })],
+    ['an IPv6 source too', exemption({ cidrIpv6: '::/0' })],
     ['another source', exemption({ cidrIpv4: undefined, cidrIpv6: '::/0' })],
     ['a prefix list too', exemption({ prefixListId: 'pl-1' })],
     ['another group', exemption({}, { groupId: 'sg-0bbbbbbbbbbbbbbb2' })],
@@ -746,4 +749,33 @@ test('the notification of a run, in full', async () => {
 test('a tcp rule missing either port is never read as one allowed port, even when port 1 is allowed', async () => {
   groupWith([open('sgr-1', { FromPort: undefined, ToPort: 1 }), open('sgr-2', { FromPort: 1, ToPort: undefined })]);
   expect(await run(SCHEDULED, { allowedPorts: [1], allowedPortsOnAnyGroup: true })).toMatchObject({ closed: 2, skipped: { allowedPort: 0 } });
+});
+
+test('a rule with a description is revoked by a permission without it; restored, it gets it back', async () => {
+  groupWith([open('sgr-1', { Description: 'office ssh' })]);
+  await run(SCHEDULED);
+  expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)[0].args[0].input.IpPermissions).toEqual([
+    { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: undefined }] },
+  ]);
+});
+
+test('an exemption that holds is honoured without an "ignored" line in the log', async () => {
+  const lines: string[] = [];
+  const handle = makeHandler({
+    ec2: new EC2Client({ region: 'eu-west-1' }),
+    s3: new S3Client({ region: 'eu-west-1' }),
+    elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
+    elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
+    sns: new SNSClient({ region: 'eu-west-1' }),
+    kms: new KMSClient({ region: 'eu-west-1' }),
+    settings: { bucketName: 'records', macKeyId: 'key', allowedPorts: [], allowedPortsOnAnyGroup: false, exemptionTagKey: 'x', dryRun: false },
+    log: (line) => lines.push(line),
+  });
+  groupWith([open('sgr-1')]);
+  s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `reverted/${GROUP}/sgr-1.json` }] });
+  s3.on(GetObjectCommand).resolves(signedBody({
+    groupId: GROUP, securityGroupRuleId: 'sgr-1', rule: { groupId: GROUP, securityGroupRuleId: 'sgr-1', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' },
+  }));
+  expect(await handle(SCHEDULED)).toMatchObject({ closed: 0, skipped: { reverted: 1 } });
+  expect(lines.map((l) => JSON.parse(l).action)).toEqual(['closing']);
 });
