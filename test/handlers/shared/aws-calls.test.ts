@@ -263,3 +263,25 @@ describe('error names, messages and lists', () => {
     expect(new OutOfTimeError('late')).toMatchObject({ name: 'OutOfTimeError', message: 'late' });
   });
 });
+
+test('errorName of undefined is empty; a context without getRemainingTimeInMillis leaves the budget open', async () => {
+  expect(errorName(undefined)).toBe('');
+  const budget = new TimeBudget(() => 0);
+  const handler = withTimeBudget(budget, async () => budget.remainingMs());
+  expect(await handler({}, {} as any)).toBe(Number.POSITIVE_INFINITY);
+});
+
+test('the default policy sleeps on a timer, for the delay it is given', async () => {
+  jest.useFakeTimers();
+  try {
+    let done = false;
+    const sleeping = DEFAULT_RETRY_POLICY.sleep(1_000).then(() => { done = true; });
+    await jest.advanceTimersByTimeAsync(999);
+    expect(done).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await sleeping;
+    expect(done).toBe(true);
+  } finally {
+    jest.useRealTimers();
+  }
+});
