@@ -27,6 +27,8 @@ const DEFAULT_TESTS: Record<string, string> = {
     + 'test/secured-network-load-balancer/**/*.test.ts,test/private-link-service-swap/**/*.test.ts,test/open-ingress-remediator/**/*.test.ts,'
     + 'test/security-group-monitoring/**/*.test.ts',
   'src/server-client-pair': 'test/server-client-pair/**/*.test.ts',
+  // Mock and moto suites both: only moto reaches some paths (a revert's restore outcomes, the lock's own account).
+  'src/handlers': 'test/handlers/**/*.test.ts',
 };
 
 /**

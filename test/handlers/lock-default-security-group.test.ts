@@ -240,3 +240,226 @@ describe('lock handler', () => {
     expect(ec2Mock.calls()).toHaveLength(0);
   });
 });
+
+describe('lock handler at the edges', () => {
+  const drift = (requestParameters: Record<string, unknown>) => ({
+    'detail-type': 'AWS API Call via CloudTrail', 'detail': { eventName: 'AuthorizeSecurityGroupIngress', requestParameters },
+  });
+  const records = (log: string[]) => log.map((line) => JSON.parse(line));
+
+  test('a resource without a DefaultSecurityGroupId is refused before any call, as a LockError', async () => {
+    const { run } = subject();
+    const error = await run({ RequestType: 'Create', ResourceProperties: { VpcId: VPC } as any }).catch((e) => e);
+    expect(error).toMatchObject({ name: 'LockError', message: 'The custom resource has no DefaultSecurityGroupId property.' });
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  test('a Delete answers with the physical id CloudFormation sent, not the group in the properties', async () => {
+    // A replaced group: CloudFormation deletes the old physical id; answering another would orphan it.
+    const { run } = subject();
+    const deletion = { ...createEvent({}, 'Delete'), PhysicalResourceId: 'sg-0old000000000000001' };
+    expect(await run(deletion)).toEqual({ PhysicalResourceId: 'sg-0old000000000000001', Data: { RevokedRuleCount: 0 } });
+  });
+
+  test('restoreAwsDefaultsOnDelete as a boolean restores too (the Provider may pass it unstringified); false leaves it locked', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: VPC }] });
+    const { run } = subject();
+    await run(createEvent({ RestoreAwsDefaultsOnDelete: false }, 'Delete'));
+    expect(ec2Mock.calls()).toHaveLength(0);
+    await run(createEvent({ RestoreAwsDefaultsOnDelete: true }, 'Delete'));
+    // A VPC described without any IPv6 association set gets the IPv4 egress rule only.
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand).map((c) => c.args[0].input.IpPermissions)).toEqual([
+      [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    ]);
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupIngressCommand)).toHaveLength(1);
+  });
+
+  test('a restore that AWS refuses fails the Delete naming the change and the error', async () => {
+    defaultGroup();
+    ec2Mock.on(AuthorizeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 'denied by an SCP'));
+    const { run } = subject();
+    await expect(run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete')))
+      .rejects.toThrow('Could not change the default security group: UnauthorizedOperation: denied by an SCP');
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand)).toHaveLength(0);
+  });
+
+  test('a restore whose VPC cannot be described fails naming the VPC, after the ingress rule and before any egress rule', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeVpcsCommand).rejects(awsError('UnauthorizedOperation', 'no ec2:DescribeVpcs'));
+    const { run } = subject();
+    await expect(run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete')))
+      .rejects.toThrow(`Could not describe VPC ${VPC}: UnauthorizedOperation: no ec2:DescribeVpcs`);
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand)).toHaveLength(0);
+  });
+
+  test('a restore of a group already gone is recorded as skipped', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroupId.NotFound'));
+    const { run, log } = subject();
+    await run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'));
+    expect(records(log)).toEqual([{ action: 'restore-skipped', reason: 'group no longer exists', groupId: GROUP }]);
+  });
+
+  test('the record of an Update whose group is gone names the group and why', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound'));
+    const { run, log } = subject();
+    await run(createEvent({}, 'Update'));
+    expect(records(log)).toEqual([{ action: 'lock-skipped', reason: expect.stringContaining('no longer exists'), groupId: GROUP }]);
+  });
+
+  test('describing the rules fails the deployment naming the group', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).rejects(awsError('UnauthorizedOperation', 'no ec2:DescribeSecurityGroupRules'));
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(`Could not describe the rules of ${GROUP}: UnauthorizedOperation: no ec2:DescribeSecurityGroupRules`);
+  });
+
+  test('rules added while it revokes are revoked as long as they stop within the rounds: the lock succeeds', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [rule('sgr-1', false)] })
+      .resolvesOnce({ SecurityGroupRules: [rule('sgr-2', false)] })
+      .resolvesOnce({ SecurityGroupRules: [rule('sgr-3', true)] })
+      .resolves({ SecurityGroupRules: [] });
+    const { run } = subject();
+    expect(await run(createEvent())).toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 3 } });
+  });
+
+  test('a lock that gives up names every rule still there', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule('sgr-a', false), rule('sgr-b', true)] });
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(/still has 2 rule\(s\) after 3 rounds of revoking \(sgr-a, sgr-b\)/);
+  });
+
+  test('a rule described without IsEgress is revoked as ingress', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-1', GroupId: GROUP, IpProtocol: '-1' }] })
+      .resolves({ SecurityGroupRules: [] });
+    const { run } = subject();
+    await run(createEvent());
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input.SecurityGroupRuleIds)).toEqual([['sgr-1']]);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupEgressCommand)).toHaveLength(0);
+  });
+
+  test('a rollback relock that fails reports at most 1,000 characters of the error (CloudFormation takes 4,096 bytes)', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule('sgr-1', false)] });
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 'x'.repeat(5_000)));
+    const { run } = subject();
+    const rollback = { ...createEvent({ DeployNonce: '2026-11-21T10:00:00.000Z' }, 'Update'), OldResourceProperties: { DefaultSecurityGroupId: GROUP, VpcId: VPC, DeployNonce: '2026-11-22T10:00:00.000Z' } };
+    const response = await run(rollback) as any;
+    expect(response.Data.RelockError).toHaveLength(1_000);
+    expect(response.Data.RelockError).toMatch(/^Could not revoke rules of/);
+  });
+
+  test('a drift event for a locked group deleted meanwhile is a no-op, not a failure', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound'));
+    const { run } = subject(GROUP);
+    expect(await run(drift({ groupId: GROUP }))).toEqual({ groupId: GROUP, revoked: [] });
+  });
+
+  test('a drift event is ignored, and recorded as such, when its group has neither an id nor a name we can find', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('InvalidGroup.NotFound'));
+    const { run, log } = subject(GROUP);
+    expect(await run(drift({ groupName: 'gone' }))).toBeUndefined();
+    expect(await run(drift({}))).toBeUndefined();
+    expect(records(log)).toEqual([
+      { action: 'ignored', reason: 'not a group this stack locks', groupId: null, eventName: 'AuthorizeSecurityGroupIngress' },
+      { action: 'ignored', reason: 'not a group this stack locks', groupId: null, eventName: 'AuthorizeSecurityGroupIngress' },
+    ]);
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input)).toEqual([{ GroupNames: ['gone'] }]);
+  });
+
+  test('a drift event whose group name cannot be looked up fails naming the name', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).rejects(awsError('UnauthorizedOperation', 'denied'));
+    const { run } = subject(GROUP);
+    await expect(run(drift({ groupName: 'default' }))).rejects.toThrow('Could not find the security group named default: UnauthorizedOperation: denied');
+  });
+
+  test('a describe that answers without any group reads as a missing group: Create fails clearly, Update skips', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).resolves({});
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(/does not exist, so it cannot be locked/);
+    expect(await run(createEvent({}, 'Update'))).toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 0 } });
+  });
+
+  test('a drift event naming a group that the describe does not return is ignored', async () => {
+    ec2Mock.on(DescribeSecurityGroupsCommand).resolvesOnce({}).resolves({ SecurityGroups: [] });
+    const { run } = subject(GROUP);
+    expect(await run(drift({ groupName: 'default' }))).toBeUndefined();
+    expect(await run(drift({ groupName: 'default' }))).toBeUndefined();
+    expect(ec2Mock.commandCalls(DescribeSecurityGroupRulesCommand)).toHaveLength(0);
+  });
+
+  test('the restore records what it put back; a VPC described without detail, or an IPv6 block without a state, gets no ::/0 rule', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeVpcsCommand).resolvesOnce({}).resolvesOnce({ Vpcs: [] })
+      .resolves({ Vpcs: [{ VpcId: VPC, Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: '2600:1f14::/56' }] }] });
+    const { run, log } = subject();
+    for (let i = 0; i < 3; i++) await run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'));
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand).map((c) => c.args[0].input.IpPermissions![0].IpRanges)).toEqual([
+      [{ CidrIp: '0.0.0.0/0' }], [{ CidrIp: '0.0.0.0/0' }], [{ CidrIp: '0.0.0.0/0' }],
+    ]);
+    expect(records(log)).toEqual(Array(3).fill({ action: 'restored-aws-defaults', groupId: GROUP, ipv6Egress: false }));
+  });
+
+  test('a dual-stack restore records the ::/0 rule it put back', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: VPC, Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: '2600:1f14::/56', Ipv6CidrBlockState: { State: 'associated' } }] }] });
+    const { run, log } = subject();
+    await run(createEvent({ RestoreAwsDefaultsOnDelete: 'true' }, 'Delete'));
+    expect(ec2Mock.commandCalls(AuthorizeSecurityGroupEgressCommand).map((c) => c.args[0].input.IpPermissions)).toEqual([
+      [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+    ]);
+    expect(records(log)).toEqual([{ action: 'restored-aws-defaults', groupId: GROUP, ipv6Egress: true }]);
+  });
+
+  test('the refusal of a group that is not a default group says which id to pass', async () => {
+    defaultGroup('web-servers');
+    const { run } = subject();
+    await expect(run(createEvent())).rejects.toThrow(
+      `Refusing to change security group ${GROUP} ("web-servers"): it is not a VPC's default security group. Pass the id of the group named "default".`,
+    );
+  });
+
+  test('revokes a large group in batches of 50 rule ids, each side on its own, and counts every rule', async () => {
+    defaultGroup();
+    const ingress = Array.from({ length: 120 }, (_, i) => rule(`sgr-in-${i}`, false));
+    ec2Mock.on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [...ingress, rule('sgr-out', true)] })
+      .resolves({ SecurityGroupRules: [] });
+    const { run } = subject();
+    expect(await run(createEvent())).toEqual({ PhysicalResourceId: GROUP, Data: { RevokedRuleCount: 121 } });
+    const batches = ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input.SecurityGroupRuleIds!);
+    expect(batches.map((b) => b.length)).toEqual([50, 50, 20]);
+    expect(batches.flat()).toEqual(ingress.map((r) => r.SecurityGroupRuleId));
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupEgressCommand).map((c) => c.args[0].input.SecurityGroupRuleIds)).toEqual([['sgr-out']]);
+  });
+
+  test('an Update with the same DeployNonce on both sides is not a rollback: a failed relock fails it', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [rule('sgr-1', false)] });
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(awsError('UnauthorizedOperation', 'denied by an SCP'));
+    const { run } = subject();
+    const nonce = '2026-11-22T10:00:00.000Z';
+    const update = { ...createEvent({ DeployNonce: nonce }, 'Update'), OldResourceProperties: { DefaultSecurityGroupId: GROUP, VpcId: VPC, DeployNonce: nonce } };
+    await expect(run(update)).rejects.toThrow(/UnauthorizedOperation: denied by an SCP/);
+  });
+
+  test('LOCKED_GROUP_IDS written with spaces after the commas still names each group', async () => {
+    defaultGroup();
+    ec2Mock.on(DescribeSecurityGroupRulesCommand).resolvesOnce({ SecurityGroupRules: [rule('sgr-console', false)] }).resolves({ SecurityGroupRules: [] });
+    const { run } = subject(` sg-0other000000000001, ${GROUP} `);
+    expect(await run(drift({ groupId: GROUP }))).toMatchObject({ groupId: GROUP, revoked: [expect.objectContaining({ SecurityGroupRuleId: 'sgr-console' })] });
+  });
+
+  test('an unknown event is refused with at most 500 characters of it', async () => {
+    const { run } = subject();
+    const error = await run({ 'detail-type': 'Other', 'detail': { blob: 'y'.repeat(5_000) } } as any).catch((e) => e);
+    expect(error.name).toBe('LockError');
+    expect(error.message).toBe(`Unrecognised event: ${JSON.stringify({ 'detail-type': 'Other', 'detail': { blob: 'y'.repeat(5_000) } }).slice(0, 500)}`);
+  });
+});

@@ -32,7 +32,19 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
+/**
+ * MOTO_SERVER_ENDPOINT (`http://127.0.0.1:5000`) names a moto server someone else started and stops: each test
+ * file resets it instead of starting its own. Mutation testing runs the tests of each mutant again, and starting
+ * moto (a Python program) took more of a mutant's time than its tests did. One test process at a time only
+ * (Stryker's `--concurrency 1`): files running side by side would reset each other's account.
+ */
 export async function startMotoServer(): Promise<MotoServer> {
+  const shared = process.env.MOTO_SERVER_ENDPOINT;
+  if (shared) {
+    const server = motoServerAt(shared, () => Promise.resolve());
+    await server.reset();
+    return server;
+  }
   if (!fs.existsSync(MOTO_SERVER)) {
     throw new Error('moto_server is not installed: run `bash .ci/python-tools.sh` (npm run test:all does) to create .venv with it.');
   }
@@ -42,6 +54,10 @@ export async function startMotoServer(): Promise<MotoServer> {
   child.stderr!.on('data', (chunk) => { stderr = (stderr + chunk).slice(-4000); });
   const endpoint = `http://127.0.0.1:${port}`;
   await waitUntilUp(endpoint, child, () => stderr);
+  return motoServerAt(endpoint, () => stopProcess(child));
+}
+
+function motoServerAt(endpoint: string, stop: () => Promise<void>): MotoServer {
   return {
     endpoint,
     clientConfig: { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
@@ -49,7 +65,7 @@ export async function startMotoServer(): Promise<MotoServer> {
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!response.ok) throw new Error(`moto reset failed: ${response.status}`);
     },
-    stop: () => stopProcess(child),
+    stop,
   };
 }
 

@@ -6,7 +6,10 @@
 import { Readable } from 'stream';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
-import { BudgetedRetryStrategy, handlerClientConfig, MAX_ATTEMPTS, TimeBudget, withTimeBudget } from '../../../src/handlers/shared/aws-calls';
+import {
+  allPages, backoffDelay, BudgetedRetryStrategy, DEFAULT_RETRY_POLICY, describeFailure, errorName, handlerClientConfig, listed,
+  MAX_ATTEMPTS, OutOfTimeError, TimeBudget, tolerating, withRetries, withTimeBudget,
+} from '../../../src/handlers/shared/aws-calls';
 
 type Answer = { status: number; body?: string; headers?: Record<string, string> } | { networkError: string } | { thrownName: string };
 
@@ -127,4 +130,158 @@ test('withTimeBudget starts the budget from Lambda\'s remaining time, less a mar
   const handler = withTimeBudget(budget, async () => budget.remainingMs());
   expect(await handler({}, { getRemainingTimeInMillis: () => 300_000 })).toBe(285_000);
   expect(await handler({})).toBe(Number.POSITIVE_INFINITY);
+});
+
+describe('the retry strategy and the budget at their edges', () => {
+  const token = (count: number) => ({ getRetryCount: () => count, getRetryDelay: () => 0 });
+
+  test('a first token asks for no wait; the maximum of attempts counts the first', async () => {
+    const strategy = new BudgetedRetryStrategy(new TimeBudget(), 3, () => 0.5);
+    const first = await strategy.acquireInitialRetryToken('ec2');
+    expect([first.getRetryCount(), first.getRetryDelay()]).toEqual([0, 0]);
+    const second = await strategy.refreshRetryTokenForRetry(first, { errorType: 'TRANSIENT' });
+    expect([second.getRetryCount(), second.getRetryDelay()]).toEqual([1, 50]);
+    const third = await strategy.refreshRetryTokenForRetry(second, { errorType: 'TRANSIENT' });
+    expect(third.getRetryCount()).toBe(2);
+    await expect(strategy.refreshRetryTokenForRetry(third, { errorType: 'TRANSIENT' })).rejects.toThrow('No retry left after 3 attempts');
+    expect(strategy.mode).toBe('standard');
+  });
+
+  test('a Retry-After hint lengthens the wait, by at most 5 s more than the backoff', async () => {
+    const strategy = new BudgetedRetryStrategy(new TimeBudget(), 5, () => 0.5);
+    const hinted = async (inMs: number) => (await strategy.refreshRetryTokenForRetry(token(0), {
+      errorType: 'THROTTLING', retryAfterHint: new Date(Date.now() + inMs),
+    })).getRetryDelay();
+    expect(await hinted(60_000)).toBe(250 + 5_000);
+    const delay = await hinted(3_000);
+    expect(delay).toBeGreaterThan(2_900);
+    expect(delay).toBeLessThanOrEqual(3_000);
+    // A hint in the past does not shorten the backoff.
+    expect(await hinted(-10_000)).toBe(250);
+  });
+
+  test('a retry is made only when its wait leaves 2 s for the call', async () => {
+    let now = 0;
+    const budget = new TimeBudget(() => now);
+    budget.start(2_100);
+    const strategy = new BudgetedRetryStrategy(budget, 5, () => 0.999);
+    expect((await strategy.refreshRetryTokenForRetry(token(0), { errorType: 'TRANSIENT' })).getRetryDelay()).toBe(99);
+    now = 2;
+    await expect(strategy.refreshRetryTokenForRetry(token(0), { errorType: 'TRANSIENT' })).rejects.toThrow('No time left in the invocation for another attempt');
+    expect(budget.allowsWait(98)).toBe(true);
+    expect(budget.allowsWait(99)).toBe(false);
+  });
+
+  test('a budget started with a negative time left allows nothing; a fresh one allows anything', () => {
+    const budget = new TimeBudget(() => 1_000);
+    expect(budget.allowsWait(1e9)).toBe(true);
+    budget.start(-5_000);
+    expect(budget.remainingMs()).toBe(0);
+    expect(budget.allowsWait(0)).toBe(false);
+  });
+
+  test('every client a handler makes times out a connection after 5 s and a request after 30 s', () => {
+    const config = handlerClientConfig(new TimeBudget());
+    expect(config.requestHandler).toEqual({ connectionTimeout: 5_000, requestTimeout: 30_000 });
+    expect(config.retryStrategy).toBeInstanceOf(BudgetedRetryStrategy);
+  });
+});
+
+describe('withRetries, for the sg-strategy command', () => {
+  const policy = (attempts = 4) => {
+    const sleeps: number[] = [];
+    return { sleeps, policy: { attempts, baseDelayMs: 100, maxDelayMs: 300, random: () => 0.5, sleep: async (ms: number) => { sleeps.push(ms); } } };
+  };
+  const throttled = () => Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+
+  test.each(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled', 'SlowDown', 'InternalError', 'ServiceUnavailable', 'Unavailable'])(
+    '%s is retried with a doubling, capped, jittered backoff', async (name) => {
+      const { sleeps, policy: p } = policy();
+      let calls = 0;
+      const result = await withRetries(async () => {
+        if (++calls < 4) throw Object.assign(new Error(name), { name });
+        return 'done';
+      }, p);
+      expect(result).toBe('done');
+      expect(sleeps).toEqual([50, 100, 150]);
+    });
+
+  test('the last throttling error is thrown after the attempts; any other error at once', async () => {
+    const { sleeps, policy: p } = policy(3);
+    let calls = 0;
+    await expect(withRetries(async () => { calls++; throw throttled(); }, p)).rejects.toThrow('slow down');
+    expect(calls).toBe(3);
+    expect(sleeps).toHaveLength(2);
+    calls = 0;
+    await expect(withRetries(async () => { calls++; throw Object.assign(new Error('no'), { name: 'AccessDenied' }); }, p)).rejects.toThrow('no');
+    expect(calls).toBe(1);
+  });
+
+  test('the default policy makes 8 attempts, from 250 ms up to 8 s', () => {
+    expect(DEFAULT_RETRY_POLICY).toMatchObject({ attempts: 8, baseDelayMs: 250, maxDelayMs: 8_000 });
+    expect(backoffDelay({ ...DEFAULT_RETRY_POLICY, random: () => 0.999 }, 1)).toBe(249);
+    expect(backoffDelay({ ...DEFAULT_RETRY_POLICY, random: () => 0.999 }, 8)).toBe(7_992);
+  });
+});
+
+describe('error names, messages and lists', () => {
+  test('the AWS name is the Code an XML error carries, else the name, else empty', () => {
+    expect(errorName(Object.assign(new Error('x'), { name: 'Error', Code: 'InvalidGroup.NotFound' }))).toBe('InvalidGroup.NotFound');
+    expect(errorName(Object.assign(new Error('x'), { name: 'AccessDenied', Code: 7 }))).toBe('AccessDenied');
+    expect(errorName({ name: 42 })).toBe('');
+    expect(errorName(null)).toBe('');
+    expect(errorName('InvalidGroup.NotFound')).toBe('');
+  });
+
+  test('a failure names what was done, the error name when there is one, and the message of anything thrown', () => {
+    expect(describeFailure('describe groups', Object.assign(new Error('denied'), { name: 'AccessDenied' }))).toBe('Could not describe groups: AccessDenied: denied');
+    expect(describeFailure('describe groups', 'a string')).toBe('Could not describe groups: a string');
+    expect(describeFailure('describe groups', { Code: '' })).toBe('Could not describe groups: [object Object]');
+  });
+
+  test('a list shows its first 20 items and counts the rest', () => {
+    const items = Array.from({ length: 22 }, (_, i) => `item ${i}`);
+    expect(listed(items.slice(0, 20))).toBe(items.slice(0, 20).join('; '));
+    expect(listed(items)).toBe(`${items.slice(0, 20).join('; ')}; and 2 more (see the log)`);
+    expect(listed(items, 1)).toBe('item 0; and 21 more (see the log)');
+  });
+
+  test('tolerating says whether a named failure happened and throws any other', async () => {
+    expect(await tolerating(['InvalidPermission.NotFound'], async () => 'ok')).toBe(false);
+    expect(await tolerating(['InvalidPermission.NotFound'], async () => { throw Object.assign(new Error('x'), { name: 'InvalidPermission.NotFound' }); })).toBe(true);
+    await expect(tolerating(['InvalidPermission.NotFound'], async () => { throw Object.assign(new Error('other'), { name: 'AccessDenied' }); })).rejects.toThrow('other');
+  });
+
+  test('allPages follows each token until there is none, and passes none at first', async () => {
+    const tokens: Array<string | undefined> = [];
+    const pages: Record<string, { items: number[]; nextToken?: string }> = { start: { items: [1], nextToken: 'b' }, b: { items: [], nextToken: 'c' }, c: { items: [2, 3] } };
+    expect(await allPages(async (token) => { tokens.push(token); return pages[token ?? 'start']; })).toEqual([1, 2, 3]);
+    expect(tokens).toEqual([undefined, 'b', 'c']);
+  });
+
+  test('OutOfTimeError is named as such', () => {
+    expect(new OutOfTimeError('late')).toMatchObject({ name: 'OutOfTimeError', message: 'late' });
+  });
+});
+
+test('errorName of undefined is empty; a context without getRemainingTimeInMillis leaves the budget open', async () => {
+  expect(errorName(undefined)).toBe('');
+  const budget = new TimeBudget(() => 0);
+  const handler = withTimeBudget(budget, async () => budget.remainingMs());
+  expect(await handler({}, {} as any)).toBe(Number.POSITIVE_INFINITY);
+});
+
+test('the default policy sleeps on a timer, for the delay it is given', async () => {
+  jest.useFakeTimers();
+  try {
+    let done = false;
+    const sleeping = DEFAULT_RETRY_POLICY.sleep(1_000).then(() => { done = true; });
+    await jest.advanceTimersByTimeAsync(999);
+    expect(done).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await sleeping;
+    expect(done).toBe(true);
+  } finally {
+    jest.useRealTimers();
+  }
 });

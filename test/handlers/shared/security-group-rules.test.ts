@@ -3,7 +3,9 @@
  * showed that a revoke leaves the description out (the remediator's records keep it, to restore it) or that
  * all traffic is sent without ports.
  */
-import { permissionOf } from '../../../src/handlers/shared/security-group-rules';
+import { DescribeSecurityGroupRulesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describeRules, permissionOf } from '../../../src/handlers/shared/security-group-rules';
 
 const ssh = { ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0', description: 'office' };
 
@@ -27,5 +29,15 @@ describe('permissionOf', () => {
     expect(permissionOf({ ipProtocol: 'udp', fromPort: 53, toPort: 53, prefixListId: 'pl-1', description: 'dns' }, true)).toEqual({
       IpProtocol: 'udp', FromPort: 53, ToPort: 53, IpRanges: undefined, Ipv6Ranges: undefined, PrefixListIds: [{ PrefixListId: 'pl-1', Description: 'dns' }],
     });
+  });
+});
+
+describe('describeRules', () => {
+  test('a page without rules reads as no rules; without groups the whole region is asked for', async () => {
+    const ec2 = mockClient(EC2Client);
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({});
+    expect(await describeRules(new EC2Client({ region: 'eu-west-1' }))).toEqual([]);
+    expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand)[0].args[0].input).toEqual({ Filters: undefined, NextToken: undefined });
+    ec2.restore();
   });
 });
