@@ -8,7 +8,7 @@ import { inLanguage } from '../../src/checks/language';
 import { FindingLevel } from '../../src/checks/options';
 import { buildModel } from '../../src/model/build-model';
 import { ReachabilityDeclarations } from '../../src/reachability/declarations';
-import { RULES } from '../../src/rules/catalog';
+import { ACKNOWLEDGEMENT_WITHOUT_REASON, RULES } from '../../src/rules/catalog';
 import { handTemplate } from '../support/analyse-app';
 
 const sshTemplate = handTemplate({
@@ -114,7 +114,7 @@ describe('applyAcknowledgements', () => {
       ruleId: 'AcknowledgementWithoutReason',
       level: 'error',
       message: 'The acknowledgement of sg-strategy::WorldOpenAdminPort at S/Web has no reason, so it is refused. Say why the finding is accepted.',
-      fix: inLanguage(RULES.length > 0 ? 'Say why the finding is accepted: `FindingAcknowledgements.acknowledge(scope, \'WorldOpenIngress\', \'public API behind CloudFront\')`.' : '', 'python'),
+      fix: inLanguage(ACKNOWLEDGEMENT_WITHOUT_REASON.fix, 'python'),
       stackId: '(app)',
       stackName: '(app)',
       logicalId: '(acknowledgement)',
