@@ -76,8 +76,16 @@ describe('runRules', () => {
 
 describe('applyAcknowledgements', () => {
   const finding: Finding = {
-    ruleId: 'WorldOpenAdminPort', level: 'error', message: 'm', fix: 'f', stackId: 'S', stackName: 'S', logicalId: 'Sg',
-    resourceType: 'AWS::EC2::SecurityGroup', constructPath: 'S/Web/Sg/Resource', acknowledged: false,
+    ruleId: 'WorldOpenAdminPort',
+    level: 'error',
+    message: 'm',
+    fix: 'f',
+    stackId: 'S',
+    stackName: 'S',
+    logicalId: 'Sg',
+    resourceType: 'AWS::EC2::SecurityGroup',
+    constructPath: 'S/Web/Sg/Resource',
+    acknowledged: false,
   };
   const ack = (path: string, reason = `at ${path}`, ruleId = 'WorldOpenAdminPort'): Acknowledgement => ({ ruleId, path, reason });
   const applied = (...acks: Acknowledgement[]) => {
@@ -190,11 +198,23 @@ describe('resolveParameters names each option as the app\'s language spells it',
 
   test('the options given replace the defaults', () => {
     expect(resolveParameters({
-      dataPorts: [1], allowedPublicPorts: [8443], widestPrivateIpv6Prefix: 56, securityGroupsPerInterfaceQuota: 3, rulesPerDirectionQuota: 100,
-      widestPrivateIpv4Prefix: 20, widestPublicIpv4Prefix: 28, widestPublicIpv6Prefix: 60,
+      dataPorts: [1],
+      allowedPublicPorts: [8443],
+      widestPrivateIpv6Prefix: 56,
+      securityGroupsPerInterfaceQuota: 3,
+      rulesPerDirectionQuota: 100,
+      widestPrivateIpv4Prefix: 20,
+      widestPublicIpv4Prefix: 28,
+      widestPublicIpv6Prefix: 60,
     })).toMatchObject({
-      dataPorts: [1], allowedPublicPorts: [8443], widestPrivateIpv6Prefix: 56, securityGroupsPerInterfaceQuota: 3, rulesPerDirectionQuota: 100,
-      widestPrivateIpv4Prefix: 20, widestPublicIpv4Prefix: 28, widestPublicIpv6Prefix: 60,
+      dataPorts: [1],
+      allowedPublicPorts: [8443],
+      widestPrivateIpv6Prefix: 56,
+      securityGroupsPerInterfaceQuota: 3,
+      rulesPerDirectionQuota: 100,
+      widestPrivateIpv4Prefix: 20,
+      widestPublicIpv4Prefix: 28,
+      widestPublicIpv6Prefix: 60,
     });
   });
 });
