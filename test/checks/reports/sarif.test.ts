@@ -225,3 +225,31 @@ describe('what each SARIF result and rule holds', () => {
     expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('assembly-Prod/Inner%20%231.template.json');
   });
 });
+
+describe('jsonResourcePositions reads keys, never values', () => {
+  const keys = (text: string) => [...jsonResourcePositions(text).keys()];
+
+  test('a string after a colon is a value, and the keys after a comma are keys again', () => {
+    expect(keys('{"Resources": {"A": "B", "C": {"Type": "D"}}}')).toEqual(['A', 'C']);
+  });
+
+  test('strings in an array are values, in Resources or elsewhere', () => {
+    expect(keys('{"Resources": ["A", "B"]}')).toEqual([]);
+    expect(keys('{"Resources": {"A": {"DependsOn": ["B", "C"]}}}')).toEqual(['A']);
+  });
+
+  test('a top-level key after Resources is not a resource', () => {
+    expect(keys('{"Resources": {"A": {}}, "Outputs": {"O": {}}}')).toEqual(['A']);
+    expect(keys('{"Resources": {"A": {}},\n"Resources2": {}}')).toEqual(['A']);
+  });
+
+  test('a top-level value or a key of a deeper level named Resources does not start a Resources section', () => {
+    expect(keys('{"Description": "Resources", "Outputs": {"O": {}}}')).toEqual([]);
+    expect(keys('{"Outputs": {"Resources": {"O": {}}}}')).toEqual([]);
+  });
+
+  test('text cut off inside a string, or stray punctuation, gives what was read and no error', () => {
+    expect(keys('{"Resources": {"A": {}, "B')).toEqual(['A']);
+    expect(keys(':,}]"x"')).toEqual([]);
+  });
+});
