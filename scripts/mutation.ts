@@ -29,6 +29,7 @@ const DEFAULT_TESTS: Record<string, string> = {
   'src/server-client-pair': 'test/server-client-pair/**/*.test.ts',
   // The delivery tests alone: the rule, model and CLI suites run the engine too, but each of their synths would run for every engine mutant.
   'src/checks': 'test/checks/**/*.test.ts',
+  'src/checks/reports': 'test/checks/reports/**/*.test.ts',
 };
 
 /**
