@@ -72,7 +72,8 @@ describe('templatesFromFiles', () => {
   test('or by the asset hash in its TemplateURL, through an asset manifest beside the template', () => {
     const dir = assembly({
       'Top.template.json': { Resources: { ChildRes: nestedResource({ 'aws:cdk:path': 'Top/Child.NestedStack/Child.NestedStackResource' }, { 'Fn::Join': ['', ['https://s3/', `${HASH}.json`]] }) } },
-      'Top.assets.json': { files: { [HASH]: { source: { path: 'hashed.nested.template.json' } }, [OTHER_HASH]: { source: { path: 42 } } } },
+      // Entries that name no file come first: they must not stop the reading of the rest.
+      'Top.assets.json': { files: { [OTHER_HASH]: { source: { path: 42 } }, ['c'.repeat(64)]: {}, [HASH]: { source: { path: 'hashed.nested.template.json' } } } },
       'Broken.assets.json': '{',
       'hashed.nested.template.json': { Resources: {} },
     });
@@ -129,6 +130,19 @@ describe('templatesFromFiles', () => {
     expect(templatesFromFiles([top(inside, 'To')])[1].stackName).toBe('top-prod/ChildRes');
   });
 
+  test('a resource that is null, or a nested stack without metadata or properties, does not throw', () => {
+    const dir = assembly({ 'Top.template.json': { Resources: { Nothing: null, Bare: { Type: 'AWS::CloudFormation::Stack' } } } });
+    const [, bare] = templatesFromFiles([top(dir)]);
+    expect(bare).toMatchObject({ stackId: 'Top/Bare', constructPath: undefined });
+    expect((bare.template as any).Resources.Bare.Properties.Error).toBe('this nested stack\'s template is in neither the cloud assembly nor the templates given');
+  });
+
+  test('a template where some resources lack aws:cdk:path metadata takes its paths from the hints', () => {
+    const paths = { Sg: 'Top/Sg/Resource', Other: 'Top/Other/Resource' };
+    const dir = assembly({ 'Top.template.json': { Resources: { Sg: withPath(group, 'Top/Sg/Resource'), Other: group } } });
+    expect(templatesFromFiles([top(dir)], { constructPaths: { get: () => paths } })[0].constructPaths).toBe(paths);
+  });
+
   test('Resources that are not an object hold no nested stack, and do not throw', () => {
     const dir = assembly({ 'Top.template.json': { Resources: ['x'] } });
     expect(templatesFromFiles([top(dir)])).toHaveLength(1);
@@ -141,6 +155,7 @@ describe('naming a nested stack\'s template', () => {
   test.each<[unknown, string | undefined]>([
     ['https://bucket/child.nested.template.json', 'child.nested.template.json'],
     [{ 'Fn::Sub': 'https://s3.${AWS::Region}.amazonaws.com/bucket/child.yaml?versionId=1' }, 'child.yaml'],
+    ['https://bucket/child.yml#v1', 'child.yml'],
     [{ 'Fn::Join': ['', ['https://', { Ref: 'Bucket' }, '/a.json/b.template']] }, 'b.template'],
     [{ Ref: 'Url' }, undefined],
     [undefined, undefined],
