@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, AspectPriority, Aspects, Stack, Stage } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { SecurityGroupStrategyChecks, SecurityGroupStrategyChecksProps } from '../../src';
 import { RULES } from '../../src/rules/catalog';
 import { testApp } from '../support/analyse-app';
@@ -61,6 +61,9 @@ describe('how each level reaches the user', () => {
     const { app } = checkedApp({ ruleLevels: { UnattachedSecurityGroup: 'info' }, disabledRules: ['UnrestrictedEgress'] });
     app.synth();
     const fix = (id: string) => RULES.find(r => r.id === id)!.fix;
+    // Info findings can be many: CDK records no stack trace for them.
+    const info = app.node.findChild('S').node.findChild('Ssh').node.metadata.find(m => m.type === 'aws:cdk:info')!;
+    expect(info.trace).toBeUndefined();
     expect(annotations(app)).toEqual({
       'S/Ssh': [
         `error [sg-strategy::WorldOpenAdminPort] S/Ssh admits tcp 22 from 0.0.0.0/0, which reaches SSH 22. Fix: ${fix('WorldOpenAdminPort')}`,
@@ -90,11 +93,19 @@ describe('which scope it checks', () => {
   test('added to one construct, it annotates that construct and those below it, not a sibling whose name starts the same', () => {
     const app = testApp({ outdir: tempDir() });
     const stack = new Stack(app, 'S');
-    const web = openGroup(stack, 'Web');
-    openGroup(stack, 'WebServer');
-    Aspects.of(web).add(new SecurityGroupStrategyChecks({ disabledRules: ['UnattachedSecurityGroup', 'UnrestrictedEgress'], writeReports: false }));
+    const team = new Construct(stack, 'Team');
+    openGroup(team, 'Web');
+    openGroup(new Construct(stack, 'TeamB'), 'Web');
+    Aspects.of(team).add(new SecurityGroupStrategyChecks({ disabledRules: ['UnattachedSecurityGroup', 'UnrestrictedEgress'], writeReports: false }));
     app.synth();
-    expect(Object.keys(annotations(app))).toEqual(['S/Web']);
+    expect(Object.keys(annotations(app))).toEqual(['S/Team/Web']);
+  });
+
+  test('an acknowledgement without a reason made on the app is annotated on the app', () => {
+    const { app } = checkedApp({ disabledRules: ['UnattachedSecurityGroup', 'UnrestrictedEgress', 'WorldOpenAdminPort'] });
+    Validations.of(app).acknowledge({ id: 'sg-strategy::WorldOpenIngress', reason: '' });
+    expect(() => app.synth()).not.toThrow();
+    expect(annotations(app)['']).toEqual([expect.stringMatching(/^error \[sg-strategy::AcknowledgementWithoutReason\] The acknowledgement of sg-strategy::WorldOpenIngress at \/ has no reason/)]);
   });
 });
 
@@ -106,6 +117,16 @@ describe('what fails synth', () => {
     jest.spyOn(rule, 'check').mockImplementation(() => { throw new Error('broken'); });
     const { app } = checkedApp({ ruleLevels: { TooManyRules: 'error' } });
     expect(() => app.synth()).toThrow('[sg-strategy::TooManyRules] S/(app): rule TooManyRules failed on this app and checked nothing: broken');
+  });
+
+  test('so does one of an Aspect added to a stack: a finding placed nowhere is inside every scope', () => {
+    const rule = RULES.find(r => r.id === 'TooManyRules')!;
+    jest.spyOn(rule, 'check').mockImplementation(() => { throw new Error('broken'); });
+    const app = testApp({ outdir: tempDir() });
+    const stack = new Stack(app, 'S');
+    openGroup(stack, 'Ssh');
+    Aspects.of(stack).add(new SecurityGroupStrategyChecks({ ruleLevels: { TooManyRules: 'error' }, writeReports: false }));
+    expect(() => app.synth()).toThrow('[sg-strategy::TooManyRules] S/(app)');
   });
 
   test('a warning with no construct to annotate does not', () => {
@@ -126,9 +147,9 @@ describe('where the reports go', () => {
   const files = (dir: string) => fs.readdirSync(dir).filter(f => f.startsWith('sg-strategy')).sort();
   const REPORTS = ['sg-strategy-graph.md', 'sg-strategy-reachability.json', 'sg-strategy-report.json', 'sg-strategy-report.sarif'];
 
-  test('into the cloud assembly, by default', () => {
+  test('into the cloud assembly, by default, with nothing printed', () => {
     const { app } = checkedApp();
-    app.synth();
+    expect(printedBy(() => app.synth())).not.toContain('sg-strategy');
     expect(files(app.outdir)).toEqual(REPORTS);
     expect(new SecurityGroupStrategyChecks()._writesReportsToAssembly).toBe(true);
   });
