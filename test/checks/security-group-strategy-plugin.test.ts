@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Aspects, IPolicyValidationContext, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, IPolicyValidationContext, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../../src';
 import * as cdkRelease from '../../src/checks/cdk-release';
@@ -154,4 +154,66 @@ describe('with the app', () => {
       write.mockRestore();
     }
   });
+});
+
+describe('how a failed validation reaches a user outside the CDK CLI', () => {
+  const saved = { mode: process.env.CDK_APP_MODE, outdir: process.env.CDK_OUTDIR };
+  afterEach(() => {
+    for (const [name, value] of [['CDK_APP_MODE', saved.mode], ['CDK_OUTDIR', saved.outdir]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  const validateIn = (app: App, resources = { Ssh: group('Ssh') }) => {
+    const { context } = assemblyOf(resources);
+    return new SecurityGroupStrategyPlugin({ writeReports: false }).validate({ ...context, appConstruct: app } as IPolicyValidationContext);
+  };
+
+  test('a failure asks CDK for its in-memory mode for this synth only, so the error holds the report', async () => {
+    delete process.env.CDK_APP_MODE;
+    delete process.env.CDK_OUTDIR;
+    expect(validateIn(new App()).success).toBe(false);
+    expect(process.env.CDK_APP_MODE).toBe('inmemory');
+    await new Promise(resolve => setImmediate(resolve));
+    expect(process.env.CDK_APP_MODE).toBeUndefined();
+  });
+
+  test('a mode chosen by the environment or the app\'s context, the CDK CLI, or a passing validation, is left alone', async () => {
+    delete process.env.CDK_OUTDIR;
+    process.env.CDK_APP_MODE = 'file';
+    validateIn(new App());
+    await new Promise(resolve => setImmediate(resolve));
+    expect(process.env.CDK_APP_MODE).toBe('file');
+    delete process.env.CDK_APP_MODE;
+    validateIn(new App({ context: { '@aws-cdk/core:appMode': 'file' } }));
+    expect(process.env.CDK_APP_MODE).toBeUndefined();
+    validateIn(new App(), { Ssh: group('Ssh', [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16' }]) });
+    expect(process.env.CDK_APP_MODE).toBeUndefined();
+    process.env.CDK_OUTDIR = '/out';
+    validateIn(new App());
+    expect(process.env.CDK_APP_MODE).toBeUndefined();
+  });
+});
+
+describe('the plugin never rewrites a file where CDK forbids it', () => {
+  test('an app that confirms its plugins do not mutate gets no reports from it, even in a reportDirectory', () => {
+    const { dir, context } = assemblyOf({ Ssh: group('Ssh') });
+    const app = new App();
+    (app as any)._confirmValidationPluginsDoNotMutate = true;
+    const reportDirectory = path.join(dir, 'own');
+    new SecurityGroupStrategyPlugin({ reportDirectory }).validate({ ...context, appConstruct: app } as IPolicyValidationContext);
+    expect(fs.existsSync(reportDirectory)).toBe(false);
+    expect(reports(dir)).toEqual([]);
+  });
+});
+
+test('with an app, a nested stack\'s findings are read from its template and named by its top stack', () => {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'sg-plugin-nested-')) });
+  const stack = new Stack(app, 'Stack', { stackName: 'deployed-name' });
+  const child = new NestedStack(stack, 'Child');
+  new ec2.CfnSecurityGroupIngress(child, 'Mysql', { groupId: 'sg-12345678', ipProtocol: 'tcp', fromPort: 3306, toPort: 3306, cidrIp: '0.0.0.0/0' });
+  Validations.of(app).addPlugins(new SecurityGroupStrategyPlugin());
+  expect(() => app.synth()).toThrow(/WorldOpenDataPort/);
+  const finding = JSON.parse(fs.readFileSync(path.join(app.outdir, 'sg-strategy-report.json'), 'utf8')).findings.find((f: any) => f.ruleId === 'WorldOpenDataPort');
+  expect(finding).toMatchObject({ stackName: 'deployed-name/Child', constructPath: 'Stack/Child/Mysql', templatePath: child.templateFile });
 });
