@@ -345,6 +345,14 @@ describe('how much of a resource the Aspect renders', () => {
     expect(resources.Overridden.Properties).toMatchObject({ Role: 'arn:role', Timeout: 30 });
   });
 
+  test('a typed field that is itself a token is resolved on the way to the groups', () => {
+    const stack = new Stack(testApp(), 'S', { env: ENV });
+    new lambda.CfnFunction(stack, 'Lazy', {
+      role: 'arn:role', code: { zipFile: 'x' }, vpcConfig: Lazy.any({ produce: () => ({ SecurityGroupIds: ['sg-22222222'], SubnetIds: ['subnet-1'] }) }),
+    });
+    expect(resourcesOf(stack).Lazy).toEqual({ Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SecurityGroupIds: ['sg-22222222'] } } });
+  });
+
   test('an element that cannot be rendered is an unreadable resource that says why, not a missing one', () => {
     const stack = new Stack(testApp(), 'S', { env: ENV });
     new ec2.CfnSecurityGroup(stack, 'Broken', { groupDescription: Lazy.string({ produce: () => { throw new Error('cannot produce'); } }), vpcId: 'vpc-1' });
