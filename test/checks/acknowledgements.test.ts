@@ -40,6 +40,8 @@ describe('collectAcknowledgements', () => {
     const web = new Construct(stack, 'Web');
     Validations.of(app).acknowledge({ id: 'sg-strategy::WorldOpenIngress', reason: 'a lab' });
     FindingAcknowledgements.acknowledge(web, 'WorldOpenAdminPort', 'bastion');
+    // Other metadata beside the acknowledgements does not hide them.
+    web.node.addMetadata('team', 'payments');
     Validations.of(new Construct(stack, 'Other')).acknowledge({ id: 'other-plugin::Rule', reason: 'theirs' });
     expect(collectAcknowledgements(app)).toEqual([
       { ruleId: 'WorldOpenIngress', path: '', reason: 'a lab' },

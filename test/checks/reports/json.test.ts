@@ -24,10 +24,11 @@ describe('the JSON report', () => {
       { ...base, level: 'info' },
       { ...base, level: 'info' },
       { ...base, level: 'info' },
+      { ...base, level: 'info' },
       { ...base, acknowledged: true, reason: 'bastion', acknowledgedAt: 'Api/Web' },
       { ...base, level: 'warning', acknowledged: true, reason: 'known', acknowledgedAt: 'Api' },
     ];
-    expect(jsonReport(findings, '1.2.3').summary).toEqual({ error: 2, warning: 1, info: 3, acknowledged: 2 });
+    expect(jsonReport(findings, '1.2.3').summary).toEqual({ error: 2, warning: 1, info: 4, acknowledged: 2 });
   });
 
   test('names its schema and the tool\'s version', () => {
