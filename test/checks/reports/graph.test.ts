@@ -239,3 +239,17 @@ test('the graph\'s Markdown explains the arrows and holds the Mermaid graph in a
   expect(markdown).toContain('is half-open');
   expect(markdown).toContain(`\n\`\`\`mermaid\n${mermaidGraph(model())}\n\`\`\`\n`);
 });
+
+test('a VPC\'s default group that no rule, resource or peer names is not drawn', () => {
+  const { nodes } = graphEdges(buildModel([{
+    stackId: 'S',
+    stackName: 'S',
+    template: {
+      Resources: {
+        Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+        Sg: group({ VpcId: { Ref: 'Vpc' }, SecurityGroupEgress: [{ ...tcp(443), CidrIp: '10.0.0.0/16' }] }),
+      },
+    },
+  }]));
+  expect([...nodes.values()].map(n => n.label)).toEqual(['S/Sg', '10.0.0.0/16']);
+});
