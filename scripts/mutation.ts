@@ -27,6 +27,9 @@ const DEFAULT_TESTS: Record<string, string> = {
     + 'test/secured-network-load-balancer/**/*.test.ts,test/private-link-service-swap/**/*.test.ts,test/open-ingress-remediator/**/*.test.ts,'
     + 'test/security-group-monitoring/**/*.test.ts',
   'src/server-client-pair': 'test/server-client-pair/**/*.test.ts',
+  // The delivery tests alone: the rule, model and CLI suites run the engine too, but each of their synths would run for every engine mutant.
+  'src/checks': 'test/checks/**/*.test.ts',
+  'src/checks/reports': 'test/checks/reports/**/*.test.ts',
   // Mock and moto suites both: only moto reaches some paths (a revert's restore outcomes, the lock's own account).
   'src/handlers': 'test/handlers/**/*.test.ts',
 };

@@ -32,6 +32,18 @@ describe('which aws-cdk-lib applies an acknowledgement app-wide', () => {
   test('a version that cannot be read counts as older, the cautious side', () => {
     expect(cdkOlderThan(PATH_SCOPED_ACKNOWLEDGEMENTS, '')).toBe(true);
     expect(cdkOlderThan(PATH_SCOPED_ACKNOWLEDGEMENTS, '2.x')).toBe(true);
+    expect(cdkOlderThan(PATH_SCOPED_ACKNOWLEDGEMENTS, '2.300')).toBe(true);
+    expect(cdkOlderThan(PATH_SCOPED_ACKNOWLEDGEMENTS, '2.300.x')).toBe(true);
+    expect(cdkOlderThan(PATH_SCOPED_ACKNOWLEDGEMENTS, undefined as unknown as string)).toBe(false); // undefined: the installed one
+  });
+
+  test('the first part that differs decides, and a prerelease suffix on the last part is not a number', () => {
+    expect(cdkOlderThan([2, 271, 0], '1.999.999')).toBe(true);
+    expect(cdkOlderThan([2, 271, 0], '2.270.999')).toBe(true);
+    expect(cdkOlderThan([2, 271, 5], '2.271.4')).toBe(true);
+    expect(cdkOlderThan([2, 271, 5], '2.271.5')).toBe(false);
+    expect(cdkOlderThan([2, 271, 5], '2.272.0')).toBe(false);
+    expect(cdkOlderThan([2, 271, 0], '2.271.0-rc.1')).toBe(true);
   });
 
   test('the installed aws-cdk-lib is read', () => {

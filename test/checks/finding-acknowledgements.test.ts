@@ -4,6 +4,8 @@ import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { FindingAcknowledgements, SecurityGroupStrategyPlugin } from '../../src';
+import { collectAcknowledgements } from '../../src/checks/acknowledgements';
+import { RULE_IDS } from '../../src/rules/catalog';
 import { ENV } from '../support/analyse-app';
 
 /** An app with CDK's built-in template validation on (its default) and our plugin, and one group open to the world. */
@@ -56,5 +58,24 @@ describe('FindingAcknowledgements', () => {
     const { group } = openApp(22);
     expect(() => FindingAcknowledgements.acknowledge(group, 'WorldOpenAdmin', 'x')).toThrow(/^Stack\/Open: 'WorldOpenAdmin' is not an sg-strategy rule id \(known: .*WorldOpenAdminPort/);
     expect(() => FindingAcknowledgements.acknowledge(group, 'WorldOpenAdminPort', ' ')).toThrow(/^Stack\/Open: the acknowledgement of WorldOpenAdminPort needs a reason/);
+  });
+});
+
+describe('FindingAcknowledgements.acknowledge on its own', () => {
+  test('takes a rule id with or without its namespace, and records each id with the reason at the scope', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    expect(FindingAcknowledgements.acknowledge(stack, 'sg-strategy::WorldOpenDataPort', 'a replica for analysts'))
+      .toEqual(['sg-strategy::WorldOpenDataPort', 'CloudFormation-Validate::W2508']);
+    expect(collectAcknowledgements(app)).toEqual([{ ruleId: 'WorldOpenDataPort', path: 'Stack', reason: 'a replica for analysts' }]);
+    expect(Object.assign({}, ...stack.node.metadata.filter(m => m.type === 'aws:cdk:acknowledged-rules').map(m => m.data)))
+      .toEqual({ 'sg-strategy::WorldOpenDataPort': 'a replica for analysts', 'CloudFormation-Validate::W2508': 'a replica for analysts' });
+  });
+
+  test('an unknown id is refused with the list of known ones, comma-separated', () => {
+    const stack = new Stack(new App(), 'Stack');
+    expect(() => FindingAcknowledgements.acknowledge(stack, 'sg-strategy::Nope', 'x'))
+      .toThrow(`'sg-strategy::Nope' is not an sg-strategy rule id (known: ${RULE_IDS.join(', ')}).`);
+    expect(stack.node.metadata.filter(m => m.type === 'aws:cdk:acknowledged-rules')).toEqual([]);
   });
 });

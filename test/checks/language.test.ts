@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RuleCatalog, SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../../src';
@@ -129,5 +130,52 @@ describe('fix texts in findings, in the app\'s language', () => {
     const python = withJsiiAgent('Python/3.11.7', () => RuleCatalog.rules().find(r => r.id === 'UnrestrictedEgress')!.fix);
     expect(python).toContain('`allow_all_outbound=False`');
     expect(rulesMarkdown()).toContain('Set `allowAllOutbound: false` (Python: `allow_all_outbound=False`)');
+  });
+});
+
+describe('reading the language from analytics, on input CDK did not write', () => {
+  /** An AWS::CDK::Metadata resource whose analytics list these entries, as CDK encodes them. */
+  const metadata = (entries: string[], prefix = 'v2:deflate64:') => ({
+    Type: 'AWS::CDK::Metadata', Properties: { Analytics: `${prefix}${zlib.gzipSync(entries.join(',')).toString('base64')}` },
+  });
+  const of = (...resources: Array<Record<string, unknown>>) => languageOfTemplates(resources.map(r => ({ template: { Resources: r } })));
+
+  test('the runtime entry is read wherever it is in the list', () => {
+    expect(of({ M: metadata(['Python/3.11.7!jsii-runtime.Runtime', '2.0.0!aws-cdk-lib.Stack']) })).toBe('python');
+    expect(of({ M: metadata(['2.0.0!aws-cdk-lib.Stack', 'Java/17.0.9!jsii-runtime.Runtime']) })).toBe('java');
+  });
+
+  test('only an AWS::CDK::Metadata resource\'s analytics, and only in the v2 encoding, count', () => {
+    const python = metadata(['Python/3.11.7!jsii-runtime.Runtime']);
+    expect(of({ M: { ...python, Type: 'AWS::CloudFormation::WaitConditionHandle' } })).toBeUndefined();
+    expect(of({ M: metadata(['Python/3.11.7!jsii-runtime.Runtime'], 'v3:v2:deflate64:') })).toBeUndefined();
+    expect(of({ M: { Type: 'AWS::CDK::Metadata', Properties: { Analytics: 'v1:something' } } })).toBeUndefined();
+  });
+
+  test('a template whose runtime CDK does not publish for is passed over for the next', () => {
+    expect(of({ M: metadata(['DotNet/8.0.1!jsii-runtime.Runtime']) }, { M: metadata(['Python/3.11.7!jsii-runtime.Runtime']) })).toBe('python');
+  });
+
+  test('resources that are missing, null or not objects say nothing and do not throw', () => {
+    expect(languageOfTemplates([{ template: { Resources: null } }, { template: { Resources: 'x' } }, { template: {} }])).toBeUndefined();
+    expect(of({ A: null as any, M: { Type: 'AWS::CDK::Metadata' } })).toBeUndefined();
+  });
+
+  test('an agent is read by its prefix only', () => {
+    expect(languageOfAgent('cpython/3.11')).toBeUndefined();
+    expect(languageOfAgent('DotNet/8.0.1/java/17')).toBeUndefined();
+    expect(languageOfAgent('my-node.js/20')).toBeUndefined();
+    expect(languageOfAgent('PYTHON/3.12')).toBe('python');
+  });
+});
+
+describe('names with capitals in a row, and true in Python', () => {
+  test('an acronym before a word is a word of its own', () => {
+    expect(memberName('vpcIDList', 'python')).toBe('vpc_id_list');
+  });
+
+  test('true is True', () => {
+    expect(inLanguage('Set `allowAllOutbound: true`.', 'python')).toBe('Set `allow_all_outbound=True`.');
+    expect(inLanguage('Call `enable(true)`.', 'python')).toBe('Call `enable(True)`.');
   });
 });

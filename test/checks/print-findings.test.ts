@@ -4,6 +4,9 @@ import * as path from 'path';
 import { App, AspectPriority, Aspects, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SecurityGroupStrategyChecks, SecurityGroupStrategyPlugin } from '../../src';
+import { Finding } from '../../src/checks/engine';
+import { printFindings } from '../../src/checks/print-findings';
+import { findingsSummary, findingsTable } from '../../src/cli/findings-table';
 import { ENV, testApp } from '../support/analyse-app';
 
 /** An app with one SSH-from-the-world group (an error) and one acknowledged RDP-from-the-world group. */
@@ -109,5 +112,63 @@ describe('an app with both the Aspect and the plugin', () => {
     expect(printed.match(/^sg-strategy: 1 error/gm)).toHaveLength(2);
     expect(printed.match(/reports: /g)).toHaveLength(1);
     expect(fs.existsSync(path.join(dir, 'sg-strategy-report.json'))).toBe(true);
+  });
+});
+
+describe('printFindings on its own', () => {
+  const ssh: Finding = {
+    ruleId: 'WorldOpenAdminPort',
+    level: 'error',
+    message: 'Stack/Ssh admits SSH 22 from the world',
+    fix: 'Narrow it.',
+    stackId: 'Stack',
+    stackName: 'Stack',
+    logicalId: 'Ssh',
+    resourceType: 'AWS::EC2::SecurityGroup',
+    constructPath: 'Stack/Ssh/Resource',
+    acknowledged: false,
+  };
+  const TEMPORARY = 'CDK removes this temporary directory';
+
+  /** What printFindings writes, with CDK_OUTDIR set as given (undefined: unset), as one write. */
+  function printed(reports: string[], cdkOutdir?: string): string[] {
+    const saved = process.env.CDK_OUTDIR;
+    if (cdkOutdir === undefined) delete process.env.CDK_OUTDIR;
+    else process.env.CDK_OUTDIR = cdkOutdir;
+    const writes: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    try {
+      printFindings([ssh], reports);
+    } finally {
+      spy.mockRestore();
+      if (saved === undefined) delete process.env.CDK_OUTDIR;
+      else process.env.CDK_OUTDIR = saved;
+    }
+    return writes;
+  }
+
+  test('the summary, then the table, indented, in one write that ends the line', () => {
+    expect(printed([])).toEqual([`sg-strategy: ${findingsSummary([ssh])}\n${findingsTable([ssh], '  ')}\n`]);
+  });
+
+  test('the reports follow after a blank line, all of them on one line', () => {
+    const [text] = printed(['/out/a.json', '/out/b.sarif'], '/out');
+    expect(text.endsWith(`${findingsTable([ssh], '  ')}\n\n  reports: /out/a.json, /out/b.sarif\n`)).toBe(true);
+  });
+
+  test('reports in <tmpdir>/cdk.out* outside the CDK CLI come with the warning; under the CLI, or elsewhere, they do not', () => {
+    const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk.out'));
+    const report = path.join(temporary, 'sg-strategy-report.json');
+    expect(printed([report]).join('')).toContain(`${TEMPORARY} when the app exits: give the App an outdir, or set reportDirectory, to keep them)\n`);
+    expect(printed([report], temporary).join('')).not.toContain(TEMPORARY);
+    const kept = fs.mkdtempSync(path.join(os.tmpdir(), 'kept-'));
+    expect(printed([path.join(kept, 'sg-strategy-report.json')]).join('')).not.toContain(TEMPORARY);
+    // A cdk.out that is not directly in the temporary directory is the app's own.
+    expect(printed([path.join(kept, 'cdk.out', 'sg-strategy-report.json')]).join('')).not.toContain(TEMPORARY);
+    // A directory that cannot be resolved is not called temporary.
+    expect(printed([path.join(os.tmpdir(), 'no-such-dir', 'cdk.out1', 'x.json')]).join('')).not.toContain(TEMPORARY);
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnParameter, Duration, Fn, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, CfnStack, Duration, Fn, Lazy, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -14,8 +14,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { addServiceStacks } from '../../bench/generated-app';
 import { collectAcknowledgements } from '../../src/checks/acknowledgements';
 import { Finding, analyse } from '../../src/checks/engine';
-import { analyseTree, mayNeedSkippedResources, skippedAtFirst, templatesFromTree } from '../../src/checks/templates-from-tree';
-import { buildModel } from '../../src/model/build-model';
+import { analyseTree, constructPathsByStack, mayNeedSkippedResources, skippedAtFirst, templatesFromTree } from '../../src/checks/templates-from-tree';
+import { UNREADABLE_TYPE, buildModel } from '../../src/model/build-model';
 import { ENV, synthTemplates, testApp } from '../support/analyse-app';
 
 /**
@@ -269,5 +269,97 @@ describe('what the Aspect renders first', () => {
     expect(skippedSeen).toBeGreaterThan(50);
     expect(carriers).toContain('AWS::Events::Rule');
     expect([...carriers].filter(skippedAtFirst)).toEqual([]);
+  });
+});
+
+describe('the templates the Aspect renders, stack by stack', () => {
+  /** Top (deployed as top-prod) with a nested stack, a CfnStack of its own template, and a Stage with one stack. */
+  function smallApp() {
+    const app = testApp();
+    const top = new Stack(app, 'Top', { env: ENV, stackName: 'top-prod' });
+    new ec2.CfnSecurityGroup(top, 'Sg', { groupDescription: 'g', vpcId: 'vpc-1' });
+    const child = new NestedStack(top, 'Child');
+    new ec2.CfnSecurityGroup(child, 'Inner', { groupDescription: 'i', vpcId: 'vpc-1' });
+    new CfnStack(top, 'External', { templateUrl: 'https://bucket/external.json' });
+    const prod = new Stage(app, 'Prod', { env: ENV });
+    new ec2.CfnSecurityGroup(new Stack(prod, 'Inner'), 'Sg', { groupDescription: 'g', vpcId: 'vpc-1' });
+    return { app, top, child, prod };
+  }
+
+  test('a top-level stack is named as it deploys, its template as synth writes it', () => {
+    const { app } = smallApp();
+    const [top] = templatesFromTree(app);
+    expect(top).toMatchObject({ stackId: 'Top', stackName: 'top-prod', stackNameIsDeployed: true, constructPath: 'Top', templatePath: 'Top.template.json', parent: undefined });
+    expect(top.constructPaths).toMatchObject({ Sg: 'Top/Sg', External: 'Top/External' });
+  });
+
+  test('a nested stack is named by its top stack and path, with its parent\'s resource, and no deployed name', () => {
+    const { app, top, child } = smallApp();
+    const nested = templatesFromTree(app).find(t => t.stackId === 'Top/Child')!;
+    expect(nested).toMatchObject({
+      stackName: 'top-prod/Child',
+      constructPath: 'Top/Child',
+      templatePath: child.templateFile,
+      parent: { stackId: 'Top', logicalId: top.resolve(child.nestedStackResource!.logicalId) },
+    });
+    expect(nested).not.toHaveProperty('stackNameIsDeployed');
+    expect(Object.keys((nested.template as any).Resources)).toEqual(['Inner']);
+  });
+
+  test('a CfnStack whose template is not in the app is an unreadable stack, named as the parent\'s resource', () => {
+    const { app } = smallApp();
+    const external = templatesFromTree(app).find(t => t.stackId === 'Top/External')!;
+    expect(external).toMatchObject({ stackName: 'top-prod', templatePath: 'Top.template.json', constructPath: 'Top/External' });
+    expect((external.template as any).Resources.External.Properties.Error).toContain('https://bucket/external.json');
+    expect(templatesFromTree(app).filter(t => t.stackId.startsWith('Top/'))).toHaveLength(2);
+  });
+
+  test('a Stage\'s stacks are in its nested assembly, relative to the root the Aspect checks', () => {
+    const { app, prod } = smallApp();
+    const inner = prod.node.findChild('Inner') as Stack;
+    expect(templatesFromTree(app).find(t => t.stackId === 'Prod/Inner')!.templatePath).toBe(`assembly-Prod/${inner.templateFile}`);
+    expect(templatesFromTree(prod).map(t => t.templatePath)).toEqual([inner.templateFile]);
+  });
+
+  test('construct paths by stack and logical id, each nested stack apart', () => {
+    const { app, top, child } = smallApp();
+    const paths = constructPathsByStack(app);
+    expect([...paths.keys()]).toEqual(['Top', 'Top/Child', 'Prod/Inner']);
+    expect(paths.get('Top')).toMatchObject({ Sg: 'Top/Sg', [top.resolve(child.nestedStackResource!.logicalId)]: 'Top/Child.NestedStack/Child.NestedStackResource' });
+    expect(paths.get('Top/Child')).toEqual({ Inner: 'Top/Child/Inner' });
+  });
+});
+
+describe('how much of a resource the Aspect renders', () => {
+  const resourcesOf = (stack: Stack) => (templatesFromTree(stack.node.root).find(t => t.stackId === stack.node.path)!.template as any).Resources;
+
+  test('a typed function only its groups and environment; a generic CfnResource or one with an override, whole', () => {
+    const stack = new Stack(testApp(), 'S', { env: ENV });
+    const vpcConfig = { securityGroupIds: ['sg-11111111'], subnetIds: ['subnet-1'] };
+    new lambda.CfnFunction(stack, 'Typed', { role: 'arn:role', code: { zipFile: 'x' }, vpcConfig });
+    new CfnResource(stack, 'Generic', { type: 'AWS::Lambda::Function', properties: { Role: 'arn:role', VpcConfig: { SecurityGroupIds: ['sg-11111111'] } } });
+    new lambda.CfnFunction(stack, 'Overridden', { role: 'arn:role', code: { zipFile: 'x' }, vpcConfig }).addPropertyOverride('Timeout', 30);
+    const resources = resourcesOf(stack);
+    expect(resources.Typed).toEqual({ Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SecurityGroupIds: ['sg-11111111'] } } });
+    expect(resources.Generic.Properties.Role).toBe('arn:role');
+    expect(resources.Overridden.Properties).toMatchObject({ Role: 'arn:role', Timeout: 30 });
+  });
+
+  test('a typed field that is itself a token is resolved on the way to the groups', () => {
+    const stack = new Stack(testApp(), 'S', { env: ENV });
+    new lambda.CfnFunction(stack, 'Lazy', {
+      role: 'arn:role', code: { zipFile: 'x' }, vpcConfig: Lazy.any({ produce: () => ({ SecurityGroupIds: ['sg-22222222'], SubnetIds: ['subnet-1'] }) }),
+    });
+    expect(resourcesOf(stack).Lazy).toEqual({ Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SecurityGroupIds: ['sg-22222222'] } } });
+  });
+
+  test('an element that cannot be rendered is an unreadable resource that says why, not a missing one', () => {
+    const stack = new Stack(testApp(), 'S', { env: ENV });
+    new ec2.CfnSecurityGroup(stack, 'Broken', { groupDescription: Lazy.string({ produce: () => { throw new Error('cannot produce'); } }), vpcId: 'vpc-1' });
+    const renderless = new ec2.CfnSecurityGroup(stack, 'Renderless', { groupDescription: 'g', vpcId: 'vpc-1' });
+    (renderless as any)._toCloudFormation = undefined;
+    const resources = resourcesOf(stack);
+    expect(resources.Broken).toEqual({ Type: UNREADABLE_TYPE, Properties: { Error: expect.stringContaining('cannot produce') } });
+    expect(resources.Renderless).toEqual({ Type: UNREADABLE_TYPE, Properties: { Error: 'this aws-cdk-lib cannot render an element on its own' } });
   });
 });
