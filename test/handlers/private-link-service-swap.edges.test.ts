@@ -232,11 +232,13 @@ describe('reject step', () => {
   });
 
   test('a rollback whose properties carry no allowlist accepts nobody', async () => {
-    const { fake, handler, callNames } = setup([service(SERVICE, [LEGACY])]);
+    const { fake, handler, callNames, actions } = setup([service(SERVICE, [LEGACY])]);
     fake.connect(SERVICE, A1, 'rejected');
     expect((await handler(rejectEvent([LEGACY], [SECURED]))).Data).toEqual({ EndpointCount: 0 });
     expect(fake.stateOf(A1)).toBe('rejected');
     expect(callNames()).not.toContain('AcceptVpcEndpointConnections');
+    // An allowlist of none: nobody is reported as allowlisted but absent.
+    expect(actions()).toEqual(['reject-skipped', 'swap-undone', 'left-unaccepted', 'accept-skipped']);
   });
 
   test('a Create finding nothing leaving is never a rollback, whatever is rejected', async () => {
@@ -338,11 +340,12 @@ describe('accept step', () => {
   });
 
   test('properties without an allowlist accept nobody', async () => {
-    const { fake, handler, callNames } = setup([service(SERVICE, [SECURED])]);
+    const { fake, handler, callNames, actions } = setup([service(SERVICE, [SECURED])]);
     fake.connect(SERVICE, A1, 'pendingAcceptance');
     expect((await handler(acceptEvent(undefined))).Data).toEqual({ EndpointCount: 0 });
     expect(fake.stateOf(A1)).toBe('pendingAcceptance');
     expect(callNames()).not.toContain('AcceptVpcEndpointConnections');
+    expect(actions()).toEqual(['left-unaccepted', 'accept-skipped']);
   });
 
   test('a service no longer described is no rollback: the accept goes on', async () => {
@@ -472,6 +475,8 @@ describe('accept step', () => {
     mock.on(AcceptVpcEndpointConnectionsCommand).resolves({});
     expect((await handler(acceptEvent([A1]))).Data).toEqual({ EndpointCount: 1 });
     expect(mock.commandCalls(AcceptVpcEndpointConnectionsCommand)).toHaveLength(1);
+    // Nothing unsuccessful: no second describe to see what is already done.
+    expect(mock.commandCalls(DescribeVpcEndpointConnectionsCommand)).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
 
