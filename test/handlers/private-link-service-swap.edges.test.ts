@@ -200,7 +200,20 @@ describe('reject step', () => {
     await handler({ ...event, OldResourceProperties: { ...event.OldResourceProperties!, ClientEndpointIds: [] } as any });
     expect(fake.stateOf(A1)).toBe('rejected');
     expect(callNames()).toEqual([]);
-    expect(logged().map((e) => e.action)).toEqual(['reject-skipped']);
+    expect(logged()).toEqual([{
+      action: 'reject-skipped', reason: 'no load balancer the service has attached is being removed', serviceId: SERVICE, attached: [SECURED], wanted: [SECURED],
+    }]);
+  });
+
+  test('an allowlist change with the same set, on a service that has only part of that set, is not a rollback', async () => {
+    // The service is not as the previous properties describe it, but the set did not change: CloudFormation
+    // moves nothing, and accepting is the accept step's work.
+    const { fake, handler, callNames } = setup([service(SERVICE, [SECURED])]);
+    fake.connect(SERVICE, A1, 'rejected');
+    const event = rejectEvent([SECURED, LEGACY], [SECURED, LEGACY], 'Update', [A1]);
+    await handler({ ...event, OldResourceProperties: { ...event.OldResourceProperties!, ClientEndpointIds: [] } as any });
+    expect(fake.stateOf(A1)).toBe('rejected');
+    expect(callNames()).toEqual([]);
   });
 
   test('a service described without load balancers has none leaving: nobody is rejected', async () => {
