@@ -124,6 +124,20 @@ describe('events', () => {
     expect(fake.stateOf(A1)).toBe('rejected');
   });
 
+  test('a reject Update that differs only in a ServiceId (a property the reject step does not have) is unchanged', async () => {
+    const { mock, fake, handler, actions } = setup();
+    fake.connect(SERVICE, A1, 'available');
+    const event = rejectEvent([SECURED], [SECURED]);
+    const result = await handler({
+      ...event,
+      ResourceProperties: { ...event.ResourceProperties, ServiceId: SERVICE } as any,
+      OldResourceProperties: { ...event.OldResourceProperties!, ServiceId: OTHER_SERVICE } as any,
+    });
+    expect(result.Data).toEqual({ EndpointCount: 0 });
+    expect(actions()).toEqual(['unchanged']);
+    expect(mock.calls()).toHaveLength(0);
+  });
+
   test('an unknown step is refused as a SwapError naming it, before any call', async () => {
     const { mock, fake, handler } = setup();
     fake.connect(SERVICE, A1, 'rejected');
