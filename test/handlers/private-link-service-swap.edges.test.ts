@@ -350,9 +350,11 @@ describe('reject step', () => {
 describe('accept step', () => {
   test('an ordinary accept records what it left, what is absent, and what it accepted, in that order', async () => {
     const { fake, handler, logged } = setup([service(SERVICE, [SECURED])]);
-    fake.connect(SERVICE, A1, 'rejected');
-    await handler(acceptEvent([A1]));
+    fake.connect(SERVICE, A1, 'rejected').connect(SERVICE, E1, 'pendingAcceptance', '444455556666');
+    await handler(acceptEvent([A1, A2]));
     expect(logged()).toEqual([
+      { action: 'left-unaccepted', reason: 'not in the allowlist', serviceId: SERVICE, endpoints: [{ endpointId: E1, state: 'pendingAcceptance', owner: '444455556666' }] },
+      { action: 'not-connected', reason: 'allowlisted but not connected to the service', serviceId: SERVICE, endpointIds: [A2] },
       { action: 'accepting', serviceId: SERVICE, endpoints: [{ endpointId: A1, state: 'rejected', owner: '111122223333' }] },
       { action: 'accepted', serviceId: SERVICE, endpointIds: [A1] },
     ]);
@@ -486,14 +488,17 @@ describe('accept step', () => {
     const accepts = fake.calls.filter((c) => c.name === 'AcceptVpcEndpointConnections').map((c) => c.input.VpcEndpointIds);
     expect(accepts).toEqual([[A1, A2], [A2]]);
     expect(logged().find((e) => e.action === 'accept-unsuccessful').endpoints).toEqual([`${A2} (IncorrectState: IncorrectState for ${A2})`]);
+    expect(logged()).toContainEqual({ action: 'accept-already-done', reason: 'already pending or available', serviceId: SERVICE, endpointIds: [A1] });
     expect(fake.endpoints(SERVICE, 'available')).toEqual([A1, A2]);
   });
 
   test('an accept call that fails names the call, its endpoints and the service', async () => {
     const { mock, handler } = stubbed();
-    mock.on(DescribeVpcEndpointConnectionsCommand).resolves({ VpcEndpointConnections: [{ ServiceId: SERVICE, VpcEndpointId: A1, VpcEndpointState: 'rejected' as any }] });
+    mock.on(DescribeVpcEndpointConnectionsCommand).resolves({
+      VpcEndpointConnections: [A1, A2].map((id) => ({ ServiceId: SERVICE, VpcEndpointId: id, VpcEndpointState: 'rejected' as any })),
+    });
     mock.on(AcceptVpcEndpointConnectionsCommand).rejects(awsError('UnauthorizedOperation', 'You are not authorized'));
-    await expect(handler(acceptEvent([A1]))).rejects.toThrow(`Could not accept endpoint connections ${A1} of ${SERVICE}: UnauthorizedOperation`);
+    await expect(handler(acceptEvent([A1, A2]))).rejects.toThrow(`Could not accept endpoint connections ${A1}, ${A2} of ${SERVICE}: UnauthorizedOperation`);
   });
 
   test('an accept answered without Unsuccessful (AWS leaves out an empty list) is a success', async () => {
