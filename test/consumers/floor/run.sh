@@ -19,8 +19,20 @@ cat > package.json <<JSON
 { "name": "floor-smoke", "version": "0.0.0", "private": true }
 JSON
 echo "floor: aws-cdk-lib@$floor with $(basename "$tarball"), constructs@$constructs, cdk-nag@$nag"
-npm install --no-audit --no-fund --no-package-lock --loglevel=error \
-  "$tarball" "aws-cdk-lib@$floor" "constructs@$constructs" "cdk-nag@$nag"
+# A download that stalls on an open connection (seen once from the registry) is given up after 5 minutes and tried
+# again, so one stall does not hold the whole CI run.
+for attempt in 1 2 3; do
+  if timeout 300 npm install --no-audit --no-fund --no-package-lock --loglevel=error \
+    "$tarball" "aws-cdk-lib@$floor" "constructs@$constructs" "cdk-nag@$nag"; then
+    break
+  fi
+  if [ "$attempt" = 3 ]; then
+    echo "floor: npm install failed 3 times" >&2
+    exit 1
+  fi
+  echo "floor: npm install did not finish (attempt $attempt of 3); trying again" >&2
+  rm -rf node_modules
+done
 
 # Type-check against the floor's declarations (the library's own .d.ts included), then run.
 cat > tsconfig.json <<JSON
