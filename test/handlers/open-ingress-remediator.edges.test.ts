@@ -8,17 +8,16 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
-  EC2Client,
   GetManagedPrefixListEntriesCommand,
   RevokeSecurityGroupIngressCommand,
   SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { DescribeLoadBalancersCommand as DescribeClassicCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
-import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ClosedRuleRecord, makeHandler, RemediatorSettings, RevertSummary, RunSummary } from '../../src/handlers/open-ingress-remediator';
+import { DescribeLoadBalancersCommand as DescribeClassicCommand } from '@aws-sdk/client-elastic-load-balancing';
+import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GenerateMacCommand, VerifyMacCommand } from '@aws-sdk/client-kms';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { ClosedRuleRecord, RemediatorSettings, RevertSummary, RunSummary } from '../../src/handlers/open-ingress-remediator';
 import { awsError } from '../support/aws-errors';
 import { SCHEDULED, ec2, elb, elbv2, kms, remediatorOnMocks, resetRemediatorMocks, s3, sns } from '../support/remediator-mocks';
 
@@ -506,17 +505,7 @@ describe('more of what a scan reads', () => {
 describe('the log, which is the record in CloudWatch', () => {
   function logged(settings: Partial<RemediatorSettings> = {}) {
     const lines: string[] = [];
-    const handle = makeHandler({
-      ec2: new EC2Client({ region: 'eu-west-1' }),
-      s3: new S3Client({ region: 'eu-west-1' }),
-      elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
-      elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
-      sns: new SNSClient({ region: 'eu-west-1' }),
-      kms: new KMSClient({ region: 'eu-west-1' }),
-      settings: { bucketName: 'records', macKeyId: 'key', allowedPorts: [], allowedPortsOnAnyGroup: false, exemptionTagKey: 'sg-strategy:exempt', dryRun: false, ...settings },
-      log: (line) => lines.push(line),
-      now: () => new Date('2026-11-22T10:00:00Z'),
-    });
+    const handle = remediatorOnMocks({ macKeyId: 'key', allowedPorts: [], exemptionTagKey: 'sg-strategy:exempt', dryRun: false, ...settings }, (line) => lines.push(line));
     return { handle, records: () => lines.map((line) => JSON.parse(line)) };
   }
 
@@ -601,16 +590,7 @@ describe('more of what a revert reads', () => {
 
   test('a revert logs what it did, by outcome', async () => {
     const lines: string[] = [];
-    const handle = makeHandler({
-      ec2: new EC2Client({ region: 'eu-west-1' }),
-      s3: new S3Client({ region: 'eu-west-1' }),
-      elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
-      elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
-      sns: new SNSClient({ region: 'eu-west-1' }),
-      kms: new KMSClient({ region: 'eu-west-1' }),
-      settings: { bucketName: 'records', macKeyId: 'key', allowedPorts: [], allowedPortsOnAnyGroup: false, exemptionTagKey: 'x', dryRun: false },
-      log: (line) => lines.push(line),
-    });
+    const handle = remediatorOnMocks({ macKeyId: 'key', allowedPorts: [], exemptionTagKey: 'x', dryRun: false }, (line) => lines.push(line));
     s3.on(GetObjectCommand).resolves(signedBody(closedRecord({}, { dryRun: true })));
     await handle({ action: 'revert', recordKeys: [KEY] });
     expect(lines.map((l) => JSON.parse(l))).toEqual([
@@ -658,16 +638,7 @@ describe('how a revoke and a restore are judged', () => {
 
   test('a restore into a deleted group is reported as such; one already present counts as present and keeps its exemption', async () => {
     const lines: string[] = [];
-    const handle = makeHandler({
-      ec2: new EC2Client({ region: 'eu-west-1' }),
-      s3: new S3Client({ region: 'eu-west-1' }),
-      elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
-      elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
-      sns: new SNSClient({ region: 'eu-west-1' }),
-      kms: new KMSClient({ region: 'eu-west-1' }),
-      settings: { bucketName: 'records', macKeyId: 'key', allowedPorts: [], allowedPortsOnAnyGroup: false, exemptionTagKey: 'x', dryRun: false },
-      log: (line) => lines.push(line),
-    });
+    const handle = remediatorOnMocks({ macKeyId: 'key', allowedPorts: [], exemptionTagKey: 'x', dryRun: false }, (line) => lines.push(line));
     s3.on(GetObjectCommand).resolves(signedBody(closedRecord()));
     ec2.on(AuthorizeSecurityGroupIngressCommand).rejectsOnce(awsError('InvalidGroup.NotFound')).rejects(awsError('InvalidPermission.Duplicate'));
     ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [open('sgr-present')] });
@@ -681,16 +652,7 @@ describe('how a revoke and a restore are judged', () => {
 describe('exemptions a scan ignores, in the log', () => {
   test('the listing is of reverted/ in the records bucket; an exemption that no longer holds, or cannot be read, is logged with why', async () => {
     const lines: string[] = [];
-    const handle = makeHandler({
-      ec2: new EC2Client({ region: 'eu-west-1' }),
-      s3: new S3Client({ region: 'eu-west-1' }),
-      elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
-      elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
-      sns: new SNSClient({ region: 'eu-west-1' }),
-      kms: new KMSClient({ region: 'eu-west-1' }),
-      settings: { bucketName: 'records', macKeyId: 'key', allowedPorts: [], allowedPortsOnAnyGroup: false, exemptionTagKey: 'x', dryRun: true },
-      log: (line) => lines.push(line),
-    });
+    const handle = remediatorOnMocks({ macKeyId: 'key', allowedPorts: [], exemptionTagKey: 'x', dryRun: true }, (line) => lines.push(line));
     groupWith([open('sgr-1')]);
     s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `reverted/${GROUP}/sgr-1.json` }] });
     s3.on(GetObjectCommand).resolvesOnce(signedBody({ groupId: GROUP, securityGroupRuleId: 'sgr-1' })).resolves(body('{ torn'));
@@ -761,16 +723,7 @@ test('a rule with a description is revoked by a permission without it; restored,
 
 test('an exemption that holds is honoured without an "ignored" line in the log', async () => {
   const lines: string[] = [];
-  const handle = makeHandler({
-    ec2: new EC2Client({ region: 'eu-west-1' }),
-    s3: new S3Client({ region: 'eu-west-1' }),
-    elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
-    elb: new ElasticLoadBalancingClient({ region: 'eu-west-1' }),
-    sns: new SNSClient({ region: 'eu-west-1' }),
-    kms: new KMSClient({ region: 'eu-west-1' }),
-    settings: { bucketName: 'records', macKeyId: 'key', allowedPorts: [], allowedPortsOnAnyGroup: false, exemptionTagKey: 'x', dryRun: false },
-    log: (line) => lines.push(line),
-  });
+  const handle = remediatorOnMocks({ macKeyId: 'key', allowedPorts: [], exemptionTagKey: 'x', dryRun: false }, (line) => lines.push(line));
   groupWith([open('sgr-1')]);
   s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `reverted/${GROUP}/sgr-1.json` }] });
   s3.on(GetObjectCommand).resolves(signedBody({

@@ -22,8 +22,11 @@ export const kms = mockClient(KMSClient);
 /** The event EventBridge's schedule sends. */
 export const SCHEDULED = { 'detail-type': 'Scheduled Event', 'detail': {} };
 
-/** The handler on the mocked clients, in eu-west-1, at a fixed time; the test says which ports it allows. */
-export function remediatorOnMocks(settings: Partial<RemediatorSettings> & Pick<RemediatorSettings, 'allowedPorts'>) {
+/**
+ * The handler on the mocked clients, in eu-west-1, at a fixed time; the test says which ports it allows, and may
+ * read the lines it logs.
+ */
+export function remediatorOnMocks(settings: Partial<RemediatorSettings> & Pick<RemediatorSettings, 'allowedPorts'>, log: (line: string) => void = () => undefined) {
   return makeHandler({
     ec2: new EC2Client({ region: 'eu-west-1' }),
     s3: new S3Client({ region: 'eu-west-1' }),
@@ -39,7 +42,7 @@ export function remediatorOnMocks(settings: Partial<RemediatorSettings> & Pick<R
       dryRun: false,
       ...settings,
     },
-    log: () => undefined,
+    log,
     now: () => new Date('2026-11-22T10:00:00Z'),
   });
 }
